@@ -1,0 +1,242 @@
+"""Ruche settings. Every value comes from the environment through config.env; defaults suit a laptop."""
+
+import secrets
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from config.env import database_from_url, env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("RUCHE_VAR_DIR", str(BASE_DIR / "var")))
+
+# "local" (a laptop, `make run`) or "production" (refuses insecure settings).
+ENVIRONMENT = env_str("RUCHE_ENV", "local")
+if ENVIRONMENT not in {"local", "production"}:
+    raise ImproperlyConfigured("RUCHE_ENV must be 'local' or 'production'")
+PRODUCTION = ENVIRONMENT == "production"
+DEBUG = env_bool("RUCHE_DEBUG", False)
+
+
+def _secret_key() -> str:
+    key = env_str("RUCHE_SECRET_KEY")
+    if PRODUCTION:
+        if len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure"):
+            raise ImproperlyConfigured(
+                "RUCHE_SECRET_KEY must be set to a random string of at least 50 characters "
+                "in production (python -c 'import secrets; print(secrets.token_urlsafe(64))')."
+            )
+        return key
+    if key:
+        return key
+    # A laptop gets a random key kept in var/, so sessions survive restarts.
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(64))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("RUCHE_DEBUG must be off in production")
+
+ALLOWED_HOSTS = env_list("RUCHE_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("RUCHE_ALLOWED_HOSTS must list the host names served in production")
+CSRF_TRUSTED_ORIGINS = env_list("RUCHE_CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = env_str("RUCHE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_NAME = env_str("RUCHE_SITE_NAME", "Ruche")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks_db",
+    # Ruche's apps come before allauth so that their templates (login, layout) win.
+    "ruche.core",
+    "ruche.accounts",
+    "ruche.posts",
+    "ruche.communities",
+    "ruche.feed",
+    "ruche.notifications",
+    "ruche.web",
+    "allauth",
+    "allauth.account",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ruche.accounts.middleware.UserLanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "ruche.accounts.middleware.LastSeenMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ruche.web.context_processors.ruche",
+            ],
+            "builtins": ["ruche.web.templatetags.ruche"],
+        },
+    }
+]
+
+DATABASES = {
+    "default": database_from_url(
+        env_str("RUCHE_DATABASE_URL", f"sqlite:///{VAR_DIR / 'ruche.sqlite3'}"), BASE_DIR
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_str("RUCHE_REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+TASKS = {
+    "default": {
+        "BACKEND": env_str("RUCHE_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"  # Addresses come from the company directory, not from strangers.
+ACCOUNT_ADAPTER = "ruche.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+
+LANGUAGE_CODE = env_str("RUCHE_LANGUAGE", "fr")
+LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "ruche" / "locale"]
+TIME_ZONE = env_str("RUCHE_TIME_ZONE", "Europe/Paris")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("RUCHE_MEDIA_ROOT", str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True  # `make run` serves static files without a collectstatic step.
+WHITENOISE_AUTOREFRESH = DEBUG
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Mail goes to SMTP when RUCHE_EMAIL_HOST is set; on a laptop it is printed by the server instead.
+_EMAIL_HOST = env_str("RUCHE_EMAIL_HOST")
+if PRODUCTION and not _EMAIL_HOST:
+    raise ImproperlyConfigured("RUCHE_EMAIL_HOST must name the SMTP server in production (invitations).")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _EMAIL_HOST,
+            "port": env_int("RUCHE_EMAIL_PORT", 25),
+            "username": env_str("RUCHE_EMAIL_USER"),
+            "password": env_str("RUCHE_EMAIL_PASSWORD"),
+            "use_tls": env_bool("RUCHE_EMAIL_USE_TLS", False),
+            "timeout": 20,
+        },
+    }
+    if _EMAIL_HOST
+    else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+}
+DEFAULT_FROM_EMAIL = env_str("RUCHE_EMAIL_FROM", "Ruche <ruche@localhost>")
+
+# Security: strict by default, HTTPS-only in production.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "style-src": ["'self'"],
+    "script-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+    "base-uri": ["'self'"],
+    "object-src": ["'none'"],
+}
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("RUCHE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("RUCHE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("RUCHE_LOG_LEVEL", "WARNING")},
+}
+
+# Product limits and feed tuning.
+POST_MAX_LENGTH = env_int("RUCHE_POST_MAX_LENGTH", 10_000)
+# Ten posts a page, then "load more": enough to read, and each page renders in tens of ms (performance.md).
+FEED_PAGE_SIZE = env_int("RUCHE_FEED_PAGE_SIZE", 10)
+# Authors or hashtags followed by more people than this are pulled at read time, not fanned out.
+FEED_LARGE_AUDIENCE = env_int("RUCHE_FEED_LARGE_AUDIENCE", 2_000)
+FEED_MAX_ENTRIES = env_int("RUCHE_FEED_MAX_ENTRIES", 1_000)
+# People not seen for this many days get no fan-out; their feed is rebuilt when they come back.
+FEED_INACTIVE_DAYS = env_int("RUCHE_FEED_INACTIVE_DAYS", 30)
+FEED_REBUILD_DAYS = env_int("RUCHE_FEED_REBUILD_DAYS", 60)
+FANOUT_BATCH_SIZE = 1_000
+INVITATION_DAYS = env_int("RUCHE_INVITATION_DAYS", 14)
+# Activation links use Django's token machinery; they live as long as an invitation.
+PASSWORD_RESET_TIMEOUT = INVITATION_DAYS * 24 * 60 * 60

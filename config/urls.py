@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("ruche.web.urls")),
+    path("", include("ruche.core.urls")),
+    path("", include("ruche.posts.urls")),
+    path("", include("ruche.accounts.urls")),
+    path("", include("ruche.communities.urls")),
+    path("", include("ruche.notifications.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,43 @@
+from django.contrib import admin
+
+from ruche.accounts.models import Department, Follow, Profile, Site, Skill, User
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin):
+    list_display = [
+        "email",
+        "first_name",
+        "last_name",
+        "is_active",
+        "is_staff",
+        "activated_at",
+        "last_seen_at",
+    ]
+    list_filter = ["is_active", "is_staff"]
+    search_fields = ["email", "first_name", "last_name", "handle"]
+    exclude = ["password"]
+    readonly_fields = [
+        "last_login",
+        "invited_at",
+        "activated_at",
+        "deactivated_at",
+        "last_seen_at",
+        "follower_count",
+    ]
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "job_title", "department", "site"]
+    list_filter = ["department", "site"]
+    search_fields = ["user__email", "user__last_name", "job_title"]
+    autocomplete_fields = ["user", "manager"]
+    filter_horizontal = ["skills"]
+
+
+admin.site.register([Department, Site])
+admin.site.register(Skill, search_fields=["name"])
+admin.site.register(
+    Follow, list_display=["follower", "followed", "created"], raw_id_fields=["follower", "followed"]
+)

@@ -1,0 +1,201 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ruche.core.text import fold
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **fields):
+        from ruche.accounts.services import unique_handle
+
+        email = self.normalize_email(email).lower()
+        fields.setdefault(
+            "handle", unique_handle(f"{fields.get('first_name', '')} {fields.get('last_name', '')}")
+        )
+        user = self.model(email=email, **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        fields.setdefault("activated_at", timezone.now())
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A colleague. Invited first (no usable password), activated when they set one."""
+
+    email = models.EmailField(_("e-mail"), unique=True)
+    handle = models.CharField(
+        _("handle"),
+        max_length=64,
+        unique=True,
+        validators=[RegexValidator(r"^[a-z0-9][a-z0-9._-]*$")],
+        help_text=_("What follows @ to mention this person"),
+    )
+    first_name = models.CharField(_("first name"), max_length=80)
+    last_name = models.CharField(_("last name"), max_length=80)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("admin"), default=False)
+    # The company's community animators: may create communities when creation is restricted.
+    is_animator = models.BooleanField(_("community animator"), default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    invited_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    activated_at = models.DateTimeField(null=True, blank=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Denormalised so that the feed knows, without counting, whose posts to pull at read time.
+    follower_count = models.PositiveIntegerField(default=0)
+    feed_built_at = models.DateTimeField(null=True, blank=True)
+    # Posts with ids up to this one were trimmed from the feed: they are pulled when reached.
+    feed_horizon = models.BigIntegerField(null=True, blank=True)
+    # Folded name for accent- and case-insensitive search on every database ("elodie" finds "Élodie").
+    search_text = models.CharField(max_length=300, blank=True, editable=False)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [models.Index(Lower("last_name"), Lower("first_name"), name="user_name_idx")]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(f"{self.first_name} {self.last_name} {self.handle}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"first_name", "last_name", "handle"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or self.email
+
+    @property
+    def initials(self) -> str:
+        return (self.first_name[:1] + self.last_name[:1]).upper() or "?"
+
+    @property
+    def is_former(self) -> bool:
+        return self.deactivated_at is not None
+
+    @property
+    def activation_state(self) -> str:
+        if self.deactivated_at:
+            return "deactivated"
+        return "activated" if self.activated_at else "invited"
+
+    def get_absolute_url(self):
+        from ruche.core.paths import path_for
+
+        return path_for("accounts:profile", self.handle)
+
+
+class Department(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("department")
+
+    def __str__(self):
+        return self.name
+
+
+class Site(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("site")
+
+    def __str__(self):
+        return self.name
+
+
+class Skill(models.Model):
+    """A shared vocabulary: `Gestion de projet` and `gestion de projet` are one skill."""
+
+    name = models.CharField(_("name"), max_length=60)
+    key = models.CharField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("skill")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.key = fold(self.name)
+        super().save(*args, **kwargs)
+
+
+def photo_path(profile, filename):
+    return f"photos/{profile.user_id}/{filename}"
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True, related_name="profile")
+    job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="profiles",
+        verbose_name=_("department"),
+    )  # fmt: skip
+    site = models.ForeignKey(
+        Site,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="profiles",
+        verbose_name=_("site"),
+    )
+    manager = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+        verbose_name=_("manager"),
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    bio = models.TextField(_("about me"), max_length=2000, blank=True)
+    ask_me_about = models.CharField(_("ask me about"), max_length=200, blank=True)
+    languages = models.CharField(_("languages spoken"), max_length=200, blank=True)
+    photo = models.ImageField(_("photo"), upload_to=photo_path, blank=True)
+    skills = models.ManyToManyField(Skill, blank=True, related_name="profiles", verbose_name=_("skills"))
+
+    class Meta:
+        verbose_name = _("profile")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class Follow(models.Model):
+    follower = models.ForeignKey(User, on_delete=models.CASCADE, related_name="following_set")
+    followed = models.ForeignKey(User, on_delete=models.CASCADE, related_name="follower_set")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["follower", "followed"], name="follow_once"),
+            models.CheckConstraint(condition=~models.Q(follower=models.F("followed")), name="no_self_follow"),
+        ]
+        indexes = [models.Index(fields=["followed", "follower"])]

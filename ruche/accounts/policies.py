@@ -1,0 +1,21 @@
+"""Who may do what with people and profiles."""
+
+
+def is_admin(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def can_invite(user) -> bool:
+    return is_admin(user)
+
+
+def can_edit_profile(user, owner) -> bool:
+    return user.is_authenticated and user.is_active and (user.pk == owner.pk or is_admin(user))
+
+
+def can_deactivate(user, target) -> bool:
+    return is_admin(user) and user.pk != target.pk
+
+
+def can_follow(user, target) -> bool:
+    return user.is_authenticated and user.is_active and target.is_active and user.pk != target.pk

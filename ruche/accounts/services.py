@@ -1,0 +1,366 @@
+"""Writes about people: invitations, activation, profiles, photos, follows."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from ruche.accounts import policies
+from ruche.accounts.models import Department, Follow, Profile, Site, Skill, User
+from ruche.core.tasks import enqueue_on_commit
+from ruche.core.text import fold, slugify_handle
+
+PHOTO_SIZE = 512
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+MAX_SKILLS = 30
+
+
+RESERVED_HANDLES = {"admin", "me", "all", "everyone"}  # words that are URLs or would mention many
+
+
+def _directory_changed(user: User) -> None:
+    """Directory rules (department, site, everyone) decide some memberships: re-apply them after commit."""
+    from ruche.communities.tasks import apply_rules_to_user
+
+    enqueue_on_commit(apply_rules_to_user, user_id=user.pk)
+
+
+def unique_handle(name: str) -> str:
+    base = slugify_handle(name)[:56]
+    taken = set(User.objects.filter(handle__startswith=base).values_list("handle", flat=True))
+    taken |= RESERVED_HANDLES
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}{n}" in taken:
+        n += 1
+    return f"{base}{n}"
+
+
+def _named(model, name: str):
+    name = name.strip()
+    if not name:
+        return None
+    found = model.objects.filter(name__iexact=name).first()
+    return found or model.objects.create(name=name)
+
+
+@transaction.atomic
+def user_invite(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    invited_by: User | None,
+    job_title: str = "",
+    department: str = "",
+    site: str = "",
+    manager: User | None = None,
+    language: str = "",
+    send: bool = True,
+) -> User:
+    """Create an invited colleague (no usable password yet) and e-mail them an activation link."""
+    if invited_by is not None and not policies.can_invite(invited_by):
+        raise PermissionDenied(_("Only administrators can invite people."))
+    email = email.strip().lower()
+    first_name, last_name = first_name.strip(), last_name.strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        message = _("“%(email)s” is not a valid e-mail address.") % {"email": email}
+        raise ValidationError({"email": message}) from None
+    if not first_name or not last_name:
+        raise ValidationError({"first_name": _("First and last name are required.")})
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("%(email)s has already been invited.") % {"email": email}})
+    user = User(
+        email=email,
+        first_name=first_name[:80],
+        last_name=last_name[:80],
+        handle=unique_handle(f"{first_name} {last_name}"),
+        language=language,
+        invited_at=timezone.now(),
+        invited_by=invited_by,
+    )
+    user.set_unusable_password()
+    user.save()
+    Profile.objects.create(
+        user=user,
+        job_title=job_title.strip()[:120],
+        department=_named(Department, department),
+        site=_named(Site, site),
+        manager=manager,
+    )
+    _directory_changed(user)
+    if send:
+        from ruche.accounts.tasks import send_invitation
+
+        enqueue_on_commit(send_invitation, user_id=user.pk)
+    return user
+
+
+@dataclass
+class ImportReport:
+    created: list[User] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, message)
+
+
+CSV_COLUMNS = {
+    "email": ("email", "e-mail", "courriel", "mail"),
+    "first_name": ("first_name", "first name", "prénom", "prenom"),
+    "last_name": ("last_name", "last name", "nom"),
+    "job_title": ("job_title", "job title", "title", "poste", "fonction"),
+    "department": ("department", "service", "département", "departement", "direction"),
+    "site": ("site", "location", "lieu"),
+    "manager_email": ("manager_email", "manager e-mail", "manager", "responsable"),
+}
+
+
+def _csv_header_map(header: list[str]) -> dict[str, int]:
+    found = {}
+    for index, raw in enumerate(header):
+        name = raw.strip().lower()
+        for column, aliases in CSV_COLUMNS.items():
+            if name in aliases and column not in found:
+                found[column] = index
+    return found
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError(_("The file is not a text (CSV) file."))
+
+
+def users_import_csv(*, data: bytes, invited_by: User) -> ImportReport:
+    """Invite everyone in an HR export. Each row stands alone: a bad row is reported, never half-made."""
+    if not policies.can_invite(invited_by):
+        raise PermissionDenied(_("Only administrators can invite people."))
+    text = _decode(data)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    # (line where the row starts, row): a quoted cell may span lines, the report must not drift.
+    rows, start = [], 1
+    for row in reader:
+        rows.append((start, row))
+        start = reader.line_num + 1
+    if not rows:
+        raise ValidationError(_("The file is empty."))
+    columns = _csv_header_map(rows[0][1])
+    missing = [c for c in ("email", "first_name", "last_name") if c not in columns]
+    if missing:
+        raise ValidationError(_("Missing column(s): %(columns)s.") % {"columns": ", ".join(missing)})
+    report = ImportReport()
+    managers: list[tuple[int, User, str]] = []
+    for line, row in rows[1:]:
+        if not any(cell.strip() for cell in row):
+            continue
+        values = {c: (row[i].strip() if i < len(row) else "") for c, i in columns.items()}
+        try:
+            user = user_invite(
+                invited_by=invited_by,
+                email=values["email"],
+                first_name=values["first_name"],
+                last_name=values["last_name"],
+                job_title=values.get("job_title", ""),
+                department=values.get("department", ""),
+                site=values.get("site", ""),
+            )
+        except ValidationError as error:
+            report.errors.append((line, " ".join(error.messages)))
+            continue
+        report.created.append(user)
+        if values.get("manager_email"):
+            managers.append((line, user, values["manager_email"].lower()))
+    # Managers are linked once everyone exists: a manager may come later in the file.
+    for line, user, manager_email in managers:
+        manager = User.objects.filter(email__iexact=manager_email).first()
+        if manager is None:
+            report.errors.append(
+                (
+                    line,
+                    _("Manager %(email)s not found; imported without manager.") % {"email": manager_email},
+                )
+            )
+            continue
+        Profile.objects.filter(pk=user.pk).update(manager=manager)
+    return report
+
+
+@transaction.atomic
+def user_activate(*, user: User, password: str) -> User:
+    if user.activated_at or not user.is_active:
+        raise ValidationError(_("This activation link has already been used."))
+    user.set_password(password)
+    user.activated_at = timezone.now()
+    user.last_seen_at = user.activated_at
+    user.save(update_fields=["password", "activated_at", "last_seen_at"])
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, by: User) -> User:
+    """They left the company: no more login, their words stay, shown as a former colleague."""
+    if not policies.can_deactivate(by, user):
+        raise PermissionDenied(_("You cannot deactivate this person."))
+    user.is_active = False
+    user.deactivated_at = timezone.now()
+    user.save(update_fields=["is_active", "deactivated_at"])
+    _directory_changed(user)
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, user: User, by: User) -> User:
+    if not policies.can_deactivate(by, user):
+        raise PermissionDenied(_("You cannot reactivate this person."))
+    user.is_active = True
+    user.deactivated_at = None
+    user.save(update_fields=["is_active", "deactivated_at"])
+    _directory_changed(user)
+    return user
+
+
+def skills_from_names(names: list[str]) -> list[Skill]:
+    """The shared vocabulary: an existing skill is reused whatever its case or accents."""
+    wanted: dict[str, str] = {}
+    for name in names:
+        name = " ".join(name.split())[:60]
+        if name:
+            wanted.setdefault(fold(name), name)
+    if len(wanted) > MAX_SKILLS:
+        raise ValidationError({"skills": _("At most %(n)d skills.") % {"n": MAX_SKILLS}})
+    existing = {s.key: s for s in Skill.objects.filter(key__in=wanted)}
+    for key, name in wanted.items():
+        if key not in existing:
+            existing[key], _created = Skill.objects.get_or_create(key=key, defaults={"name": name})
+    return [existing[key] for key in wanted]
+
+
+PROFILE_FIELDS = {
+    "job_title",
+    "phone",
+    "bio",
+    "ask_me_about",
+    "languages",
+    "department",
+    "site",
+    "manager",
+}
+
+
+@transaction.atomic
+def profile_update(*, profile: Profile, by: User, skills: list[str] | None = None, **fields) -> Profile:
+    if not policies.can_edit_profile(by, profile.user):
+        raise PermissionDenied(_("You cannot edit this profile."))
+    unknown = set(fields) - PROFILE_FIELDS - {"first_name", "last_name", "language"}
+    if unknown:
+        raise TypeError(f"unknown profile fields: {unknown}")
+    if fields.get("manager") is not None and fields["manager"].pk == profile.user_id:
+        raise ValidationError({"manager": _("You cannot be your own manager.")})
+    user = profile.user
+    for name in ("first_name", "last_name", "language"):
+        if name in fields:
+            setattr(user, name, fields.pop(name))
+    user.full_clean(exclude=["password", "handle", "email"])
+    user.save(update_fields=["first_name", "last_name", "language"])
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    profile.full_clean(exclude=["photo", "skills"])
+    profile.save(update_fields=list(fields) or None)  # only what was edited: no stale overwrite
+    if skills is not None:
+        profile.skills.set(skills_from_names(skills))
+    if {"department", "site"} & set(fields):
+        _directory_changed(user)
+    return profile
+
+
+def _normalised_photo(upload) -> ContentFile:
+    """Decode as a real image, turn upright, square-crop, resize, and re-encode without metadata."""
+    if upload.size > PHOTO_MAX_BYTES:
+        raise ValidationError({"photo": _("The photo must be smaller than 5 MB.")})
+    try:
+        with Image.open(upload) as image:
+            if image.width * image.height > 40_000_000:
+                raise ValidationError({"photo": _("This image is too large.")})
+            image.load()
+            image = ImageOps.exif_transpose(image).convert("RGB")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise ValidationError({"photo": _("This file is not an image (JPEG, PNG, GIF or WebP).")}) from None
+    image = ImageOps.fit(image, (PHOTO_SIZE, PHOTO_SIZE), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=85, optimize=True)  # a fresh file: no EXIF, no GPS
+    return ContentFile(out.getvalue())
+
+
+@transaction.atomic
+def profile_set_photo(*, profile: Profile, by: User, upload) -> Profile:
+    if not policies.can_edit_profile(by, profile.user):
+        raise PermissionDenied(_("You cannot edit this profile."))
+    content = _normalised_photo(upload)
+    old = profile.photo.name if profile.photo else None
+    profile.photo.save(f"{timezone.now():%Y%m%d%H%M%S}.jpg", content, save=True)
+    if old:
+        transaction.on_commit(lambda: profile.photo.storage.delete(old))
+    return profile
+
+
+@transaction.atomic
+def profile_remove_photo(*, profile: Profile, by: User) -> Profile:
+    if not policies.can_edit_profile(by, profile.user):
+        raise PermissionDenied(_("You cannot edit this profile."))
+    if profile.photo:
+        old = profile.photo.name
+        profile.photo = ""
+        profile.save(update_fields=["photo"])
+        transaction.on_commit(lambda: profile.photo.storage.delete(old))
+    return profile
+
+
+@transaction.atomic
+def user_follow(*, follower: User, followed: User) -> Follow | None:
+    """Follow someone; following twice is the same as following once."""
+    if not policies.can_follow(follower, followed):
+        raise PermissionDenied(_("You cannot follow this person."))
+    try:
+        with transaction.atomic():
+            follow = Follow.objects.create(follower=follower, followed=followed)
+    except IntegrityError:
+        return None
+    User.objects.filter(pk=followed.pk).update(follower_count=F("follower_count") + 1)
+    from ruche.feed.tasks import backfill_follow
+    from ruche.notifications.tasks import notify_follow
+
+    enqueue_on_commit(notify_follow, follow_id=follow.pk)
+    enqueue_on_commit(backfill_follow, user_id=follower.pk, author_id=followed.pk)
+    return follow
+
+
+@transaction.atomic
+def user_unfollow(*, follower: User, followed: User) -> None:
+    deleted, _rows = Follow.objects.filter(follower=follower, followed=followed).delete()
+    if deleted:
+        User.objects.filter(pk=followed.pk).update(follower_count=F("follower_count") - 1)
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Unknown language.")})
+    user.language = language
+    user.save(update_fields=["language"])
+    return user

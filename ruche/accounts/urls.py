@@ -1,0 +1,22 @@
+from django.urls import path
+
+from ruche.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("people/", views.directory, name="directory"),
+    path("people/admin/", views.people_admin, name="people_admin"),
+    path("me/edit/", views.profile_edit, name="profile_edit"),
+    path("me/language/", views.language, name="language"),
+    path("people/<str:handle>/", views.profile, name="profile"),
+    path("people/<str:handle>/edit/", views.profile_edit, name="profile_edit_other"),
+    path("people/<str:handle>/photo/", views.photo, name="photo"),
+    path("people/<str:handle>/follow/", views.follow, name="follow"),
+    path("people/<str:handle>/report/", views.report_person, name="report"),
+    path("people/<str:handle>/followers/", views.followers, name="followers"),
+    path("people/<str:handle>/active/", views.set_active, name="set_active"),
+    path("people/<str:handle>/invite-again/", views.resend_invitation, name="resend_invitation"),
+    path("activate/<str:uid>/<str:token>/", views.activate, name="activate"),
+    path("autocomplete/people/", views.people_autocomplete, name="people_autocomplete"),
+    path("autocomplete/skills/", views.skill_autocomplete, name="skill_autocomplete"),
+]

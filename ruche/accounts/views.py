@@ -1,0 +1,283 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ruche.accounts import policies, selectors, services
+from ruche.accounts.forms import ActivationForm, ImportForm, InviteForm, PhotoForm, ProfileForm
+from ruche.accounts.models import User
+from ruche.accounts.tasks import activation_url
+from ruche.accounts.tokens import activation_tokens, user_id_from_uid
+from ruche.core.pagination import parse_cursor
+from ruche.core.views import apply_errors, render_page, safe_next
+from ruche.posts.selectors import author_feed
+
+
+def _person_or_404(handle: str) -> User:
+    user = User.objects.select_related("profile").filter(handle=handle).first()
+    if user is None:
+        raise Http404
+    return user
+
+
+@login_required
+def profile(request, handle: str):
+    person = selectors.profile_of(request.user, handle)
+    page = author_feed(request.user, person, before=parse_cursor(request.GET.get("before")))
+    context = {
+        "person": person,
+        "page": page,
+        "feed_url": request.path,
+        "can_edit": policies.can_edit_profile(request.user, person),
+        "can_follow": policies.can_follow(request.user, person),
+    }
+    return render_page(request, "accounts/profile.html", context, partial="posts/_page.html")
+
+
+@login_required
+def profile_edit(request, handle: str | None = None):
+    person = _person_or_404(handle) if handle else request.user
+    if not policies.can_edit_profile(request.user, person):
+        raise PermissionDenied
+    form = ProfileForm(request.POST or None, instance=person.profile)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {
+            name: data[name] for name in services.PROFILE_FIELDS | {"first_name", "last_name", "language"}
+        }
+        try:
+            services.profile_update(
+                profile=person.profile, by=request.user, skills=form.skill_names(), **fields
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Profile saved."))
+            return redirect(person.get_absolute_url())
+    context = {"person": person, "form": form, "photo_form": PhotoForm()}
+    return render(request, "accounts/profile_edit.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def photo(request, handle: str):
+    person = _person_or_404(handle)
+    if not policies.can_edit_profile(request.user, person):
+        raise PermissionDenied
+    if request.POST.get("remove"):
+        services.profile_remove_photo(profile=person.profile, by=request.user)
+        messages.success(request, _("Photo removed."))
+        return redirect("accounts:profile_edit_other", handle=person.handle)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.profile_set_photo(
+                profile=person.profile, by=request.user, upload=form.cleaned_data["photo"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Photo updated."))
+            return redirect("accounts:profile_edit_other", handle=person.handle)
+    context = {"person": person, "form": ProfileForm(instance=person.profile), "photo_form": form}
+    return render(request, "accounts/profile_edit.html", context, status=400)
+
+
+@login_required
+@require_POST
+def follow(request, handle: str):
+    person = _person_or_404(handle)
+    if request.POST.get("follow") == "1":
+        services.user_follow(follower=request.user, followed=person)
+        messages.success(request, _("You follow %(name)s.") % {"name": person.full_name})
+    else:
+        services.user_unfollow(follower=request.user, followed=person)
+        messages.success(request, _("You no longer follow %(name)s.") % {"name": person.full_name})
+    return redirect(person.get_absolute_url())
+
+
+@login_required
+def followers(request, handle: str):
+    person = selectors.profile_of(request.user, handle)
+    return render(
+        request,
+        "accounts/followers.html",
+        {"person": person, "people": selectors.followers_of(person)},
+    )
+
+
+@login_required
+def directory(request):
+    filters = {
+        "name": request.GET.get("q", "").strip()[:100],
+        "department": parse_cursor(request.GET.get("department")),
+        "site": parse_cursor(request.GET.get("site")),
+        "skill": parse_cursor(request.GET.get("skill")),
+    }
+    people = selectors.directory(**filters, page=request.GET.get("page") or 1)
+    context = {"people": people, "filters": filters, **selectors.directory_filters()}
+    return render_page(
+        request, "accounts/directory.html", context, partial="accounts/_directory_results.html"
+    )
+
+
+@login_required
+@require_GET
+def people_autocomplete(request):
+    people = selectors.people_suggestions(request.GET.get("q", ""))
+    return JsonResponse(
+        {
+            "results": [
+                {"value": p.handle, "label": p.full_name, "detail": p.profile.job_title} for p in people
+            ]
+        }
+    )
+
+
+@login_required
+@require_GET
+def skill_autocomplete(request):
+    skills = selectors.skill_suggestions(request.GET.get("q", ""))
+    return JsonResponse({"results": [{"value": s.name, "label": s.name} for s in skills]})
+
+
+def activate(request, uid: str, token: str):
+    """The link from the invitation e-mail: choose a password, and you are in."""
+    user_id = user_id_from_uid(uid)
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    if (
+        user is None
+        or user.activated_at
+        or not user.is_active
+        or not activation_tokens.check_token(user, token)
+    ):
+        return render(request, "accounts/activation_invalid.html", status=400)
+    form = ActivationForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.user_activate(user=user, password=form.cleaned_data["password1"])
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome to %(site)s! Complete your profile so colleagues can find you.")
+                         % {"site": "Ruche"})  # fmt: skip
+        return redirect("accounts:profile_edit")
+    return render(
+        request,
+        "accounts/activate.html",
+        {"form": form, "invitee": user},
+        status=400 if form.errors else 200,
+    )
+
+
+def _admin_only(request):
+    if not policies.can_invite(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def people_admin(request):
+    """Admins invite people one by one or from an HR export, and follow who has activated."""
+    _admin_only(request)
+    invite_form = InviteForm(prefix="invite")
+    import_form = ImportForm(prefix="import")
+    report = None
+    if request.method == "POST" and "invite-email" in request.POST:
+        invite_form = InviteForm(request.POST, prefix="invite")
+        if invite_form.is_valid():
+            try:
+                user = services.user_invite(invited_by=request.user, **invite_form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(invite_form, error)
+            else:
+                messages.success(request, _("%(name)s is invited. Activation link: %(url)s")
+                                 % {"name": user.full_name, "url": activation_url(user)})  # fmt: skip
+                return redirect("accounts:people_admin")
+    elif request.method == "POST":
+        import_form = ImportForm(request.POST, request.FILES, prefix="import")
+        if import_form.is_valid():
+            try:
+                report = services.users_import_csv(
+                    data=import_form.cleaned_data["file"].read(), invited_by=request.user
+                )
+            except ValidationError as error:
+                apply_errors(import_form, error)
+    state = request.GET.get("state", "")
+    people = User.objects.select_related("profile", "profile__department").order_by("-date_joined")
+    if state == "invited":
+        people = people.filter(activated_at__isnull=True, is_active=True)
+    elif state == "activated":
+        people = people.filter(activated_at__isnull=False, is_active=True)
+    elif state == "deactivated":
+        people = people.filter(is_active=False)
+    context = {
+        "invite_form": invite_form,
+        "import_form": import_form,
+        "report": report,
+        "people": people[:200],
+        "state": state,
+        "counts": {
+            "invited": User.objects.filter(activated_at__isnull=True, is_active=True).count(),
+            "activated": User.objects.filter(activated_at__isnull=False, is_active=True).count(),
+            "deactivated": User.objects.filter(is_active=False).count(),
+        },
+    }
+    status = 400 if (invite_form.errors or import_form.errors) else 200
+    return render(request, "accounts/people_admin.html", context, status=status)
+
+
+@login_required
+@require_POST
+def set_active(request, handle: str):
+    _admin_only(request)
+    person = _person_or_404(handle)
+    try:
+        if request.POST.get("active") == "1":
+            services.user_reactivate(user=person, by=request.user)
+            messages.success(request, _("%(name)s can log in again.") % {"name": person.full_name})
+        else:
+            services.user_deactivate(user=person, by=request.user)
+            messages.success(
+                request,
+                _("%(name)s is deactivated; their posts stay.") % {"name": person.full_name},
+            )
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    return redirect(safe_next(request, reverse("accounts:people_admin")))
+
+
+@login_required
+@require_POST
+def resend_invitation(request, handle: str):
+    _admin_only(request)
+    person = _person_or_404(handle)
+    if person.activated_at is None and person.is_active:
+        from ruche.accounts.tasks import send_invitation
+        from ruche.core.tasks import enqueue_on_commit
+
+        enqueue_on_commit(send_invitation, user_id=person.pk)
+        messages.success(request, _("Invitation sent again to %(email)s.") % {"email": person.email})
+    return redirect("accounts:people_admin")
+
+
+@login_required
+@require_POST
+def language(request):
+    """Switch the interface language: kept on the profile, so it follows the person everywhere."""
+    code = request.POST.get("language", "")
+    if code in dict(settings.LANGUAGES):
+        services.user_set_language(user=request.user, language=code)
+    return redirect(safe_next(request, reverse("home")))
+
+
+@login_required
+def report_person(request, handle: str):
+    """Flag a person (an abusive profile, impersonation…) for the administrators."""
+    from ruche.communities.views import report_page
+
+    person = _person_or_404(handle)
+    thanks = _("Thank you: the administrators will look at it.")
+    return report_page(request, person=person, back=person.get_absolute_url(), thanks=thanks)

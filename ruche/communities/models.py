@@ -1,0 +1,232 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+User = settings.AUTH_USER_MODEL
+
+
+class Community(models.Model):
+    """Where work happens: a project, a trade, a site, an interest."""
+
+    class Kind(models.TextChoices):
+        WORK = "work", _("Work")
+        INTEREST = "interest", _("Interest")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public: anyone can see and join")
+        PRIVATE = "private", _("Private: listed, members only, join on request")
+        SECRET = "secret", _("Secret: unlisted, by invitation only")
+
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(max_length=90, unique=True)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    cover = models.ImageField(_("cover image"), upload_to="covers/", blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.WORK)
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    premoderate_posts = models.BooleanField(_("posts wait for a moderator's approval"), default=False)
+    premoderate_replies = models.BooleanField(_("replies wait too"), default=False)
+    is_company_wide = models.BooleanField(default=False, editable=False)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    # False while a requested community waits for an admin (creation policy "request").
+    approved = models.BooleanField(default=True)
+    # Denormalised: the directory sorts by them, the feed decides fan-out vs pull with member_count.
+    member_count = models.PositiveIntegerField(default=0)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        indexes = [models.Index(fields=["visibility", "archived_at"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("communities:detail", args=[self.slug])
+
+    @property
+    def is_open(self) -> bool:
+        return self.visibility == self.Visibility.PUBLIC
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        ANIMATOR = "animator", _("Animator")
+        MODERATOR = "moderator", _("Moderator")
+        MEMBER = "member", _("Member")
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created = models.DateTimeField(default=timezone.now)
+    # Added by a directory rule (department, site): removed again when the person no longer matches.
+    by_rule = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["community", "user"], name="member_once")]
+        indexes = [models.Index(fields=["user", "community"])]
+
+
+class JoinRequest(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="join_requests")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "user"], condition=models.Q(status="pending"), name="one_pending_request"
+            )
+        ]
+
+
+class Invitation(models.Model):
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="community_invitations")
+    invited_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["community", "user"], name="invited_once")]
+
+
+class Departure(models.Model):
+    """Why someone left: animators read these to fix what drives people away."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="departures")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+
+class AutoMembershipRule(models.Model):
+    """Everyone matching the rule is a member (department and/or site)."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="rules")
+    department = models.ForeignKey("accounts.Department", null=True, blank=True, on_delete=models.CASCADE)
+    site = models.ForeignKey("accounts.Site", null=True, blank=True, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(department__isnull=False) | models.Q(site__isnull=False),
+                name="rule_not_empty",
+            )
+        ]
+
+
+class Placement(models.Model):
+    """A post published in a community. One post may have several (one post, several audiences)."""
+
+    class Status(models.TextChoices):
+        APPROVED = "approved", _("Published")
+        PENDING = "pending", _("Awaiting approval")
+        REJECTED = "rejected", _("Rejected")
+
+    post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="placements")
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="placements")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPROVED)
+    pinned_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "community"], name="placed_once")]
+        indexes = [
+            models.Index(fields=["community", "status", "-post"], name="placement_community_recent"),
+            models.Index(fields=["post", "status"]),
+        ]
+
+
+class CommunitySettings(models.Model):
+    """Company-wide governance, one row, edited by admins."""
+
+    class Creation(models.TextChoices):
+        EVERYONE = "everyone", _("Everyone may create communities")
+        ANIMATORS = "animators", _("Only animators (and admins) may create communities")
+        REQUEST = "request", _("Anyone may request one; an admin approves it")
+
+    creation_policy = models.CharField(max_length=10, choices=Creation.choices, default=Creation.EVERYONE)
+    private_share_max = models.PositiveSmallIntegerField(
+        _("maximum share of private and secret communities (%)"), default=30
+    )
+    private_per_creator_max = models.PositiveSmallIntegerField(
+        _("maximum private or secret communities per creator (0 = no limit)"), default=3
+    )
+
+    @classmethod
+    def current(cls) -> "CommunitySettings":
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class CommunityStats(models.Model):
+    """Health figures, rolled up by a task instead of scanning posts on every page view."""
+
+    community = models.OneToOneField(
+        Community, on_delete=models.CASCADE, primary_key=True, related_name="stats"
+    )
+    members = models.PositiveIntegerField(default=0)
+    active_members_28d = models.PositiveIntegerField(default=0)
+    posts_per_week = models.FloatField(default=0)
+    replies_per_week = models.FloatField(default=0)
+    participation = models.FloatField(default=0)  # share of members who reacted or replied, 28 days
+    unanswered_posts = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    ACTIVE_THRESHOLD = 0.05
+
+    @property
+    def is_active(self) -> bool:
+        return self.participation >= self.ACTIVE_THRESHOLD
+
+
+class Report(models.Model):
+    """Someone flagged a post, a reply or a person, with a reason."""
+
+    reporter = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey("posts.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(
+        Community, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    created = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+
+class AuditEntry(models.Model):
+    """Every moderation and membership decision, and every refused attempt at one."""
+
+    actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=40, db_index=True)
+    community = models.ForeignKey(
+        Community, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    target = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    post = models.ForeignKey("posts.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    detail = models.CharField(max_length=500, blank=True)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-id"]

@@ -1,0 +1,114 @@
+"""Who may do what in communities. Every community permission check goes through here.
+
+`role` is the viewer's Membership.Role in the community, or None: callers fetch it once
+(selectors.role_of) so that a page asks the database one question, not one per button.
+"""
+
+from ruche.accounts.policies import is_admin
+from ruche.communities.models import Community, CommunitySettings, Membership
+
+Role = Membership.Role
+Visibility = Community.Visibility
+MANAGERS = {Role.OWNER, Role.ANIMATOR}
+MODERATORS = {Role.OWNER, Role.ANIMATOR, Role.MODERATOR}
+
+
+def _colleague(user) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_see_community(user, community: Community, role: str | None, invited: bool = False) -> bool:
+    """Whether the community's page (its name, its about) exists for the user."""
+    if not _colleague(user):
+        return False
+    if not community.approved:
+        return community.created_by_id == user.pk or is_admin(user)
+    if community.visibility == Visibility.SECRET:
+        return role is not None or invited or is_admin(user)
+    return True
+
+
+def can_read(user, community: Community, role: str | None) -> bool:
+    """Whether the user may read what is posted in it: public, or a member."""
+    if not _colleague(user) or not community.approved:
+        return False
+    return community.visibility == Visibility.PUBLIC or role is not None
+
+
+def _may_enter(user, community: Community, role: str | None, visibility: str) -> bool:
+    return (
+        _colleague(user)
+        and role is None
+        and community.approved
+        and not community.is_archived
+        and community.visibility == visibility
+    )
+
+
+def can_join(user, community: Community, role: str | None) -> bool:
+    return _may_enter(user, community, role, Visibility.PUBLIC)
+
+
+def can_request_to_join(user, community: Community, role: str | None) -> bool:
+    return _may_enter(user, community, role, Visibility.PRIVATE)
+
+
+def can_post(user, community: Community, role: str | None) -> bool:
+    return _colleague(user) and role is not None and community.approved and not community.is_archived
+
+
+def can_moderate(user, community: Community, role: str | None) -> bool:
+    return _colleague(user) and (role in MODERATORS or is_admin(user))
+
+
+def can_manage(user, community: Community, role: str | None) -> bool:
+    """Approve requests, invite, remove members, change settings, archive."""
+    return _colleague(user) and (role in MANAGERS or is_admin(user))
+
+
+def can_leave(user, community: Community, role: str | None) -> bool:
+    return _colleague(user) and role is not None and not community.is_company_wide
+
+
+def can_create(user) -> bool:
+    """Create a community outright (otherwise, under the 'request' policy, ask for one)."""
+    if not _colleague(user):
+        return False
+    policy = CommunitySettings.current().creation_policy
+    if policy == CommunitySettings.Creation.EVERYONE:
+        return True
+    return is_admin(user) or (policy == CommunitySettings.Creation.ANIMATORS and user.is_animator)
+
+
+def can_request_creation(user) -> bool:
+    return (
+        _colleague(user) and CommunitySettings.current().creation_policy == CommunitySettings.Creation.REQUEST
+    )
+
+
+def can_approve_creation(user) -> bool:
+    return is_admin(user)
+
+
+def can_read_audit(user) -> bool:
+    return is_admin(user)
+
+
+def moderated_community(user, post) -> Community | None:
+    """A community of the post (or of its thread) that the user moderates; admins moderate them all."""
+    root = post.parent or post
+    placements = list(root.placements.select_related("community"))
+    roles = dict(
+        Membership.objects.filter(
+            user=user, community_id__in=[p.community_id for p in placements]
+        ).values_list("community_id", "role")
+    )
+    for placement in placements:
+        if can_moderate(user, placement.community, roles.get(placement.community_id)):
+            return placement.community
+    return None
+
+
+def can_moderate_post(user, post) -> bool:
+    """Hide or restore a post or a reply, approve a waiting reply."""
+    return is_admin(user) or moderated_community(user, post) is not None

@@ -1,0 +1,50 @@
+"""`make run`: the web server and the task worker together, stopped together with Ctrl+C."""
+
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run the web server (granian) and the task worker (db_worker) until interrupted."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=1)
+
+    def handle(self, *args, host, port, workers, **options):
+        python = sys.executable
+        web = [
+            python, "-m", "granian", "--interface", "wsgi", "config.wsgi:application",
+            "--host", host, "--port", str(port), "--workers", str(workers), "--blocking-threads", "8",
+        ]  # fmt: skip
+        worker = [python, "manage.py", "db_worker", "--interval", "0.5"]
+        processes = [subprocess.Popen(worker), subprocess.Popen(web)]  # noqa: S603 (our own interpreter)
+        self.stdout.write(self.style.SUCCESS(f"\n  Ruche is running on http://{host}:{port}/\n"))
+        self.stdout.write(f"  Database: {settings.DATABASES['default']['NAME']}")
+        self.stdout.write("  Demo log-in: admin@ruche.example (or any colleague) / password ruche-demo-2026")
+        self.stdout.write("  Stop with Ctrl+C.\n")
+
+        def stop(*_args):
+            for process in processes:
+                if process.poll() is None:
+                    process.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while all(p.poll() is None for p in processes):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop()
+            for process in processes:
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()

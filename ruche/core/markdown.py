@@ -1,0 +1,134 @@
+"""Markdown for everything people write: markdown-it (raw HTML off), then nh3 as a second wall.
+
+Mentions and hashtags are found in text tokens only (never inside code or links), so that
+`#include` in a code block is not a topic and a URL fragment is not a hashtag.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from ruche.core.text import HASHTAG_RE, MENTION_RE, fold
+
+_md = MarkdownIt("js-default", {"breaks": True, "typographer": False}).disable("image")
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "del", "s", "code", "pre", "blockquote", "ul", "ol", "li",
+    "a", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "class"},
+    "ol": {"start"},
+    "th": {"style"},
+    "td": {"style"},
+}
+
+
+@dataclass
+class Parsed:
+    tokens: list[Token]
+    handles: set[str] = field(default_factory=set)
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+def _children_outside_links(block: Token) -> Iterator[tuple[Token, bool]]:
+    """Each inline child with whether it is plain text outside a link: the only place where
+    @ and # mean something."""
+    in_link = 0
+    for child in block.children or []:
+        in_link += child.type == "link_open"
+        in_link -= child.type == "link_close"
+        yield child, child.type == "text" and not in_link
+
+
+def _text_tokens(tokens: list[Token]) -> Iterator[Token]:
+    for block in tokens:
+        if block.type == "inline":
+            yield from (child for child, plain in _children_outside_links(block) if plain)
+
+
+def parse(text: str) -> Parsed:
+    tokens = _md.parse(text)
+    parsed = Parsed(tokens=tokens)
+    for token in _text_tokens(tokens):
+        parsed.handles.update(match.lower() for match in MENTION_RE.findall(token.content))
+        for name in HASHTAG_RE.findall(token.content):
+            if not name.isdigit():
+                parsed.tags.setdefault(fold(name), name)
+    return parsed
+
+
+def _link(href: str, text: str, css: str) -> list[Token]:
+    opening = Token("link_open", "a", 1, attrs={"href": href, "class": css})
+    return [opening, Token("text", "", 0, content=text), Token("link_close", "a", -1)]
+
+
+def _linkify(token: Token, replace: Callable[[str, str], list[Token] | None]) -> list[Token]:
+    """Split one text token around @mentions and #hashtags that `replace` turns into links."""
+    content = token.content
+    pieces: list[Token] = []
+    matches = sorted(
+        [(m, "@") for m in MENTION_RE.finditer(content)] + [(m, "#") for m in HASHTAG_RE.finditer(content)],
+        key=lambda pair: pair[0].start(),
+    )
+    cursor = 0
+    for match, sigil in matches:
+        if match.start() < cursor:
+            continue
+        link = replace(sigil, match.group(1))
+        if link is None:
+            continue
+        if match.start() > cursor:
+            pieces.append(Token("text", "", 0, content=content[cursor : match.start()]))
+        pieces.extend(link)
+        cursor = match.end()
+    if not pieces:
+        return [token]
+    if cursor < len(content):
+        pieces.append(Token("text", "", 0, content=content[cursor:]))
+    return pieces
+
+
+def render(
+    parsed: Parsed,
+    *,
+    mention_url: Callable[[str], str | None],
+    tag_url: Callable[[str], str | None],
+) -> str:
+    """HTML for parsed Markdown; `mention_url(handle)` is None for unknown people (left as text),
+    `tag_url(key)` None where hashtags are not links."""
+
+    def replace(sigil: str, name: str) -> list[Token] | None:
+        if sigil == "@":
+            url = mention_url(name.lower())
+            return _link(url, "@" + name, "mention") if url else None
+        url = None if name.isdigit() else tag_url(fold(name))
+        return _link(url, "#" + name, "hashtag") if url else None
+
+    for block in parsed.tokens:
+        if block.type == "inline" and block.children:
+            block.children = [
+                token
+                for child, plain in _children_outside_links(block)
+                for token in (_linkify(child, replace) if plain else [child])
+            ]
+    html = _md.renderer.render(parsed.tokens, _md.options, {})
+    return sanitize(html)
+
+
+def sanitize(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+def render_plain(text: str) -> str:
+    """Markdown without mentions or hashtags (bios, descriptions)."""
+    return render(parse(text), mention_url=lambda _handle: None, tag_url=lambda _slug: None)

@@ -1,0 +1,35 @@
+"""Keyset pagination: `?before=<id>` instead of OFFSET, so page 50 costs what page 1 costs."""
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass
+class Page[T]:
+    items: list[T]
+    next_cursor: int | None
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self):
+        return len(self.items)
+
+
+def parse_cursor(raw: str | None) -> int | None:
+    """A cursor from the query string; anything that is not a positive id means "first page"."""
+    try:
+        value = int(raw) if raw else None
+    except ValueError:
+        return None
+    return value if value and value > 0 else None
+
+
+def page_from[T](items: list[T], size: int, key=lambda item: item.pk) -> Page[T]:
+    """`items` holds up to size + 1 rows; the extra one only tells that there is a next page."""
+    if len(items) > size:
+        items = items[:size]
+        return Page(items, key(items[-1]))
+    return Page(items, None)

@@ -1,0 +1,162 @@
+"""Writing home feeds: fan-out on write, rebuild on return, backfill on follow, trim.
+
+A post reaches a feed because the reader follows its author or one of its hashtags, or is
+mentioned in it. Authors and hashtags followed by more than FEED_LARGE_AUDIENCE people are not
+fanned out: their posts are pulled when the feed is read (see selectors.home_feed).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from ruche.accounts.models import Follow, User
+from ruche.communities.models import Community, Membership, Placement
+from ruche.feed.models import FeedEntry
+from ruche.posts.models import HashtagFollow, Post
+from ruche.posts.policies import can_view_post, visible_posts
+
+Reason = FeedEntry.Reason
+
+
+def _recently_active(user_ids):
+    """Of these people, those who still come: the others get their feed rebuilt when they return."""
+    since = timezone.now() - timedelta(days=settings.FEED_INACTIVE_DAYS)
+    return (
+        User.objects.filter(pk__in=user_ids, is_active=True, last_seen_at__gte=since)
+        .values_list("pk", flat=True)
+        .iterator(chunk_size=settings.FANOUT_BATCH_SIZE)
+    )
+
+
+def _write(post: Post, audience: dict[int, str]) -> int:
+    entries = (
+        FeedEntry(user_id=uid, post=post, reason=reason, created=post.created)
+        for uid, reason in audience.items()
+    )
+    written = 0
+    batch: list[FeedEntry] = []
+    for entry in entries:
+        batch.append(entry)
+        if len(batch) >= settings.FANOUT_BATCH_SIZE:
+            written += len(FeedEntry.objects.bulk_create(batch, ignore_conflicts=True))
+            batch = []
+    if batch:
+        written += len(FeedEntry.objects.bulk_create(batch, ignore_conflicts=True))
+    return written
+
+
+def _community_audience(post: Post) -> tuple[list, set[int] | None] | None:
+    """The communities where the post is published, and who alone may read it (None: everyone).
+    None overall when the post waits for approval everywhere it was placed."""
+    placements = list(post.placements.select_related("community"))
+    if not placements:
+        return [], None
+    published = [p.community for p in placements if p.status == Placement.Status.APPROVED]
+    if not published:
+        return None
+    if any(c.visibility == Community.Visibility.PUBLIC for c in published):
+        return published, None
+    readers = Membership.objects.filter(community__in=published).values_list("user_id", flat=True)
+    return published, set(readers)
+
+
+def post_fan_out(post: Post) -> int:
+    """Write the post into the feed of everyone it concerns and may read it. Idempotent on (user, post)."""
+    if post.deleted_at or post.hidden_at or post.parent_id:
+        return 0
+    where = _community_audience(post)
+    if where is None:
+        return 0
+    communities, readers = where
+    audience: dict[int, str] = {}
+    large = settings.FEED_LARGE_AUDIENCE
+    tag_ids = [t.pk for t in post.hashtags.all() if t.follower_count <= large]
+    if tag_ids:
+        followers = HashtagFollow.objects.filter(hashtag_id__in=tag_ids).values("user_id")
+        audience.update(dict.fromkeys(_recently_active(followers), Reason.HASHTAG))
+    for community in communities:
+        if community.member_count <= large:  # larger ones are pulled at read time
+            members = Membership.objects.filter(community=community).values("user_id")
+            audience.update(dict.fromkeys(_recently_active(members), Reason.COMMUNITY))
+    if post.author.follower_count <= large:
+        followers = Follow.objects.filter(followed_id=post.author_id).values("follower_id")
+        audience.update(dict.fromkeys(_recently_active(followers), Reason.FOLLOW))
+    for user in post.mentions.filter(is_active=True):
+        if can_view_post(user, post):
+            audience[user.pk] = Reason.MENTION  # a mention reaches people however long they were away
+    if readers is not None:
+        audience = {uid: reason for uid, reason in audience.items() if uid in readers}
+    audience.pop(post.author_id, None)
+    return _write(post, audience)
+
+
+def sources_q(user: User) -> Q:
+    followed = Follow.objects.filter(follower=user).values("followed_id")
+    tags = HashtagFollow.objects.filter(user=user).values("hashtag_id")
+    communities = Membership.objects.filter(user=user).values("community_id")
+    placed = Q(placements__community_id__in=communities, placements__status=Placement.Status.APPROVED)
+    return Q(author=user) | Q(author_id__in=followed) | Q(hashtags__in=tags) | Q(mentions=user) | placed
+
+
+def _reason(user: User, post: Post, followed: set[int]) -> str:
+    if post.author_id == user.pk:
+        return Reason.OWN
+    if post.author_id in followed:
+        return Reason.FOLLOW
+    if any(m.pk == user.pk for m in post.mentions.all()):
+        return Reason.MENTION
+    return Reason.COMMUNITY if post.placements.exists() else Reason.HASHTAG
+
+
+def feed_rebuild(user: User) -> int:
+    """Refill the feed of someone coming back (or arriving) from their sources' recent posts."""
+    since = timezone.now() - timedelta(days=settings.FEED_REBUILD_DAYS)
+    candidates = (
+        visible_posts(user, Post.objects.top_level())
+        .filter(sources_q(user), created__gte=since)
+        .distinct()
+        .order_by("-id")
+        .prefetch_related("mentions")[: settings.FEED_MAX_ENTRIES]
+    )
+    followed = set(Follow.objects.filter(follower=user).values_list("followed_id", flat=True))
+    entries = [
+        FeedEntry(user=user, post=post, reason=_reason(user, post, followed), created=post.created)
+        for post in candidates
+    ]
+    FeedEntry.objects.bulk_create(entries, ignore_conflicts=True, batch_size=settings.FANOUT_BATCH_SIZE)
+    # When the rebuild was cut by the size limit, what lies below is pulled when the reader gets there.
+    horizon = user.feed_horizon
+    if len(entries) >= settings.FEED_MAX_ENTRIES:
+        horizon = max(horizon or 0, min(e.post_id for e in entries) - 1)
+    user.feed_built_at, user.feed_horizon = timezone.now(), horizon
+    User.objects.filter(pk=user.pk).update(feed_built_at=user.feed_built_at, feed_horizon=horizon)
+    return len(entries)
+
+
+def feed_backfill(user: User, posts, reason: str, limit: int = 50) -> int:
+    """After a new follow, bring that source's recent posts into the feed."""
+    recent = posts.filter(deleted_at__isnull=True, parent__isnull=True).order_by("-id")[:limit]
+    entries = [
+        FeedEntry(user=user, post=p, reason=reason, created=p.created)
+        for p in recent
+        if can_view_post(user, p)
+    ]
+    return len(FeedEntry.objects.bulk_create(entries, ignore_conflicts=True))
+
+
+def feed_trim(user_id: int) -> int:
+    """Keep a feed bounded: older history is still reachable, pulled at read time."""
+    cutoff = (
+        FeedEntry.objects.filter(user_id=user_id)
+        .order_by("-post_id")
+        .values_list("post_id", flat=True)[settings.FEED_MAX_ENTRIES : settings.FEED_MAX_ENTRIES + 1]
+    )
+    cutoff = list(cutoff)
+    if not cutoff:
+        return 0
+    deleted, _rows = FeedEntry.objects.filter(user_id=user_id, post_id__lte=cutoff[0]).delete()
+    User.objects.filter(pk=user_id).update(feed_horizon=Greatest(Coalesce("feed_horizon", 0), cutoff[0]))
+    return deleted

@@ -1,0 +1,54 @@
+from django.tasks import task
+
+from ruche.accounts.models import User
+from ruche.feed import services
+from ruche.feed.models import FeedEntry
+from ruche.posts.models import Hashtag, Post
+from ruche.posts.policies import visible_posts
+
+
+@task()
+def fan_out_post(post_id: int) -> int:
+    post = Post.objects.select_related("author").filter(pk=post_id).first()
+    return services.post_fan_out(post) if post else 0
+
+
+@task()
+def remove_post_from_feeds(post_id: int) -> int:
+    deleted, _rows = FeedEntry.objects.filter(post_id=post_id).delete()
+    return deleted
+
+
+@task()
+def backfill_follow(user_id: int, author_id: int) -> int:
+    user = User.objects.get(pk=user_id)
+    return services.feed_backfill(user, Post.objects.filter(author_id=author_id), FeedEntry.Reason.FOLLOW)
+
+
+@task()
+def backfill_hashtag(user_id: int, hashtag_id: int) -> int:
+    user = User.objects.get(pk=user_id)
+    tag = Hashtag.objects.get(pk=hashtag_id)
+    return services.feed_backfill(user, tag.posts.all(), FeedEntry.Reason.HASHTAG)
+
+
+@task()
+def backfill_community(user_id: int, community_id: int) -> int:
+    """A new member sees the community's recent posts in their feed."""
+    user = User.objects.get(pk=user_id)
+    posts = Post.objects.filter(placements__community_id=community_id, placements__status="approved")
+    return services.feed_backfill(user, posts, FeedEntry.Reason.COMMUNITY)
+
+
+@task()
+def forget_community(user_id: int, community_id: int) -> int:
+    """Someone left (or was removed): what they may no longer read leaves their feed."""
+    user = User.objects.get(pk=user_id)
+    placed = Post.objects.filter(placements__community_id=community_id)
+    still_visible = visible_posts(user, placed).values("pk")
+    deleted, _rows = (
+        FeedEntry.objects.filter(user=user, post__in=placed.values("pk"))
+        .exclude(post__in=still_visible)
+        .delete()
+    )
+    return deleted

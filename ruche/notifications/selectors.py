@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+
+from ruche.core.pagination import Page, page_from
+from ruche.notifications.models import Notification
+from ruche.posts.models import Post
+from ruche.posts.policies import visible_posts
+
+
+def _about_visible_content(user) -> Q:
+    """A notification about a post the user can no longer see (deleted, hidden, a community left)
+    leaves the list and the count; the same SQL as every other list, so nothing leaks."""
+    visible = visible_posts(user, Post.objects.filter(pk=OuterRef("post_id"))).filter(
+        Q(parent__isnull=True) | Q(parent__deleted_at__isnull=True)
+    )
+    return Q(post__isnull=True) | Exists(visible)
+
+
+def notifications_for(user, *, before: int | None = None, size: int | None = None) -> Page[Notification]:
+    """The user's notifications, newest first."""
+    size = size or settings.FEED_PAGE_SIZE
+    rows = Notification.objects.filter(recipient=user).filter(_about_visible_content(user))
+    if before:
+        rows = rows.filter(pk__lt=before)
+    items = list(
+        rows.select_related("actor", "actor__profile", "post", "post__parent", "community").order_by("-id")[
+            : size + 1
+        ]
+    )
+    return page_from(items, size)
+
+
+def unread_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(
+        _about_visible_content(user), recipient=user, read_at__isnull=True
+    ).count()

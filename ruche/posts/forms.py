@@ -1,0 +1,49 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from ruche.posts.models import Reaction
+
+
+class PostForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 3,
+                "data-autocomplete": "",
+                "placeholder": _(
+                    "Share news, ask a question, thank a colleague… @ to mention, # for a topic"
+                ),
+            }
+        ),
+        max_length=settings.POST_MAX_LENGTH,
+        error_messages={"required": _("Write something before publishing.")},
+    )
+    client_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    communities = forms.TypedMultipleChoiceField(coerce=int, required=False, label=_("Publish in"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from ruche.communities.selectors import postable_communities
+
+        self.postable = postable_communities(user) if user is not None else []
+        self.fields["communities"].choices = [(c.pk, c.name) for c in self.postable]
+
+    def chosen_communities(self):
+        ids = set(self.cleaned_data.get("communities") or [])
+        return [c for c in self.postable if c.pk in ids]
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your reply"),
+        widget=forms.Textarea(attrs={"rows": 1, "data-autocomplete": "", "placeholder": _("Write a reply…")}),
+        max_length=settings.POST_MAX_LENGTH,
+        error_messages={"required": _("Write something before replying.")},
+    )
+    client_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+
+class ReactionForm(forms.Form):
+    kind = forms.ChoiceField(choices=Reaction.Kind.choices)

@@ -1,0 +1,81 @@
+"""Who may see and touch posts. Every check on a post goes through here.
+
+A post placed in no community is for every colleague. A post placed in communities is for the
+readers of at least one community where it is published (public ones: everyone; private and
+secret ones: members). A reply follows its post. `visible_posts` says it in SQL, so that lists
+filter before they fetch; `can_view_post` asks the same question about one post.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
+
+from ruche.accounts.policies import is_admin
+
+
+def _is_colleague(user) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def visible_posts(user, posts: QuerySet) -> QuerySet:
+    """Narrow a Post queryset, in SQL, to what `user` may see."""
+    from ruche.communities.models import Community, Membership, Placement
+
+    if not _is_colleague(user):
+        return posts.none()
+    placed = Placement.objects.filter(post_id=OuterRef("thread_id"))
+    member_of = Membership.objects.filter(user=user).values("community_id")
+    readable = placed.filter(status=Placement.Status.APPROVED).filter(
+        Q(community__visibility=Community.Visibility.PUBLIC) | Q(community_id__in=member_of)
+    )
+    own = Q(author=user)
+    return (
+        posts.annotate(thread_id=Coalesce("parent_id", "id"))
+        .filter(deleted_at__isnull=True)
+        .filter(Q(hidden_at__isnull=True, awaiting_approval=False) | own)
+        .filter(~Exists(placed) | Exists(readable) | own)
+    )
+
+
+def visible_replies(user, replies: QuerySet) -> QuerySet:
+    """Replies of posts already known to be visible: only their own state is left to check."""
+    return replies.filter(deleted_at__isnull=True).filter(
+        Q(hidden_at__isnull=True, awaiting_approval=False) | Q(author=user)
+    )
+
+
+def can_view_post(user, post) -> bool:
+    if not _is_colleague(user) or post.pk is None or post.deleted_at is not None:
+        return False
+    if post.parent_id and (post.parent.deleted_at is not None or not can_view_post(user, post.parent)):
+        return False
+    from ruche.posts.models import Post
+
+    return visible_posts(user, Post.objects.filter(pk=post.pk)).exists()
+
+
+def can_reply(user, post) -> bool:
+    return can_view_post(user, post) and not post.hidden_at and not _in_archived_community(post)
+
+
+def can_react(user, post) -> bool:
+    return can_view_post(user, post) and not post.hidden_at
+
+
+def can_edit_post(user, post) -> bool:
+    return can_view_post(user, post) and post.author_id == user.pk
+
+
+def can_delete_post(user, post) -> bool:
+    return can_view_post(user, post) and (post.author_id == user.pk or is_admin(user))
+
+
+def can_mention(user, post) -> bool:
+    """A mention notifies only someone who may read the post."""
+    return can_view_post(user, post)
+
+
+def _in_archived_community(post) -> bool:
+    root = post.parent or post
+    return root.placements.filter(community__archived_at__isnull=False).exists() and not (
+        root.placements.filter(community__archived_at__isnull=True).exists()
+    )

@@ -1,0 +1,150 @@
+"""Reads of posts for display. Each list is a fixed number of queries, whatever its length."""
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
+
+from ruche.communities.models import Placement
+from ruche.communities.policies import MODERATORS
+from ruche.core.pagination import Page, page_from
+from ruche.posts.models import Hashtag, Post, Reaction
+from ruche.posts.policies import can_view_post, visible_posts, visible_replies
+
+REPLIES_SHOWN = 3
+WITH_AUTHOR = ("author", "author__profile")
+
+
+def hydrate(posts: list[Post], viewer, *, all_replies: bool = False) -> list[Post]:
+    """Attach replies, reaction summaries and the viewer's own reactions: three queries in all."""
+    if not posts:
+        return posts
+    # The last word on visibility, whatever list the posts came from: one query, no leak.
+    visible = set(
+        visible_posts(viewer, Post.objects.filter(pk__in=[p.pk for p in posts])).values_list("pk", flat=True)
+    )
+    posts[:] = [p for p in posts if p.pk in visible]
+    ids = [p.pk for p in posts]
+    where: dict[int, list] = defaultdict(list)
+    waiting: dict[int, list] = defaultdict(list)
+    for placement in Placement.objects.filter(post_id__in=ids).select_related("community"):
+        if placement.status == Placement.Status.APPROVED:
+            where[placement.post_id].append(placement.community)
+        elif placement.status == Placement.Status.PENDING:
+            waiting[placement.post_id].append(placement.community)
+    roles = community_roles(viewer)
+    moderated = {cid for cid, role in roles.items() if role in MODERATORS}
+    replies = visible_replies(viewer, Post.objects.filter(parent_id__in=ids)).select_related(*WITH_AUTHOR)
+    if not all_replies:
+        # The latest few replies of each post, in one query (a window per thread).
+        ranked = replies.annotate(
+            rank=Window(RowNumber(), partition_by=F("parent_id"), order_by=F("id").desc())
+        )
+        replies = ranked.filter(rank__lte=REPLIES_SHOWN)
+    by_parent: dict[int, list[Post]] = defaultdict(list)
+    for reply in sorted(replies, key=lambda r: r.pk):
+        by_parent[reply.parent_id].append(reply)
+    every = posts + [r for rs in by_parent.values() for r in rs]
+    every_ids = [p.pk for p in every]
+    summary: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    counts = (
+        Reaction.objects.filter(post_id__in=every_ids)
+        .values("post_id", "kind")
+        .annotate(n=Count("id"))
+        .order_by("post_id", "-n")
+    )
+    for row in counts:
+        summary[row["post_id"]].append((Reaction.EMOJI[row["kind"]], row["n"]))
+    mine = {}
+    if viewer.is_authenticated:
+        mine = dict(
+            Reaction.objects.filter(post_id__in=every_ids, user=viewer).values_list("post_id", "kind")
+        )
+    for post in every:
+        post.reaction_summary = summary.get(post.pk, [])
+        post.my_reaction = mine.get(post.pk)
+    for post in posts:
+        # Name only the communities the viewer may know of: a secret one stays secret.
+        post.communities = [c for c in where.get(post.pk, []) if c.is_open or c.pk in roles]
+        post.waiting_in = waiting.get(post.pk, [])
+        post.can_moderate = viewer.is_staff or any(
+            c.pk in moderated for c in post.communities + post.waiting_in
+        )
+        post.shown_replies = by_parent.get(post.pk, [])
+        post.more_replies = max(post.reply_count - len(post.shown_replies), 0)
+    return posts
+
+
+def community_roles(viewer) -> dict[int, str]:
+    """The viewer's role in each community they belong to (one query per page)."""
+    from ruche.communities.models import Membership
+
+    if not viewer.is_authenticated:
+        return {}
+    return dict(Membership.objects.filter(user=viewer).values_list("community_id", "role"))
+
+
+def _page(queryset: QuerySet, viewer, before: int | None, size: int | None = None) -> Page[Post]:
+    size = size or settings.FEED_PAGE_SIZE
+    if before:
+        queryset = queryset.filter(pk__lt=before)
+    items = list(queryset.select_related(*WITH_AUTHOR).order_by("-id")[: size + 1])
+    page = page_from(items, size)
+    hydrate(page.items, viewer)
+    return page
+
+
+def company_feed(viewer, *, before: int | None = None, size: int | None = None) -> Page[Post]:
+    """Everything the viewer may see, newest first."""
+    return _page(visible_posts(viewer, Post.objects.top_level()), viewer, before, size)
+
+
+def tag_feed(viewer, hashtag: Hashtag, *, before: int | None = None, size: int | None = None) -> Page[Post]:
+    posts = visible_posts(viewer, Post.objects.top_level().filter(hashtags=hashtag))
+    return _page(posts, viewer, before, size)
+
+
+def author_feed(viewer, author, *, before: int | None = None, size: int | None = None) -> Page[Post]:
+    posts = visible_posts(viewer, Post.objects.top_level().filter(author=author))
+    return _page(posts, viewer, before, size)
+
+
+def post_detail(viewer, pk: int, *, all_replies: bool = True) -> Post:
+    """The post with its replies (all, or the latest few as in a feed); 404 for what the viewer may
+    not see (or know exists)."""
+    post = Post.objects.select_related(*WITH_AUTHOR, "parent").filter(pk=pk).first()
+    if post is None or not can_view_post(viewer, post):
+        raise Http404
+    if post.parent_id:
+        return post_detail(viewer, post.parent_id, all_replies=all_replies)
+    hydrate([post], viewer, all_replies=all_replies)
+    return post
+
+
+def reactions_of(viewer, post: Post) -> list[Reaction]:
+    """Who reacted, for the "who reacted" list."""
+    if not can_view_post(viewer, post):
+        raise Http404
+    return list(post.reactions.select_related("user", "user__profile").order_by("-id"))
+
+
+def hashtag_by_key(key: str) -> Hashtag:
+    tag = Hashtag.objects.filter(key=key).first()
+    if tag is None:
+        raise Http404
+    return tag
+
+
+def hashtag_suggestions(prefix: str, limit: int = 8) -> list[Hashtag]:
+    from ruche.core.text import fold
+
+    key = fold(prefix.lstrip("#"))[:50]
+    if not key:
+        return []
+    return list(Hashtag.objects.filter(key__startswith=key).order_by("-follower_count", "key")[:limit])
+
+
+def followed_hashtag_ids(viewer) -> set[int]:
+    return set(viewer.hashtag_follows.values_list("hashtag_id", flat=True))

@@ -1,0 +1,215 @@
+"""Writes on posts: create, reply, edit, delete, react, follow a hashtag."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ruche.accounts.models import User
+from ruche.core import markdown
+from ruche.core.tasks import enqueue_on_commit
+from ruche.posts import policies
+from ruche.posts.models import Hashtag, HashtagFollow, Post, PostRevision, Reaction
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write something before publishing.")})
+    if len(body) > settings.POST_MAX_LENGTH:
+        raise ValidationError(
+            {"body": _("A message is limited to %(max)d characters (this one has %(n)d).")
+             % {"max": settings.POST_MAX_LENGTH, "n": len(body)}}
+        )  # fmt: skip
+    return body
+
+
+def _render(post: Post, body: str) -> tuple[str, list[User], list[Hashtag]]:
+    """HTML for the body, with the people it really mentions and the hashtags it carries."""
+    parsed = markdown.parse(body)
+    candidates = User.objects.filter(handle__in=parsed.handles, is_active=True).select_related("profile")
+    mentioned = {u.handle: u for u in candidates if policies.can_mention(u, post)}
+    html = markdown.render(
+        parsed,
+        mention_url=lambda handle: (
+            reverse("accounts:profile", args=[handle]) if handle in mentioned else None
+        ),
+        tag_url=lambda key: reverse("posts:tag", args=[key]),
+    )
+    tags = [_hashtag(key, name) for key, name in parsed.tags.items()]
+    return html, list(mentioned.values()), tags
+
+
+def _hashtag(key: str, name: str) -> Hashtag:
+    tag, _created = Hashtag.objects.get_or_create(key=key[:50], defaults={"name": name[:50]})
+    return tag
+
+
+def post_create(
+    *,
+    author: User,
+    body: str,
+    parent: Post | None = None,
+    client_token: uuid.UUID | None = None,
+    communities=(),
+) -> Post:
+    """Publish a post, or a reply when `parent` is given. A repeated client_token returns the first post."""
+    if client_token and (done := Post.objects.filter(author=author, client_token=client_token).first()):
+        return done
+    from ruche.communities.services import Refused
+
+    try:
+        return _post_create(
+            author=author, body=body, parent=parent, client_token=client_token, communities=list(communities)
+        )
+    except Refused as refusal:
+        refusal.record()  # the rollback took the audit entry away: a refused attempt stays on record
+        raise
+    except IntegrityError:
+        if client_token and (done := Post.objects.filter(author=author, client_token=client_token).first()):
+            return done  # The same form was submitted twice at the same moment.
+        raise
+
+
+@transaction.atomic
+def _post_create(*, author, body, parent, client_token, communities) -> Post:
+    """Save the post, place it in its communities (approved or awaiting a moderator), then render it,
+    so that mentions are resolved against who may actually read it."""
+    from ruche.communities.models import Placement
+    from ruche.communities.services import placements_for, reply_waits, touch
+    from ruche.feed.models import FeedEntry
+    from ruche.feed.tasks import fan_out_post
+    from ruche.notifications.tasks import notify_new_post
+
+    body = _clean_body(body)
+    if not author.is_active:
+        raise PermissionDenied(_("Your account is deactivated."))
+    waits = False
+    if parent is not None:
+        parent = parent.parent or parent  # replies stay one level deep
+        if not policies.can_reply(author, parent):
+            raise PermissionDenied(_("You cannot reply to this post."))
+        waits = reply_waits(author=author, root=parent)
+        where = []
+    else:
+        where = placements_for(author=author, communities=communities)
+    post = Post.objects.create(
+        author=author,
+        parent=parent,
+        body=body,
+        body_html="",
+        client_token=client_token,
+        awaiting_approval=waits,
+    )
+    Placement.objects.bulk_create([Placement(post=post, community=c, status=status) for c, status in where])
+    post.body_html, mentioned, tags = _render(post, body)
+    post.save(update_fields=["body_html"])
+    post.mentions.set(mentioned)
+    post.hashtags.set(tags)
+    if where:
+        touch(c for c, _status in where)
+    else:
+        touch_thread(parent)
+    if parent is not None:
+        Post.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
+    else:
+        # The author sees their post at once; everyone else gets it from the fan-out task.
+        FeedEntry.objects.create(user=author, post=post, reason=FeedEntry.Reason.OWN, created=post.created)
+        enqueue_on_commit(fan_out_post, post_id=post.pk)
+    enqueue_on_commit(notify_new_post, post_id=post.pk, mentioned_ids=[u.pk for u in mentioned])
+    return post
+
+
+def touch_thread(parent: Post | None) -> None:
+    from ruche.communities.services import touch
+
+    if parent is not None:
+        touch(p.community for p in parent.placements.select_related("community"))
+
+
+@transaction.atomic
+def post_edit(*, post: Post, by: User, body: str) -> Post:
+    """Change the text; the old one is kept as a revision, and only new mentions are notified."""
+    from ruche.notifications.tasks import notify_new_post
+
+    if not policies.can_edit_post(by, post):
+        raise PermissionDenied(_("You can only edit your own posts."))
+    body = _clean_body(body)
+    if body == post.body:
+        return post
+    PostRevision.objects.create(post=post, body=post.body, edited_by=by)
+    before = set(post.mentions.values_list("pk", flat=True))
+    post.body = body
+    post.body_html, mentioned, tags = _render(post, body)
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body", "body_html", "edited_at"])
+    post.mentions.set(mentioned)
+    post.hashtags.set(tags)
+    new = [u.pk for u in mentioned if u.pk not in before]
+    if new:
+        enqueue_on_commit(notify_new_post, post_id=post.pk, mentioned_ids=new, mentions_only=True)
+    return post
+
+
+@transaction.atomic
+def post_delete(*, post: Post, by: User) -> Post:
+    """Soft delete: the post disappears everywhere at once; feed rows are cleaned after commit."""
+    from ruche.feed.tasks import remove_post_from_feeds
+
+    if not policies.can_delete_post(by, post):
+        raise PermissionDenied(_("You cannot delete this post."))
+    post.deleted_at = timezone.now()
+    post.save(update_fields=["deleted_at"])
+    if post.parent_id:
+        Post.objects.filter(pk=post.parent_id).update(reply_count=F("reply_count") - 1)
+    else:
+        enqueue_on_commit(remove_post_from_feeds, post_id=post.pk)
+    return post
+
+
+@transaction.atomic
+def reaction_set(*, post: Post, user: User, kind: str) -> Reaction:
+    """React to a post; reacting again with another kind changes the reaction, not the count."""
+    from ruche.notifications.tasks import notify_reaction
+
+    if kind not in Reaction.Kind.values:
+        raise ValidationError({"kind": _("Unknown reaction.")})
+    if not policies.can_react(user, post):
+        raise PermissionDenied(_("You cannot react to this post."))
+    reaction, created = Reaction.objects.get_or_create(post=post, user=user, defaults={"kind": kind})
+    if created:
+        Post.objects.filter(pk=post.pk).update(reaction_count=F("reaction_count") + 1)
+        enqueue_on_commit(notify_reaction, reaction_id=reaction.pk)
+    elif reaction.kind != kind:
+        reaction.kind = kind
+        reaction.save(update_fields=["kind"])
+    return reaction
+
+
+@transaction.atomic
+def reaction_remove(*, post: Post, user: User) -> None:
+    deleted, _rows = Reaction.objects.filter(post=post, user=user).delete()
+    if deleted:
+        Post.objects.filter(pk=post.pk).update(reaction_count=F("reaction_count") - 1)
+
+
+@transaction.atomic
+def hashtag_follow(*, user: User, hashtag: Hashtag) -> None:
+    _follow, created = HashtagFollow.objects.get_or_create(user=user, hashtag=hashtag)
+    if created:
+        Hashtag.objects.filter(pk=hashtag.pk).update(follower_count=F("follower_count") + 1)
+        from ruche.feed.tasks import backfill_hashtag
+
+        enqueue_on_commit(backfill_hashtag, user_id=user.pk, hashtag_id=hashtag.pk)
+
+
+@transaction.atomic
+def hashtag_unfollow(*, user: User, hashtag: Hashtag) -> None:
+    deleted, _rows = HashtagFollow.objects.filter(user=user, hashtag=hashtag).delete()
+    if deleted:
+        Hashtag.objects.filter(pk=hashtag.pk).update(follower_count=F("follower_count") - 1)

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from ruche.posts import views
+
+app_name = "posts"
+urlpatterns = [
+    path("posts/new/", views.create, name="create"),
+    path("posts/<int:pk>/", views.detail, name="detail"),
+    path("posts/<int:pk>/reply/", views.reply, name="reply"),
+    path("posts/<int:pk>/react/", views.react, name="react"),
+    path("posts/<int:pk>/reactions/", views.reactions, name="reactions"),
+    path("posts/<int:pk>/edit/", views.edit, name="edit"),
+    path("posts/<int:pk>/delete/", views.delete, name="delete"),
+    path("posts/<int:pk>/report/", views.report, name="report"),
+    path("posts/<int:pk>/hide/", views.hide, name="hide"),
+    path("tags/<str:key>/", views.tag, name="tag"),
+    path("tags/<str:key>/follow/", views.tag_follow, name="tag_follow"),
+    path("autocomplete/hashtags/", views.hashtag_autocomplete, name="hashtag_autocomplete"),
+]

@@ -1,0 +1,228 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ruche.core.pagination import parse_cursor
+from ruche.core.views import apply_errors, render_page, safe_next
+from ruche.posts import policies, selectors, services
+from ruche.posts.forms import PostForm, ReactionForm, ReplyForm
+from ruche.posts.models import Post
+
+
+def _post_or_404(request, pk: int) -> Post:
+    post = Post.objects.select_related("author", "parent").filter(pk=pk).first()
+    if post is None or not policies.can_view_post(request.user, post):
+        raise Http404
+    return post
+
+
+def _card(request, post: Post, **extra):
+    """The post's card again (after a reply or a reaction), as the page it sits on shows it."""
+    full = request.POST.get("full") == "1"
+    post = selectors.post_detail(request.user, post.parent_id or post.pk, all_replies=full)
+    return render(request, "posts/_card.html", {"post": post, "full": full, **extra})
+
+
+@login_required
+@require_POST
+def create(request):
+    form = PostForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            post = services.post_create(
+                author=request.user,
+                body=form.cleaned_data["body"],
+                client_token=form.cleaned_data["client_token"],
+                communities=form.chosen_communities(),
+            )
+        except (ValidationError, PermissionDenied) as error:
+            apply_errors(form, error if isinstance(error, ValidationError) else ValidationError(str(error)))
+        else:
+            if request.htmx:
+                post.feed_reason = "own"
+                selectors.hydrate([post], request.user)
+                composer = PostForm(user=request.user)
+                return render(request, "posts/_created.html", {"post": post, "form": composer})
+            if post.placements.filter(status="pending").exists():
+                messages.info(request, _("Your post awaits a moderator's approval."))
+            else:
+                messages.success(request, _("Your post is published."))
+            return redirect(safe_next(request, reverse("home")))
+    if request.htmx:
+        response = render(request, "posts/_composer.html", {"form": form})
+        response["HX-Retarget"] = "#composer"
+        response["HX-Reswap"] = "outerHTML"
+        return response
+    from ruche.web.views import home
+
+    return home(request, form=form, status=400)
+
+
+@login_required
+def detail(request, pk: int):
+    post = selectors.post_detail(request.user, pk)
+    return render(request, "posts/detail.html", {"post": post, "full": True})
+
+
+@login_required
+@require_POST
+def reply(request, pk: int):
+    parent = _post_or_404(request, pk)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.post_create(
+                author=request.user,
+                body=form.cleaned_data["body"],
+                parent=parent,
+                client_token=form.cleaned_data["client_token"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            if request.htmx:
+                return _card(request, parent)
+            return redirect(safe_next(request, parent.get_absolute_url()))
+    if request.htmx:
+        return _card(request, parent, reply_form=form)
+    post = selectors.post_detail(request.user, parent.parent_id or parent.pk)
+    return render(request, "posts/detail.html", {"post": post, "full": True, "reply_form": form}, status=400)
+
+
+@login_required
+@require_POST
+def react(request, pk: int):
+    post = _post_or_404(request, pk)
+    form = ReactionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Unknown reaction."), status=400)
+    kind = form.cleaned_data["kind"]
+    current = post.reactions.filter(user=request.user).values_list("kind", flat=True).first()
+    if current == kind:
+        services.reaction_remove(post=post, user=request.user)
+    else:
+        services.reaction_set(post=post, user=request.user, kind=kind)
+    if request.htmx:
+        return _card(request, post)
+    return redirect(safe_next(request, post.get_absolute_url()))
+
+
+@login_required
+def reactions(request, pk: int):
+    post = _post_or_404(request, pk)
+    return render(
+        request,
+        "posts/reactions.html",
+        {"post": post, "reactions": selectors.reactions_of(request.user, post)},
+    )
+
+
+@login_required
+def edit(request, pk: int):
+    post = _post_or_404(request, pk)
+    if not policies.can_edit_post(request.user, post):
+        raise PermissionDenied
+    form = PostForm(request.POST or None, initial={"body": post.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_edit(post=post, by=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Your post is updated."))
+            return redirect(post.get_absolute_url())
+    revisions = post.revisions.all()[:20]
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "posts/edit.html",
+        {"post": post, "form": form, "revisions": revisions},
+        status=status,
+    )
+
+
+@login_required
+def delete(request, pk: int):
+    post = _post_or_404(request, pk)
+    if not policies.can_delete_post(request.user, post):
+        raise PermissionDenied
+    if request.method != "POST":
+        return render(request, "posts/delete.html", {"post": post})
+    services.post_delete(post=post, by=request.user)
+    if request.htmx:
+        return _card(request, post.parent) if post.parent_id else HttpResponse("")
+    messages.success(request, _("The post is deleted."))
+    return redirect(post.parent.get_absolute_url() if post.parent_id else reverse("home"))
+
+
+@login_required
+def tag(request, key: str):
+    hashtag = selectors.hashtag_by_key(key)
+    page = selectors.tag_feed(request.user, hashtag, before=parse_cursor(request.GET.get("before")))
+    context = {
+        "hashtag": hashtag,
+        "page": page,
+        "following": hashtag.pk in selectors.followed_hashtag_ids(request.user),
+    }
+    return render_page(request, "posts/tag.html", context, partial="posts/_page.html")
+
+
+@login_required
+@require_POST
+def tag_follow(request, key: str):
+    hashtag = selectors.hashtag_by_key(key)
+    if request.POST.get("follow") == "1":
+        services.hashtag_follow(user=request.user, hashtag=hashtag)
+        messages.success(
+            request,
+            _("You follow #%(tag)s: its posts will come to your feed.") % {"tag": hashtag.name},
+        )
+    else:
+        services.hashtag_unfollow(user=request.user, hashtag=hashtag)
+        messages.success(request, _("You no longer follow #%(tag)s.") % {"tag": hashtag.name})
+    return redirect(hashtag.get_absolute_url())
+
+
+@login_required
+@require_GET
+def hashtag_autocomplete(request):
+    tags = selectors.hashtag_suggestions(request.GET.get("q", ""))
+    return JsonResponse({"results": [{"value": t.name, "label": f"#{t.name}"} for t in tags]})
+
+
+@login_required
+def report(request, pk: int):
+    """Flag a post or a reply for the moderators, with a reason."""
+    from ruche.communities.views import report_page
+
+    post = _post_or_404(request, pk)
+    thanks = _("Thank you: the moderators will look at it.")
+    return report_page(request, post=post, back=post.get_absolute_url(), thanks=thanks)
+
+
+@login_required
+def hide(request, pk: int):
+    """Moderators hide a post or a reply (the author is told why), or restore it."""
+    from ruche.communities.policies import can_moderate_post
+    from ruche.communities.services import post_hide
+
+    post = _post_or_404(request, pk)
+    if not can_moderate_post(request.user, post):
+        raise PermissionDenied
+    error = None
+    if request.method == "POST":
+        try:
+            post_hide(
+                post=post, by=request.user, reason=request.POST.get("reason", ""), hide=not post.hidden_at
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Done. The author is told."))
+            return redirect(post.get_absolute_url() if not post.hidden_at else reverse("home"))
+    return render(request, "posts/hide.html", {"post": post, "error": error}, status=400 if error else 200)

@@ -1,0 +1,1182 @@
+"""The demo company, "Ruche Industries": people, follows and a few weeks of work talk, in French.
+
+Two modes share one vocabulary:
+
+- small (the `make run` demo, a few dozen people): everything goes through the real services, so
+  mentions, hashtags, feed entries and notifications are exactly what the product makes, then
+  timestamps are moved into the past;
+- large (benchmarks, thousands of people): rows are written in bulk (and feed entries with
+  INSERT ... SELECT following the rules of ruche/feed/services.py), because calling services
+  for 50,000 posts would take hours.
+
+Output depends only on the seed and the size (and on "now", which only shifts the dates).
+"""
+
+import bisect
+import logging
+import random
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
+from django.tasks import TaskResultStatus
+from django.tasks.signals import task_finished
+from django.test.utils import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from ruche.accounts.models import Department, Follow, Profile, Site, Skill, User
+from ruche.core import markdown
+from ruche.core.text import fold, slugify_handle
+from ruche.feed.models import FeedEntry
+from ruche.notifications.models import Notification
+from ruche.posts.models import Hashtag, HashtagFollow, Post, Reaction
+
+DEMO_PASSWORD = "ruche-demo-2026"  # noqa: S105 - a published demo password, shown on the login page
+COMPANY = "Ruche Industries"
+DOMAIN = "ruche.example"
+ADMIN_EMAIL = f"admin@{DOMAIN}"
+# Above this many people, the generator writes rows in bulk instead of calling services.
+LARGE_THRESHOLD = 200
+BATCH = 2000
+# Notifications older than this are read, except for the few people who never read them.
+UNREAD_DAYS = 2
+# The generated history stops here; the communities' "latest posts" fill the last 45 minutes,
+# so post ids keep following time whatever the hour the demo is loaded.
+HISTORY_ENDS = timedelta(minutes=50)
+
+Log = Callable[[str], None]
+
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary
+# ---------------------------------------------------------------------------------------------
+
+FIRST_F = [
+    "Léa", "Camille", "Manon", "Chloé", "Emma", "Inès", "Sarah", "Julie", "Laura", "Pauline", "Marion",
+    "Claire", "Élodie", "Anaïs", "Mathilde", "Lucie", "Audrey", "Céline", "Émilie", "Nadia", "Amandine",
+    "Aurélie", "Caroline", "Charlotte", "Clémence", "Delphine", "Fatima", "Justine", "Karine", "Laetitia",
+    "Margaux", "Mélanie", "Morgane", "Noémie", "Océane", "Sandrine", "Sophie", "Stéphanie", "Valérie",
+    "Yasmine", "Agathe", "Alice", "Bérénice", "Coralie", "Estelle", "Gaëlle", "Hélène", "Isabelle",
+    "Jeanne", "Louise"
+]  # fmt: skip
+FIRST_M = [
+    "Thomas", "Nicolas", "Julien", "Maxime", "Alexandre", "Antoine", "Romain", "Kevin", "Guillaume",
+    "Mathieu", "Pierre", "Hugo", "Lucas", "Théo", "Florian", "Sébastien", "Vincent", "Jérôme", "Olivier",
+    "Laurent", "Frédéric", "Christophe", "Benoît", "Damien", "Fabien", "Yann", "Karim", "Mehdi", "Rachid",
+    "Samir", "Bastien", "Cédric", "Clément", "Adrien", "Arnaud", "Baptiste", "Bruno", "Denis", "Éric",
+    "Franck", "Grégory", "Hervé", "Jean", "Loïc", "Marc", "Mickaël", "Patrick", "Quentin", "Raphaël",
+    "Tristan"
+]  # fmt: skip
+LAST = [
+    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
+    "Simon", "Laurent", "Lefèbvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier",
+    "Morel", "Girard", "André", "Lefèvre", "Mercier", "Dupont", "Lambert", "Bonnet", "François", "Martinez",
+    "Legrand", "Garnier", "Faure", "Rousseau", "Blanc", "Guérin", "Muller", "Henry", "Roussel", "Nicolas",
+    "Perrin", "Morin", "Mathieu", "Clément", "Gauthier", "Dumont", "Lopez", "Fontaine", "Chevalier",
+    "Robin", "Masson", "Sanchez", "Gérard", "Nguyen", "Boyer", "Denis", "Lemaire", "Duval", "Joly",
+    "Gautier", "Roger", "Roche", "Roy", "Noël", "Meyer", "Lucas", "Meunier", "Jean", "Perez", "Marchand",
+    "Dufour", "Blanchard", "Marie", "Barbier", "Brun", "Dumas", "Brunet", "Schmitt", "Leroux", "Colin",
+    "Fernandez", "Pierre", "Renard", "Arnaud", "Rolland", "Caron", "Aubert", "Giraud", "Leclerc", "Vidal",
+    "Bourgeois", "Renaud", "Lemoine", "Picard", "Gaillard", "Philippe", "Leclercq", "Lacroix", "Fabre",
+    "Dupuis", "Olivier", "Rodriguez", "Da-Silva", "Hubert", "Louis", "Charles", "Guillot", "Rivière",
+    "Le-Gall", "Guillaume", "Adam", "Rey", "Moulin", "Gonzalez", "Berger", "Lecomte", "Menard", "Fleury",
+    "Deschamps", "Carpentier", "Julien", "Benoît", "Paris", "Maillard", "Marchal", "Aubry", "Vasseur",
+    "Le-Roux", "Renault", "Jacquet", "Collet", "Prévost", "Poirier", "Charpentier", "Royer", "Huet",
+    "Baron", "Dupuy", "Pons", "Paul", "Laine", "Carré", "Breton", "Rémy", "Schneider", "Pérrot", "Guyot",
+    "Barre", "Marty", "Cousin", "Benali", "Haddad", "Mansouri", "Diallo", "Traoré", "Kaya", "Ferreira",
+    "Costa", "Santos", "Nowak", "Kowalski", "Rossi", "Bianchi"
+]  # fmt: skip
+
+SITES = ["Lyon", "Paris", "Nantes", "Grenoble"]
+LARGE_SITES = SITES + ["Lille", "Toulouse", "Bordeaux", "Strasbourg"]
+PHONE_PREFIX = {
+    "Lyon": "04 72",
+    "Paris": "01 45",
+    "Nantes": "02 40",
+    "Grenoble": "04 76",
+    "Lille": "03 20",
+    "Toulouse": "05 61",
+    "Bordeaux": "05 56",
+    "Strasbourg": "03 88",
+}
+
+COMMON_SKILLS = ["Gestion de projet", "Anglais", "Excel", "Animation de réunion", "Lean", "Prise de parole"]
+
+
+@dataclass(frozen=True)
+class Dept:
+    name: str
+    weight: int  # share of the staff
+    sites: dict[str, int]  # where its people work
+    titles: list[str]  # "masculine|feminine", or one form
+    skills: list[str]
+    topics: list[str]  # "ask me about"
+    tags: list[str]  # hashtags its people follow
+
+
+DEPARTMENTS = [
+    Dept(
+        "Direction générale", 5, {"Lyon": 8, "Paris": 2},
+        ["Directeur administratif et financier|Directrice administrative et financière",
+         "Assistant de direction|Assistante de direction", "Contrôleur de gestion|Contrôleuse de gestion",
+         "Juriste d'entreprise", "Acheteur industriel|Acheteuse industrielle"],
+        ["Finance", "Contrôle de gestion", "Droit des contrats", "Achats", "Rédaction", "SAP"],
+        ["le budget 2027", "les notes de frais", "les contrats fournisseurs", "l'organigramme"],
+        ["rse", "presse"],
+    ),
+    Dept(
+        "R&D", 18, {"Grenoble": 7, "Lyon": 3},
+        ["Ingénieur R&D mécanique|Ingénieure R&D mécanique",
+         "Ingénieur logiciel embarqué|Ingénieure logiciel embarqué", "Technicien d'essais|Technicienne d'essais",
+         "Chef de projet innovation|Cheffe de projet innovation", "Data scientist",
+         "Ingénieur électronique|Ingénieure électronique"],
+        ["Python", "CAO (SolidWorks)", "Électronique embarquée", "Simulation numérique", "Impression 3D",
+         "Analyse de données", "C/C++", "Propriété industrielle", "Soudure"],
+        ["le banc d'essai", "le projet Atlas", "les brevets", "la simulation par éléments finis"],
+        ["innovation", "projet-atlas"],
+    ),
+    Dept(
+        "Production", 34, {"Lyon": 5, "Nantes": 4},
+        ["Responsable d'atelier", "Chef d'équipe montage|Cheffe d'équipe montage",
+         "Technicien de maintenance|Technicienne de maintenance", "Soudeur qualifié|Soudeuse qualifiée",
+         "Opérateur sur commande numérique|Opératrice sur commande numérique",
+         "Planificateur de production|Planificatrice de production", "Responsable logistique",
+         "Ingénieur méthodes|Ingénieure méthodes"],
+        ["Soudure", "Lean", "5S", "Maintenance préventive", "Usinage CN", "SMED", "Planification",
+         "Habilitation électrique", "CACES cariste"],
+        ["la ligne 3", "les changements de série", "le planning de l'atelier", "la GMAO"],
+        ["lean", "sécurité", "maintenance"],
+    ),
+    Dept(
+        "Qualité", 12, {"Lyon": 5, "Nantes": 3, "Grenoble": 1},
+        ["Ingénieur qualité fournisseurs|Ingénieure qualité fournisseurs",
+         "Technicien contrôle qualité|Technicienne contrôle qualité", "Animateur sécurité|Animatrice sécurité",
+         "Auditeur interne|Auditrice interne", "Responsable amélioration continue"],
+        ["ISO 9001", "ISO 14001", "AMDEC", "8D", "Audit interne", "Six Sigma", "Métrologie",
+         "Sécurité au travail", "Lean"],
+        ["les audits ISO 9001", "les 8D", "la métrologie", "le document unique"],
+        ["qualité", "sécurité", "lean"],
+    ),
+    Dept(
+        "Ventes", 17, {"Paris": 5, "Lyon": 3, "Nantes": 2},
+        ["Ingénieur commercial grands comptes|Ingénieure commerciale grands comptes",
+         "Chargé d'affaires export|Chargée d'affaires export", "Assistant ADV|Assistante ADV",
+         "Technico-commercial|Technico-commerciale", "Responsable service client", "Chef de produit|Cheffe de produit"],
+        ["Négociation", "Salesforce", "Export", "Appels d'offres", "Relation client", "Allemand", "Espagnol"],
+        ["les grands comptes", "les appels d'offres publics", "l'export en Europe de l'Est", "les salons"],
+        ["clients", "export", "salon"],
+    ),
+    Dept(
+        "Ressources humaines", 8, {"Lyon": 4, "Paris": 1},
+        ["Chargé de recrutement|Chargée de recrutement", "Responsable formation", "Gestionnaire paie",
+         "Responsable relations sociales", "Chargé de développement RH|Chargée de développement RH"],
+        ["Recrutement", "Droit social", "Formation", "Paie", "Dialogue social", "Marque employeur"],
+        ["la mutuelle", "le plan de formation", "la cooptation", "le télétravail"],
+        ["rh", "recrutement", "formation"],
+    ),
+]  # fmt: skip
+LARGE_DEPARTMENTS = DEPARTMENTS + [
+    Dept(
+        "Logistique", 9, {"Lyon": 2, "Nantes": 2, "Lille": 3, "Toulouse": 1, "Bordeaux": 1},
+        ["Responsable entrepôt", "Cariste", "Gestionnaire des flux", "Approvisionneur|Approvisionneuse"],
+        ["CACES cariste", "Supply chain", "SAP", "Lean", "Planification"],
+        ["les expéditions", "le stock de sécurité", "les transporteurs"],
+        ["lean", "sécurité"],
+    ),
+    Dept(
+        "Systèmes d'information", 5, {"Lyon": 3, "Paris": 1, "Strasbourg": 1},
+        ["Administrateur systèmes|Administratrice systèmes", "Développeur|Développeuse",
+         "Chef de projet ERP|Cheffe de projet ERP", "Technicien support|Technicienne support"],
+        ["Python", "SAP", "Linux", "Cybersécurité", "Gestion de projet", "SQL"],
+        ["l'ERP", "le VPN", "les mots de passe", "la cybersécurité"],
+        ["innovation"],
+    ),
+    Dept(
+        "Communication", 2, {"Lyon": 3, "Paris": 1},
+        ["Chargé de communication|Chargée de communication", "Graphiste", "Community manager"],
+        ["Rédaction", "Communication interne", "Prise de parole", "Vidéo", "Marque employeur"],
+        ["l'intranet", "les événements", "la charte graphique"],
+        ["presse", "rse"],
+    ),
+]  # fmt: skip
+DEPT_BY_NAME = {d.name: d for d in LARGE_DEPARTMENTS}
+
+INTERESTS = [
+    "En dehors du travail : trail dans le Vercors et pâtisserie le dimanche.",
+    "Je chante dans une chorale et je cours le semi-marathon de Lyon chaque année.",
+    "Amateur de vieux moteurs : j'entretiens une 2 CV de 1972.",
+    "Parent de deux enfants, bénévole au club de basket du quartier.",
+    "Je fais de l'escalade et de la photo de montagne.",
+    "Je collectionne les bandes dessinées et je joue du piano.",
+    "Jardin partagé, vélo pour venir au travail, et beaucoup de romans policiers.",
+    "Fan de rugby et de cuisine japonaise.",
+    "Je prépare un diplôme en cours du soir, toujours partant pour apprendre.",
+    "Voile l'été, ski de fond l'hiver.",
+]
+SECOND_LANGUAGES = ["allemand", "espagnol", "italien", "arabe", "portugais", "polonais", "chinois"]
+
+
+# ---------------------------------------------------------------------------------------------
+# People
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Person:
+    first: str
+    last: str
+    female: bool
+    dept: str
+    site: str
+    title: str
+    manager: int | None = None  # index in the roster
+    role: str = "staff"  # ceo, head, admin, info, manager, staff
+    email: str = ""
+    handle: str = ""
+    skills: list[str] = field(default_factory=list)
+    followers: int = 0
+    user: User | None = None
+
+
+# The people a visitor meets first: always present, always with these names.
+KEY_PEOPLE = [
+    ("Hélène", "Marchand", True, "Direction générale", "Lyon", "Présidente-directrice générale", "ceo"),
+    ("Camille", "Roussel", True, "Direction générale", "Lyon",
+     "Responsable communication interne et outils numériques", "admin"),
+    ("Karim", "Benali", False, "R&D", "Grenoble", "Directeur R&D", "head"),
+    ("Thierry", "Garnier", False, "Production", "Lyon", "Directeur industriel", "head"),
+    ("Sophie", "Lambert", True, "Qualité", "Lyon", "Directrice qualité, sécurité et environnement", "head"),
+    ("Julien", "Morel", False, "Ventes", "Paris", "Directeur commercial", "head"),
+    ("Nathalie", "Faure", True, "Ressources humaines", "Lyon", "Directrice des ressources humaines", "head"),
+    ("Léa", "Dubois", True, "Production", "Lyon", "Ingénieure méthodes", "staff"),
+]  # fmt: skip
+DEMO_EMPLOYEE = "lea.dubois"
+LARGE_HEADS = [
+    ("Franck", "Lemoine", False, "Logistique", "Lille", "Directeur logistique", "head"),
+    ("Isabelle", "Caron", True, "Systèmes d'information", "Lyon", "Directrice des systèmes d'information", "head"),
+    ("Estelle", "Vidal", True, "Communication", "Lyon", "Directrice de la communication", "head"),
+    ("Ruche", "Info", False, "Communication", "Lyon", "Le fil d'actualité de Ruche Industries", "info"),
+]  # fmt: skip
+
+
+def _gendered(title: str, female: bool) -> str:
+    forms = title.split("|")
+    return forms[-1] if female else forms[0]
+
+
+def _pick_site(rng: random.Random, dept: Dept, sites: list[str]) -> str:
+    choices = [(s, w) for s, w in dept.sites.items() if s in sites] or [(sites[0], 1)]
+    return rng.choices([s for s, _w in choices], [w for _s, w in choices])[0]
+
+
+def _roster(rng: random.Random, size: int, large: bool) -> list[Person]:
+    """CEO, department heads, the admin, then staff: each reports to their head (or team manager)."""
+    depts = LARGE_DEPARTMENTS if large else DEPARTMENTS
+    sites = LARGE_SITES if large else SITES
+    fixed = KEY_PEOPLE + (LARGE_HEADS if large else [])
+    people = [Person(f, last, fem, d, s, t, role=r) for f, last, fem, d, s, t, r in fixed][:size]
+    head_of = {p.dept: i for i, p in enumerate(people) if p.role in {"ceo", "head"}}
+    head_of["Direction générale"] = 0
+    for p in people:
+        p.manager = (
+            None if p.role == "ceo" else (0 if p.role in {"head", "admin"} else head_of.get(p.dept, 0))
+        )
+    if large:
+        people[-1].manager = head_of["Communication"]  # Ruche Info is run by the comms team
+    taken = {(p.first, p.last) for p in people}
+    teams: dict[str, list[int]] = defaultdict(list)  # team managers per department (large mode)
+    arrivals: Counter[str] = Counter()
+    weights = [d.weight for d in depts]
+    while len(people) < size:
+        dept = rng.choices(depts, weights)[0]
+        female = rng.random() < 0.45
+        first = rng.choice(FIRST_F if female else FIRST_M)
+        last = rng.choice(LAST).replace("-", " ")
+        if not large and (first, last) in taken:
+            continue
+        taken.add((first, last))
+        title = _gendered(rng.choice(dept.titles), female)
+        person = Person(first, last, female, dept.name, _pick_site(rng, dept, sites), title)
+        person.manager = head_of.get(dept.name, 0)
+        if large:
+            # Teams of about ten: every tenth arrival in a department manages the next nine.
+            team = teams[dept.name]
+            arrivals[dept.name] += 1
+            if arrivals[dept.name] % 10 == 1:
+                person.role = "manager"
+                person.title = f"Responsable d'équipe {dept.name}"
+                team.append(len(people))
+            elif team:
+                person.manager = rng.choice(team)
+        people.append(person)
+    return people
+
+
+def _finish_people(rng: random.Random, people: list[Person]) -> None:
+    """Handles (unique, as unique_handle makes them), e-mails and skills."""
+    seen: Counter[str] = Counter()
+    for p in people:
+        base = slugify_handle(f"{p.first} {p.last}")[:56]
+        seen[base] += 1
+        p.handle = base if seen[base] == 1 else f"{base}{seen[base]}"
+        p.email = ADMIN_EMAIL if p.role == "admin" else f"{p.handle}@{DOMAIN}"
+        dept = DEPT_BY_NAME[p.dept]
+        pool = list(dict.fromkeys(dept.skills + COMMON_SKILLS))
+        count = rng.randint(3, 6)
+        own = rng.sample(dept.skills, min(len(dept.skills), count - 1))
+        p.skills = list(dict.fromkeys(own + rng.sample(pool, 2)))[:count]
+
+
+def _profile_text(rng: random.Random, p: Person) -> dict:
+    dept = DEPT_BY_NAME[p.dept]
+    years = rng.randint(1, 22)
+    first = "Arrivée" if p.female else "Arrivé"
+    bio = (
+        f"{p.title} à {p.site}. {first} chez {COMPANY} il y a {years} an{'s' if years > 1 else ''}"
+        f"{', après un parcours dans ' + rng.choice(['l’automobile', 'l’aéronautique', 'l’agroalimentaire', 'le conseil', 'la chimie']) if years < 10 else ''}."  # noqa: E501
+        f"\n\n{rng.choice(INTERESTS)}"
+    )
+    languages = ["Français", "anglais"]
+    if rng.random() < 0.35:
+        languages.append(rng.choice(SECOND_LANGUAGES))
+    digits = " ".join(f"{rng.randint(0, 99):02d}" for _ in range(3))
+    return {
+        "job_title": p.title,
+        "phone": f"+33 {PHONE_PREFIX.get(p.site, '04 72')[1:]} {digits}",
+        "bio": bio,
+        "ask_me_about": ", ".join([rng.choice(dept.topics)] + p.skills[:2]),
+        "languages": ", ".join(languages),
+    }
+
+
+def _create_people(rng: random.Random, people: list[Person], now: datetime, large: bool) -> None:
+    """Users, profiles and skills, in bulk (the same rows user_invite + user_activate would make)."""
+    departments = {name: Department.objects.get_or_create(name=name)[0] for name in {p.dept for p in people}}
+    sites = {name: Site.objects.get_or_create(name=name)[0] for name in {p.site for p in people}}
+    skills = _skills({s for p in people for s in p.skills})
+    password = make_password(DEMO_PASSWORD)  # hashed once: hashing 10,000 times would take minutes
+    users = []
+    for p in people:
+        joined = now - timedelta(days=rng.randint(60, 2000))
+        seen = now - timedelta(minutes=rng.randint(10, 3 * 24 * 60))
+        if large and p.role == "staff" and rng.random() < 0.08:
+            seen = now - timedelta(days=rng.randint(35, 120))  # long away: no fan-out to them
+        users.append(
+            User(
+                email=p.email, handle=p.handle, first_name=p.first, last_name=p.last, language="fr",
+                password=password, is_staff=p.role == "admin", is_superuser=p.role == "admin",
+                date_joined=joined, invited_at=joined, activated_at=joined + timedelta(hours=3),
+                last_seen_at=seen, feed_built_at=now, follower_count=p.followers,
+                search_text=fold(f"{p.first} {p.last} {p.handle}"),  # what User.save() would set
+            )
+        )  # fmt: skip
+    for p, user in zip(people, User.objects.bulk_create(users, batch_size=BATCH), strict=True):
+        p.user = user
+    profiles = [
+        Profile(
+            user=p.user,
+            department=departments[p.dept],
+            site=sites[p.site],
+            manager=people[p.manager].user if p.manager is not None else None,
+            **_profile_text(rng, p),
+        )
+        for p in people
+    ]
+    Profile.objects.bulk_create(profiles, batch_size=BATCH)
+    through = Profile.skills.through
+    rows = [through(profile_id=p.user.pk, skill_id=skills[fold(s)].pk) for p in people for s in p.skills]
+    through.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def _skills(names: set[str]) -> dict[str, Skill]:
+    existing = {s.key: s for s in Skill.objects.all()}
+    for name in sorted(names):
+        if fold(name) not in existing:
+            skill = Skill(name=name)
+            skill.save()
+            existing[skill.key] = skill
+    return existing
+
+
+# ---------------------------------------------------------------------------------------------
+# Content
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Template:
+    author: str  # "ceo", "comms", "any" or a department name
+    mentions: tuple[str, ...]  # departments the mentioned people come from ("any" for anyone)
+    tone: str  # bravo, question, info, fun: drives replies and reactions
+    text: str
+
+
+TEMPLATES = [
+    Template("Production", ("Production",), "bravo",
+             "Un grand bravo à {m0} et à toute l'équipe montage : la ligne 3 a tourné toute la semaine "
+             "sans arrêt non planifié. 🎉\n\nLe passage au **SMED** sur les changements de série nous fait "
+             "gagner 25 minutes à chaque fois. #lean #{site_tag}"),
+    Template("Qualité", ("Production",), "info",
+             "**Incident qualité résolu** sur les carters de la série K40 : une dérive de l'outil de perçage, "
+             "détectée au contrôle final jeudi.\n\n- confinement des 312 pièces en stock\n- remplacement de "
+             "l'outil et contrôle renforcé pendant deux semaines\n- 8D clôturé ce matin avec {m0}\n\n"
+             "Merci à tous pour la réactivité. #qualité"),
+    Template("R&D", ("Production", "R&D"), "question",
+             "Question aux experts : quelqu'un a-t-il déjà validé une soudure **inox 316L sur acier S235** "
+             "pour un bâti soumis à vibrations ? On hésite entre TIG et MIG pour le prototype Atlas. "
+             "{m0}, {m1}, une idée ? #innovation #projet-atlas"),
+    Template("comms", (), "info",
+             "📰 Revue de presse : *Le Progrès* consacre un article à notre nouvelle ligne de production et "
+             "aux recrutements prévus cette année. [Lire l'article](https://www.leprogres.fr/economie/"
+             "ruche-industries) #presse #lyon"),
+    Template("Ressources humaines", ("any",), "bravo",
+             "Bienvenue à {m0} qui rejoint l'équipe {dept0} à {site0} ! N'hésitez pas à passer dire "
+             "bonjour. 👋 #bienvenue #rh"),
+    Template("Ventes", ("R&D", "Production"), "bravo",
+             "Belle signature cette semaine : **Alpinox** nous confie le renouvellement de ses 40 unités de "
+             "pompage. Merci à {m0} pour la démo technique et à {m1} pour le planning de livraison qui a "
+             "fait la différence. #clients"),
+    Template("any", ("any",), "info",
+             "Rappel : **journée portes ouvertes** du site de {site} samedi {date}, de 10 h à 16 h. Les "
+             "familles sont les bienvenues, visite de l'atelier toutes les heures. Inscriptions auprès de "
+             "{m0}. #{site_tag}"),
+    Template("Qualité", (), "info",
+             "🦺 Rappel #sécurité : depuis lundi, le port des lunettes est obligatoire dans **toute** la zone "
+             "de soudure de {site}, visiteurs compris. Des paires supplémentaires sont à l'accueil."),
+    Template("ceo", (), "bravo",
+             "Chères toutes, chers tous,\n\nle trimestre se termine au-dessus de nos objectifs : **+8 %** de "
+             "chiffre d'affaires, et surtout aucun accident avec arrêt depuis 200 jours. C'est votre travail "
+             "à tous. Les résultats détaillés seront présentés en réunion générale jeudi à 11 h (en visio "
+             "pour les autres sites)."),
+    Template("R&D", ("R&D", "R&D"), "bravo",
+             "Le prototype Atlas a passé ce matin son premier essai d'endurance de **500 heures** sans "
+             "défaut. Bravo {m0} et {m1} pour le banc d'essai monté en un temps record ! Prochaine étape : "
+             "le comité produit. #projet-atlas #innovation"),
+    Template("Production", (), "info",
+             "Atelier de {site} : la maintenance préventive du compresseur principal aura lieu mercredi de "
+             "6 h à 10 h. La ligne 2 démarrera donc à 10 h 30. Merci de vous organiser. #maintenance "
+             "#{site_tag}"),
+    Template("Ressources humaines", (), "info",
+             "📚 Les inscriptions au catalogue de formation 2027 sont ouvertes jusqu'au 15 décembre : "
+             "management, anglais, Lean, habilitations électriques, Python pour les non-développeurs… "
+             "Le catalogue est sur l'intranet, je réponds à vos questions ici. #formation #rh"),
+    Template("Qualité", ("Qualité",), "bravo",
+             "Audit de suivi **ISO 9001** terminé : aucune non-conformité majeure, deux remarques mineures "
+             "sur la gestion documentaire. Merci à {m0} pour une préparation impeccable. #qualité"),
+    Template("Ventes", ("Ventes",), "info",
+             "Retour du salon **Global Industrie** : 63 contacts qualifiés, dont 12 demandes de devis. Le "
+             "démonstrateur Atlas a attiré beaucoup de monde. Le compte rendu est sur le drive ; {m0}, tu as "
+             "les photos ? #salon #clients"),
+    Template("any", ("Qualité", "Production"), "question",
+             "Idée d'amélioration : et si on affichait le suivi **5S** directement sur l'écran de l'atelier "
+             "plutôt que sur papier ? {m0}, {m1}, vous en pensez quoi ? #lean"),
+    Template("Ressources humaines", (), "info",
+             "Nous recrutons ! Trois techniciens de maintenance à {site} et un ingénieur méthodes. La "
+             "cooptation est ouverte : si vous pensez à quelqu'un, écrivez-moi. #recrutement #rh"),
+    Template("R&D", (), "info",
+             "Un peu de veille : un article intéressant sur la maintenance prédictive par analyse "
+             "vibratoire, très proche de ce qu'on teste sur la ligne 3. "
+             "[L'article](https://www.usinenouvelle.com/maintenance-predictive) #innovation #maintenance"),
+    Template("comms", (), "fun",
+             "La collecte de bouchons pour l'association *Les Bouchons d'Amour* bat son record : **48 kg** ce "
+             "mois-ci ! Les bacs sont à l'accueil de chaque site. #rse"),
+    Template("Production", ("Production",), "bravo",
+             "Record battu hier à {site} : **1 240 unités** en une journée. Merci aux équipes du matin et de "
+             "l'après-midi, et à {m0} pour l'organisation. #{site_tag}"),
+    Template("any", (), "question",
+             "Quelqu'un aurait-il un adaptateur HDMI/USB-C à prêter pour la salle Mont-Blanc ? Celui de la "
+             "salle a disparu… 😅"),
+    Template("Qualité", ("R&D",), "info",
+             "Retour d'expérience du 8D sur les joints de la pompe P200 : la cause racine était une référence "
+             "de joint mal saisie dans l'ERP. Merci à {m0} pour l'analyse. Nous ajoutons un contrôle "
+             "automatique à la création des nomenclatures. #qualité #lean"),
+    Template("Ventes", ("Ventes",), "bravo",
+             "Félicitations à {m0} qui décroche notre premier contrat en **Pologne** ! 🇵🇱 Une belle porte "
+             "d'entrée vers l'Europe centrale. #export #clients"),
+    Template("ceo", ("R&D",), "bravo",
+             "J'étais hier à Grenoble avec l'équipe R&D : impressionnée par le travail sur Atlas et par "
+             "l'énergie de l'équipe. Merci {m0} pour la visite du laboratoire. #grenoble #innovation"),
+    Template("any", (), "fun",
+             "Le restaurant d'entreprise de {site} propose jeudi un menu 100 % produits locaux. 🥗 "
+             "#{site_tag}"),
+    Template("R&D", ("R&D", "R&D"), "question",
+             "Revue de code vendredi sur le firmware du contrôleur Atlas : {m0}, {m1}, 14 h en salle "
+             "Belledonne ? Ordre du jour :\n\n1. gestion des alarmes\n2. mise à jour à distance\n3. tests "
+             "automatisés\n\n#projet-atlas"),
+    Template("Ressources humaines", (), "info",
+             "Les entretiens annuels commencent la semaine prochaine. Le support de préparation est sur "
+             "l'intranet ; managers, pensez à bloquer des créneaux d'une heure. #rh"),
+    Template("Qualité", ("Production",), "bravo",
+             "**300 jours sans accident avec arrêt** à {site} ! Merci à chacun, et à {m0} pour les "
+             "quarts d'heure sécurité du lundi. #sécurité #{site_tag}"),
+    Template("any", ("any",), "question",
+             "Qui connaît bien **Salesforce** ? Je cherche comment exporter l'historique des devis d'un "
+             "client. {m0}, peut-être ?"),
+]  # fmt: skip
+
+REPLIES = {
+    "bravo": ["Bravo à toute l'équipe ! 👏", "Félicitations, c'est mérité.", "Super nouvelle, merci pour le partage !",
+              "Bravo {m0} !", "Belle réussite, ça motive tout le monde.", "Top ! 💪",
+              "Merci pour ce message, je transmets à l'équipe de {site}."],
+    "question": ["Je pense que {m0} a fait exactement ça l'an dernier, je vous mets en relation.",
+                 "On a eu le même sujet à Nantes : je t'envoie notre mode opératoire.",
+                 "Bonne question ! Je peux regarder ça demain matin.",
+                 "Pour ma part je partirais sur la première option, plus simple à maintenir.",
+                 "Je passe te voir en fin de journée, ce sera plus simple d'en parler de vive voix.",
+                 "{m0} est la bonne personne pour ça.", "Merci, ça répond à ma question !"],
+    "info": ["Merci pour l'info.", "Est-ce que le compte rendu sera partagé ?", "Très clair, merci {m0}.",
+             "Bien noté, je fais passer le message à l'équipe.", "Très intéressant, merci du partage.",
+             "Est-ce que ça concerne aussi le site de {site} ?", "Je m'inscris ! 🙋"],
+    "fun": ["😄", "Génial !", "Je valide !", "On en reparle à la machine à café 😉", "Merci {m0} pour l'idée !"],
+}  # fmt: skip
+REACTION_WEIGHTS = {
+    "bravo": {"bravo": 50, "like": 25, "love": 15, "insightful": 5, "funny": 5},
+    "question": {"like": 50, "insightful": 40, "bravo": 5, "funny": 5},
+    "info": {"like": 55, "insightful": 30, "bravo": 5, "love": 5, "funny": 5},
+    "fun": {"funny": 40, "like": 30, "love": 25, "bravo": 5},
+}
+MONTHS = [
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+    "novembre", "décembre"
+]  # fmt: skip
+
+
+@dataclass
+class Draft:
+    """A post or reply planned for a given time, before it exists."""
+
+    when: datetime
+    author: int
+    body: str
+    mentions: list[int]
+    tone: str
+    parent: "Draft | None" = None
+    post: Post | None = None
+    pk: int | None = None
+    reactions: list[tuple[int, str, datetime]] = field(default_factory=list)
+
+
+class Cast:
+    """Who is who in the roster, for picking authors and people to mention."""
+
+    def __init__(self, people: list[Person]):
+        self.people = people
+        self.by_dept: dict[str, list[int]] = defaultdict(list)
+        for i, p in enumerate(people):
+            if p.role != "info":
+                self.by_dept[p.dept].append(i)
+        self.ceo = 0
+        self.comms = next((i for i, p in enumerate(people) if p.role == "info"), 1)
+        self.everyone = [i for i, p in enumerate(people) if p.role != "info"]
+
+    def pool(self, dept: str) -> list[int]:
+        return self.by_dept.get(dept) or self.everyone
+
+
+def _tag(site: str) -> str:
+    return fold(site).replace(" ", "-")
+
+
+def _write(
+    rng: random.Random, cast: Cast, tpl: Template, author: int, when: datetime, star: int | None = None
+) -> tuple[str, list[int]]:
+    """The body of a post from its template, with real @handles of colleagues (`star` first)."""
+    mentioned: list[int] = [star] if star is not None and tpl.mentions and star != author else []
+    for dept in tpl.mentions[len(mentioned) :]:
+        pool = cast.everyone if dept == "any" else cast.pool(dept)
+        choices = [i for i in pool if i != author and i not in mentioned]
+        if choices:
+            mentioned.append(rng.choice(choices))
+    site = cast.people[author].site
+    day = when + timedelta(days=7 + (5 - when.weekday()) % 7)  # Saturday of next week
+    values = {f"m{k}": f"@{cast.people[i].handle}" for k, i in enumerate(mentioned)}
+    values.update(
+        site=site,
+        site_tag=_tag(site),
+        date=f"{day.day} {MONTHS[day.month - 1]}",
+        dept0=cast.people[mentioned[0]].dept if mentioned else "",
+        site0=cast.people[mentioned[0]].site if mentioned else site,
+    )
+    return tpl.text.format_map(defaultdict(str, values)), mentioned
+
+
+def _reply_text(
+    rng: random.Random, cast: Cast, tone: str, author: int, thread: list[int]
+) -> tuple[str, list[int]]:
+    text = rng.choice(REPLIES[tone])
+    mentioned: list[int] = []
+    if "{m0}" in text:
+        choices = [i for i in thread if i != author] or [i for i in cast.everyone if i != author]
+        mentioned.append(rng.choice(choices))
+    values = {"site": cast.people[author].site}
+    if mentioned:
+        values["m0"] = f"@{cast.people[mentioned[0]].handle}"
+    return text.format_map(defaultdict(str, values)), mentioned
+
+
+def _working_times(rng: random.Random, now: datetime, weeks: int, per_day: float) -> list[datetime]:
+    """Post times on working days, office hours (Paris time), the last few weeks, sorted."""
+    local_now = timezone.localtime(now)
+    times = []
+    for back in range(weeks * 7, -1, -1):
+        day = local_now - timedelta(days=back)
+        if day.weekday() >= 5:
+            continue
+        count = max(0, round(rng.gauss(per_day, per_day / 4)))
+        for _ in range(count):
+            moment = day.replace(hour=8, minute=0, second=0, microsecond=0)
+            moment += timedelta(seconds=rng.randint(0, 10 * 3600))
+            if moment < now - HISTORY_ENDS:
+                times.append(moment)
+    return sorted(times)
+
+
+def _plan(
+    rng: random.Random, cast: Cast, now: datetime, weeks: int, per_day: float, writers: list[int],
+    repliers: list[int], reactors: list[int], writer_weights: list[float] | None = None,
+    star: int | None = None,
+) -> list[Draft]:  # fmt: skip
+    """Every post and reply, with their reactions, sorted by time (so ids will grow with time).
+
+    `star` (the demo employee) writes one of the last posts and is mentioned in the next one, so
+    whoever signs in as them finds fresh replies, reactions and a mention waiting.
+    """
+    drafts: list[Draft] = []
+    times = _working_times(rng, now, weeks, per_day)
+    for n, when in enumerate(times):
+        tpl, author = _template_and_author(rng, cast, writers, writer_weights)
+        mention = None
+        if star is not None and n == len(times) - 3:
+            tpl, author = _template_and_author(rng, cast, [star], None)
+        elif star is not None and n == len(times) - 2:
+            tpl = rng.choice(
+                [t for t in TEMPLATES if t.mentions and t.author in {"any", cast.people[author].dept}]
+            )
+            mention = star
+        body, mentioned = _write(rng, cast, tpl, author, when, mention)
+        post = Draft(when, author, body, mentioned, tpl.tone)
+        drafts.append(post)
+        drafts.extend(_thread(rng, cast, post, now, repliers))
+    for draft in drafts:
+        _react(rng, draft, now, reactors)
+    return sorted(drafts, key=lambda d: d.when)
+
+
+def _template_and_author(rng, cast: Cast, writers: list[int], weights) -> tuple[Template, int]:
+    author = rng.choices(writers, weights)[0] if weights else rng.choice(writers)
+    person = cast.people[author]
+    fitting = [
+        t
+        for t in TEMPLATES
+        if t.author == "any"
+        or t.author == person.dept
+        or (t.author == "ceo" and author == cast.ceo)
+        or (t.author == "comms" and (person.role in {"admin", "info"} or person.dept == "Communication"))
+    ]
+    return rng.choice(fitting), author
+
+
+def _thread(rng: random.Random, cast: Cast, post: Draft, now: datetime, repliers: list[int]) -> list[Draft]:
+    count = rng.choices(range(7), [18, 22, 22, 16, 10, 7, 5])[0]
+    replies, when = [], post.when
+    thread = [post.author, *post.mentions]
+    for n in range(count):
+        when = when + timedelta(minutes=rng.randint(4, 240))
+        if when > now - HISTORY_ENDS:
+            break
+        # The people mentioned answer first; then colleagues.
+        author = post.mentions[n] if n < len(post.mentions) else rng.choice(repliers)
+        if n > 1 and rng.random() < 0.3:
+            author = post.author  # the author answers back
+        body, mentioned = _reply_text(rng, cast, post.tone, author, thread)
+        replies.append(Draft(when, author, body, mentioned, post.tone, parent=post))
+        thread.append(author)
+    return replies
+
+
+def _react(rng: random.Random, draft: Draft, now: datetime, reactors: list[int]) -> None:
+    top = draft.parent is None
+    count = min(int(rng.paretovariate(1.6) * (3 if top else 0.7)), 40, len(reactors) - 1)
+    weights = REACTION_WEIGHTS[draft.tone]
+    kinds = list(weights)
+    who = {r for r in rng.sample(reactors, count) if r != draft.author}
+    for user in sorted(who):
+        when = min(draft.when + timedelta(minutes=rng.randint(2, 600)), now - timedelta(minutes=1))
+        draft.reactions.append((user, rng.choices(kinds, [weights[k] for k in kinds])[0], when))
+
+
+# ---------------------------------------------------------------------------------------------
+# Small demo: through the services
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DemoResult:
+    people: int
+    posts: int
+    seconds: float
+    admin_email: str = ADMIN_EMAIL
+    employee_email: str = f"{DEMO_EMPLOYEE}@{DOMAIN}"
+    password: str = DEMO_PASSWORD
+
+
+def generate(
+    *, employees: int = 40, seed: int = 42, weeks: int = 3, log: Log = lambda _msg: None
+) -> DemoResult:
+    """Create the demo company in an empty database."""
+    started = time.monotonic()
+    rng = random.Random(seed)
+    now = timezone.now()
+    if employees > LARGE_THRESHOLD:
+        posts = _generate_large(rng, employees, weeks, now, log)
+    else:
+        posts = _generate_small(rng, max(employees, len(KEY_PEOPLE)), weeks, now, log)
+    return DemoResult(people=User.objects.count(), posts=posts, seconds=time.monotonic() - started)
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+def _generate_small(rng: random.Random, employees: int, weeks: int, now: datetime, log: Log) -> int:
+    people = _roster(rng, employees, large=False)
+    _finish_people(rng, people)
+    with transaction.atomic():
+        _create_people(rng, people, now, large=False)
+    log(f"{len(people)} people in {len(DEPARTMENTS)} departments and {len(SITES)} sites")
+    failures: list[str] = []
+
+    def watch(sender, task_result, **kwargs):
+        if task_result.status == TaskResultStatus.FAILED:
+            failures.extend(e.traceback for e in task_result.errors)
+
+    # Each service call commits on its own, and its after-commit tasks run at once, in-process.
+    task_finished.connect(watch)
+    task_log = logging.getLogger("django.tasks")
+    level = task_log.level
+    task_log.setLevel(logging.WARNING)  # thousands of "task started" lines say nothing here
+    try:
+        with override_settings(TASKS=IMMEDIATE_TASKS):
+            _small_follows(rng, people, now)
+            cast = Cast(people)
+            everyone = list(range(len(people)))
+            star = next(i for i, p in enumerate(people) if p.handle == DEMO_EMPLOYEE)
+            per_day = max(2.0, len(people) / 12)
+            drafts = _plan(rng, cast, now, weeks, per_day, everyone, everyone, everyone, star=star)
+            _small_content(people, drafts)
+            from ruche.communities.demo import seed_communities
+
+            seed_communities(rng, now, log)
+    finally:
+        task_finished.disconnect(watch)
+        task_log.setLevel(level)
+    if failures:
+        raise RuntimeError("a task failed while generating the demo:\n" + failures[0])
+    _backdate(rng, people, now)
+    log(f"{len(drafts)} posts and replies, {Reaction.objects.count()} reactions")
+    return len(drafts)
+
+
+def _small_follows(rng: random.Random, people: list[Person], now: datetime) -> None:
+    from ruche.accounts.services import user_follow
+    from ruche.posts.services import hashtag_follow
+
+    for i, p in enumerate(people):
+        wanted = {j for j, q in enumerate(people) if q.dept == p.dept and rng.random() < 0.8}
+        wanted |= {0, p.manager or 0} | set(rng.sample(range(len(people)), 3))
+        for j in sorted(wanted - {i}):
+            user_follow(follower=p.user, followed=people[j].user)
+        tags = set(DEPT_BY_NAME[p.dept].tags[:2]) | ({_tag(p.site)} if rng.random() < 0.5 else set())
+        for name in sorted(tags):
+            tag, _created = Hashtag.objects.get_or_create(key=fold(name)[:50], defaults={"name": name})
+            hashtag_follow(user=p.user, hashtag=tag)
+    # They followed each other long before the weeks shown.
+    Follow.objects.update(created=now - timedelta(days=60))
+    HashtagFollow.objects.update(created=now - timedelta(days=60))
+
+
+def _small_content(people: list[Person], drafts: list[Draft]) -> None:
+    from ruche.posts.services import post_create, reaction_set
+
+    # Posts and reactions in the order they happen: notifications are listed by id, so their ids
+    # must grow with time too (a reaction always comes after its post).
+    events = [(d.when, 0, n, d, None) for n, d in enumerate(drafts)]
+    events += [(r[2], 1, n, d, r) for n, d in enumerate(drafts) for r in d.reactions]
+    for when, _order, _n, draft, reaction in sorted(events, key=lambda e: e[:3]):
+        if reaction is None:
+            parent = draft.parent.post if draft.parent else None
+            draft.post = post_create(author=people[draft.author].user, body=draft.body, parent=parent)
+            Post.objects.filter(pk=draft.post.pk).update(created=when)
+        else:
+            user, kind, _when = reaction
+            made = reaction_set(post=draft.post, user=people[user].user, kind=kind)
+            Reaction.objects.filter(pk=made.pk).update(created=when)
+
+
+def _backdate(rng: random.Random, people: list[Person], now: datetime) -> None:
+    """Feed entries and notifications take the time of what caused them; old ones are read."""
+    post_time = Post.objects.filter(pk=OuterRef("post_id")).values("created")[:1]
+    FeedEntry.objects.update(created=Subquery(post_time))
+    kinds = Notification.Kind
+    Notification.objects.filter(kind__in=[kinds.MENTION, kinds.REPLY, kinds.THREAD_REPLY]).update(
+        created=Subquery(post_time)
+    )
+    reaction_time = Reaction.objects.filter(post_id=OuterRef("post_id"), user_id=OuterRef("actor_id"))
+    Notification.objects.filter(kind=kinds.REACTION).update(
+        created=Subquery(reaction_time.values("created")[:1])
+    )
+    follow_time = Follow.objects.filter(
+        follower_id=OuterRef("actor_id"), followed_id=OuterRef("recipient_id")
+    )
+    Notification.objects.filter(kind=kinds.FOLLOW).update(created=Subquery(follow_time.values("created")[:1]))
+    keep_unread = {p.user.pk for p in people if p.role == "staff" and rng.random() < 0.15}
+    keep_unread.discard(next(p.user.pk for p in people if p.handle == DEMO_EMPLOYEE))
+    Notification.objects.filter(created__lt=now - timedelta(days=UNREAD_DAYS)).exclude(
+        recipient_id__in=keep_unread
+    ).update(read_at=now - timedelta(days=1))
+
+
+# ---------------------------------------------------------------------------------------------
+# Large mode: bulk rows
+# ---------------------------------------------------------------------------------------------
+
+# 90-9-1: share of top-level posts and replies written by each group.
+WRITER_SHARE, CONTRIBUTOR_SHARE = 0.01, 0.09
+POSTS_PER_EMPLOYEE_WEEK = 5 / 3  # ~50,000 posts and replies for 10,000 people over 3 weeks
+TOP_LEVEL_SHARE = 0.31  # threads average ~2.2 replies
+
+
+def _generate_large(rng: random.Random, employees: int, weeks: int, now: datetime, log: Log) -> int:
+    step = time.monotonic()
+
+    def done(what: str) -> None:
+        nonlocal step
+        log(f"{what} ({time.monotonic() - step:.1f} s)")
+        step = time.monotonic()
+
+    people = _roster(rng, employees, large=True)
+    _finish_people(rng, people)
+    writers, contributors = _participation(rng, people)
+    follows = _follow_graph(rng, people, writers)
+    tag_follows = _tag_follows(rng, people)
+    counts = Counter(b for _a, b in follows)
+    for i, p in enumerate(people):
+        p.followers = counts[i]
+    with transaction.atomic():
+        _create_people(rng, people, now, large=True)
+        Follow.objects.bulk_create(
+            [
+                Follow(follower=people[a].user, followed=people[b].user, created=now - timedelta(days=90))
+                for a, b in follows
+            ],
+            batch_size=BATCH,
+        )
+        tags = _create_tag_follows(people, tag_follows, now)
+    done(f"{len(people)} people, {len(follows)} follows, {len(tag_follows)} hashtag follows")
+    cast = Cast(people)
+    total = employees * weeks * POSTS_PER_EMPLOYEE_WEEK
+    per_day = total * TOP_LEVEL_SHARE / (weeks * 5)
+    authors, weights = _writer_weights(writers, contributors)
+    reactors = writers + contributors + rng.sample(range(len(people)), len(people) // 20)
+    drafts = _plan(rng, cast, now, weeks, per_day, authors, contributors + writers, reactors, weights)
+    # Replies are planned per post: trim the thread sizes to keep the total near the target.
+    done(f"{len(drafts)} posts and replies planned")
+    with transaction.atomic():
+        _bulk_posts(drafts, people, tags)
+        done("posts, mentions, hashtags, reactions written")
+        _bulk_feed(now)
+        done(f"{FeedEntry.objects.count()} feed entries")
+        _bulk_notifications(rng, drafts, people, now)
+        done(f"{Notification.objects.count()} notifications")
+    return len(drafts)
+
+
+def _participation(rng: random.Random, people: list[Person]) -> tuple[list[int], list[int]]:
+    """1% write most posts (the leaders and the comms account among them), 9% chime in, 90% read."""
+    n = len(people)
+    leaders = [i for i, p in enumerate(people) if p.role in {"ceo", "head", "admin", "info"}]
+    known = set(leaders)
+    others = [i for i in range(n) if i not in known]
+    rng.shuffle(others)
+    n_writers = max(len(leaders) + 2, round(n * WRITER_SHARE))
+    writers = leaders + others[: n_writers - len(leaders)]
+    contributors = others[n_writers - len(leaders) : n_writers - len(leaders) + round(n * CONTRIBUTOR_SHARE)]
+    return writers, contributors
+
+
+def _writer_weights(writers: list[int], contributors: list[int]) -> tuple[list[int], list[float]]:
+    """Writers write half of the top-level posts between them, the contributors the other half."""
+    authors = writers + contributors
+    weights = [0.5 / len(writers)] * len(writers) + [0.5 / max(len(contributors), 1)] * len(contributors)
+    return authors, weights
+
+
+def _follow_graph(rng: random.Random, people: list[Person], writers: list[int]) -> list[tuple[int, int]]:
+    """Zipf-skewed follows: three company-wide accounts, then 10-60 colleagues each, mostly nearby."""
+    n = len(people)
+    ceo = 0
+    comms = next(i for i, p in enumerate(people) if p.role == "head" and p.dept == "Communication")
+    info = next(i for i, p in enumerate(people) if p.role == "info")
+    # Popularity: writers among the most followed (people read those who write), not all on top.
+    known = set(writers)
+    rest = rng.sample([i for i in range(n) if i not in known], n - len(writers))
+    head = writers + rest[: 2 * len(writers)]
+    order = rng.sample(head, len(head)) + rest[2 * len(writers) :]
+    popularity = [0.0] * n
+    for rank, i in enumerate(order, start=1):
+        popularity[i] = rank**-0.75
+    by_dept: dict[str, list[int]] = defaultdict(list)
+    for i, p in enumerate(people):
+        by_dept[p.dept].append(i)
+    cum_all = _cumulative([popularity[i] for i in range(n)])
+    cum_dept = {d: (ids, _cumulative([popularity[i] for i in ids])) for d, ids in by_dept.items()}
+    edges: set[tuple[int, int]] = set()
+    for i, p in enumerate(people):
+        for big, share in ((ceo, 0.6), (info, 0.8), (comms, 0.4)):
+            if i != big and rng.random() < share:
+                edges.add((i, big))
+        if p.manager is not None:
+            edges.add((i, p.manager))
+        wanted = int(10 + 50 * rng.betavariate(1.4, 3.0))
+        ids, cum = cum_dept[p.dept]
+        picked: set[int] = set()
+        for _attempt in range(wanted * 3):
+            if len(picked) >= wanted:
+                break
+            j = ids[_draw(rng, cum)] if rng.random() < 0.55 else _draw(rng, cum_all)  # 55% nearby
+            if j != i:
+                picked.add(j)
+        edges.update((i, j) for j in picked)
+    return sorted(edges)
+
+
+def _cumulative(weights: list[float]) -> list[float]:
+    total, out = 0.0, []
+    for w in weights:
+        total += w
+        out.append(total)
+    return out
+
+
+def _draw(rng: random.Random, cum: list[float]) -> int:
+    return min(bisect.bisect(cum, rng.random() * cum[-1]), len(cum) - 1)
+
+
+def _tag_follows(rng: random.Random, people: list[Person]) -> list[tuple[int, str]]:
+    """Hashtags of one's trade; #sécurité is followed by most of the shop floor (a large audience)."""
+    rows = []
+    for i, p in enumerate(people):
+        tags = set()
+        dept = DEPT_BY_NAME[p.dept]
+        if "sécurité" in dept.tags and rng.random() < 0.85:
+            tags.add("sécurité")
+        if rng.random() < 0.3:
+            tags.update(rng.sample(dept.tags, min(2, len(dept.tags))))
+        if rng.random() < 0.1:
+            tags.add(_tag(p.site))
+        rows.extend((i, t) for t in sorted(tags))
+    return rows
+
+
+def _create_tag_follows(people: list[Person], tag_follows: list[tuple[int, str]], now: datetime):
+    counts = Counter(fold(t) for _i, t in tag_follows)
+    names = {fold(t): t for _i, t in tag_follows}
+    tags = {}
+    for key in sorted(names):
+        tags[key] = Hashtag.objects.create(key=key[:50], name=names[key], follower_count=counts[key])
+    HashtagFollow.objects.bulk_create(
+        [
+            HashtagFollow(user=people[i].user, hashtag=tags[fold(t)], created=now - timedelta(days=60))
+            for i, t in tag_follows
+        ],
+        batch_size=BATCH,
+    )
+    return tags
+
+
+def _render_body(body: str, handles: set[str]) -> tuple[str, dict[str, str]]:
+    parsed = markdown.parse(body)
+    html = markdown.render(
+        parsed,
+        mention_url=lambda h: reverse("accounts:profile", args=[h]) if h in handles else None,
+        tag_url=lambda key: reverse("posts:tag", args=[key]),
+    )
+    return html, parsed.tags
+
+
+def _bulk_posts(drafts: list[Draft], people: list[Person], tags: dict[str, Hashtag]) -> None:
+    """Posts with ids chosen here (in time order), then their mentions, hashtags and reactions."""
+    start = (Post.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    handles = {p.handle for p in people}
+    replies: Counter[int] = Counter()
+    for pk, draft in enumerate(drafts, start=start):
+        draft.pk = pk
+        if draft.parent:
+            replies[draft.parent.pk] += 1
+    posts, mention_rows, tag_rows, reactions = [], [], [], []
+    mention_through, tag_through = Post.mentions.through, Post.hashtags.through
+    for draft in drafts:
+        html, found = _render_body(draft.body, handles)
+        posts.append(
+            Post(
+                pk=draft.pk, author_id=people[draft.author].user.pk,
+                parent_id=draft.parent.pk if draft.parent else None, body=draft.body, body_html=html,
+                created=draft.when, reply_count=replies[draft.pk], reaction_count=len(draft.reactions),
+            )
+        )  # fmt: skip
+        for i in dict.fromkeys(draft.mentions):
+            mention_rows.append(mention_through(post_id=draft.pk, user_id=people[i].user.pk))
+        for key, name in found.items():
+            if key not in tags:
+                tags[key] = Hashtag.objects.create(key=key[:50], name=name[:50])
+            tag_rows.append(tag_through(post_id=draft.pk, hashtag_id=tags[key].pk))
+        reactions.extend(
+            Reaction(post_id=draft.pk, user_id=people[u].user.pk, kind=kind, created=when)
+            for u, kind, when in draft.reactions
+        )
+    for rows in (posts, mention_rows, tag_rows, reactions):
+        if rows:
+            type(rows[0]).objects.bulk_create(rows, batch_size=BATCH)
+    # Explicit ids leave PostgreSQL's sequence behind: move it past them.
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Post]):
+            cursor.execute(sql)
+
+
+def _bulk_feed(now: datetime) -> None:
+    """Feed entries as ruche/feed/services.py would have written them, in four INSERT ... SELECT.
+
+    (The SQL is assembled from table names of our own models; every value is a parameter.)
+
+    Priority as in post_fan_out: the author's own entry, then mentions, follows, hashtags (a row
+    already there is kept). Authors and hashtags with more than FEED_LARGE_AUDIENCE followers are not
+    fanned out (pulled at read time); people away longer than FEED_INACTIVE_DAYS get no follow or
+    hashtag entries (their feed is rebuilt when they return); mentions reach everyone active.
+    """
+    q = connection.ops.quote_name
+    t = {
+        "fe": q(FeedEntry._meta.db_table),
+        "post": q(Post._meta.db_table),
+        "user": q(User._meta.db_table),
+        "follow": q(Follow._meta.db_table),
+        "mention": q(Post.mentions.through._meta.db_table),
+        "post_tag": q(Post.hashtags.through._meta.db_table),
+        "tag": q(Hashtag._meta.db_table),
+        "tag_follow": q(HashtagFollow._meta.db_table),
+    }
+    since = now - timedelta(days=settings.FEED_INACTIVE_DAYS)
+    large = settings.FEED_LARGE_AUDIENCE
+    insert = f"INSERT INTO {t['fe']} (user_id, post_id, reason, created) "
+    absent = f"NOT EXISTS (SELECT 1 FROM {t['fe']} e WHERE e.user_id = {{who}} AND e.post_id = p.id)"  # noqa: S608
+    top = "p.parent_id IS NULL AND p.deleted_at IS NULL"
+    statements = [
+        (f"SELECT p.author_id, p.id, 'own', p.created FROM {t['post']} p WHERE {top}", []),  # noqa: S608
+        (
+            f"SELECT DISTINCT m.user_id, p.id, 'mention', p.created FROM {t['post']} p "  # noqa: S608
+            f"JOIN {t['mention']} m ON m.post_id = p.id JOIN {t['user']} u ON u.id = m.user_id "
+            f"WHERE {top} AND u.is_active = %s AND m.user_id <> p.author_id AND {absent.format(who='m.user_id')}",
+            [True],
+        ),
+        (
+            f"SELECT f.follower_id, p.id, 'follow', p.created FROM {t['post']} p "  # noqa: S608
+            f"JOIN {t['user']} a ON a.id = p.author_id JOIN {t['follow']} f ON f.followed_id = p.author_id "
+            f"JOIN {t['user']} u ON u.id = f.follower_id WHERE {top} AND a.follower_count <= %s "
+            f"AND u.is_active = %s AND u.last_seen_at >= %s AND {absent.format(who='f.follower_id')}",
+            [large, True, since],
+        ),
+        (
+            f"SELECT DISTINCT hf.user_id, p.id, 'hashtag', p.created FROM {t['post']} p "  # noqa: S608
+            f"JOIN {t['post_tag']} pt ON pt.post_id = p.id JOIN {t['tag']} h ON h.id = pt.hashtag_id "
+            f"JOIN {t['tag_follow']} hf ON hf.hashtag_id = h.id JOIN {t['user']} u ON u.id = hf.user_id "
+            f"WHERE {top} AND h.follower_count <= %s AND u.is_active = %s AND u.last_seen_at >= %s "
+            f"AND hf.user_id <> p.author_id AND {absent.format(who='hf.user_id')}",
+            [large, True, since],
+        ),
+    ]
+    ranked = (
+        f"SELECT id, user_id, post_id, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY post_id DESC) AS rn "  # noqa: S608
+        f"FROM {t['fe']}"
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # Millions of index insertions in random order: keep the whole index in memory.
+            cursor.execute("PRAGMA cache_size = -2000000")
+        for select, params in statements:
+            _analyze(cursor, t.values())
+            # In index order, so that the (user, post) indexes grow at their end, page by page.
+            cursor.execute(f"{insert} SELECT * FROM ({select}) AS c ORDER BY 1, 2", params)  # noqa: S608
+        _analyze(cursor, [t["fe"]])
+        # Keep each feed bounded, as feed_trim does: the newest FEED_MAX_ENTRIES posts stay, and
+        # feed_horizon remembers the newest post trimmed (pulled when the reader gets there).
+        cursor.execute(
+            f"SELECT user_id, post_id FROM ({ranked}) AS r WHERE rn = %s",  # noqa: S608
+            [settings.FEED_MAX_ENTRIES + 1],
+        )
+        horizons = cursor.fetchall()
+        cursor.execute(
+            f"DELETE FROM {t['fe']} WHERE id IN (SELECT id FROM ({ranked}) AS r WHERE rn > %s)",  # noqa: S608
+            [settings.FEED_MAX_ENTRIES],
+        )
+    User.objects.bulk_update([User(pk=u, feed_horizon=h) for u, h in horizons], ["feed_horizon"], BATCH)
+    with connection.cursor() as cursor:
+        _analyze(cursor, [t["fe"]])
+
+
+def _analyze(cursor, tables) -> None:
+    """Fresh statistics on PostgreSQL: rows written in this transaction are invisible to autovacuum,
+    and a planner that believes the feed table empty checks NOT EXISTS with sequential scans."""
+    if connection.vendor == "postgresql":
+        for table in tables:
+            cursor.execute(f"ANALYZE {table}")
+
+
+def _bulk_notifications(rng: random.Random, drafts: list[Draft], people: list[Person], now: datetime) -> None:
+    """Mentions, replies and grouped reactions, as ruche/notifications/tasks.py would have made them."""
+    kinds = Notification.Kind
+    uid = [p.user.pk for p in people]
+    rows: list[Notification] = []
+    participants: dict[int, list[int]] = defaultdict(list)
+
+    def add(recipient: int, kind: str, actor: int, draft: Draft, when: datetime, count: int = 1) -> None:
+        rows.append(
+            Notification(
+                recipient_id=uid[recipient], kind=kind, actor_id=uid[actor], post_id=draft.pk,
+                actor_count=count, created=when,
+            )
+        )  # fmt: skip
+
+    for draft in drafts:
+        told = {draft.author}
+        for i in dict.fromkeys(draft.mentions):
+            if i not in told:
+                add(i, kinds.MENTION, draft.author, draft, draft.when)
+                told.add(i)
+        if draft.parent:
+            parent = draft.parent
+            if parent.author not in told:
+                add(parent.author, kinds.REPLY, draft.author, draft, draft.when)
+                told.add(parent.author)
+            for other in dict.fromkeys(participants[parent.pk]):
+                if other not in told:
+                    add(other, kinds.THREAD_REPLY, draft.author, draft, draft.when)
+                    told.add(other)
+            participants[parent.pk].append(draft.author)
+        reactions = [r for r in draft.reactions if r[0] != draft.author]
+        if reactions:
+            last = max(reactions, key=lambda r: r[2])
+            add(draft.author, kinds.REACTION, last[0], draft, last[2], len(reactions))
+    never_read = {i for i, p in enumerate(people) if p.role == "staff" and rng.random() < 0.15}
+    never_uid = {uid[i] for i in never_read}
+    cutoff = now - timedelta(days=UNREAD_DAYS)
+    for row in rows:
+        if row.created < cutoff and row.recipient_id not in never_uid:
+            row.read_at = row.created + timedelta(hours=rng.randint(1, 36))
+    rows.sort(key=lambda r: r.created)  # ids grow with time, as in real life
+    Notification.objects.bulk_create(rows, batch_size=BATCH)

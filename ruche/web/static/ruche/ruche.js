@@ -1,0 +1,100 @@
+// Ruche: autocomplete for @mentions, #hashtags and skills; Ctrl+Enter publishes.
+// Works on any field present now or added later by htmx (events are delegated from document).
+(function () {
+  "use strict";
+  const SOURCES = { "@": "/autocomplete/people/", "#": "/autocomplete/hashtags/" };
+  let box = null, field = null, items = [], active = -1, range = null, timer = null, seq = 0;
+
+  function close() {
+    if (box) box.remove();
+    if (field) { field.removeAttribute("aria-activedescendant"); field.setAttribute("aria-expanded", "false"); }
+    box = null; items = []; active = -1; range = null;
+  }
+
+  // What is being typed: for a textarea, the @word or #word right before the caret;
+  // for a skills input, the comma-separated item under the caret.
+  function currentQuery(el) {
+    const caret = el.selectionStart, text = el.value.slice(0, caret);
+    if (el.hasAttribute("data-autocomplete-skills")) {
+      const start = text.lastIndexOf(",") + 1;
+      const q = text.slice(start).trimStart();
+      return q.length >= 1 ? { url: "/autocomplete/skills/", q, start: caret - q.length, end: caret, sigil: "" } : null;
+    }
+    const m = /(^|[\s(])([@#])([\p{L}\p{N}._-]{1,40})$/u.exec(text);
+    if (!m) return null;
+    return { url: SOURCES[m[2]], q: m[3], start: caret - m[3].length - 1, end: caret, sigil: m[2] };
+  }
+
+  function render(el, results) {
+    close();
+    if (!results.length) return;
+    field = el; items = results;
+    box = document.createElement("ul");
+    box.className = "autocomplete"; box.id = "autocomplete-list"; box.setAttribute("role", "listbox");
+    results.forEach((r, i) => {
+      const li = document.createElement("li");
+      li.id = "autocomplete-" + i; li.setAttribute("role", "option");
+      li.textContent = r.label;
+      if (r.detail) { const s = document.createElement("small"); s.textContent = r.detail; li.appendChild(s); }
+      li.addEventListener("mousedown", (ev) => { ev.preventDefault(); choose(i); });
+      box.appendChild(li);
+    });
+    const rect = el.getBoundingClientRect();
+    box.style.left = window.scrollX + rect.left + "px";
+    box.style.top = window.scrollY + rect.bottom + 2 + "px";
+    document.body.appendChild(box);
+    el.setAttribute("aria-expanded", "true");
+    el.setAttribute("aria-controls", box.id);
+    highlight(0);
+  }
+
+  function highlight(i) {
+    if (!box) return;
+    active = (i + items.length) % items.length;
+    box.querySelectorAll("li").forEach((li, j) => li.setAttribute("aria-selected", j === active ? "true" : "false"));
+    field.setAttribute("aria-activedescendant", "autocomplete-" + active);
+  }
+
+  function choose(i) {
+    const r = items[i], el = field, q = range;
+    if (!r || !el || !q) return close();
+    const insert = q.sigil + r.value + (q.sigil ? " " : ", ");
+    el.value = el.value.slice(0, q.start) + insert + el.value.slice(q.end);
+    const caret = q.start + insert.length;
+    el.setSelectionRange(caret, caret);
+    close();
+    el.focus();
+  }
+
+  document.addEventListener("input", (ev) => {
+    const el = ev.target;
+    if (!el.matches("[data-autocomplete], [data-autocomplete-skills]")) return;
+    clearTimeout(timer);
+    const q = currentQuery(el);
+    if (!q) return close();
+    const mine = ++seq;
+    timer = setTimeout(async () => {
+      const response = await fetch(q.url + "?q=" + encodeURIComponent(q.q), { headers: { Accept: "application/json" } });
+      if (!response.ok || mine !== seq) return;
+      const data = await response.json();
+      render(el, data.results);
+      range = q;
+    }, 120);
+  });
+
+  document.addEventListener("keydown", (ev) => {
+    const el = ev.target;
+    if (box && el === field) {
+      if (ev.key === "ArrowDown") { ev.preventDefault(); highlight(active + 1); return; }
+      if (ev.key === "ArrowUp") { ev.preventDefault(); highlight(active - 1); return; }
+      if (ev.key === "Enter" || ev.key === "Tab") { ev.preventDefault(); choose(active); return; }
+      if (ev.key === "Escape") { ev.preventDefault(); close(); return; }
+    }
+    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey) && el.form && el.matches("textarea")) {
+      ev.preventDefault();
+      el.form.requestSubmit();
+    }
+  });
+
+  document.addEventListener("focusout", (ev) => { if (ev.target === field) setTimeout(close, 150); });
+})();

@@ -1,0 +1,74 @@
+"""Template helpers available in every template (registered as builtins)."""
+
+import uuid
+
+from django import template
+from django.utils.html import format_html
+from django.utils.timesince import timesince
+from django.utils.timezone import now
+from django.utils.translation import gettext as _
+
+from ruche.core.paths import path_for
+from ruche.posts.models import Reaction
+
+register = template.Library()
+
+AVATAR_COLOURS = 8  # .avatar-c0 … .avatar-c7 in ruche.css (no inline styles: the CSP forbids them)
+
+
+@register.simple_tag
+def avatar(user, size: int = 40):
+    """The person's photo, or their initials on a colour of their own."""
+    label = user.full_name
+    photo = getattr(getattr(user, "profile", None), "photo", None)
+    if photo:
+        return format_html(
+            '<img class="avatar" src="{}" alt="{}" width="{}" height="{}" loading="lazy">',
+            photo.url, label, size, size,
+        )  # fmt: skip
+    return format_html(
+        '<span class="avatar avatar-initials avatar-{} avatar-c{}" role="img" aria-label="{}">{}</span>',
+        size, (user.pk or 0) % AVATAR_COLOURS, label, user.initials,
+    )  # fmt: skip
+
+
+@register.simple_tag
+def new_token() -> str:
+    """A one-time token for a form: submitting it twice creates one post."""
+    return str(uuid.uuid4())
+
+
+@register.filter
+def reaction_emoji(kind: str) -> str:
+    return Reaction.EMOJI.get(kind, "")
+
+
+@register.filter
+def reaction_label(kind: str) -> str:
+    return Reaction.Kind(kind).label if kind in Reaction.Kind.values else ""
+
+
+@register.simple_tag
+def reaction_kinds():
+    return [(kind, Reaction.EMOJI[kind], label) for kind, label in Reaction.Kind.choices]
+
+
+@register.filter
+def display_name(user) -> str:
+    if user.deactivated_at:
+        return _("%(name)s (former colleague)") % {"name": user.full_name}
+    return user.full_name
+
+
+@register.filter
+def ago(moment) -> str:
+    """ "3 hours ago", one unit only: "2 hours, 40 minutes ago" is noise in a feed."""
+    if (now() - moment).total_seconds() < 60:
+        return _("just now")
+    return _("%(time)s ago") % {"time": timesince(moment, depth=1)}
+
+
+@register.filter
+def post_url(pk, name: str) -> str:
+    """{{ post.pk|post_url:"react" }}: the post's URL of that name, without a reverse() per card."""
+    return path_for(f"posts:{name}", pk)

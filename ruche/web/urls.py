@@ -1,0 +1,9 @@
+from django.urls import path
+
+from ruche.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("company/", views.company, name="company"),
+    path("health/", views.health, name="health"),
+]

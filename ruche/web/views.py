@@ -1,0 +1,38 @@
+from django.contrib.auth.decorators import login_required
+
+from ruche.core.pagination import parse_cursor
+from ruche.core.views import render_page
+from ruche.feed.selectors import home_feed
+from ruche.posts.forms import PostForm
+from ruche.posts.selectors import company_feed
+
+
+@login_required
+def home(request, form=None, status=200):
+    """The home feed with the composer above it; an empty feed shows what the company says."""
+    before = parse_cursor(request.GET.get("before"))
+    page = home_feed(request.user, before=before)
+    context = {"page": page, "form": form or PostForm(user=request.user), "feed_url": request.path}
+    if not page.items and before is None:
+        context["discover"] = company_feed(request.user)
+    return render_page(request, "web/home.html", context, partial="posts/_page.html", status=status)
+
+
+@login_required
+def company(request):
+    page = company_feed(request.user, before=parse_cursor(request.GET.get("before")))
+    return render_page(
+        request,
+        "web/company.html",
+        {"page": page, "feed_url": request.path},
+        partial="posts/_page.html",
+    )
+
+
+def health(request):
+    from django.db import connection
+    from django.http import JsonResponse
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,83 @@
+import os
+
+import pytest
+from django.core.cache import cache
+from django.tasks.signals import task_finished
+from django.utils import timezone, translation
+
+from ruche.accounts.models import Profile, User
+from ruche.accounts.services import unique_handle
+
+IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("RUCHE_SKIP_E2E"):
+        skip = pytest.mark.skip(reason="Chromium not installed (/usr/bin/chromium)")
+        for item in items:
+            if "e2e" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    """Tasks run at once in tests; a task that fails fails the test instead of being logged."""
+    settings.TASKS = IMMEDIATE
+    settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed, not safety
+    settings.FEED_PAGE_SIZE = 20  # query pins compare pages of 5 and 20 posts
+    cache.clear()  # ids repeat from one test to the next: no cached figure may survive a test
+    failures = []
+
+    def record(sender, task_result, **kwargs):
+        if task_result.errors:
+            failures.append(task_result.errors[-1].traceback)
+
+    task_finished.connect(record)
+    with translation.override("en"):  # messages asserted in tests are the English source strings
+        yield
+    task_finished.disconnect(record)
+    assert not failures, "a task failed:\n" + "\n".join(failures)
+
+
+@pytest.fixture
+def side_effects(django_capture_on_commit_callbacks):
+    """Run what services defer until commit (fan-out, notifications), as the worker would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def make_user(db):
+    def make(first_name="Camille", last_name="Durand", *, staff=False, **fields):
+        email = fields.pop("email", None) or f"{unique_handle(first_name + ' ' + last_name)}@example.com"
+        user = User.objects.create_user(
+            email,
+            "correct-horse-battery",
+            first_name=first_name,
+            last_name=last_name,
+            is_staff=staff,
+            activated_at=timezone.now(),
+            last_seen_at=timezone.now(),
+            feed_built_at=timezone.now(),
+            language="en",
+            **fields,
+        )
+        Profile.objects.create(user=user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def alice(make_user):
+    return make_user("Alice", "Martin")
+
+
+@pytest.fixture
+def bruno(make_user):
+    return make_user("Bruno", "Lefèvre")
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user("Ada", "Admin", staff=True)

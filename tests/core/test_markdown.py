@@ -1,0 +1,118 @@
+import pytest
+
+from ruche.core import markdown
+
+
+def render(text: str, known=("bruno.lefevre",)) -> str:
+    return markdown.render(
+        markdown.parse(text),
+        mention_url=lambda handle: f"/people/{handle}/" if handle in known else None,
+        tag_url=lambda key: f"/tags/{key}/",
+    )
+
+
+def test_mentions_and_hashtags_are_found_and_linked():
+    parsed = markdown.parse("Merci @Bruno.Lefevre pour #Qualité et #qualite, #lean-6")
+    assert parsed.handles == {"bruno.lefevre"}
+    assert parsed.tags == {"qualite": "Qualité", "lean-6": "lean-6"}
+    html = render("Merci @bruno.lefevre pour #Qualité")
+    assert '<a href="/people/bruno.lefevre/" class="mention"' in html
+    assert '<a href="/tags/qualite/" class="hashtag"' in html and ">#Qualité</a>" in html
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "`@bruno.lefevre #include`",
+        "```\n@bruno.lefevre\n#include <stdio.h>\n```",
+        "    @bruno.lefevre #indented",
+        "[@bruno.lefevre et #lien](https://example.com/)",
+    ],
+)
+def test_no_mention_or_hashtag_in_code_or_links(text):
+    parsed = markdown.parse(text)
+    assert parsed.handles == set() and parsed.tags == {}
+    html = render(text)
+    assert 'class="mention"' not in html and 'class="hashtag"' not in html
+
+
+@pytest.mark.parametrize("text", ["#1", "ticket #42 fermé", "#2024"])
+def test_numbers_are_not_hashtags(text):
+    assert markdown.parse(text).tags == {}
+    assert 'class="hashtag"' not in render(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://example.com/page#section",
+        "<https://example.com/a#b>",
+        "voir example.com/doc#intro",
+        "C#",
+        "&#39;",
+    ],
+)
+def test_url_fragments_and_entities_are_not_hashtags(text):
+    assert markdown.parse(text).tags == {}
+    assert 'class="hashtag"' not in render(text)
+
+
+def test_emails_are_not_mentions():
+    assert markdown.parse("écris à bruno@bruno.lefevre.fr").handles == set()
+
+
+def test_unknown_people_stay_text():
+    html = render("Salut @inconnu")
+    assert "@inconnu" in html and "<a" not in html
+
+
+@pytest.mark.parametrize(
+    "text,forbidden",
+    [
+        ("<script>alert(1)</script>", "<script"),
+        ('<img src=x onerror="alert(1)">', "<img"),
+        ("[clic](javascript:alert(1))", 'href="javascript'),
+        ("[clic](JaVaScRiPt:alert(1))", "<a "),
+        ("[clic](data:text/html;base64,PHNjcmlwdD4=)", 'href="data:'),
+        ('<a href="https://x" onclick="alert(1)">x</a>', "<a "),
+        ("<iframe src=https://evil.example></iframe>", "<iframe"),
+        ("![img](https://evil.example/track.png)", "<img"),
+    ],
+)
+def test_dangerous_html_never_survives(text, forbidden):
+    assert forbidden.lower() not in render(text).lower()
+
+
+def test_sanitize_is_a_second_wall():
+    html = markdown.sanitize(
+        '<p onclick="x()">a<script>b()</script><a href="javascript:c()">d</a><style>p{}</style></p>'
+    )
+    assert (
+        "onclick" not in html and "<script" not in html and "javascript" not in html and "<style" not in html
+    )
+    assert "<p>a" in html
+
+
+def test_links_get_rel_noopener():
+    html = render("[doc](https://example.com/doc) et <https://example.com/auto>")
+    assert html.count('rel="noopener noreferrer nofollow"') == 2
+    assert '<a href="https://example.com/doc" rel="noopener noreferrer nofollow">doc</a>' in html
+    assert 'href="https://example.com/auto"' in html
+
+
+def test_markdown_basics_are_kept():
+    html = render("**gras** *italique* ~~barré~~\n\n- un\n- deux\n\n> citation\n\n`code`")
+    for tag in (
+        "<strong>gras</strong>",
+        "<em>italique</em>",
+        "<s>barré</s>",
+        "<li>un</li>",
+        "<blockquote>",
+        "<code>code</code>",
+    ):
+        assert tag in html
+
+
+def test_render_plain_links_nothing():
+    html = markdown.render_plain("Bio de @bruno.lefevre #qualite")
+    assert "<a" not in html and "@bruno.lefevre #qualite" in html

@@ -1,0 +1,110 @@
+import pytest
+
+from ruche.accounts.services import user_follow
+from ruche.feed.models import FeedEntry
+from ruche.feed.selectors import home_feed
+from ruche.posts.services import post_create, post_delete, reaction_set
+
+pytestmark = pytest.mark.django_db
+
+
+def all_pages(user, size: int) -> list[list[int]]:
+    pages, before = [], None
+    while True:
+        page = home_feed(user, before=before, size=size)
+        pages.append([p.pk for p in page])
+        if page.next_cursor is None:
+            return pages
+        assert page.next_cursor == page.items[-1].pk
+        before = page.next_cursor
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["fanned-out", "fanned-out-and-pulled"])
+def test_keyset_pages_have_no_duplicates_and_no_gaps(alice, bruno, make_user, settings, side_effects, large):
+    chloe = make_user("Chloé", "Petit")
+    user_follow(follower=alice, followed=bruno)
+    user_follow(follower=alice, followed=chloe)
+    if large:
+        settings.FEED_LARGE_AUDIENCE = 2
+        for i in range(2):
+            user_follow(follower=make_user("Fan", f"N{i}"), followed=bruno)
+    expected = []
+    with side_effects():
+        for i in range(11):
+            author = [bruno, chloe, alice][i % 3]
+            expected.append(post_create(author=author, body=f"Message {i}").pk)
+    expected.reverse()
+    if large:
+        assert not FeedEntry.objects.filter(user=alice, post__author=bruno).exists()
+    pages = all_pages(alice, size=3)
+    assert [len(p) for p in pages] == [3, 3, 3, 2]
+    assert [pk for page in pages for pk in page] == expected
+
+
+def test_page_size_comes_from_settings(alice, settings):
+    settings.FEED_PAGE_SIZE = 2
+    posts = [post_create(author=alice, body=f"M{i}") for i in range(3)]
+    page = home_feed(alice)
+    assert [p.pk for p in page] == [posts[2].pk, posts[1].pk]
+    assert page.next_cursor == posts[1].pk
+    assert [p.pk for p in home_feed(alice, before=page.next_cursor)] == [posts[0].pk]
+
+
+def test_deleted_posts_disappear_from_feeds(alice, bruno, make_user, settings, side_effects):
+    user_follow(follower=bruno, followed=alice)
+    with side_effects():
+        kept = post_create(author=alice, body="Reste")
+        gone = post_create(author=alice, body="Disparaît")
+    assert [p.pk for p in home_feed(bruno)] == [gone.pk, kept.pk]
+    post_delete(post=gone, by=alice)  # even before the clean-up task has run
+    assert [p.pk for p in home_feed(bruno)] == [kept.pk]
+    with side_effects():
+        post_delete(post=kept, by=alice)
+    assert not FeedEntry.objects.filter(post=kept).exists()
+    assert home_feed(bruno).items == []
+
+
+def test_deleted_posts_of_large_audiences_disappear_too(alice, bruno, make_user, settings, side_effects):
+    settings.FEED_LARGE_AUDIENCE = 1
+    user_follow(follower=bruno, followed=alice)
+    user_follow(follower=make_user("Fan", "Un"), followed=alice)
+    with side_effects():
+        kept = post_create(author=alice, body="Reste")
+        gone = post_create(author=alice, body="Disparaît")
+        post_delete(post=gone, by=alice)
+    assert [p.pk for p in home_feed(bruno)] == [kept.pk]
+
+
+def test_feed_posts_carry_replies_and_reactions(alice, bruno, side_effects):
+    user_follow(follower=bruno, followed=alice)
+    with side_effects():
+        post = post_create(author=alice, body="Bonjour")
+    replies = [post_create(author=bruno, body=f"R{i}", parent=post) for i in range(5)]
+    reaction_set(post=post, user=bruno, kind="bravo")
+    (item,) = home_feed(bruno)
+    assert [r.pk for r in item.shown_replies] == [r.pk for r in replies[-3:]]
+    assert item.more_replies == 2
+    assert item.my_reaction == "bravo" and item.reaction_summary == [("👏", 1)]
+    assert item.feed_reason == "follow"
+
+
+def test_trimmed_history_is_pulled_when_the_reader_gets_there(alice, bruno, settings, side_effects):
+    from ruche.accounts.services import user_follow
+    from ruche.feed.selectors import home_feed
+    from ruche.feed.services import feed_trim
+    from ruche.posts.services import post_create
+
+    settings.FEED_MAX_ENTRIES = 3
+    with side_effects():
+        user_follow(follower=bruno, followed=alice)
+        posts = [post_create(author=alice, body=f"Post {n}") for n in range(7)]
+    assert feed_trim(bruno.pk) == 4
+    bruno.refresh_from_db()
+    seen, cursor = [], None
+    while True:
+        page = home_feed(bruno, before=cursor, size=2)
+        seen += [p.pk for p in page]
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert seen == [p.pk for p in reversed(posts)]

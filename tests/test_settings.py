@@ -1,0 +1,194 @@
+"""Settings come from the environment; production refuses to start when they are unsafe."""
+
+import os
+import secrets
+import subprocess  # noqa: S404
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config import env
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD_KEY = secrets.token_urlsafe(48)[:64]
+
+
+def run(args: list[str], tmp_path, **variables) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("RUCHE_", "DJANGO_"))}
+    environ |= {
+        "RUCHE_VAR_DIR": str(tmp_path),
+        "RUCHE_DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    environ |= {k: v for k, v in variables.items() if v is not None}
+    for name in [k for k, v in variables.items() if v is None]:
+        environ.pop(name, None)
+    return subprocess.run(  # noqa: S603
+        [sys.executable, *args], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=120
+    )
+
+
+SETUP = ["-c", "import django; django.setup()"]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        pytest.param(None, id="missing"),
+        pytest.param("", id="empty"),
+        pytest.param("too-short-" * 3, id="short"),
+        pytest.param("a" * 64, id="one-character"),
+        pytest.param("django-insecure-" + GOOD_KEY, id="django-insecure"),
+    ],
+)
+def test_production_refuses_an_insecure_secret(tmp_path, key):
+    result = run(
+        SETUP, tmp_path, RUCHE_ENV="production", RUCHE_ALLOWED_HOSTS="ruche.example.com", RUCHE_SECRET_KEY=key
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "RUCHE_SECRET_KEY" in result.stderr
+    assert not (tmp_path / "secret_key").exists()  # no key invented behind the operator's back
+
+
+def test_manage_py_check_refuses_too(tmp_path):
+    result = run(
+        ["manage.py", "check"], tmp_path, RUCHE_ENV="production", RUCHE_ALLOWED_HOSTS="ruche.example.com"
+    )
+    assert result.returncode != 0 and "RUCHE_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "variables,message",
+    [
+        ({"RUCHE_ALLOWED_HOSTS": None}, "RUCHE_ALLOWED_HOSTS"),
+        ({"RUCHE_ALLOWED_HOSTS": "ruche.example.com", "RUCHE_DEBUG": "true"}, "RUCHE_DEBUG"),
+        ({"RUCHE_ALLOWED_HOSTS": "ruche.example.com", "RUCHE_DEBUG": "maybe"}, "RUCHE_DEBUG"),
+    ],
+)
+def test_production_refuses_other_unsafe_settings(tmp_path, variables, message):
+    result = run(SETUP, tmp_path, RUCHE_ENV="production", RUCHE_SECRET_KEY=GOOD_KEY, **variables)
+    assert result.returncode != 0 and message in result.stderr
+
+
+def test_unknown_environment_is_refused(tmp_path):
+    result = run(SETUP, tmp_path, RUCHE_ENV="prod")
+    assert result.returncode != 0 and "RUCHE_ENV" in result.stderr
+
+
+PRODUCTION = {
+    "RUCHE_ENV": "production",
+    "RUCHE_SECRET_KEY": GOOD_KEY,
+    "RUCHE_ALLOWED_HOSTS": "ruche.example.com",
+    "RUCHE_EMAIL_HOST": "smtp.example.com",
+}
+
+
+def test_check_deploy_passes_in_production(tmp_path):
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], tmp_path, **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_an_smtp_server(tmp_path):
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        tmp_path,
+        **{**PRODUCTION, "RUCHE_EMAIL_HOST": None},
+    )
+    assert result.returncode != 0 and "RUCHE_EMAIL_HOST" in result.stderr
+
+
+def test_laptop_starts_without_a_secret_and_keeps_the_one_it_made(tmp_path):
+    code = "import django; django.setup(); from django.conf import settings; print(settings.SECRET_KEY, settings.DEBUG)"
+    first = run(["-c", code], tmp_path)
+    second = run(["-c", code], tmp_path)
+    assert first.returncode == 0, first.stderr
+    key, debug = first.stdout.split()
+    assert len(key) >= 50 and debug == "False"
+    assert second.stdout == first.stdout
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+# config/env.py
+
+
+def test_sqlite_url(tmp_path):
+    db = env.database_from_url(f"sqlite:///{tmp_path}/ruche.sqlite3", Path("/srv/ruche"))
+    assert db["ENGINE"] == "django.db.backends.sqlite3"
+    assert db["NAME"] == f"{tmp_path}/ruche.sqlite3"
+    assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
+
+
+def test_relative_sqlite_path_is_under_the_base_dir():
+    assert (
+        env.database_from_url("sqlite:///var/x.sqlite3", Path("/srv/ruche"))["NAME"]
+        == "/srv/ruche/var/x.sqlite3"
+    )
+
+
+@pytest.mark.parametrize("url", ["sqlite://:memory:", "sqlite://"])
+def test_sqlite_memory(url):
+    db = env.database_from_url(url, Path("/srv"))
+    assert db["NAME"] == ":memory:" and db["TEST"] == {"NAME": ":memory:"}
+
+
+def test_postgres_url():
+    db = env.database_from_url(
+        "postgres://ruche:p%40ss%2Fword@db.example.com:6432/ruche_prod?sslmode=require&conn_max_age=60",
+        Path("/"),
+    )
+    assert db == {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "ruche_prod",
+        "USER": "ruche",
+        "PASSWORD": "p@ss/word",
+        "HOST": "db.example.com",
+        "PORT": "6432",
+        "CONN_MAX_AGE": 60,
+        "OPTIONS": {"sslmode": "require"},
+    }
+
+
+def test_postgres_url_defaults():
+    db = env.database_from_url("postgresql://postgres@127.0.0.1/test", Path("/"))
+    assert (db["USER"], db["PASSWORD"], db["PORT"], db["CONN_MAX_AGE"]) == ("postgres", "", "", 0)
+
+
+def test_unknown_database_scheme_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="mysql"):
+        env.database_from_url("mysql://root@localhost/ruche", Path("/"))
+
+
+@pytest.mark.parametrize(
+    "raw,expected",
+    [("1", True), ("true", True), (" Yes ", True), ("ON", True), ("0", False), ("false", False), ("no", False),
+     ("off", False), ("", False)],
+)  # fmt: skip
+def test_env_bool(monkeypatch, raw, expected):
+    monkeypatch.setenv("RUCHE_TEST_FLAG", raw)
+    assert env.env_bool("RUCHE_TEST_FLAG") is expected
+
+
+@pytest.mark.parametrize("raw", ["maybe", "2", "oui", "tru"])
+def test_env_bool_rejects_nonsense(monkeypatch, raw):
+    monkeypatch.setenv("RUCHE_TEST_FLAG", raw)
+    with pytest.raises(ImproperlyConfigured, match="RUCHE_TEST_FLAG"):
+        env.env_bool("RUCHE_TEST_FLAG", True)
+
+
+def test_env_bool_default(monkeypatch):
+    monkeypatch.delenv("RUCHE_TEST_FLAG", raising=False)
+    assert env.env_bool("RUCHE_TEST_FLAG", True) is True
+
+
+def test_env_int_and_list(monkeypatch):
+    monkeypatch.setenv("RUCHE_TEST_N", "42")
+    monkeypatch.setenv("RUCHE_TEST_LIST", " a.example , ,b.example")
+    assert env.env_int("RUCHE_TEST_N", 1) == 42
+    assert env.env_list("RUCHE_TEST_LIST", []) == ["a.example", "b.example"]
+    monkeypatch.setenv("RUCHE_TEST_N", "forty-two")
+    with pytest.raises(ImproperlyConfigured, match="RUCHE_TEST_N"):
+        env.env_int("RUCHE_TEST_N", 1)

@@ -1,0 +1,124 @@
+"""The demo company generator: the small demo (through the services) and the bulk large mode."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, F, Q
+
+from ruche.accounts.models import Department, Follow, Profile, Site, User
+from ruche.feed.models import FeedEntry
+from ruche.feed.services import post_fan_out
+from ruche.notifications.models import Notification
+from ruche.posts.models import Hashtag, HashtagFollow, Post, Reaction
+from ruche.web import demo
+
+# The services commit and run their after-commit tasks: that needs real transactions.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run(**options) -> str:
+    out = StringIO()
+    call_command("demo_company", stdout=out, **options)
+    return out.getvalue()
+
+
+def assert_counts_consistent():
+    users = User.objects.annotate(n=Count("follower_set")).exclude(follower_count=F("n"))
+    assert not users.exists()
+    tags = Hashtag.objects.annotate(n=Count("follows")).exclude(follower_count=F("n"))
+    assert not tags.exists()
+    posts = Post.objects.annotate(n=Count("replies")).exclude(reply_count=F("n"))
+    assert not posts.exists()
+    reacted = Post.objects.annotate(n=Count("reactions")).exclude(reaction_count=F("n"))
+    assert not reacted.exists()
+
+
+def assert_ids_follow_time(model):
+    times = list(model.objects.order_by("pk").values_list("created", flat=True))
+    assert times == sorted(times)
+
+
+def test_small_demo_is_a_believable_company_and_loads_only_once():
+    output = run(if_empty=True, weeks=2)
+
+    assert User.objects.count() == 40
+    assert not User.objects.filter(Q(activated_at__isnull=True) | Q(last_seen_at__isnull=True)).exists()
+    assert set(User.objects.values_list("language", flat=True)) == {"fr"}
+    assert Profile.objects.count() == 40
+    assert Department.objects.count() == 6
+    assert Site.objects.count() == 4
+    assert not Profile.objects.annotate(n=Count("skills")).filter(Q(n__lt=3) | Q(n__gt=6)).exists()
+    ceo = User.objects.get(profile__manager__isnull=True)
+    assert ceo.reports.count() >= 5
+    admin = User.objects.get(email=demo.ADMIN_EMAIL)
+    assert admin.is_staff and admin.is_superuser and admin.profile.job_title
+    assert admin.check_password(demo.DEMO_PASSWORD)
+    assert demo.ADMIN_EMAIL in output and demo.DEMO_PASSWORD in output
+
+    assert Post.objects.filter(parent__isnull=True).count() >= 20
+    assert Post.objects.filter(parent__isnull=False).exists()
+    assert Post.mentions.through.objects.exists()
+    assert Hashtag.objects.filter(key="qualite").exists()
+    assert set(Reaction.objects.values_list("kind", flat=True)) == set(Reaction.Kind.values)
+    assert FeedEntry.objects.filter(reason=FeedEntry.Reason.FOLLOW).exists()
+    assert Notification.objects.filter(kind=Notification.Kind.MENTION).exists()
+    assert_ids_follow_time(Post)
+    assert_counts_consistent()
+    employee = User.objects.get(handle=demo.DEMO_EMPLOYEE)
+    unread = Notification.objects.filter(recipient=employee, read_at__isnull=True).count()
+    assert 0 < unread < Notification.objects.filter(recipient=employee).count()
+
+    counts = (User.objects.count(), Post.objects.count(), Notification.objects.count())
+    assert "not loaded again" in run(if_empty=True)
+    assert (User.objects.count(), Post.objects.count(), Notification.objects.count()) == counts
+
+
+def test_large_mode_matches_what_fan_out_would_write(settings):
+    settings.FEED_LARGE_AUDIENCE = 100  # so that a few accounts are pulled at read time, as at scale
+
+    run(employees=300, weeks=1)
+
+    assert User.objects.count() == 300
+    assert Follow.objects.count() > 300 * 10
+    assert HashtagFollow.objects.exists()
+    assert_counts_consistent()
+    assert_ids_follow_time(Post)
+    large = User.objects.filter(follower_count__gt=100)
+    assert large.exists()
+    assert not FeedEntry.objects.filter(post__author__in=large, reason=FeedEntry.Reason.FOLLOW).exists()
+    tops = Post.objects.filter(parent__isnull=True)
+    assert FeedEntry.objects.filter(reason=FeedEntry.Reason.OWN).count() == tops.count()
+    assert Notification.objects.filter(kind=Notification.Kind.REACTION).exists()
+    # Writing a few posts' audiences again with the real fan-out gives the same rows.
+    for post in tops.exclude(author__in=large).order_by("?")[:5]:
+        written = set(FeedEntry.objects.filter(post=post).values_list("user_id", "reason"))
+        FeedEntry.objects.filter(post=post).exclude(user=post.author).delete()
+        post_fan_out(post)
+        assert set(FeedEntry.objects.filter(post=post).values_list("user_id", "reason")) == written
+
+
+def test_large_mode_keeps_feeds_bounded(settings):
+    settings.FEED_MAX_ENTRIES = 30
+
+    run(employees=250, weeks=1)
+
+    biggest = FeedEntry.objects.values("user").annotate(n=Count("id")).order_by("-n").first()
+    assert biggest["n"] == 30
+
+
+@pytest.mark.parametrize("hour", [9, 12, 19, 23])
+def test_planned_history_ends_before_the_latest_community_posts(hour):
+    # Loaded in the evening, replies used to land after the communities' "latest posts".
+    from datetime import datetime
+    from random import Random
+    from zoneinfo import ZoneInfo
+
+    now = datetime(2026, 11, 23, hour, 31, tzinfo=ZoneInfo("Europe/Paris"))
+    rng = Random(7)
+    people = demo._roster(rng, 40, large=False)
+    demo._finish_people(rng, people)
+    everyone = list(range(len(people)))
+    drafts = demo._plan(rng, demo.Cast(people), now, 2, 6.0, everyone, everyone, everyone)
+    assert drafts
+    assert max(d.when for d in drafts) < now - demo.HISTORY_ENDS
