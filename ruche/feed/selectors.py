@@ -10,7 +10,7 @@ from ruche.feed.models import FeedEntry
 from ruche.feed.services import sources_q
 from ruche.posts.models import HashtagFollow, Post
 from ruche.posts.policies import visible_posts
-from ruche.posts.selectors import WITH_AUTHOR, hydrate
+from ruche.posts.selectors import CARD_RELATED, hydrate
 
 Reason = FeedEntry.Reason
 
@@ -46,7 +46,9 @@ def home_feed(user, *, before: int | None = None, size: int | None = None) -> Pa
     entries = FeedEntry.objects.filter(user=user, post__deleted_at__isnull=True, post__hidden_at__isnull=True)
     if before:
         entries = entries.filter(post_id__lt=before)
-    rows = list(entries.select_related(*(f"post__{r}" for r in WITH_AUTHOR)).order_by("-post_id")[: size + 1])
+    rows = list(
+        entries.select_related(*(f"post__{r}" for r in CARD_RELATED)).order_by("-post_id")[: size + 1]
+    )
     posts: dict[int, Post] = {}
     for entry in rows:
         entry.post.feed_reason = entry.reason
@@ -58,7 +60,7 @@ def home_feed(user, *, before: int | None = None, size: int | None = None) -> Pa
         extra = Post.objects.alive().top_level().filter(condition)
         if before:
             extra = extra.filter(pk__lt=before)
-        for post in extra.select_related(*WITH_AUTHOR).distinct().order_by("-id")[: size + 1]:
+        for post in extra.select_related(*CARD_RELATED).distinct().order_by("-id")[: size + 1]:
             if post.pk not in posts:
                 post.feed_reason = Reason.FOLLOW if post.author_id in large_authors else other_reason
                 posts[post.pk] = post
@@ -66,7 +68,7 @@ def home_feed(user, *, before: int | None = None, size: int | None = None) -> Pa
         # Past the fanned-out entries (trimmed, or older than a rebuild): pull from the sources.
         below = min(before or user.feed_horizon + 1, user.feed_horizon + 1, *(e.post_id for e in rows[-1:]))
         older = visible_posts(user, Post.objects.top_level().filter(sources_q(user), pk__lt=below))
-        for post in older.select_related(*WITH_AUTHOR).distinct().order_by("-id")[: size + 1]:
+        for post in older.select_related(*CARD_RELATED).distinct().order_by("-id")[: size + 1]:
             post.feed_reason = Reason.FOLLOW
             posts.setdefault(post.pk, post)
     ordered = sorted(posts.values(), key=lambda p: p.pk, reverse=True)

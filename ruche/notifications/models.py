@@ -23,6 +23,8 @@ class Notification(models.Model):
         POST_REJECTED = "post_rejected", _("Your post was not approved")
         POST_HIDDEN = "post_hidden", _("Your post was hidden by a moderator")
         POST_RESTORED = "post_restored", _("Your post was restored")
+        ANSWER_ACCEPTED = "answer_accepted", _("Your answer was accepted")
+        EXPERT_ASKED = "expert_asked", _("A colleague asks for your expertise")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -22,6 +22,10 @@ class PostForm(forms.Form):
     )
     client_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
     communities = forms.TypedMultipleChoiceField(coerce=int, required=False, label=_("Publish in"))
+    # A question is a post that waits for answers (ruche.qa): same text, same audience.
+    kind = forms.ChoiceField(
+        choices=[("post", _("Post")), ("question", _("Question"))], required=False, label=_("Kind")
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,6 +33,10 @@ class PostForm(forms.Form):
 
         self.postable = postable_communities(user) if user is not None else []
         self.fields["communities"].choices = [(c.pk, c.name) for c in self.postable]
+
+    @property
+    def is_question(self) -> bool:
+        return self.cleaned_data.get("kind") == "question"
 
     def chosen_communities(self):
         ids = set(self.cleaned_data.get("communities") or [])

@@ -50,6 +50,7 @@ class Post(models.Model):
     awaiting_approval = models.BooleanField(default=False)
     reply_count = models.PositiveIntegerField(default=0)
     reaction_count = models.PositiveIntegerField(default=0)
+    vote_count = models.PositiveIntegerField(default=0)  # votes for an answer to a question (ruche.qa)
     # The composer's one-time token: a double-submitted form finds the post it already made.
     client_token = models.UUIDField(null=True, blank=True)
     hashtags = models.ManyToManyField(Hashtag, blank=True, related_name="posts")

@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Count, F, QuerySet, Window
+from django.db.models import Case, Count, F, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 
@@ -12,9 +12,11 @@ from ruche.communities.policies import MODERATORS
 from ruche.core.pagination import Page, page_from
 from ruche.posts.models import Hashtag, Post, Reaction
 from ruche.posts.policies import can_view_post, visible_posts, visible_replies
+from ruche.qa import selectors as qa
 
 REPLIES_SHOWN = 3
 WITH_AUTHOR = ("author", "author__profile")
+CARD_RELATED = (*WITH_AUTHOR, "question")  # a top-level card: its author, and whether it is a question
 
 
 def hydrate(posts: list[Post], viewer, *, all_replies: bool = False) -> list[Post]:
@@ -36,11 +38,13 @@ def hydrate(posts: list[Post], viewer, *, all_replies: bool = False) -> list[Pos
             waiting[placement.post_id].append(placement.community)
     roles = community_roles(viewer)
     moderated = {cid for cid, role in roles.items() if role in MODERATORS}
+    accepted = qa.attach_questions(posts)
     replies = visible_replies(viewer, Post.objects.filter(parent_id__in=ids)).select_related(*WITH_AUTHOR)
     if not all_replies:
-        # The latest few replies of each post, in one query (a window per thread).
+        # The latest few replies of each post (an accepted answer first), in one query: a window per thread.
+        first = Case(When(pk__in=accepted, then=Value(0)), default=Value(1))
         ranked = replies.annotate(
-            rank=Window(RowNumber(), partition_by=F("parent_id"), order_by=F("id").desc())
+            rank=Window(RowNumber(), partition_by=F("parent_id"), order_by=[first.asc(), F("id").desc()])
         )
         replies = ranked.filter(rank__lte=REPLIES_SHOWN)
     by_parent: dict[int, list[Post]] = defaultdict(list)
@@ -74,6 +78,7 @@ def hydrate(posts: list[Post], viewer, *, all_replies: bool = False) -> list[Pos
         )
         post.shown_replies = by_parent.get(post.pk, [])
         post.more_replies = max(post.reply_count - len(post.shown_replies), 0)
+    qa.annotate_answers(posts, viewer, by_votes=all_replies)
     return posts
 
 
@@ -90,7 +95,7 @@ def _page(queryset: QuerySet, viewer, before: int | None, size: int | None = Non
     size = size or settings.FEED_PAGE_SIZE
     if before:
         queryset = queryset.filter(pk__lt=before)
-    items = list(queryset.select_related(*WITH_AUTHOR).order_by("-id")[: size + 1])
+    items = list(queryset.select_related(*CARD_RELATED).order_by("-id")[: size + 1])
     page = page_from(items, size)
     hydrate(page.items, viewer)
     return page
@@ -114,7 +119,7 @@ def author_feed(viewer, author, *, before: int | None = None, size: int | None =
 def post_detail(viewer, pk: int, *, all_replies: bool = True) -> Post:
     """The post with its replies (all, or the latest few as in a feed); 404 for what the viewer may
     not see (or know exists)."""
-    post = Post.objects.select_related(*WITH_AUTHOR, "parent").filter(pk=pk).first()
+    post = Post.objects.select_related(*CARD_RELATED, "parent").filter(pk=pk).first()
     if post is None or not can_view_post(viewer, post):
         raise Http404
     if post.parent_id:

@@ -116,7 +116,10 @@ def _post_create(*, author, body, parent, client_token, communities) -> Post:
     else:
         touch_thread(parent)
     if parent is not None:
+        from ruche.qa.services import question_note_answer
+
         Post.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
+        question_note_answer(reply=post)
     else:
         # The author sees their post at once; everyone else gets it from the fan-out task.
         FeedEntry.objects.create(user=author, post=post, reason=FeedEntry.Reason.OWN, created=post.created)
@@ -166,7 +169,10 @@ def post_delete(*, post: Post, by: User) -> Post:
     post.deleted_at = timezone.now()
     post.save(update_fields=["deleted_at"])
     if post.parent_id:
+        from ruche.qa.services import question_forget_answer
+
         Post.objects.filter(pk=post.parent_id).update(reply_count=F("reply_count") - 1)
+        question_forget_answer(answer=post)
     else:
         enqueue_on_commit(remove_post_from_feeds, post_id=post.pk)
     return post

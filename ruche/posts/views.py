@@ -21,6 +21,15 @@ def _post_or_404(request, pk: int) -> Post:
     return post
 
 
+def _redirect(request, url: str):
+    """A redirect that htmx follows as a whole-page navigation."""
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
 def _card(request, post: Post, **extra):
     """The post's card again (after a reply or a reaction), as the page it sits on shows it."""
     full = request.POST.get("full") == "1"
@@ -33,8 +42,11 @@ def _card(request, post: Post, **extra):
 def create(request):
     form = PostForm(request.POST, user=request.user)
     if form.is_valid():
+        from ruche.qa.services import question_ask
+
+        publish = question_ask if form.is_question else services.post_create
         try:
-            post = services.post_create(
+            post = publish(
                 author=request.user,
                 body=form.cleaned_data["body"],
                 client_token=form.cleaned_data["client_token"],
@@ -43,6 +55,9 @@ def create(request):
         except (ValidationError, PermissionDenied) as error:
             apply_errors(form, error if isinstance(error, ValidationError) else ValidationError(str(error)))
         else:
+            if form.is_question:
+                # On its own page, the asker is offered colleagues who know the subject.
+                return _redirect(request, post.get_absolute_url())
             if request.htmx:
                 post.feed_reason = "own"
                 selectors.hydrate([post], request.user)

@@ -72,3 +72,9 @@ def ago(moment) -> str:
 def post_url(pk, name: str) -> str:
     """{{ post.pk|post_url:"react" }}: the post's URL of that name, without a reverse() per card."""
     return path_for(f"posts:{name}", pk)
+
+
+@register.filter
+def url_for(pk, name: str) -> str:
+    """{{ reply.pk|url_for:"qa:vote" }}: like post_url, for any one-argument URL name."""
+    return path_for(name, pk)

@@ -1,0 +1,116 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ruche.accounts.models import User
+from ruche.communities.selectors import community_for
+from ruche.core.pagination import parse_cursor
+from ruche.core.views import render_page, safe_next
+from ruche.posts.forms import PostForm
+from ruche.posts.views import _card, _post_or_404
+from ruche.qa import selectors, services
+from ruche.qa.policies import is_answer, is_question
+
+
+@login_required
+def questions(request):
+    """Questions waiting for an answer (or answered, resolved, all), everywhere or in one community."""
+    state = request.GET.get("state")
+    state = state if state in selectors.State.CHOICES else selectors.State.UNANSWERED
+    community = None
+    if slug := request.GET.get("community"):
+        community, _role = community_for(request.user, slug)
+    page = selectors.questions(
+        request.user, state=state, community=community, before=parse_cursor(request.GET.get("before"))
+    )
+    form = PostForm(user=request.user, initial={"kind": "question"})
+    context = {
+        "page": page,
+        "state": state,
+        "states": _state_labels(),
+        "community": community,
+        "form": form,
+        "times": selectors.answer_times(request.user, community=community),
+    }
+    return render_page(request, "qa/questions.html", context, partial="posts/_page.html")
+
+
+def _state_labels():
+    State = selectors.State
+    return [
+        (State.UNANSWERED, _("Unanswered")),
+        (State.OPEN, _("Answered, not resolved")),
+        (State.RESOLVED, _("Resolved")),
+        (State.ALL, _("All questions")),
+    ]
+
+
+def _answer_or_404(request, pk: int):
+    answer = _post_or_404(request, pk)
+    if not is_answer(answer):
+        raise Http404
+    return answer
+
+
+def _explain(error: Exception) -> str:
+    return " ".join(getattr(error, "messages", None) or [str(error)])
+
+
+def _done(request, answer, error: Exception | None = None):
+    """The question's card again (htmx, the refusal shown in it), or back to the question."""
+    if request.htmx:
+        return _card(request, answer.parent, answer_error=error and _explain(error))
+    if error is not None:
+        messages.error(request, _explain(error))
+    return redirect(safe_next(request, answer.parent.get_absolute_url()))
+
+
+@login_required
+@require_POST
+def vote(request, pk: int):
+    answer = _answer_or_404(request, pk)
+    change = services.answer_unvote if request.POST.get("vote") == "0" else services.answer_vote
+    try:
+        change(user=request.user, answer=answer)
+    except (ValidationError, PermissionDenied) as error:
+        return _done(request, answer, error)
+    return _done(request, answer)
+
+
+@login_required
+@require_POST
+def accept(request, pk: int):
+    answer = _answer_or_404(request, pk)
+    change = services.answer_unaccept if request.POST.get("accept") == "0" else services.answer_accept
+    try:
+        change(by=request.user, answer=answer)
+    except (ValidationError, PermissionDenied) as error:
+        return _done(request, answer, error)
+    if change is services.answer_accept and not request.htmx:
+        messages.success(request, _("Answer accepted: the question is resolved."))
+    return _done(request, answer)
+
+
+@login_required
+@require_POST
+def ask_experts(request, pk: int):
+    question = _post_or_404(request, pk)
+    if not is_question(question):
+        raise Http404
+    ids = [int(i) for i in request.POST.getlist("experts") if i.isdigit()]
+    experts = list(User.objects.filter(pk__in=ids, is_active=True))
+    try:
+        asked = services.question_ask_experts(by=request.user, question=question, experts=experts)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _explain(error))
+    else:
+        messages.success(
+            request,
+            _("%(names)s will be told that you need their help.")
+            % {"names": ", ".join(r.expert.full_name for r in asked)},
+        )
+    return redirect(question.get_absolute_url())
