@@ -108,7 +108,14 @@ TEMPLATES = [
             ],
             "builtins": ["ruche.web.templatetags.ruche"],
         },
-    }
+    },
+    {
+        # Only for the post card, drawn dozens of times a page (see ruche/web/jinja.py).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "ruche.web.jinja.environment", "autoescape": True},
+    },
 ]
 
 DATABASES = {

@@ -4,6 +4,7 @@ import uuid
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
@@ -78,3 +79,39 @@ def post_url(pk, name: str) -> str:
 def url_for(pk, name: str) -> str:
     """{{ reply.pk|url_for:"qa:vote" }}: like post_url, for any one-argument URL name."""
     return path_for(name, pk)
+
+
+@register.simple_tag(takes_context=True)
+def card(context, post):
+    """The post card, rendered by Jinja2 with what it needs from the page's context."""
+    from django.template import engines
+    from django.template.backends.utils import csrf_input
+
+    request = context.get("request")
+    # One masked token for all the page's forms: masking again for each of its ~40 forms cost
+    # more than drawing the cards.
+    if request is not None and not hasattr(request, "ruche_csrf_input"):
+        request.ruche_csrf_input = csrf_input(request)
+    template = engines["jinja2"].env.get_template("posts/card.html")
+    return mark_safe(  # noqa: S308 - Jinja2 escaped what it drew (autoescape is on)
+        template.render(
+            {
+                "csrf_input": getattr(request, "ruche_csrf_input", ""),
+                "post": post,
+                "user": _unwrapped(context["user"]),
+                "full": context.get("full"),
+                "reply_form": context.get("reply_form"),
+                "answer_error": context.get("answer_error"),
+                "post_max_length": context.get("post_max_length"),
+            }
+        )
+    )
+
+
+def _unwrapped(user):
+    """request.user is a lazy proxy: every attribute read through it costs; the card reads many."""
+    from django.utils.functional import empty
+
+    if getattr(user, "_wrapped", None) is empty:
+        user._setup()
+    return getattr(user, "_wrapped", user)
