@@ -161,7 +161,7 @@ def activate(request, uid: str, token: str):
     form = ActivationForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.user_activate(user=user, password=form.cleaned_data["password1"])
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="ruche.accounts.backends.ModelBackend")
         messages.success(request, _("Welcome to %(site)s! Complete your profile so colleagues can find you.")
                          % {"site": "Ruche"})  # fmt: skip
         return redirect("accounts:profile_edit")

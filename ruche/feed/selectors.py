@@ -1,7 +1,7 @@
 """The home feed: fanned-out entries merged with posts pulled from very large sources."""
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, Value
 
 from ruche.accounts.models import Follow
 from ruche.communities.models import Membership, Placement
@@ -16,23 +16,25 @@ Reason = FeedEntry.Reason
 
 
 def _pulled_sources(user) -> tuple[Q, set[int], str] | None:
-    """Authors and hashtags the user follows that are too widely followed to fan out."""
+    """Authors, hashtags and communities the user follows that are too widely followed to fan out
+    (one query for the three)."""
     large = settings.FEED_LARGE_AUDIENCE
-    authors = list(
-        Follow.objects.filter(follower=user, followed__follower_count__gt=large).values_list(
-            "followed_id", flat=True
-        )
+    authors = Follow.objects.filter(follower=user, followed__follower_count__gt=large).annotate(
+        source=Value("author")
     )
-    tags = list(
-        HashtagFollow.objects.filter(user=user, hashtag__follower_count__gt=large).values_list(
-            "hashtag_id", flat=True
-        )
+    tags = HashtagFollow.objects.filter(user=user, hashtag__follower_count__gt=large).annotate(
+        source=Value("hashtag")
     )
-    communities = list(
-        Membership.objects.filter(user=user, community__member_count__gt=large).values_list(
-            "community_id", flat=True
-        )
+    communities = Membership.objects.filter(user=user, community__member_count__gt=large).annotate(
+        source=Value("community")
     )
+    found: dict[str, list[int]] = {"author": [], "hashtag": [], "community": []}
+    rows = authors.values_list("source", "followed_id").union(
+        tags.values_list("source", "hashtag_id"), communities.values_list("source", "community_id"), all=True
+    )
+    for source, pk in rows:
+        found[source].append(pk)
+    authors, tags, communities = found["author"], found["hashtag"], found["community"]
     if not authors and not tags and not communities:
         return None
     placed = Q(placements__community_id__in=communities, placements__status=Placement.Status.APPROVED)

@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.core.cache import cache
+from django.db.models import Count, Exists, Max, OuterRef, Q
 
 from ruche.core.pagination import Page, page_from
 from ruche.notifications.models import Notification
@@ -30,9 +31,29 @@ def notifications_for(user, *, before: int | None = None, size: int | None = Non
     return page_from(items, size)
 
 
+UNREAD_COUNT_SECONDS = 60
+
+
 def unread_count(user) -> int:
+    """The badge on every page. Checking each unread notification's post for visibility is the
+    costly part: it is done again only when the unread set or its posts change (deleted, hidden),
+    or after a minute (a community left meanwhile); a cheap query tells whether they changed."""
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(
-        _about_visible_content(user), recipient=user, read_at__isnull=True
-    ).count()
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    signature = tuple(
+        unread.aggregate(
+            n=Count("id"),
+            last=Max("id"),
+            deleted=Max("post__deleted_at"),
+            hidden=Max("post__hidden_at"),
+            thread_deleted=Max("post__parent__deleted_at"),
+        ).values()
+    )
+    key = f"notifications:unread:{user.pk}"
+    cached = cache.get(key)
+    if cached and cached[0] == signature:
+        return cached[1]
+    count = unread.filter(_about_visible_content(user)).count() if signature[0] else 0
+    cache.set(key, (signature, count), UNREAD_COUNT_SECONDS)
+    return count

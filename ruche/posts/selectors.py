@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Case, Count, F, QuerySet, Value, When, Window
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 
@@ -53,19 +53,18 @@ def hydrate(posts: list[Post], viewer, *, all_replies: bool = False) -> list[Pos
     every = posts + [r for rs in by_parent.values() for r in rs]
     every_ids = [p.pk for p in every]
     summary: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    mine = {}
+    # Counts per kind and the viewer's own reaction, in one query.
     counts = (
         Reaction.objects.filter(post_id__in=every_ids)
         .values("post_id", "kind")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), by_viewer=Count("id", filter=Q(user_id=viewer.pk)))
         .order_by("post_id", "-n")
     )
     for row in counts:
         summary[row["post_id"]].append((Reaction.EMOJI[row["kind"]], row["n"]))
-    mine = {}
-    if viewer.is_authenticated:
-        mine = dict(
-            Reaction.objects.filter(post_id__in=every_ids, user=viewer).values_list("post_id", "kind")
-        )
+        if row["by_viewer"]:
+            mine[row["post_id"]] = row["kind"]
     for post in every:
         post.reaction_summary = summary.get(post.pk, [])
         post.my_reaction = mine.get(post.pk)

@@ -105,3 +105,74 @@ def answer_times(viewer, *, community=None, days: int = 90) -> dict:
         "hours_to_accepted": median_hours(2),
         "days": days,
     }
+
+
+# Words that say nothing about a question's subject (French and English, folded as words_of does).
+STOPWORDS = frozenset(
+    """a au aux avec ce ces cet cette comment dans de des du elle en est et il ils je la le les leur
+    mais me mon ne nous on ou par pas pour qu que quel quelle quels qui quoi sa se ses si son sur
+    ta te tes ton tu un une vos votre vous y sait connait quelqu quelqu un savez faut peut peux doit
+    pourquoi bonjour merci svp help the and or of to in on for with is are do does how what who why
+    where when can could should would anyone someone know about my our your this that these those
+    there have has an be it i we you""".split()  # noqa: SIM905 - a word list reads better as text
+)
+TOPIC_WORDS = 3
+
+
+def question_topics(post: Post) -> list[str]:
+    """The words a question is about: its hashtags first, then its longest meaningful words."""
+    from ruche.core.text import fold
+    from ruche.search.query import words_of
+
+    tags = [fold(tag.name) for tag in post.hashtags.all()]
+    words = [w for w in words_of(post.body) if len(w) > 2 and w not in STOPWORDS and not w.isdigit()]
+    words.sort(key=len, reverse=True)
+    topics = []
+    for word in tags + words:
+        if word not in topics:
+            topics.append(word)
+    return topics[:TOPIC_WORDS]
+
+
+def suggested_experts(viewer, post: Post, *, limit: int = 5) -> list:
+    """Colleagues who know the question's subject and can read it, best first, with why; the asker,
+    and those already asked, left out."""
+    from ruche.qa.models import ExpertRequest
+    from ruche.qa.policies import may_be_asked
+    from ruche.search.selectors import experts_for
+
+    asked = set(ExpertRequest.objects.filter(question_id=post.pk).values_list("expert_id", flat=True))
+    best: dict[int, object] = {}
+    for topic in question_topics(post):
+        for expert in experts_for(viewer=viewer, topic=topic, limit=limit, exclude=[post.author_id, *asked]):
+            known = best.get(expert.person.pk)
+            if known is None:
+                best[expert.person.pk] = expert
+            else:
+                known.score += expert.score
+                known.posts += expert.posts
+                known.replies += expert.replies
+                known.accepted_answers += expert.accepted_answers
+                known.skills = sorted({*known.skills, *expert.skills}, key=lambda s: s.name)
+    ranked = sorted(best.values(), key=lambda e: -e.score)
+    return [e for e in ranked if may_be_asked(e.person, post)][:limit]
+
+
+def experts_panel(viewer, post: Post) -> dict:
+    """On a question's page, for its asker while it is not resolved: who to call on, who was called."""
+    from ruche.qa.models import ExpertRequest
+    from ruche.qa.policies import can_ask_experts
+
+    if not getattr(post, "is_question", False) or post.question.accepted_answer_id:
+        return {}
+    if not can_ask_experts(viewer, post):
+        return {}
+    asked = list(ExpertRequest.objects.filter(question_id=post.pk).select_related("expert"))
+    return {"experts": suggested_experts(viewer, post), "experts_asked": asked}
+
+
+def accepted_answers_of(viewer, person, *, limit: int = 5) -> list[Post]:
+    """The person's answers that solved a question, newest first, among what the viewer may read
+    (each with its question, for the link and the question's first words)."""
+    answers = Post.objects.filter(author=person, accepted_for__isnull=False).select_related("parent")
+    return list(visible_posts(viewer, answers).order_by("-id")[:limit])

@@ -46,7 +46,8 @@ def votes(n: int) -> str:
 def environment(**options) -> Environment:
     options.pop("autoescape", None)  # always on, whatever the settings say: user text is escaped
     env = Environment(extensions=["jinja2.ext.i18n"], autoescape=True, **options)
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    # Old-style: `_()` only translates; `|format(name=…)` fills in, and autoescape escapes the result.
+    env.install_gettext_callables(gettext, ngettext, newstyle=False)
     env.globals.update(
         avatar=tags.avatar,
         new_token=tags.new_token,

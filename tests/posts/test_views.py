@@ -210,3 +210,18 @@ def test_tag_page_query_count(as_alice, alice, bruno, make_user, django_assert_m
     with django_assert_max_num_queries(TAG_QUERIES):
         response = as_alice.get("/tags/qualite/")
     assert len(response.context["page"].items) == n
+
+
+def test_the_card_speaks_the_readers_language_and_escapes_what_people_wrote(client, make_user):
+    from django.utils import timezone
+
+    author = make_user("Zoé", "<script>x</script>")
+    author.language = "fr"
+    author.save(update_fields=["language"])
+    post = post_create(author=author, body="Bonjour")
+    Post.objects.filter(pk=post.pk).update(hidden_at=timezone.now(), hidden_reason="<b>hors sujet</b>")
+    client.force_login(author)
+    page = client.get(f"/posts/{post.pk}/").content.decode()
+    assert "Répondre" in page and "Masquée par un modérateur" in page
+    assert "<b>hors sujet</b>" not in page and "&lt;b&gt;hors sujet&lt;/b&gt;" in page
+    assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
