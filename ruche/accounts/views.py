@@ -309,16 +309,16 @@ def onboarding(request):
         return redirect(after)
     profile = request.user.profile
     form = OnboardingForm(request.POST or None, request.FILES or None, user=request.user, missing=missing)
-    photo_lost = False
     if request.method == "POST" and form.is_valid():
         try:
             services.profile_onboard(profile=profile, by=request.user, **form.service_arguments())
         except ValidationError as error:
             apply_errors(form, error)
-            photo_lost = "photo" in form.fields and not form.has_error("photo")
         else:
             messages.success(request, _("Thank you! Your profile is ready."))
             return redirect(after)
+    # A browser never fills a file field again: say so when a photo was sent with errors elsewhere.
+    photo_lost = bool(form.errors) and "photo" in request.FILES and not form.has_error("photo")
     context = {
         "form": form,
         "next": after if after != reverse("home") else "",
