@@ -100,7 +100,7 @@ def test_skill_page_keyset_pages_by_name(client, alice, make_user, monkeypatch):
     assert "after=" in client.get("/skills/lean/").content.decode()
 
 
-SKILL_PAGE_QUERIES = 7
+SKILL_PAGE_QUERIES = 7  # session, user, skill, people, sites, header avatar, unread count
 
 
 @pytest.mark.parametrize("n", [3, 25])
@@ -192,7 +192,7 @@ def test_report_page_shows_values_as_text_and_bars(client, admin, alice, bruno):
     assert "No department" in page
 
 
-REPORT_QUERIES = 5
+REPORT_QUERIES = 5  # session, user, the report, header avatar, unread count
 
 
 @pytest.mark.parametrize("n", [4, 30])
