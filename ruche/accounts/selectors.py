@@ -104,16 +104,25 @@ def followers_of(person: User) -> list[User]:
 # Profile completeness
 
 
-def own_completeness(user: User) -> Completeness:
-    """The person's own meter: one query, and the page header's avatar reuses the profile it loads."""
-    profile = Profile.objects.annotate(skill_count=skill_count_expression()).get(pk=user.pk)
+def own_completeness(user: User) -> Completeness | None:
+    """The person's own meter: one query, and the page header's avatar reuses the profile it loads.
+
+    None for an account without a profile (a superuser made by `createsuperuser`).
+    """
+    profile = Profile.objects.annotate(skill_count=skill_count_expression()).filter(pk=user.pk).first()
+    if profile is None:
+        return None
     user.profile = profile
     return completeness_of(profile, profile.skill_count)
 
 
-def loaded_completeness(person: User) -> Completeness:
+def loaded_completeness(person: User) -> Completeness | None:
     """The meter of a person loaded by `profile_of` (skills prefetched): no query."""
-    return completeness_of(person.profile, len(person.profile.skills.all()))
+    try:
+        profile = person.profile
+    except Profile.DoesNotExist:
+        return None
+    return completeness_of(profile, len(profile.skills.all()))
 
 
 def missing_mandatory(user: User, mandatory: list[str]) -> list[str]:

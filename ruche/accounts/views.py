@@ -323,7 +323,6 @@ def onboarding(request):
         "form": form,
         "next": after if after != reverse("home") else "",
         "photo_lost": photo_lost,
-        "completeness": selectors.own_completeness(request.user),
     }
     return render(request, "accounts/onboarding.html", context, status=400 if form.errors else 200)
 

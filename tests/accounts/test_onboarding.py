@@ -20,17 +20,6 @@ def client(client):
 
 
 @pytest.fixture
-def rules(admin, django_capture_on_commit_callbacks):
-    """Make these items mandatory, as an admin would."""
-
-    def make(*keys):
-        with django_capture_on_commit_callbacks(execute=True):
-            return services.profile_settings_update(by=admin, mandatory=list(keys))
-
-    return make
-
-
-@pytest.fixture
 def places():
     return Department.objects.create(name="Achats"), Site.objects.create(name="Lyon")
 

@@ -163,6 +163,14 @@ def test_meter_card_on_the_home_page_while_incomplete(client, alice, bruno, sett
     assert "Your profile is complete" in own
 
 
+def test_an_account_without_a_profile_sees_no_meter(client, alice, rules):
+    Profile.objects.filter(pk=alice.pk).delete()
+    rules("job_title")
+    client.force_login(alice)
+    assert client.get("/").context["completeness"] is None
+    assert client.get(f"/people/{alice.handle}/").context["completeness"] is None
+
+
 def test_profile_page_still_one_query_set(client, alice, bruno, django_assert_max_num_queries):
     from tests.accounts.test_views import PROFILE_QUERIES
 
