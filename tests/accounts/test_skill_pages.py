@@ -60,6 +60,7 @@ def test_skill_names_with_url_characters_work(client, alice):
     page = client.get(f"/people/{alice.handle}/").content.decode()
     for skill in Skill.objects.all():
         url = reverse("accounts:skill", args=[skill.key])
+        assert skill.get_absolute_url() == url
         assert f'href="{escape(url)}"' in page
         assert client.get(url).context["skill"] == skill
 
