@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "ruche.accounts.middleware.LastSeenMiddleware",
+    "ruche.accounts.middleware.OnboardingMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

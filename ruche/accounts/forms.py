@@ -3,7 +3,8 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from ruche.accounts.models import Department, Profile, Site, User
+from ruche.accounts.completeness import ITEMS
+from ruche.accounts.models import Department, Profile, ProfileSettings, Site, User
 
 
 class ProfileForm(forms.ModelForm):
@@ -40,9 +41,14 @@ class ProfileForm(forms.ModelForm):
         ]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, mandatory: list[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
         user = self.instance.user
+        for name in mandatory:
+            if name in self.fields:
+                self.fields[name].required = True
+        if "skills" in mandatory:
+            self.fields["skills"].help_text = SKILLS_HELP_MANDATORY
         self.fields["first_name"].initial = user.first_name
         self.fields["last_name"].initial = user.last_name
         self.fields["language"].initial = user.language or settings.LANGUAGE_CODE
@@ -52,6 +58,72 @@ class ProfileForm(forms.ModelForm):
 
     def skill_names(self) -> list[str]:
         return [name for name in self.cleaned_data["skills"].split(",") if name.strip()]
+
+
+SKILLS_HELP_MANDATORY = _("At least 3, separated by commas, e.g. “Lean, Excel, gestion de projet”.")
+
+
+class OnboardingForm(forms.Form):
+    """Only what the company made mandatory and the person has not filled in yet."""
+
+    job_title = forms.CharField(label=_("Job title"), max_length=120)
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.all())
+    site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.all())
+    manager = forms.ModelChoiceField(
+        label=_("Manager"), queryset=User.objects.filter(is_active=True).order_by("last_name", "first_name")
+    )
+    skills = forms.CharField(
+        label=_("Your skills"),
+        max_length=2000,
+        help_text=SKILLS_HELP_MANDATORY,
+        widget=forms.TextInput(attrs={"data-autocomplete-skills": "", "autocomplete": "off"}),
+    )
+    bio = forms.CharField(
+        label=_("About me"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("A few words: what you work on, what you like to help with."),
+    )
+    photo = forms.FileField(
+        label=_("Your photo"),
+        help_text=_("JPEG, PNG, GIF or WebP, 5 MB at most."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
+    )
+
+    def __init__(self, *args, user: User, missing: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for name in list(self.fields):
+            if name not in missing:
+                del self.fields[name]
+        if "manager" in self.fields:
+            self.fields["manager"].queryset = self.fields["manager"].queryset.exclude(pk=user.pk)
+        self.order_fields([name for name in missing])
+
+    def clean_skills(self):
+        names = [name for name in self.cleaned_data["skills"].split(",") if name.strip()]
+        return names
+
+    def service_arguments(self) -> dict:
+        """The keyword arguments of services.profile_onboard."""
+        data = dict(self.cleaned_data)
+        return {"photo": data.pop("photo", None), "skills": data.pop("skills", None), **data}
+
+
+class ProfileSettingsForm(forms.Form):
+    mandatory = forms.MultipleChoiceField(
+        label=_("Mandatory at first login"),
+        required=False,
+        choices=[(item.key, item.label) for item in ITEMS],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Whoever misses one of these is asked to fill it in before using Ruche; nothing else is asked."
+        ),
+    )
+
+    def __init__(self, *args, current: ProfileSettings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mandatory"].initial = current.mandatory
 
 
 class PhotoForm(forms.Form):

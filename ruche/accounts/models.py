@@ -146,6 +146,14 @@ class Skill(models.Model):
         self.key = fold(self.name)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        """The skill page; quoted as reverse() would, without resolving it for every chip of a page."""
+        from urllib.parse import quote
+
+        from ruche.core.paths import path_for
+
+        return path_for("accounts:skill", quote(self.key, safe="!$&'()*+,;=/~:@"))
+
 
 def photo_path(profile, filename):
     return f"photos/{profile.user_id}/{filename}"
@@ -199,3 +207,45 @@ class Follow(models.Model):
             models.CheckConstraint(condition=~models.Q(follower=models.F("followed")), name="no_self_follow"),
         ]
         indexes = [models.Index(fields=["followed", "follower"])]
+
+
+class ProfileSettings(models.Model):
+    """Company-wide rules for profiles, one row, edited by admins: which fields are mandatory.
+
+    A person missing a mandatory field is taken to the onboarding page before anything else.
+    Read on every request: `current()` is cached, and saved settings replace the cached copy.
+    """
+
+    require_photo = models.BooleanField(_("photo"), default=False)
+    require_job_title = models.BooleanField(_("job title"), default=False)
+    require_department = models.BooleanField(_("department"), default=False)
+    require_site = models.BooleanField(_("site"), default=False)
+    require_manager = models.BooleanField(_("manager"), default=False)
+    require_skills = models.BooleanField(_("at least 3 skills"), default=False)
+    require_bio = models.BooleanField(_("about me"), default=False)
+    # Bumped on every change: a session that passed the check for an older version is checked again.
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    CACHE_KEY = "accounts:profile-settings"
+
+    class Meta:
+        verbose_name = _("profile settings")
+
+    @classmethod
+    def current(cls) -> "ProfileSettings":
+        from django.core.cache import cache
+
+        found = cache.get(cls.CACHE_KEY)
+        if found is None:
+            found = cls.objects.get_or_create(pk=1)[0]
+            cache.set(
+                cls.CACHE_KEY, found, 60
+            )  # several servers without a shared cache: 1 minute late at most
+        return found
+
+    @property
+    def mandatory(self) -> list[str]:
+        """The keys of the mandatory items, in the order of `ruche.accounts.completeness.ITEMS`."""
+        from ruche.accounts.completeness import ITEM_KEYS
+
+        return [key for key in ITEM_KEYS if getattr(self, f"require_{key}")]

@@ -19,3 +19,22 @@ def can_deactivate(user, target) -> bool:
 
 def can_follow(user, target) -> bool:
     return user.is_authenticated and user.is_active and target.is_active and user.pk != target.pk
+
+
+def can_manage_profile_settings(user) -> bool:
+    """Which profile fields are mandatory: a company-wide rule, for admins."""
+    return is_admin(user)
+
+
+def can_view_completeness_report(user) -> bool:
+    return is_admin(user)
+
+
+def can_view_completeness(user, owner) -> bool:
+    """The meter is the person's own business: shown to them only."""
+    return user.is_authenticated and user.pk == owner.pk
+
+
+def can_view_skill(user) -> bool:
+    """Skill pages list colleagues, like the directory: any signed-in colleague."""
+    return user.is_authenticated and user.is_active

@@ -1,10 +1,24 @@
 """Reads about people: profile pages, the directory, mention autocomplete."""
 
+from dataclasses import dataclass
+
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q, Subquery, Sum
 from django.http import Http404
 
-from ruche.accounts.models import Department, Follow, Site, Skill, User
+from ruche.accounts.completeness import (
+    BY_KEY,
+    ITEM_KEYS,
+    Completeness,
+    Item,
+    as_int,
+    completeness_of,
+    done_conditions,
+    done_items,
+    skill_count_expression,
+)
+from ruche.accounts.models import Department, Follow, Profile, Site, Skill, User
+from ruche.core.pagination import Page, page_from
 from ruche.core.text import fold
 
 DIRECTORY_PAGE_SIZE = 48
@@ -35,7 +49,7 @@ def profile_of(viewer, handle: str) -> User:
 def directory(*, name: str = "", department: int | None = None, site: int | None = None,
               skill: int | None = None, page: int = 1):  # fmt: skip
     """The trombinoscope: activated and invited colleagues, filtered, by name."""
-    people = User.objects.filter(is_active=True).select_related(*PERSON)
+    people = User.objects.filter(is_active=True).select_related(*PERSON).prefetch_related("profile__skills")
     for word in fold(name).split()[:4]:
         people = people.filter(search_text__contains=word)
     if department:
@@ -85,3 +99,133 @@ def followers_of(person: User) -> list[User]:
         .select_related(*PERSON)
         .order_by("last_name")
     )
+
+
+# Profile completeness
+
+
+def own_completeness(user: User) -> Completeness | None:
+    """The person's own meter: one query, and the page header's avatar reuses the profile it loads.
+
+    None for an account without a profile (a superuser made by `createsuperuser`).
+    """
+    profile = Profile.objects.annotate(skill_count=skill_count_expression()).filter(pk=user.pk).first()
+    if profile is None:
+        return None
+    user.profile = profile
+    return completeness_of(profile, profile.skill_count)
+
+
+def loaded_completeness(person: User) -> Completeness | None:
+    """The meter of a person loaded by `profile_of` (skills prefetched): no query."""
+    try:
+        profile = person.profile
+    except Profile.DoesNotExist:
+        return None
+    return completeness_of(profile, len(profile.skills.all()))
+
+
+def missing_mandatory(user: User, mandatory: list[str]) -> list[str]:
+    """The mandatory items the person has not filled in yet (one query, none when nothing is mandatory)."""
+    if not mandatory:
+        return []
+    profile = Profile.objects.annotate(skill_count=skill_count_expression()).filter(pk=user.pk).first()
+    if profile is None:
+        return []
+    done = done_items(profile, profile.skill_count)
+    return [key for key in mandatory if key not in done]
+
+
+@dataclass(frozen=True)
+class DepartmentCompleteness:
+    name: str | None  # None: people without a department
+    people: int
+    average: int  # percent
+    complete_share: int  # percent of people whose profile is complete
+    most_missing: Item | None
+    most_missing_count: int
+
+
+def completeness_by_department() -> list[DepartmentCompleteness]:
+    """Activated colleagues grouped by department, aggregated by the database in one query."""
+    conditions = done_conditions()
+    done = {f"done_{key}": Sum(as_int(q)) for key, q in conditions.items()}
+    every = Q()
+    for q in conditions.values():
+        every &= q
+    rows = (
+        Profile.objects.filter(user__is_active=True, user__activated_at__isnull=False)
+        .annotate(skill_count=skill_count_expression())
+        .values("department__name")
+        .annotate(people=Count("pk"), complete=Sum(as_int(every)), **done)
+        .order_by("department__name")
+    )
+    report = []
+    for row in rows:
+        people = row["people"]
+        done_total = sum(row[f"done_{key}"] for key in ITEM_KEYS)
+        missing = {key: people - row[f"done_{key}"] for key in ITEM_KEYS}
+        top = max(ITEM_KEYS, key=lambda key: (missing[key], -ITEM_KEYS.index(key)))
+        report.append(
+            DepartmentCompleteness(
+                name=row["department__name"],
+                people=people,
+                average=round(100 * done_total / (people * len(ITEM_KEYS))),
+                complete_share=round(100 * row["complete"] / people),
+                most_missing=BY_KEY[top] if missing[top] else None,
+                most_missing_count=missing[top],
+            )
+        )
+    # Departments by name, people without one last.
+    return sorted(report, key=lambda r: (r.name is None, (r.name or "").casefold()))
+
+
+# Skill pages
+
+SKILL_PAGE_SIZE = 30
+
+
+def skill_by_key(value: str) -> Skill:
+    """The skill named in a URL: its key, any case or accents, or a slug with dashes for spaces."""
+    key = fold(value.strip())[:60]
+    candidates = [key, key.replace("-", " ")]
+    found = {s.key: s for s in Skill.objects.filter(key__in=candidates)}
+    for candidate in candidates:
+        if candidate in found:
+            return found[candidate]
+    raise Http404
+
+
+def skill_people(skill: Skill, *, site: int | None = None, after: int | None = None) -> Page[User]:
+    """Active colleagues who declared the skill, by name; keyset pages (`after` = last person's id)."""
+    people = (
+        User.objects.filter(is_active=True, profile__skills=skill)
+        .select_related(*PERSON)
+        .order_by("last_name", "first_name", "id")
+    )
+    if site:
+        people = people.filter(profile__site_id=site)
+    if after:
+        last = User.objects.filter(pk=after)
+        last_name = Subquery(last.values("last_name")[:1])
+        first_name = Subquery(last.values("first_name")[:1])
+        people = people.filter(
+            Q(last_name__gt=last_name)
+            | Q(last_name=last_name, first_name__gt=first_name)
+            | Q(last_name=last_name, first_name=first_name, id__gt=after)
+        )
+    return page_from(list(people[: SKILL_PAGE_SIZE + 1]), SKILL_PAGE_SIZE)
+
+
+def skill_facets(skill: Skill) -> dict:
+    """How many active colleagues declared the skill, and on which sites (for the filter), in one query."""
+    rows = list(
+        Profile.objects.filter(user__is_active=True, skills=skill)
+        .values("site_id", "site__name")
+        .annotate(n=Count("pk"))
+        .order_by("site__name")
+    )
+    return {
+        "total": sum(row["n"] for row in rows),
+        "sites": [(row["site_id"], row["site__name"], row["n"]) for row in rows if row["site_id"]],
+    }

@@ -12,10 +12,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ruche.accounts import policies
-from ruche.accounts.models import Department, Follow, Profile, Site, Skill, User
+from ruche.accounts.completeness import MIN_SKILLS
+from ruche.accounts.models import Department, Follow, Profile, ProfileSettings, Site, Skill, User
 from ruche.core.tasks import enqueue_on_commit
 from ruche.core.text import fold, slugify_handle
 
@@ -236,13 +238,19 @@ def user_reactivate(*, user: User, by: User) -> User:
     return user
 
 
-def skills_from_names(names: list[str]) -> list[Skill]:
-    """The shared vocabulary: an existing skill is reused whatever its case or accents."""
+def _distinct_skill_names(names: list[str]) -> dict[str, str]:
+    """{folded key: name as typed first}: `Lean, lean, LÉAN` is one skill."""
     wanted: dict[str, str] = {}
     for name in names:
         name = " ".join(name.split())[:60]
         if name:
             wanted.setdefault(fold(name), name)
+    return wanted
+
+
+def skills_from_names(names: list[str]) -> list[Skill]:
+    """The shared vocabulary: an existing skill is reused whatever its case or accents."""
+    wanted = _distinct_skill_names(names)
     if len(wanted) > MAX_SKILLS:
         raise ValidationError({"skills": _("At most %(n)d skills.") % {"n": MAX_SKILLS}})
     existing = {s.key: s for s in Skill.objects.filter(key__in=wanted)}
@@ -264,6 +272,34 @@ PROFILE_FIELDS = {
 }
 
 
+MANDATORY_MESSAGE = _lazy("Your company asks everyone to fill this in.")
+
+
+def _check_mandatory(*, profile: Profile, by: User, fields: dict, skills: list[str] | None) -> None:
+    """A person cannot empty, on their own profile, what the company made mandatory.
+
+    Only what this call edits is checked: changing one's phone number never fails because of
+    another field. Admins editing someone else's profile are not held to it.
+    """
+    if by.pk != profile.user_id:
+        return
+    mandatory = set(ProfileSettings.current().mandatory)
+    errors = {}
+    for name in mandatory & set(fields):
+        value = fields[name]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            errors[name] = MANDATORY_MESSAGE
+    if "skills" in mandatory and skills is not None:
+        given = len(_distinct_skill_names(skills))
+        if given < MIN_SKILLS:
+            errors["skills"] = _("Give at least %(min)d different skills (you gave %(given)d).") % {
+                "min": MIN_SKILLS,
+                "given": given,
+            }
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def profile_update(*, profile: Profile, by: User, skills: list[str] | None = None, **fields) -> Profile:
     if not policies.can_edit_profile(by, profile.user):
@@ -271,6 +307,7 @@ def profile_update(*, profile: Profile, by: User, skills: list[str] | None = Non
     unknown = set(fields) - PROFILE_FIELDS - {"first_name", "last_name", "language"}
     if unknown:
         raise TypeError(f"unknown profile fields: {unknown}")
+    _check_mandatory(profile=profile, by=by, fields=fields, skills=skills)
     if fields.get("manager") is not None and fields["manager"].pk == profile.user_id:
         raise ValidationError({"manager": _("You cannot be your own manager.")})
     user = profile.user
@@ -312,18 +349,26 @@ def _normalised_photo(upload) -> ContentFile:
 def profile_set_photo(*, profile: Profile, by: User, upload) -> Profile:
     if not policies.can_edit_profile(by, profile.user):
         raise PermissionDenied(_("You cannot edit this profile."))
-    content = _normalised_photo(upload)
+    _store_photo(profile, _normalised_photo(upload))
+    return profile
+
+
+def _store_photo(profile: Profile, content: ContentFile) -> None:
     old = profile.photo.name if profile.photo else None
-    profile.photo.save(f"{timezone.now():%Y%m%d%H%M%S}.jpg", content, save=True)
+    profile.photo.save(f"{timezone.now():%Y%m%d%H%M%S}.jpg", content, save=False)
+    profile.save(update_fields=["photo"])
     if old:
         transaction.on_commit(lambda: profile.photo.storage.delete(old))
-    return profile
 
 
 @transaction.atomic
 def profile_remove_photo(*, profile: Profile, by: User) -> Profile:
     if not policies.can_edit_profile(by, profile.user):
         raise PermissionDenied(_("You cannot edit this profile."))
+    if by.pk == profile.user_id and "photo" in ProfileSettings.current().mandatory:
+        raise ValidationError(
+            {"photo": _("Your company asks everyone to show a photo: upload another one instead.")}
+        )
     if profile.photo:
         old = profile.photo.name
         profile.photo = ""
@@ -364,3 +409,58 @@ def user_set_language(*, user: User, language: str) -> User:
     user.language = language
     user.save(update_fields=["language"])
     return user
+
+
+@transaction.atomic
+def profile_onboard(
+    *, profile: Profile, by: User, photo=None, skills: list[str] | None = None, **fields
+) -> Profile:
+    """Fill in, at first login, what the company made mandatory: all of it, or nothing.
+
+    The same checks as the profile page (profile_update, the photo rules); every problem is reported
+    at once, so the person fixes everything in one go.
+    """
+    if by.pk != profile.user_id:
+        raise PermissionDenied(_("You cannot edit this profile."))
+    errors: dict[str, list] = {}
+    content = None
+    if photo is not None:
+        try:
+            content = _normalised_photo(photo)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    try:
+        profile_update(profile=profile, by=by, skills=skills, **fields)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if not errors:
+        if content is not None:
+            _store_photo(profile, content)
+        from ruche.accounts.selectors import missing_mandatory
+
+        for key in missing_mandatory(profile.user, ProfileSettings.current().mandatory):
+            errors[key] = [str(MANDATORY_MESSAGE)]
+    if errors:
+        raise ValidationError(errors)
+    return profile
+
+
+@transaction.atomic
+def profile_settings_update(*, by: User, mandatory: list[str]) -> ProfileSettings:
+    """Choose which profile items everyone must fill in (see ruche.accounts.completeness.ITEMS)."""
+    from django.core.cache import cache
+
+    from ruche.accounts.completeness import ITEM_KEYS
+
+    if not policies.can_manage_profile_settings(by):
+        raise PermissionDenied(_("Only administrators can change the profile rules."))
+    unknown = set(mandatory) - set(ITEM_KEYS)
+    if unknown:
+        raise ValidationError({"mandatory": _("Unknown profile item.")})
+    current = ProfileSettings.objects.select_for_update().get_or_create(pk=1)[0]
+    for key in ITEM_KEYS:
+        setattr(current, f"require_{key}", key in mandatory)
+    current.version += 1
+    current.save()
+    transaction.on_commit(lambda: cache.delete(ProfileSettings.CACHE_KEY))
+    return current

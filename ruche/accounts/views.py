@@ -10,8 +10,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ruche.accounts import policies, selectors, services
-from ruche.accounts.forms import ActivationForm, ImportForm, InviteForm, PhotoForm, ProfileForm
-from ruche.accounts.models import User
+from ruche.accounts.forms import (
+    ActivationForm,
+    ImportForm,
+    InviteForm,
+    OnboardingForm,
+    PhotoForm,
+    ProfileForm,
+    ProfileSettingsForm,
+)
+from ruche.accounts.models import ProfileSettings, User
 from ruche.accounts.tasks import activation_url
 from ruche.accounts.tokens import activation_tokens, user_id_from_uid
 from ruche.core.pagination import parse_cursor
@@ -37,6 +45,8 @@ def profile(request, handle: str):
         "can_edit": policies.can_edit_profile(request.user, person),
         "can_follow": policies.can_follow(request.user, person),
     }
+    if policies.can_view_completeness(request.user, person):
+        context["completeness"] = selectors.loaded_completeness(person)
     return render_page(request, "accounts/profile.html", context, partial="posts/_page.html")
 
 
@@ -45,7 +55,8 @@ def profile_edit(request, handle: str | None = None):
     person = _person_or_404(handle) if handle else request.user
     if not policies.can_edit_profile(request.user, person):
         raise PermissionDenied
-    form = ProfileForm(request.POST or None, instance=person.profile)
+    mandatory = ProfileSettings.current().mandatory if person.pk == request.user.pk else []
+    form = ProfileForm(request.POST or None, instance=person.profile, mandatory=mandatory)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         fields = {
@@ -71,8 +82,12 @@ def photo(request, handle: str):
     if not policies.can_edit_profile(request.user, person):
         raise PermissionDenied
     if request.POST.get("remove"):
-        services.profile_remove_photo(profile=person.profile, by=request.user)
-        messages.success(request, _("Photo removed."))
+        try:
+            services.profile_remove_photo(profile=person.profile, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Photo removed."))
         return redirect("accounts:profile_edit_other", handle=person.handle)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
@@ -164,6 +179,8 @@ def activate(request, uid: str, token: str):
         login(request, user, backend="ruche.accounts.backends.ModelBackend")
         messages.success(request, _("Welcome to %(site)s! Complete your profile so colleagues can find you.")
                          % {"site": "Ruche"})  # fmt: skip
+        if selectors.missing_mandatory(user, ProfileSettings.current().mandatory):
+            return redirect("accounts:onboarding")
         return redirect("accounts:profile_edit")
     return render(
         request,
@@ -281,3 +298,77 @@ def report_person(request, handle: str):
     person = _person_or_404(handle)
     thanks = _("Thank you: the administrators will look at it.")
     return report_page(request, person=person, back=person.get_absolute_url(), thanks=thanks)
+
+
+@login_required
+def onboarding(request):
+    """First login: fill in what the company made mandatory, and nothing else, before going on."""
+    missing = selectors.missing_mandatory(request.user, ProfileSettings.current().mandatory)
+    after = safe_next(request, reverse("home"))
+    if not missing:
+        return redirect(after)
+    profile = request.user.profile
+    form = OnboardingForm(request.POST or None, request.FILES or None, user=request.user, missing=missing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_onboard(profile=profile, by=request.user, **form.service_arguments())
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Thank you! Your profile is ready."))
+            return redirect(after)
+    # A browser never fills a file field again: say so when a photo was sent with errors elsewhere.
+    photo_lost = bool(form.errors) and "photo" in request.FILES and not form.has_error("photo")
+    context = {
+        "form": form,
+        "next": after if after != reverse("home") else "",
+        "photo_lost": photo_lost,
+    }
+    return render(request, "accounts/onboarding.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def profile_settings(request):
+    """Admins choose which profile fields everyone must fill in at first login."""
+    if not policies.can_manage_profile_settings(request.user):
+        raise PermissionDenied
+    current = ProfileSettings.current()
+    form = ProfileSettingsForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_settings_update(by=request.user, mandatory=form.cleaned_data["mandatory"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Profile rules saved."))
+            return redirect("accounts:profile_settings")
+    context = {"form": form, "admin_tab": "settings"}
+    return render(
+        request, "accounts/admin_profile_settings.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def completeness_report(request):
+    """Admins see, department by department, how complete the profiles are and what is missing most."""
+    if not policies.can_view_completeness_report(request.user):
+        raise PermissionDenied
+    rows = selectors.completeness_by_department()
+    context = {
+        "rows": rows,
+        "people": sum(row.people for row in rows),
+        "admin_tab": "completeness",
+    }
+    return render(request, "accounts/admin_completeness.html", context)
+
+
+@login_required
+def skill(request, key: str):
+    """A skill and the colleagues who declared it: whom to ask."""
+    if not policies.can_view_skill(request.user):
+        raise PermissionDenied
+    found = selectors.skill_by_key(key)
+    site = parse_cursor(request.GET.get("site"))
+    page = selectors.skill_people(found, site=site, after=parse_cursor(request.GET.get("after")))
+    context = {"skill": found, "page": page, "site": site, **selectors.skill_facets(found)}
+    return render_page(request, "accounts/skill.html", context, partial="accounts/_skill_people.html")

@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 
+from ruche.accounts.selectors import own_completeness
 from ruche.core.pagination import parse_cursor
 from ruche.core.views import render_page
 from ruche.feed.selectors import home_feed
@@ -12,7 +13,13 @@ def home(request, form=None, status=200):
     """The home feed with the composer above it; an empty feed shows what the company says."""
     before = parse_cursor(request.GET.get("before"))
     page = home_feed(request.user, before=before)
-    context = {"page": page, "form": form or PostForm(user=request.user), "feed_url": request.path}
+    context = {
+        "page": page,
+        "form": form or PostForm(user=request.user),
+        "feed_url": request.path,
+        # The meter in the side column; the profile it loads is the one the page header's avatar shows.
+        "completeness": None if request.htmx else own_completeness(request.user),
+    }
     if not page.items and before is None:
         context["discover"] = company_feed(request.user)
     return render_page(request, "web/home.html", context, partial="posts/_page.html", status=status)

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, F, Q
 
-from ruche.accounts.models import Department, Follow, Profile, Site, User
+from ruche.accounts.models import Department, Follow, Profile, ProfileSettings, Site, User
 from ruche.feed.models import FeedEntry
 from ruche.feed.services import post_fan_out
 from ruche.notifications.models import Notification
@@ -55,6 +55,7 @@ def test_small_demo_is_a_believable_company_and_loads_only_once():
     assert admin.is_staff and admin.is_superuser and admin.profile.job_title
     assert admin.check_password(demo.DEMO_PASSWORD)
     assert demo.ADMIN_EMAIL in output and demo.DEMO_PASSWORD in output
+    assert ProfileSettings.current().mandatory == []  # `make run` asks nothing before the feed
 
     assert Post.objects.filter(parent__isnull=True).count() >= 20
     assert Post.objects.filter(parent__isnull=False).exists()

@@ -98,3 +98,16 @@
 
   document.addEventListener("focusout", (ev) => { if (ev.target === field) setTimeout(close, 150); });
 })();
+
+// A link to a form field ("next step: your job title" -> /me/edit/#id_job_title) puts the caret in it.
+(function () {
+  "use strict";
+  function focusTarget() {
+    if (!location.hash) return;
+    const el = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (el && el.matches("input, select, textarea")) el.focus();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", focusTarget);
+  else focusTarget();
+  window.addEventListener("hashchange", focusTarget);
+})();
