@@ -47,6 +47,10 @@ def profile(request, handle: str):
     }
     if policies.can_view_completeness(request.user, person):
         context["completeness"] = selectors.loaded_completeness(person)
+    if not request.htmx:  # "load more" of the posts needs only the posts
+        from ruche.qa.selectors import accepted_answers_of
+
+        context["accepted_answers"] = accepted_answers_of(request.user, person)
     return render_page(request, "accounts/profile.html", context, partial="posts/_page.html")
 
 
