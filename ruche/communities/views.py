@@ -220,6 +220,7 @@ def _members_page(request, community, role, *, invite_form=None, status=200):
         "community": community,
         "role": role,
         "can_manage": can_manage,
+        "manages_owners": policies.can_manage_owners(request.user, community, role),
         "members": selectors.members(community),
         "roles": RoleForm.base_fields["role"].choices,
     }
