@@ -109,6 +109,12 @@ def can_request_creation(user, rules: CommunitySettings | None = None) -> bool:
     return (rules or CommunitySettings.current()).creation_policy == CommunitySettings.Creation.REQUEST
 
 
+def creation_abilities(user) -> dict[str, bool]:
+    """`can_create` and `can_request` for a page, reading the governance settings once."""
+    rules = CommunitySettings.current() if _colleague(user) else None
+    return {"can_create": can_create(user, rules), "can_request": can_request_creation(user, rules)}
+
+
 def can_approve_creation(user) -> bool:
     return is_admin(user)
 

@@ -62,8 +62,7 @@ def directory(request):
         "invitations": selectors.my_invitations(request.user),
         "kinds": Community.Kind.choices,
         "visibilities": Community.Visibility.choices,
-        "can_create": policies.can_create(request.user),
-        "can_request": policies.can_request_creation(request.user),
+        **policies.creation_abilities(request.user),
         "is_admin": is_admin(request.user),
     }
     # The filters push their URL: going back to it asks for the whole page, not the fragment.
@@ -126,16 +125,15 @@ def detail(request, slug: str):
         **abilities,
     }
     if tab == "feed":
-        page = selectors.community_feed(request.user, community, role, before=before)
+        context["pinned"], page = selectors.community_page(request.user, community, role, before=before)
         context["page"] = page
-        context["pinned"] = [] if before else selectors.pinned_posts(request.user, community, role)
         context["pinned_shown"] = {post.pk for post in context["pinned"]}
         if abilities["can_moderate"]:
-            shown = [p.pk for p in page] + [p.pk for p in context["pinned"]]
-            context["pinned_ids"] = selectors.pinned_ids(community, shown)
+            shown = [*page, *context["pinned"]]
+            context["pinned_ids"] = {post.pk for post in shown if post.pinned_here}
     elif tab == "members":
         context["members"] = selectors.members(community)
-    if role is None:
+    if role is None and community.viewer_invited:
         context["invitation"] = selectors.invitation_of(request.user, community)
     if abilities["can_request"]:
         context["pending_request"] = selectors.pending_request_of(request.user, community)

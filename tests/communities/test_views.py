@@ -586,8 +586,8 @@ def test_admin_reads_reports_and_the_audit_log_with_filters(client, alice, bruno
 
 # Query counts ------------------------------------------------------------------------------------
 
-DIRECTORY_QUERIES = 9
-COMMUNITY_PAGE_QUERIES = 22
+DIRECTORY_QUERIES = 8
+COMMUNITY_PAGE_QUERIES = 13
 
 
 @pytest.mark.parametrize("n", [5, 20])
@@ -623,6 +623,57 @@ def test_community_page_query_count(
         response = client.get("/communities/qualite/")
     assert len(response.context["page"].items) == min(n, 20) or response.context["page"].next_cursor
     assert len(response.context["pinned"]) == 1
+
+
+def _plan(sql: str) -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        else:
+            cursor.execute(f"EXPLAIN {sql}")
+        return "\n".join(str(row[-1]) for row in cursor.fetchall())
+
+
+def test_community_feed_is_a_keyset_page_on_the_placements(alice, bruno, community, settings):
+    """Page 1 reads the page's placements on the (community, status, post) index, newest first, and
+    stops: no sort of every placement of the community. Pinned posts come from their own index."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ruche.communities import selectors
+
+    settings.FEED_PAGE_SIZE = 3
+    quality = community(alice, "Qualité")
+    add(quality, bruno)
+    made = [post_create(author=bruno, body=f"Message {i}", communities=[quality]) for i in range(8)]
+    Post.objects.filter(pk=made[5].pk).update(hidden_at=timezone.now())  # hidden: bruno's own only
+    Placement.objects.filter(post=made[1]).update(pinned_at=timezone.now())
+    with CaptureQueriesContext(connection) as queries:
+        pinned, page = selectors.community_page(alice, quality, "owner")
+    feed_sql, pinned_sql = queries.captured_queries[0]["sql"], queries.captured_queries[1]["sql"]
+    assert feed_sql.startswith('SELECT "communities_placement"')
+    assert 'ORDER BY "communities_placement"."post_id" DESC' in feed_sql and "LIMIT 4" in feed_sql
+    if connection.vendor == "sqlite":
+        plan = _plan(feed_sql)
+        assert "placement_community_recent" in plan and "TEMP B-TREE" not in plan, plan
+        plan = _plan(pinned_sql)
+        assert "placement_community_pinned" in plan and "TEMP B-TREE" not in plan, plan
+    assert [p.pk for p in pinned] == [made[1].pk] and pinned[0].pinned_here
+
+    def walk(viewer, role) -> list[int]:
+        seen, before = [], None
+        while True:
+            page = selectors.community_feed(viewer, quality, role, before=before)
+            seen += [p.pk for p in page]
+            if not page.next_cursor:
+                return seen
+            before = page.next_cursor
+
+    newest_first = [p.pk for p in reversed(made)]
+    assert walk(alice, "owner") == [pk for pk in newest_first if pk != made[5].pk]
+    assert walk(bruno, "member") == newest_first
 
 
 def test_the_community_composer_posts_into_the_community(client, alice, bruno, community):
