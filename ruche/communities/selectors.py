@@ -1,9 +1,13 @@
 """Reads about communities: roles, pages, lists, queues, health."""
 
-from datetime import timedelta
+import json
+from base64 import urlsafe_b64decode, urlsafe_b64encode
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, DateTimeField, Exists, F, FloatField, OuterRef, Q, Subquery, Value, Window
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -141,9 +145,78 @@ def members(community: Community, limit: int = 200) -> list[Membership]:
     )
 
 
+DIRECTORY_PAGE_SIZE = 24
+_NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+# Each sort is a keyset: (annotation or field, descending?), the last one unique. Nulls are folded
+# into values that sort last (no figures yet, no activity yet) so that one comparison works on
+# SQLite and PostgreSQL alike.
+DIRECTORY_SORTS: dict[str, list[tuple[str, bool]]] = {
+    "activity": [("key_participation", True), ("key_activity", True), ("name", False), ("pk", False)],
+    "members": [("member_count", True), ("name", False), ("pk", False)],
+    "name": [("name", False), ("pk", False)],
+    "newest": [("created", True), ("pk", True)],
+}
+_KEY_TYPES = {"key_participation": float, "key_activity": datetime, "created": datetime,
+              "member_count": int, "pk": int, "name": str}  # fmt: skip
+
+
+@dataclass
+class DirectoryPage(Page[Community]):
+    """A page of the directory; `next_cursor` is an opaque keyset cursor, `total` is given on the
+    first page only (it comes with the page's rows, in the same query)."""
+
+    total: int | None = None
+
+
+def _encode_cursor(values: list) -> str:
+    plain = [value.isoformat() if isinstance(value, datetime) else value for value in values]
+    return urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(raw: str | None, keys: list[tuple[str, bool]]) -> list | None:
+    """The cursor's values, typed; anything malformed means "first page"."""
+    if not raw:
+        return None
+    try:
+        values = json.loads(urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+        if not isinstance(values, list) or len(values) != len(keys):
+            return None
+        typed = []
+        for (name, _desc), value in zip(keys, values, strict=True):
+            kind = _KEY_TYPES[name]
+            if kind is datetime:
+                value = datetime.fromisoformat(value)
+                if value.tzinfo is None:
+                    return None
+            elif kind is float:
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    return None
+                value = float(value)
+            elif not isinstance(value, kind) or isinstance(value, bool):
+                return None
+            typed.append(value)
+        return typed
+    except (ValueError, TypeError):
+        return None
+
+
+def _after(keys: list[tuple[str, bool]], values: list) -> Q:
+    """Rows after the cursor in the keyset order: (a, b, c) > (a0, b0, c0), directions included."""
+    after = Q(pk__in=[])
+    for i, (name, desc) in enumerate(keys):
+        step = Q(**{f"{name}__{'lt' if desc else 'gt'}": values[i]})
+        for (earlier, _desc), value in zip(keys[:i], values[:i], strict=True):
+            step &= Q(**{earlier: value})
+        after |= step
+    return after
+
+
 def directory(user, *, kind: str = "", visibility: str = "", mine: bool = False, archived: bool = False,
-              sort: str = "activity") -> list[Community]:  # fmt: skip
-    """Communities the user may know of, with health figures and the user's role."""
+              sort: str = "activity", after: str | None = None,
+              size: int = DIRECTORY_PAGE_SIZE) -> DirectoryPage:  # fmt: skip
+    """Communities the user may know of, with health figures and the user's role, a page at a time
+    (keyset pages in the chosen order: `after` is the previous page's `next_cursor`)."""
     communities = Community.objects.select_related("stats").filter(approved=True)
     communities = communities.filter(archived_at__isnull=not archived)
     member_of = Membership.objects.filter(user=user).values("community_id")
@@ -157,22 +230,28 @@ def directory(user, *, kind: str = "", visibility: str = "", mine: bool = False,
         communities = communities.filter(kind=kind)
     if visibility in Community.Visibility.values:
         communities = communities.filter(visibility=visibility)
-    order = {
-        # Never computed (no stats row) sorts last on every database (PostgreSQL puts NULLs first).
-        "activity": [
-            F("stats__participation").desc(nulls_last=True),
-            F("last_activity_at").desc(nulls_last=True),
-            "name",
-        ],
-        "members": ["-member_count", "name"],
-        "name": ["name"],
-        "newest": ["-created"],
-    }.get(sort, ["-last_activity_at"])
-    result = list(communities.order_by(*order)[:500])
-    roles = roles_of(user, result)
-    for community in result:
+    keys = DIRECTORY_SORTS.get(sort, DIRECTORY_SORTS["activity"])
+    if sort not in DIRECTORY_SORTS:
+        sort = "activity"
+    if sort == "activity":
+        communities = communities.annotate(
+            key_participation=Coalesce(F("stats__participation"), Value(-1.0), output_field=FloatField()),
+            key_activity=Coalesce(F("last_activity_at"), Value(_NEVER), output_field=DateTimeField()),
+        )
+    cursor = _decode_cursor(after, keys)
+    if cursor is None:
+        # How many match, in the same query as the page: the count of the rows before LIMIT.
+        communities = communities.annotate(total=Window(Count("pk")))
+    else:
+        communities = communities.filter(_after(keys, cursor))
+    order = [f"-{name}" if desc else name for name, desc in keys]
+    rows = list(communities.order_by(*order)[: size + 1])
+    total = rows[0].total if rows and cursor is None else (0 if cursor is None else None)
+    page = page_from(rows, size, key=lambda last: _encode_cursor([getattr(last, name) for name, _d in keys]))
+    roles = roles_of(user, page.items)
+    for community in page.items:
         community.my_role = roles.get(community.pk)
-    return result
+    return DirectoryPage(page.items, page.next_cursor, total)
 
 
 def postable_communities(user) -> list[Community]:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -56,8 +57,14 @@ def directory(request):
         "archived": request.GET.get("archived") == "1",
         "sort": request.GET.get("sort") if request.GET.get("sort") in SORTS else "activity",
     }
+    page = selectors.directory(request.user, **filters, after=request.GET.get("after"))
+    # The "more" link keeps the filters and the sort (only those that differ from the defaults).
+    kept = {name: ("1" if value is True else value) for name, value in filters.items() if value}
+    if kept.get("sort") == "activity":
+        del kept["sort"]
     context = {
-        "communities": selectors.directory(request.user, **filters),
+        "communities": page,
+        "more_query": urlencode({**kept, "after": page.next_cursor}) if page.next_cursor else "",
         "filters": filters,
         "invitations": selectors.my_invitations(request.user),
         "kinds": Community.Kind.choices,
@@ -66,8 +73,15 @@ def directory(request):
         "is_admin": is_admin(request.user),
     }
     # The filters push their URL: going back to it asks for the whole page, not the fragment.
+    # "More" (htmx) asks for the next cards only; a filter change, for the results with their count.
     restoring = bool(request.htmx and request.htmx.history_restore_request)
-    partial = None if restoring else "communities/_directory_results.html"
+    partial = None
+    if not restoring:
+        partial = (
+            "communities/_directory_page.html"
+            if request.GET.get("after")
+            else "communities/_directory_results.html"
+        )
     return render_page(request, "communities/directory.html", context, partial=partial)
 
 

@@ -136,5 +136,5 @@ def test_directory_sorts_by_activity_and_never_computed_last(alice, make_communi
     CommunityStats.objects.create(community=lively, participation=0.5)
     CommunityStats.objects.create(community=quiet, participation=0)
     CommunityStats.objects.create(community=tie, participation=0)
-    assert selectors.directory(alice) == [lively, tie, quiet, never]
-    assert selectors.directory(alice, sort="name") == [tie, quiet, never, lively]
+    assert selectors.directory(alice).items == [lively, tie, quiet, never]
+    assert selectors.directory(alice, sort="name").items == [tie, quiet, never, lively]

@@ -1,6 +1,8 @@
 """Community pages end to end through the views: directory, page, joining, management, moderation,
 administration. Permissions are checked by status codes (403/404), and list pages pin their queries."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
@@ -110,6 +112,66 @@ def test_directory_shows_health_and_the_right_create_button(client, alice, commu
     settings.save()
     _response, html = page(client, "/communities/")
     assert "Request a community" in html and "Create a community" not in html
+
+
+def _walk_directory(client, query: str, htmx: bool = False) -> tuple[list[str], list[str]]:
+    """Follow the "more" links from the first page; the names in order, and each page's link."""
+    import re
+    from html import unescape
+
+    names, links, url = [], [], f"/communities/?{query}"
+    while url:
+        headers = {"HTTP_HX_REQUEST": "true"} if htmx and links else {}
+        response = client.get(url, **headers)
+        assert response.status_code == 200
+        html = response.content.decode()
+        if headers:
+            assert "<html" not in html and "community-grid" not in html  # the next cards only
+        names += [c.name for c in response.context["communities"]]
+        found = re.search(r'class="button load-more" href="([^"]+)"', html)
+        url = unescape(found.group(1)) if found else None
+        if url:
+            links.append(url)
+    return names, links
+
+
+@pytest.mark.parametrize("sort", ["activity", "members", "name", "newest"])
+def test_directory_is_paginated_and_more_keeps_filters_and_sort(client, alice, bruno, community, sort):
+    from ruche.communities import selectors
+
+    now = timezone.now()
+    for i in range(2 * selectors.DIRECTORY_PAGE_SIZE + 5):
+        made = community(bruno, f"Communauté {i:02d}", PRIVATE if i % 4 == 0 else PUBLIC)
+        Community.objects.filter(pk=made.pk).update(
+            kind="interest" if i % 5 == 0 else "work",
+            last_activity_at=None if i % 7 == 0 else now - timedelta(hours=i % 6),
+            member_count=i % 3,
+            created=now - timedelta(days=i % 9),
+        )
+        if i % 3:  # ties on the participation, and communities never computed
+            CommunityStats.objects.create(community=made, participation=0.1 * (i % 2))
+    client.force_login(alice)
+    everything = list(selectors.directory(alice, sort=sort, size=1000).items)  # one page: the reference order
+    names, links = _walk_directory(client, f"sort={sort}")
+    assert names == [c.name for c in everything] and len(names) == 2 * selectors.DIRECTORY_PAGE_SIZE + 5
+    assert len(links) == 2 and all("after=" in link for link in links)
+    assert all(f"sort={sort}" in link for link in links) if sort != "activity" else True
+    # A filter is kept from page to page, with htmx too.
+    names, links = _walk_directory(client, f"sort={sort}&visibility=public", htmx=True)
+    public = [c.name for c in everything if c.visibility == PUBLIC]
+    assert names == public and all("visibility=public" in link for link in links)
+    first = client.get(f"/communities/?sort={sort}&visibility=public").content.decode()
+    assert f"{len(public)} communities" in first
+
+
+def test_directory_with_a_bad_cursor_shows_the_first_page(client, alice, community):
+    community(alice, "Atelier")
+    client.force_login(alice)
+    for cursor in ("garbage", "W10", "WyJ4Il0", "%00"):
+        response = client.get(f"/communities/?after={cursor}")
+        assert response.status_code == 200 and [c.name for c in response.context["communities"]] == [
+            "Atelier"
+        ]
 
 
 def test_directory_links_admin_pages_for_admins(client, admin):
@@ -603,6 +665,26 @@ def test_directory_query_count(client, alice, bruno, community, django_assert_ma
     with django_assert_max_num_queries(DIRECTORY_QUERIES):
         response = client.get("/communities/")
     assert len(response.context["communities"]) == n + 1
+
+
+def test_directory_pages_are_bounded_with_a_constant_query_count(
+    client, alice, bruno, community, django_assert_max_num_queries
+):
+    from ruche.communities import selectors
+
+    size = selectors.DIRECTORY_PAGE_SIZE
+    for i in range(3 * size):
+        made = community(alice if i % 2 else bruno, f"Communauté {i}", PRIVATE if i % 3 == 0 else PUBLIC)
+        CommunityStats.objects.create(community=made, participation=0.01 * (i % 7))
+    client.force_login(alice)
+    client.get("/communities/")
+    with django_assert_max_num_queries(DIRECTORY_QUERIES):
+        response = client.get("/communities/")
+    page = response.context["communities"]
+    assert len(page) == size and page.total == 3 * size and page.next_cursor
+    with django_assert_max_num_queries(DIRECTORY_QUERIES):
+        response = client.get(f"/communities/?after={page.next_cursor}", HTTP_HX_REQUEST="true")
+    assert len(response.context["communities"]) == size
 
 
 @pytest.mark.parametrize("n", [5, 20])
