@@ -471,6 +471,22 @@ def test_owner_manages_roles_members_settings_rules_and_archive(client, alice, b
     assert quality.is_archived
 
 
+def test_an_animator_is_offered_no_owner_role_and_cannot_promote_themselves(client, alice, bruno, community):
+    quality = community(alice, "Qualité")
+    add(quality, bruno, "animator")
+    client.force_login(bruno)
+    _response, html = page(client, "/communities/qualite/members/")
+    assert f'id="role-{bruno.pk}"' in html and f'id="role-{alice.pk}"' not in html  # the owner's row
+    assert 'value="owner"' not in html and f"/members/{alice.pk}/remove/" not in html
+    response = client.post(f"/communities/qualite/members/{bruno.pk}/role/", {"role": "owner"})
+    assert response.status_code == 403 and quality.memberships.get(user=bruno).role == "animator"
+    assert client.post(f"/communities/qualite/members/{alice.pk}/remove/").status_code == 403
+    assert quality.memberships.get(user=alice).role == "owner"
+    client.force_login(alice)  # the owner is offered it
+    _response, html = page(client, "/communities/qualite/members/")
+    assert 'value="owner"' in html and f"/members/{bruno.pk}/remove/" in html
+
+
 def test_settings_quota_error_is_shown(client, alice, community):
     community(alice, "Autre")
     community(alice, "Qualité")
