@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from ruche.communities.models import Community, CommunityStats, Membership, Placement
@@ -11,14 +12,20 @@ WINDOW = timedelta(days=28)
 WEEKS = WINDOW.days / 7
 
 
+# Activity is what members can read: not deleted, not hidden by a moderator, not awaiting approval.
+SHOWN = Q(deleted_at__isnull=True, hidden_at__isnull=True, awaiting_approval=False)
+
+
 def refresh(community: Community) -> CommunityStats:
     since = timezone.now() - WINDOW
     members = Membership.objects.filter(community=community, user__is_active=True)
     posts = Post.objects.filter(
-        placements__community=community, placements__status=Placement.Status.APPROVED, deleted_at__isnull=True
+        SHOWN, placements__community=community, placements__status=Placement.Status.APPROVED
     )
     recent_posts = posts.filter(created__gte=since)
-    replies = Post.objects.filter(parent__in=posts.values("pk"), deleted_at__isnull=True, created__gte=since)
+    replies = Post.objects.filter(SHOWN, parent__in=posts.values("pk"), created__gte=since)
+    # reply_count also counts the replies waiting for approval: "answered" needs a shown reply.
+    answered = Exists(Post.objects.filter(SHOWN, parent_id=OuterRef("pk")))
     authors = set(recent_posts.values_list("author_id", flat=True)) | set(
         replies.values_list("author_id", flat=True)
     )
@@ -37,7 +44,7 @@ def refresh(community: Community) -> CommunityStats:
             "posts_per_week": round(recent_posts.count() / WEEKS, 1),
             "replies_per_week": round(replies.count() / WEEKS, 1),
             "participation": len(participants) / member_count if member_count else 0,
-            "unanswered_posts": recent_posts.filter(reply_count=0, parent__isnull=True).count(),
+            "unanswered_posts": recent_posts.filter(~answered, parent__isnull=True).count(),
             "computed_at": timezone.now(),
         },
     )

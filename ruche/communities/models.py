@@ -153,8 +153,15 @@ class Placement(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["post", "community"], name="placed_once")]
         indexes = [
+            # The community feed: a keyset page (community, status='approved', post_id < cursor).
             models.Index(fields=["community", "status", "-post"], name="placement_community_recent"),
             models.Index(fields=["post", "status"]),
+            # The pinned posts of a community, without reading all of its placements.
+            models.Index(
+                fields=["community", "-pinned_at"],
+                condition=models.Q(pinned_at__isnull=False, status="approved"),
+                name="placement_community_pinned",
+            ),
         ]
 
 

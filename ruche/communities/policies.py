@@ -66,24 +66,53 @@ def can_manage(user, community: Community, role: str | None) -> bool:
     return _colleague(user) and (role in MANAGERS or is_admin(user))
 
 
+def can_change_role(user, community: Community, role: str | None, *, target_role: str, new_role: str) -> bool:
+    """Give someone `new_role` in place of `target_role`. Animators manage members only: the owner
+    role is granted and taken away by owners (and admins), so nobody promotes themselves to owner."""
+    if not can_manage(user, community, role):
+        return False
+    if role == Role.OWNER or is_admin(user):
+        return True
+    return Role.OWNER not in (target_role, new_role)
+
+
+def can_remove_member(user, community: Community, role: str | None, *, target_role: str | None) -> bool:
+    """Remove someone from the community: an owner only by an owner (or an admin)."""
+    if not can_manage(user, community, role):
+        return False
+    return target_role != Role.OWNER or role == Role.OWNER or is_admin(user)
+
+
+def can_manage_owners(user, community: Community, role: str | None) -> bool:
+    """Whether the members page offers the owner role and the owners' buttons."""
+    return _colleague(user) and (role == Role.OWNER or is_admin(user))
+
+
 def can_leave(user, community: Community, role: str | None) -> bool:
     return _colleague(user) and role is not None and not community.is_company_wide
 
 
-def can_create(user) -> bool:
-    """Create a community outright (otherwise, under the 'request' policy, ask for one)."""
+def can_create(user, rules: CommunitySettings | None = None) -> bool:
+    """Create a community outright (otherwise, under the 'request' policy, ask for one).
+    A page asking several questions passes `rules` (CommunitySettings.current()) read once."""
     if not _colleague(user):
         return False
-    policy = CommunitySettings.current().creation_policy
+    policy = (rules or CommunitySettings.current()).creation_policy
     if policy == CommunitySettings.Creation.EVERYONE:
         return True
     return is_admin(user) or (policy == CommunitySettings.Creation.ANIMATORS and user.is_animator)
 
 
-def can_request_creation(user) -> bool:
-    return (
-        _colleague(user) and CommunitySettings.current().creation_policy == CommunitySettings.Creation.REQUEST
-    )
+def can_request_creation(user, rules: CommunitySettings | None = None) -> bool:
+    if not _colleague(user):
+        return False
+    return (rules or CommunitySettings.current()).creation_policy == CommunitySettings.Creation.REQUEST
+
+
+def creation_abilities(user) -> dict[str, bool]:
+    """`can_create` and `can_request` for a page, reading the governance settings once."""
+    rules = CommunitySettings.current() if _colleague(user) else None
+    return {"can_create": can_create(user, rules), "can_request": can_request_creation(user, rules)}
 
 
 def can_approve_creation(user) -> bool:

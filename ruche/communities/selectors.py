@@ -1,8 +1,13 @@
 """Reads about communities: roles, pages, lists, queues, health."""
 
-from datetime import timedelta
+import json
+from base64 import urlsafe_b64decode, urlsafe_b64encode
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
-from django.db.models import F, Q
+from django.conf import settings
+from django.db.models import Count, DateTimeField, Exists, F, FloatField, OuterRef, Q, Subquery, Value, Window
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,10 +21,9 @@ from ruche.communities.models import (
     Placement,
     Report,
 )
-from ruche.core.pagination import Page
+from ruche.core.pagination import Page, page_from
 from ruche.posts.models import Post
-from ruche.posts.policies import visible_posts
-from ruche.posts.selectors import WITH_AUTHOR, _page, hydrate
+from ruche.posts.selectors import WITH_AUTHOR, hydrate
 
 
 def role_of(user, community: Community) -> str | None:
@@ -39,38 +43,98 @@ def is_invited(user, community: Community) -> bool:
 
 
 def community_for(user, slug: str) -> tuple[Community, str | None]:
-    """The community and the viewer's role; 404 when the viewer may not know it exists."""
-    community = Community.objects.select_related("stats").filter(slug=slug).first()
+    """The community and the viewer's role; 404 when the viewer may not know it exists.
+
+    One query: the viewer's role and whether they are invited come with the community (and its
+    health figures); `community.viewer_invited` tells the page whether to fetch the invitation."""
+    communities = Community.objects.select_related("stats").filter(slug=slug)
+    if user.is_authenticated:
+        mine = Membership.objects.filter(community=OuterRef("pk"), user=user)
+        communities = communities.annotate(
+            viewer_role=Subquery(mine.values("role")[:1]),
+            viewer_invited=Exists(Invitation.objects.filter(community=OuterRef("pk"), user=user)),
+        )
+    community = communities.first()
     if community is None:
         raise Http404
-    role = role_of(user, community)
-    if not policies.can_see_community(user, community, role, invited=is_invited(user, community)):
+    role = getattr(community, "viewer_role", None)
+    community.viewer_invited = getattr(community, "viewer_invited", False)
+    if not policies.can_see_community(user, community, role, invited=community.viewer_invited):
         raise Http404
     return community, role
 
 
-def community_feed(user, community: Community, role, *, before: int | None = None) -> Page[Post]:
-    """Published posts of the community, newest first (pinned ones are shown apart)."""
+def _shown_placements(user, community: Community):
+    """The community's published placements whose post the reader of the community may see.
+
+    `visible_posts`, said for one community the viewer may read (policies.can_read): a post published
+    here is readable through this very placement, so only the post's own state is left to check
+    (the hydration asks `visible_posts` again, as the last word)."""
+    return (
+        Placement.objects.filter(community=community, status=Placement.Status.APPROVED)
+        .filter(post__deleted_at__isnull=True)  # only top-level posts are placed
+        .filter(Q(post__hidden_at__isnull=True, post__awaiting_approval=False) | Q(post__author=user))
+        .select_related("post", *(f"post__{name}" for name in WITH_AUTHOR))
+    )
+
+
+def _posts_of(placements) -> list[Post]:
+    """The placements' posts, each told whether it is pinned here (for the moderators' pin buttons)."""
+    posts = []
+    for placement in placements:
+        placement.post.pinned_here = placement.pinned_at is not None
+        posts.append(placement.post)
+    return posts
+
+
+def _feed_rows(user, community: Community, before: int | None, size: int) -> Page[Post]:
+    placements = _shown_placements(user, community)
+    if before:
+        placements = placements.filter(post_id__lt=before)
+    return page_from(_posts_of(placements.order_by("-post_id")[: size + 1]), size)
+
+
+PINNED_SHOWN = 5
+
+
+def _pinned_rows(user, community: Community) -> list[Post]:
+    """The latest pinned posts (read on the partial index of pinned placements)."""
+    pinned = _shown_placements(user, community).filter(pinned_at__isnull=False).order_by("-pinned_at")
+    return _posts_of(pinned[:PINNED_SHOWN])
+
+
+def community_feed(user, community: Community, role, *, before: int | None = None,
+                   size: int | None = None) -> Page[Post]:  # fmt: skip
+    """Published posts of the community, newest first (pinned ones are shown apart).
+
+    A keyset page on the placements' (community, status, post) index, `?before=<post id>`: the
+    database walks the community's placements from the newest and stops after the page's rows."""
     if not policies.can_read(user, community, role):
         return Page([], None)
-    placed = Post.objects.top_level().filter(
-        placements__community=community, placements__status=Placement.Status.APPROVED
-    )
-    return _page(visible_posts(user, placed), user, before)
+    page = _feed_rows(user, community, before, size or settings.FEED_PAGE_SIZE)
+    hydrate(page.items, user)
+    return page
 
 
 def pinned_posts(user, community: Community, role) -> list[Post]:
     if not policies.can_read(user, community, role):
         return []
-    posts = visible_posts(
-        user,
-        Post.objects.filter(
-            placements__community=community,
-            placements__status=Placement.Status.APPROVED,
-            placements__pinned_at__isnull=False,
-        ),
-    ).select_related(*WITH_AUTHOR)
-    return hydrate(list(posts.order_by("-placements__pinned_at")[:5]), user)
+    return hydrate(_pinned_rows(user, community), user)
+
+
+def community_page(user, community: Community, role, *, before: int | None = None,
+                   size: int | None = None) -> tuple[list[Post], Page[Post]]:  # fmt: skip
+    """The community page's posts: the pinned ones (first page only) and a page of the feed,
+    hydrated together (one set of hydration queries for both)."""
+    if not policies.can_read(user, community, role):
+        return [], Page([], None)
+    page = _feed_rows(user, community, before, size or settings.FEED_PAGE_SIZE)
+    pinned = [] if before else _pinned_rows(user, community)
+    shown = hydrate(pinned + [post for post in page.items if post not in pinned], user)
+    kept = {post.pk: post for post in shown}
+    # The same post may be pinned and on the page: both lists point at its hydrated object.
+    page.items = [kept[post.pk] for post in page.items if post.pk in kept]
+    return [kept[post.pk] for post in pinned if post.pk in kept], page
 
 
 def members(community: Community, limit: int = 200) -> list[Membership]:
@@ -81,9 +145,78 @@ def members(community: Community, limit: int = 200) -> list[Membership]:
     )
 
 
+DIRECTORY_PAGE_SIZE = 24
+_NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+# Each sort is a keyset: (annotation or field, descending?), the last one unique. Nulls are folded
+# into values that sort last (no figures yet, no activity yet) so that one comparison works on
+# SQLite and PostgreSQL alike.
+DIRECTORY_SORTS: dict[str, list[tuple[str, bool]]] = {
+    "activity": [("key_participation", True), ("key_activity", True), ("name", False), ("pk", False)],
+    "members": [("member_count", True), ("name", False), ("pk", False)],
+    "name": [("name", False), ("pk", False)],
+    "newest": [("created", True), ("pk", True)],
+}
+_KEY_TYPES = {"key_participation": float, "key_activity": datetime, "created": datetime,
+              "member_count": int, "pk": int, "name": str}  # fmt: skip
+
+
+@dataclass
+class DirectoryPage(Page[Community]):
+    """A page of the directory; `next_cursor` is an opaque keyset cursor, `total` is given on the
+    first page only (it comes with the page's rows, in the same query)."""
+
+    total: int | None = None
+
+
+def _encode_cursor(values: list) -> str:
+    plain = [value.isoformat() if isinstance(value, datetime) else value for value in values]
+    return urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(raw: str | None, keys: list[tuple[str, bool]]) -> list | None:
+    """The cursor's values, typed; anything malformed means "first page"."""
+    if not raw:
+        return None
+    try:
+        values = json.loads(urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+        if not isinstance(values, list) or len(values) != len(keys):
+            return None
+        typed = []
+        for (name, _desc), value in zip(keys, values, strict=True):
+            kind = _KEY_TYPES[name]
+            if kind is datetime:
+                value = datetime.fromisoformat(value)
+                if value.tzinfo is None:
+                    return None
+            elif kind is float:
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    return None
+                value = float(value)
+            elif not isinstance(value, kind) or isinstance(value, bool):
+                return None
+            typed.append(value)
+        return typed
+    except (ValueError, TypeError):
+        return None
+
+
+def _after(keys: list[tuple[str, bool]], values: list) -> Q:
+    """Rows after the cursor in the keyset order: (a, b, c) > (a0, b0, c0), directions included."""
+    after = Q(pk__in=[])
+    for i, (name, desc) in enumerate(keys):
+        step = Q(**{f"{name}__{'lt' if desc else 'gt'}": values[i]})
+        for (earlier, _desc), value in zip(keys[:i], values[:i], strict=True):
+            step &= Q(**{earlier: value})
+        after |= step
+    return after
+
+
 def directory(user, *, kind: str = "", visibility: str = "", mine: bool = False, archived: bool = False,
-              sort: str = "activity") -> list[Community]:  # fmt: skip
-    """Communities the user may know of, with health figures and the user's role."""
+              sort: str = "activity", after: str | None = None,
+              size: int = DIRECTORY_PAGE_SIZE) -> DirectoryPage:  # fmt: skip
+    """Communities the user may know of, with health figures and the user's role, a page at a time
+    (keyset pages in the chosen order: `after` is the previous page's `next_cursor`)."""
     communities = Community.objects.select_related("stats").filter(approved=True)
     communities = communities.filter(archived_at__isnull=not archived)
     member_of = Membership.objects.filter(user=user).values("community_id")
@@ -97,22 +230,28 @@ def directory(user, *, kind: str = "", visibility: str = "", mine: bool = False,
         communities = communities.filter(kind=kind)
     if visibility in Community.Visibility.values:
         communities = communities.filter(visibility=visibility)
-    order = {
-        # Never computed (no stats row) sorts last on every database (PostgreSQL puts NULLs first).
-        "activity": [
-            F("stats__participation").desc(nulls_last=True),
-            F("last_activity_at").desc(nulls_last=True),
-            "name",
-        ],
-        "members": ["-member_count", "name"],
-        "name": ["name"],
-        "newest": ["-created"],
-    }.get(sort, ["-last_activity_at"])
-    result = list(communities.order_by(*order)[:500])
-    roles = roles_of(user, result)
-    for community in result:
+    keys = DIRECTORY_SORTS.get(sort, DIRECTORY_SORTS["activity"])
+    if sort not in DIRECTORY_SORTS:
+        sort = "activity"
+    if sort == "activity":
+        communities = communities.annotate(
+            key_participation=Coalesce(F("stats__participation"), Value(-1.0), output_field=FloatField()),
+            key_activity=Coalesce(F("last_activity_at"), Value(_NEVER), output_field=DateTimeField()),
+        )
+    cursor = _decode_cursor(after, keys)
+    if cursor is None:
+        # How many match, in the same query as the page: the count of the rows before LIMIT.
+        communities = communities.annotate(total=Window(Count("pk")))
+    else:
+        communities = communities.filter(_after(keys, cursor))
+    order = [f"-{name}" if desc else name for name, desc in keys]
+    rows = list(communities.order_by(*order)[: size + 1])
+    total = rows[0].total if rows and cursor is None else (0 if cursor is None else None)
+    page = page_from(rows, size, key=lambda last: _encode_cursor([getattr(last, name) for name, _d in keys]))
+    roles = roles_of(user, page.items)
+    for community in page.items:
         community.my_role = roles.get(community.pk)
-    return result
+    return DirectoryPage(page.items, page.next_cursor, total)
 
 
 def postable_communities(user) -> list[Community]:
@@ -277,15 +416,6 @@ def rules_of(community: Community) -> list:
 
 def departures_of(community: Community, limit: int = 100) -> list:
     return list(community.departures.select_related("user").order_by("-created")[:limit])
-
-
-def pinned_ids(community: Community, post_ids) -> set[int]:
-    """Which of these posts are pinned in the community (for the moderators' pin buttons)."""
-    return set(
-        Placement.objects.filter(
-            community=community, post_id__in=list(post_ids), pinned_at__isnull=False
-        ).values_list("post_id", flat=True)
-    )
 
 
 def audit_filters() -> dict:

@@ -326,8 +326,12 @@ def invitation_answer(*, invitation: Invitation, user: User, accept: bool) -> Me
 @atomic
 def member_remove(*, community: Community, by: User, user: User) -> None:
     role = role_of(user, community)
-    if not policies.can_manage(by, community, role_of(by, community)):
+    by_role = role_of(by, community)
+    if not policies.can_manage(by, community, by_role):
         raise refuse(by, "remove_member", _("Only the community's animators can remove members."),
+                     community=community, target=user)  # fmt: skip
+    if not policies.can_remove_member(by, community, by_role, target_role=role):
+        raise refuse(by, "remove_member", _("Only an owner can remove an owner."),
                      community=community, target=user)  # fmt: skip
     if role == Role.OWNER and _owner_count(community) == 1:
         raise ValidationError(_("The last owner cannot be removed: name another owner first."))
@@ -339,12 +343,16 @@ def member_remove(*, community: Community, by: User, user: User) -> None:
 def member_set_role(*, community: Community, by: User, user: User, role: str) -> Membership:
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
-    if not policies.can_manage(by, community, role_of(by, community)):
+    by_role = role_of(by, community)
+    if not policies.can_manage(by, community, by_role):
         raise refuse(by, "set_role", _("Only the community's animators can change roles."),
                      community=community, target=user)  # fmt: skip
     membership = Membership.objects.filter(community=community, user=user).first()
     if membership is None:
         raise ValidationError(_("This person is not a member."))
+    if not policies.can_change_role(by, community, by_role, target_role=membership.role, new_role=role):
+        raise refuse(by, "set_role", _("Only an owner can make someone an owner or change an owner's role."),
+                     community=community, target=user)  # fmt: skip
     if membership.role == Role.OWNER and role != Role.OWNER and _owner_count(community) == 1:
         raise ValidationError(_("The last owner cannot step down: name another owner first."))
     membership.role = role
@@ -412,16 +420,23 @@ def rules_apply(community: Community) -> tuple[int, int]:
         if condition is not None
         else []
     )
-    current = dict(community.memberships.values_list("user_id", "by_rule"))
+    current = {user_id: (by_rule, role) for user_id, by_rule, role in
+               community.memberships.values_list("user_id", "by_rule", "role")}  # fmt: skip
     added = removed = 0
     for user in User.objects.filter(pk__in=matching - set(current)):
         _add_member(community, user, by_rule=True)
         added += 1
-    for user_id, by_rule in current.items():
-        if by_rule and user_id not in matching:
+    for user_id, (by_rule, role) in current.items():
+        if _rule_may_remove(by_rule, role) and user_id not in matching:
             _remove_member(community, User(pk=user_id))
             removed += 1
     return added, removed
+
+
+def _rule_may_remove(by_rule: bool, role: str) -> bool:
+    """A rule takes away only what it gave: a plain membership. Someone given a role since (owner,
+    animator, moderator) was chosen by people, so stays (and an owner, above all the last one)."""
+    return by_rule and role == Role.MEMBER
 
 
 def rules_apply_to_user(user: User) -> None:
@@ -435,7 +450,7 @@ def rules_apply_to_user(user: User) -> None:
         membership = Membership.objects.filter(community=community, user=user).first()
         if matches and membership is None:
             _add_member(community, user, by_rule=True)
-        elif not matches and membership is not None and membership.by_rule:
+        elif not matches and membership is not None and _rule_may_remove(membership.by_rule, membership.role):
             _remove_member(community, user)
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -56,19 +57,31 @@ def directory(request):
         "archived": request.GET.get("archived") == "1",
         "sort": request.GET.get("sort") if request.GET.get("sort") in SORTS else "activity",
     }
+    page = selectors.directory(request.user, **filters, after=request.GET.get("after"))
+    # The "more" link keeps the filters and the sort (only those that differ from the defaults).
+    kept = {name: ("1" if value is True else value) for name, value in filters.items() if value}
+    if kept.get("sort") == "activity":
+        del kept["sort"]
     context = {
-        "communities": selectors.directory(request.user, **filters),
+        "communities": page,
+        "more_query": urlencode({**kept, "after": page.next_cursor}) if page.next_cursor else "",
         "filters": filters,
         "invitations": selectors.my_invitations(request.user),
         "kinds": Community.Kind.choices,
         "visibilities": Community.Visibility.choices,
-        "can_create": policies.can_create(request.user),
-        "can_request": policies.can_request_creation(request.user),
+        **policies.creation_abilities(request.user),
         "is_admin": is_admin(request.user),
     }
     # The filters push their URL: going back to it asks for the whole page, not the fragment.
+    # "More" (htmx) asks for the next cards only; a filter change, for the results with their count.
     restoring = bool(request.htmx and request.htmx.history_restore_request)
-    partial = None if restoring else "communities/_directory_results.html"
+    partial = None
+    if not restoring:
+        partial = (
+            "communities/_directory_page.html"
+            if request.GET.get("after")
+            else "communities/_directory_results.html"
+        )
     return render_page(request, "communities/directory.html", context, partial=partial)
 
 
@@ -126,16 +139,15 @@ def detail(request, slug: str):
         **abilities,
     }
     if tab == "feed":
-        page = selectors.community_feed(request.user, community, role, before=before)
+        context["pinned"], page = selectors.community_page(request.user, community, role, before=before)
         context["page"] = page
-        context["pinned"] = [] if before else selectors.pinned_posts(request.user, community, role)
         context["pinned_shown"] = {post.pk for post in context["pinned"]}
         if abilities["can_moderate"]:
-            shown = [p.pk for p in page] + [p.pk for p in context["pinned"]]
-            context["pinned_ids"] = selectors.pinned_ids(community, shown)
+            shown = [*page, *context["pinned"]]
+            context["pinned_ids"] = {post.pk for post in shown if post.pinned_here}
     elif tab == "members":
         context["members"] = selectors.members(community)
-    if role is None:
+    if role is None and community.viewer_invited:
         context["invitation"] = selectors.invitation_of(request.user, community)
     if abilities["can_request"]:
         context["pending_request"] = selectors.pending_request_of(request.user, community)
@@ -220,6 +232,7 @@ def _members_page(request, community, role, *, invite_form=None, status=200):
         "community": community,
         "role": role,
         "can_manage": can_manage,
+        "manages_owners": policies.can_manage_owners(request.user, community, role),
         "members": selectors.members(community),
         "roles": RoleForm.base_fields["role"].choices,
     }

@@ -53,6 +53,18 @@ def can_view_post(user, post) -> bool:
     return visible_posts(user, Post.objects.filter(pk=post.pk)).exists()
 
 
+def can_see_hashtag(user, hashtag) -> bool:
+    """Whether the hashtag exists for the user: a post or reply they may see carries it (or they
+    already follow it). A hashtag used only where they cannot read is as unknown as a made-up one."""
+    from ruche.posts.models import Post
+
+    if not _is_colleague(user):
+        return False
+    if hashtag.follows.filter(user=user).exists():
+        return True
+    return visible_posts(user, Post.objects.filter(hashtags=hashtag)).exists()
+
+
 def can_reply(user, post) -> bool:
     return can_view_post(user, post) and not post.hidden_at and not _in_archived_community(post)
 

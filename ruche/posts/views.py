@@ -178,7 +178,10 @@ def delete(request, pk: int):
 @login_required
 def tag(request, key: str):
     hashtag = selectors.hashtag_by_key(key)
-    page = selectors.tag_feed(request.user, hashtag, before=parse_cursor(request.GET.get("before")))
+    before = parse_cursor(request.GET.get("before"))
+    page = selectors.tag_feed(request.user, hashtag, before=before)
+    if not page.items and not before and not policies.can_see_hashtag(request.user, hashtag):
+        raise Http404  # used only where the viewer cannot read: as for an unknown hashtag
     context = {
         "hashtag": hashtag,
         "page": page,
@@ -191,6 +194,8 @@ def tag(request, key: str):
 @require_POST
 def tag_follow(request, key: str):
     hashtag = selectors.hashtag_by_key(key)
+    if not policies.can_see_hashtag(request.user, hashtag):
+        raise Http404
     if request.POST.get("follow") == "1":
         services.hashtag_follow(user=request.user, hashtag=hashtag)
         messages.success(

@@ -90,6 +90,25 @@ def test_pending_posts_do_not_count(small):
     assert stats.posts_per_week == 0 and stats.unanswered_posts == 0 and stats.active_members_28d == 0
 
 
+def test_waiting_and_hidden_content_is_no_activity(small, make_user):
+    """Replies awaiting approval and hidden posts or replies are not activity: nobody can read them."""
+    community, olivia, m1, m2, m3 = small
+    Community.objects.filter(pk=community.pk).update(premoderate_replies=True)
+    community.refresh_from_db()
+    asked = posts.post_create(author=olivia, body="Qui a le plan ?", communities=[community])
+    waiting = posts.post_create(author=m1, body="Moi, en attente", parent=asked)
+    assert waiting.awaiting_approval
+    hidden = posts.post_create(author=m2, body="Hors charte", communities=[community])
+    react(hidden, m3)  # before a moderator hid it
+    Post.objects.filter(pk=hidden.pk).update(hidden_at=timezone.now())
+    stats = health.refresh(community)
+    assert stats.replies_per_week == 0  # the waiting reply
+    assert stats.posts_per_week == 0.2  # one shown post in 4 weeks, not the hidden one
+    assert stats.unanswered_posts == 1  # its only reply is waiting: unanswered for readers
+    assert stats.active_members_28d == 1  # olivia; not m1 (waiting), m2 (hidden), m3 (reacted to it)
+    assert stats.participation == 0
+
+
 @pytest.mark.parametrize(("members", "active"), [(20, True), (21, False)])
 def test_active_from_five_percent_participation(make_user, make_community, members, active):
     people = [make_user("Membre", str(n)) for n in range(members - 1)]
@@ -117,5 +136,5 @@ def test_directory_sorts_by_activity_and_never_computed_last(alice, make_communi
     CommunityStats.objects.create(community=lively, participation=0.5)
     CommunityStats.objects.create(community=quiet, participation=0)
     CommunityStats.objects.create(community=tie, participation=0)
-    assert selectors.directory(alice) == [lively, tie, quiet, never]
-    assert selectors.directory(alice, sort="name") == [tie, quiet, never, lively]
+    assert selectors.directory(alice).items == [lively, tie, quiet, never]
+    assert selectors.directory(alice, sort="name").items == [tie, quiet, never, lively]

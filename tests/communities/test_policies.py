@@ -172,3 +172,98 @@ def test_creation_policy(make_user, governance, policy, kind):
 def test_only_admins_approve_creations_and_read_the_audit_log(alice, admin):
     assert policies.can_approve_creation(admin) and policies.can_read_audit(admin)
     assert not policies.can_approve_creation(alice) and not policies.can_read_audit(alice)
+
+
+# Roles: who may give which role to whom, and remove whom. Owners (and admins) alone grant, take away
+# or remove the owner role; animators manage the other members; moderators and members manage nobody.
+ACTORS = ("owner", "animator", "moderator", "member", "admin")
+ROLES = (Role.OWNER, Role.ANIMATOR, Role.MODERATOR, Role.MEMBER)
+
+
+def _may_change(actor: str, target_role: str, new_role: str) -> bool:
+    if actor in ("owner", "admin"):
+        return True
+    return actor == "animator" and Role.OWNER not in (target_role, new_role)
+
+
+def _may_remove(actor: str, target_role: str) -> bool:
+    return actor in ("owner", "admin") or (actor == "animator" and target_role != Role.OWNER)
+
+
+@pytest.fixture
+def crew(make_user, make_community):
+    """Two owners (so that the last-owner rule never decides), and one target per role."""
+    people = {
+        "owner": make_user("Olivia", "Owner"),
+        "animator": make_user("Anna", "Animator"),
+        "moderator": make_user("Marc", "Moderator"),
+        "member": make_user("Mia", "Member"),
+        "admin": make_user("Ada", "Admin", staff=True),
+    }
+    targets = {role: make_user("Target", role.capitalize()) for role in ROLES}
+    community = make_community(
+        "Projet Beta",
+        owner=people["owner"],
+        animators=[people["animator"], targets[Role.ANIMATOR]],
+        moderators=[people["moderator"], targets[Role.MODERATOR]],
+        members=[people["member"], targets[Role.MEMBER]],
+    )
+    Membership.objects.create(community=community, user=targets[Role.OWNER], role=Role.OWNER)
+    return community, people, targets
+
+
+@pytest.mark.parametrize("new_role", ROLES)
+@pytest.mark.parametrize("target_role", ROLES)
+@pytest.mark.parametrize("actor", ACTORS)
+def test_who_may_change_whose_role(crew, actor, target_role, new_role):
+    from django.core.exceptions import PermissionDenied
+
+    from ruche.communities import services
+
+    community, people, targets = crew
+    by, target = people[actor], targets[target_role]
+    role = selectors.role_of(by, community)
+    allowed = _may_change(actor, target_role, new_role)
+    assert (
+        policies.can_change_role(by, community, role, target_role=target_role, new_role=new_role) is allowed
+    )
+    if allowed:
+        services.member_set_role(community=community, by=by, user=target, role=new_role)
+    else:
+        with pytest.raises(PermissionDenied):
+            services.member_set_role(community=community, by=by, user=target, role=new_role)
+    assert selectors.role_of(target, community) == (new_role if allowed else target_role)
+
+
+@pytest.mark.parametrize("target_role", ROLES)
+@pytest.mark.parametrize("actor", ACTORS)
+def test_who_may_remove_whom(crew, actor, target_role):
+    from django.core.exceptions import PermissionDenied
+
+    from ruche.communities import services
+
+    community, people, targets = crew
+    by, target = people[actor], targets[target_role]
+    allowed = _may_remove(actor, target_role)
+    role = selectors.role_of(by, community)
+    assert policies.can_remove_member(by, community, role, target_role=target_role) is allowed
+    if allowed:
+        services.member_remove(community=community, by=by, user=target)
+    else:
+        with pytest.raises(PermissionDenied):
+            services.member_remove(community=community, by=by, user=target)
+    assert selectors.role_of(target, community) == (None if allowed else target_role)
+
+
+def test_an_animator_cannot_promote_themselves_to_owner(crew):
+    from django.core.exceptions import PermissionDenied
+
+    from ruche.communities import services
+    from ruche.communities.models import AuditEntry
+
+    community, people, _targets = crew
+    anna = people["animator"]
+    with pytest.raises(PermissionDenied):
+        services.member_set_role(community=community, by=anna, user=anna, role=Role.OWNER)
+    assert selectors.role_of(anna, community) == Role.ANIMATOR
+    assert AuditEntry.objects.filter(actor=anna, action="refused:set_role").count() == 1

@@ -508,11 +508,11 @@ def test_animator_removes_a_member(private, side_effects, counts_consistent):
     counts_consistent()
 
 
-def test_removing_the_last_owner_is_refused(private):
-    anna = people(private, Role.ANIMATOR)[0]
+def test_removing_the_last_owner_is_refused(private, make_user):
+    ada = make_user("Ada", "Admin", staff=True)  # an animator may not remove an owner at all
     before = snapshot()
     with pytest.raises(ValidationError) as error:
-        services.member_remove(community=private, by=anna, user=private.created_by)
+        services.member_remove(community=private, by=ada, user=private.created_by)
     assert "last owner" in error.value.messages[0]
     with pytest.raises(ValidationError):
         services.member_set_role(
@@ -632,6 +632,34 @@ def test_removing_a_rule_removes_whom_it_added_only(
     assert selectors.role_of(directory["quentin"], community) is None
     assert selectors.role_of(bruno, community) == Role.MEMBER
     assert AuditEntry.objects.filter(action="rule_remove").exists()
+    counts_consistent()
+
+
+@pytest.mark.parametrize("role", [Role.OWNER, Role.ANIMATOR, Role.MODERATOR])
+def test_rules_never_remove_someone_given_a_role(alice, make_community, directory, counts_consistent, role):
+    quentin = directory["quentin"]
+    community = make_community(owner=alice)
+    rule = services.rule_add(community=community, by=alice, department=directory["quality"])
+    services.member_set_role(community=community, by=alice, user=quentin, role=role)
+    profile_update(profile=quentin.profile, by=quentin, department=directory["purchasing"])
+    services.rules_apply_to_user(quentin)  # no longer matches the rule
+    assert selectors.role_of(quentin, community) == role
+    services.rule_remove(rule=rule, by=alice)  # the rule is gone
+    assert selectors.role_of(quentin, community) == role
+    counts_consistent()
+
+
+def test_rules_never_remove_the_last_owner(make_user, make_community, directory, counts_consistent):
+    quentin = directory["quentin"]
+    community = make_community(owner=make_user("Olivia", "Owner"))
+    services.rule_add(community=community, by=community.created_by, department=directory["quality"])
+    services.member_set_role(community=community, by=community.created_by, user=quentin, role=Role.OWNER)
+    services.member_remove(community=community, by=quentin, user=community.created_by)
+    assert list(community.memberships.values_list("role", "by_rule")) == [(Role.OWNER, True)]
+    profile_update(profile=quentin.profile, by=quentin, department=directory["purchasing"])
+    services.rules_apply_to_user(quentin)
+    services.rules_apply(community)
+    assert selectors.role_of(quentin, community) == Role.OWNER
     counts_consistent()
 
 

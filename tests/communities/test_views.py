@@ -1,6 +1,8 @@
 """Community pages end to end through the views: directory, page, joining, management, moderation,
 administration. Permissions are checked by status codes (403/404), and list pages pin their queries."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
@@ -110,6 +112,66 @@ def test_directory_shows_health_and_the_right_create_button(client, alice, commu
     settings.save()
     _response, html = page(client, "/communities/")
     assert "Request a community" in html and "Create a community" not in html
+
+
+def _walk_directory(client, query: str, htmx: bool = False) -> tuple[list[str], list[str]]:
+    """Follow the "more" links from the first page; the names in order, and each page's link."""
+    import re
+    from html import unescape
+
+    names, links, url = [], [], f"/communities/?{query}"
+    while url:
+        headers = {"HTTP_HX_REQUEST": "true"} if htmx and links else {}
+        response = client.get(url, **headers)
+        assert response.status_code == 200
+        html = response.content.decode()
+        if headers:
+            assert "<html" not in html and "community-grid" not in html  # the next cards only
+        names += [c.name for c in response.context["communities"]]
+        found = re.search(r'class="button load-more" href="([^"]+)"', html)
+        url = unescape(found.group(1)) if found else None
+        if url:
+            links.append(url)
+    return names, links
+
+
+@pytest.mark.parametrize("sort", ["activity", "members", "name", "newest"])
+def test_directory_is_paginated_and_more_keeps_filters_and_sort(client, alice, bruno, community, sort):
+    from ruche.communities import selectors
+
+    now = timezone.now()
+    for i in range(2 * selectors.DIRECTORY_PAGE_SIZE + 5):
+        made = community(bruno, f"Communauté {i:02d}", PRIVATE if i % 4 == 0 else PUBLIC)
+        Community.objects.filter(pk=made.pk).update(
+            kind="interest" if i % 5 == 0 else "work",
+            last_activity_at=None if i % 7 == 0 else now - timedelta(hours=i % 6),
+            member_count=i % 3,
+            created=now - timedelta(days=i % 9),
+        )
+        if i % 3:  # ties on the participation, and communities never computed
+            CommunityStats.objects.create(community=made, participation=0.1 * (i % 2))
+    client.force_login(alice)
+    everything = list(selectors.directory(alice, sort=sort, size=1000).items)  # one page: the reference order
+    names, links = _walk_directory(client, f"sort={sort}")
+    assert names == [c.name for c in everything] and len(names) == 2 * selectors.DIRECTORY_PAGE_SIZE + 5
+    assert len(links) == 2 and all("after=" in link for link in links)
+    assert all(f"sort={sort}" in link for link in links) if sort != "activity" else True
+    # A filter is kept from page to page, with htmx too.
+    names, links = _walk_directory(client, f"sort={sort}&visibility=public", htmx=True)
+    public = [c.name for c in everything if c.visibility == PUBLIC]
+    assert names == public and all("visibility=public" in link for link in links)
+    first = client.get(f"/communities/?sort={sort}&visibility=public").content.decode()
+    assert f"{len(public)} communities" in first
+
+
+def test_directory_with_a_bad_cursor_shows_the_first_page(client, alice, community):
+    community(alice, "Atelier")
+    client.force_login(alice)
+    for cursor in ("garbage", "W10", "WyJ4Il0", "%00"):
+        response = client.get(f"/communities/?after={cursor}")
+        assert response.status_code == 200 and [c.name for c in response.context["communities"]] == [
+            "Atelier"
+        ]
 
 
 def test_directory_links_admin_pages_for_admins(client, admin):
@@ -409,6 +471,22 @@ def test_owner_manages_roles_members_settings_rules_and_archive(client, alice, b
     assert quality.is_archived
 
 
+def test_an_animator_is_offered_no_owner_role_and_cannot_promote_themselves(client, alice, bruno, community):
+    quality = community(alice, "Qualité")
+    add(quality, bruno, "animator")
+    client.force_login(bruno)
+    _response, html = page(client, "/communities/qualite/members/")
+    assert f'id="role-{bruno.pk}"' in html and f'id="role-{alice.pk}"' not in html  # the owner's row
+    assert 'value="owner"' not in html and f"/members/{alice.pk}/remove/" not in html
+    response = client.post(f"/communities/qualite/members/{bruno.pk}/role/", {"role": "owner"})
+    assert response.status_code == 403 and quality.memberships.get(user=bruno).role == "animator"
+    assert client.post(f"/communities/qualite/members/{alice.pk}/remove/").status_code == 403
+    assert quality.memberships.get(user=alice).role == "owner"
+    client.force_login(alice)  # the owner is offered it
+    _response, html = page(client, "/communities/qualite/members/")
+    assert 'value="owner"' in html and f"/members/{bruno.pk}/remove/" in html
+
+
 def test_settings_quota_error_is_shown(client, alice, community):
     community(alice, "Autre")
     community(alice, "Qualité")
@@ -586,8 +664,8 @@ def test_admin_reads_reports_and_the_audit_log_with_filters(client, alice, bruno
 
 # Query counts ------------------------------------------------------------------------------------
 
-DIRECTORY_QUERIES = 9
-COMMUNITY_PAGE_QUERIES = 22
+DIRECTORY_QUERIES = 8
+COMMUNITY_PAGE_QUERIES = 13
 
 
 @pytest.mark.parametrize("n", [5, 20])
@@ -603,6 +681,26 @@ def test_directory_query_count(client, alice, bruno, community, django_assert_ma
     with django_assert_max_num_queries(DIRECTORY_QUERIES):
         response = client.get("/communities/")
     assert len(response.context["communities"]) == n + 1
+
+
+def test_directory_pages_are_bounded_with_a_constant_query_count(
+    client, alice, bruno, community, django_assert_max_num_queries
+):
+    from ruche.communities import selectors
+
+    size = selectors.DIRECTORY_PAGE_SIZE
+    for i in range(3 * size):
+        made = community(alice if i % 2 else bruno, f"Communauté {i}", PRIVATE if i % 3 == 0 else PUBLIC)
+        CommunityStats.objects.create(community=made, participation=0.01 * (i % 7))
+    client.force_login(alice)
+    client.get("/communities/")
+    with django_assert_max_num_queries(DIRECTORY_QUERIES):
+        response = client.get("/communities/")
+    page = response.context["communities"]
+    assert len(page) == size and page.total == 3 * size and page.next_cursor
+    with django_assert_max_num_queries(DIRECTORY_QUERIES):
+        response = client.get(f"/communities/?after={page.next_cursor}", HTTP_HX_REQUEST="true")
+    assert len(response.context["communities"]) == size
 
 
 @pytest.mark.parametrize("n", [5, 20])
@@ -623,6 +721,57 @@ def test_community_page_query_count(
         response = client.get("/communities/qualite/")
     assert len(response.context["page"].items) == min(n, 20) or response.context["page"].next_cursor
     assert len(response.context["pinned"]) == 1
+
+
+def _plan(sql: str) -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        else:
+            cursor.execute(f"EXPLAIN {sql}")
+        return "\n".join(str(row[-1]) for row in cursor.fetchall())
+
+
+def test_community_feed_is_a_keyset_page_on_the_placements(alice, bruno, community, settings):
+    """Page 1 reads the page's placements on the (community, status, post) index, newest first, and
+    stops: no sort of every placement of the community. Pinned posts come from their own index."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ruche.communities import selectors
+
+    settings.FEED_PAGE_SIZE = 3
+    quality = community(alice, "Qualité")
+    add(quality, bruno)
+    made = [post_create(author=bruno, body=f"Message {i}", communities=[quality]) for i in range(8)]
+    Post.objects.filter(pk=made[5].pk).update(hidden_at=timezone.now())  # hidden: bruno's own only
+    Placement.objects.filter(post=made[1]).update(pinned_at=timezone.now())
+    with CaptureQueriesContext(connection) as queries:
+        pinned, page = selectors.community_page(alice, quality, "owner")
+    feed_sql, pinned_sql = queries.captured_queries[0]["sql"], queries.captured_queries[1]["sql"]
+    assert feed_sql.startswith('SELECT "communities_placement"')
+    assert 'ORDER BY "communities_placement"."post_id" DESC' in feed_sql and "LIMIT 4" in feed_sql
+    if connection.vendor == "sqlite":
+        plan = _plan(feed_sql)
+        assert "placement_community_recent" in plan and "TEMP B-TREE" not in plan, plan
+        plan = _plan(pinned_sql)
+        assert "placement_community_pinned" in plan and "TEMP B-TREE" not in plan, plan
+    assert [p.pk for p in pinned] == [made[1].pk] and pinned[0].pinned_here
+
+    def walk(viewer, role) -> list[int]:
+        seen, before = [], None
+        while True:
+            page = selectors.community_feed(viewer, quality, role, before=before)
+            seen += [p.pk for p in page]
+            if not page.next_cursor:
+                return seen
+            before = page.next_cursor
+
+    newest_first = [p.pk for p in reversed(made)]
+    assert walk(alice, "owner") == [pk for pk in newest_first if pk != made[5].pk]
+    assert walk(bruno, "member") == newest_first
 
 
 def test_the_community_composer_posts_into_the_community(client, alice, bruno, community):

@@ -143,7 +143,7 @@ def test_members_feeds_carry_it(world):
 @pytest.mark.parametrize("who", OUTSIDERS)
 def test_outsiders_pages_never_show_it(client, world, who):
     user = getattr(world, who)
-    pages = ["/", "/company/", "/tags/chantier/", "/tags/omegasecret/", f"/people/{world.olivia.handle}/"]
+    pages = ["/", "/company/", "/tags/chantier/", f"/people/{world.olivia.handle}/"]
     pages += [
         f"/people/{world.mia.handle}/",
         "/notifications/",
@@ -162,6 +162,31 @@ def test_outsiders_pages_never_show_it(client, world, who):
         assert MARK not in client.get(url, HTTP_HX_REQUEST="true").content.decode(), url
     assert "Projet Omega" not in get(client, user, "/communities/")
     get(client, user, "/communities/projet-omega/", status=404)
+
+
+@pytest.mark.parametrize("who", OUTSIDERS)
+def test_a_hashtag_used_only_in_confidential_posts_is_unknown_to_outsiders(client, world, who):
+    """#omegasecret is used only in the private and secret communities: its page, and following it,
+    answer as for a hashtag nobody ever used (404), so that its existence is not revealed."""
+    user = getattr(world, who)
+    import re
+
+    def page_404(key: str) -> str:  # the same page but for the CSRF token and the page's own URL
+        html = get(client, user, f"/tags/{key}/", 404).replace(key, "KEY")
+        return re.sub(r'(CSRFToken": "|csrfmiddlewaretoken" value=")[^"]+', "", html)
+
+    assert page_404("omegasecret") == page_404("nobodyeverusedthis")
+    client.force_login(user)
+    assert client.post("/tags/omegasecret/follow/", {"follow": "1"}).status_code == 404
+    assert not user.hashtag_follows.exists() or who == "hugo"  # hugo follows #chantier only
+    assert not user.hashtag_follows.filter(hashtag__key="omegasecret").exists()
+    assert PUBLIC_MARK in get(client, user, "/tags/chantier/")  # a hashtag also used in public
+
+
+def test_members_see_the_confidential_hashtag(client, world):
+    assert f"{MARK} omega" in get(client, world.mia, "/tags/omegasecret/")
+    client.force_login(world.mia)
+    assert client.post("/tags/omegasecret/follow/", {"follow": "1"}).status_code == 302
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
@@ -308,7 +333,10 @@ def test_a_hidden_public_post_too(client, world, admin, side_effects):
     for who in ("mia", "colin", "fanny", "hugo"):
         user = getattr(world, who)
         assert PUBLIC_MARK not in get(client, user, "/company/")
-        assert PUBLIC_MARK not in get(client, user, "/tags/chantier/")
+        # Hidden, #chantier's only public post leaves it on confidential posts alone: unknown to
+        # whoever neither reads them nor follows it.
+        tag_status = 404 if who in ("colin", "fanny") else 200
+        assert PUBLIC_MARK not in get(client, user, "/tags/chantier/", status=tag_status)
         assert PUBLIC_MARK not in texts(feed_selectors.home_feed(user))
         get(client, user, f"/posts/{world.public.pk}/", status=404)
     assert PUBLIC_MARK in get(client, world.olivia, f"/posts/{world.public.pk}/")
