@@ -27,7 +27,8 @@ def questions(request):
     page = selectors.questions(
         request.user, state=state, community=community, before=parse_cursor(request.GET.get("before"))
     )
-    form = PostForm(user=request.user, initial={"kind": "question"})
+    initial = {"kind": "question", "communities": [str(community.pk)] if community else []}
+    form = PostForm(user=request.user, initial=initial)
     context = {
         "page": page,
         "state": state,
