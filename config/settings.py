@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "ruche.communities",
     "ruche.feed",
     "ruche.notifications",
+    "ruche.search",
     "ruche.web",
     "allauth",
     "allauth.account",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("ruche.accounts.urls")),
     path("", include("ruche.communities.urls")),
     path("", include("ruche.notifications.urls")),
+    path("", include("ruche.search.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
