@@ -63,8 +63,10 @@ class SqliteIndex:
         return len(rows)
 
     def clear(self, kind: str) -> None:
+        """Empty before a rebuild: a fresh table is much faster than deleting a million rows."""
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {self.table(kind)}")  # noqa: S608
+            self.drop_kind(cursor, kind)
+            self.create_kind(cursor, kind)
 
     def optimize(self, kind: str) -> None:
         table = self.table(kind)
@@ -153,11 +155,14 @@ class PostgresIndex:
         return len(rows)
 
     def clear(self, kind: str) -> None:
+        """Empty before a rebuild, and drop the kind's GIN index: building it once at the end
+        (optimize) is much faster than updating it a million times."""
         with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM search_document WHERE kind = %s", [kind])
+            self.drop_kind(cursor, kind)
 
     def optimize(self, kind: str) -> None:
         with connection.cursor() as cursor:
+            self.create_kind(cursor, kind)
             cursor.execute("ANALYZE search_document")
 
     @staticmethod

@@ -71,12 +71,16 @@ def test_any_input_is_safe(post, bruno, query):
     assert Post.objects.filter(pk=post.pk).exists()
 
 
-@pytest.mark.parametrize("query", ['"réseau', "réseau)", '"réseau social"', "(réseau", "réseau*", "-réseau:*"])
+@pytest.mark.parametrize(
+    "query", ['"réseau', "réseau)", '"réseau social"', "(réseau", "réseau*", "-réseau:*"]
+)
 def test_operators_are_taken_as_words(post, bruno, query):
     assert bodies(bruno, query) == [post.body]
 
 
-@pytest.mark.parametrize(("query", "message"), [("", "Type a word"), ('" * ()', "Type a word"), ("x" * 10_240, "too long")])
+@pytest.mark.parametrize(
+    ("query", "message"), [("", "Type a word"), ('" * ()', "Type a word"), ("x" * 10_240, "too long")]
+)
 def test_empty_or_huge_input_gets_a_message(bruno, query, message):
     results = search(viewer=bruno, query=query)
     assert message in results.error and results.groups == []
@@ -130,7 +134,9 @@ def test_waiting_reply_is_not_found_until_approved(alice, bruno, make_community,
     assert bodies(alice, "soudure", Kind.REPLY) == [waiting.body]
 
 
-def test_post_waiting_for_a_moderator_is_not_found_by_others(alice, bruno, make_user, make_community, side_effects):
+def test_post_waiting_for_a_moderator_is_not_found_by_others(
+    alice, bruno, make_user, make_community, side_effects
+):
     mod = make_user("Mona", "Moderatrice")
     strict = make_community("Sécurité", owner=mod, members=[alice], premoderate_posts=True)
     with side_effects():
