@@ -305,7 +305,7 @@ def experts_for(*, viewer, topic: str, limit: int = 10, exclude=()) -> list[Expe
     from ruche.accounts.models import User
 
     try:
-        terms = Terms(parse(topic).words, prefix_last=False)
+        terms = parse(topic)  # as in search: the last word is a prefix (SQLite's stand-in for stemming)
     except QueryError:
         return []
     skills = _skill_matches(terms.words)
