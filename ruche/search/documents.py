@@ -9,6 +9,7 @@ Adding a kind (the Q&A app's questions): add it to `Kind`, write a builder, regi
 (`backends.create_kind`), and call `tasks.reindex_on_commit` from the services that change it.
 """
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -79,7 +80,8 @@ def build_people(ids: Iterable[int] | None = None) -> Iterator[Document]:
                 profile.ask_me_about,
                 profile.bio,
             ]
-        title = f"{user.first_name} {user.last_name} {user.handle}"
+        # The handle split in words too: PostgreSQL's parser keeps `marie.dupont` as one token.
+        title = f"{user.first_name} {user.last_name} {user.handle} {re.sub(r'[._-]+', ' ', user.handle)}"
         yield Document(Kind.PERSON, user.pk, title, "\n".join(p for p in parts if p))
 
 
