@@ -12,6 +12,9 @@ from ruche.core.text import fold
 
 def _folded_with_map(text: str) -> tuple[str, list[int]]:
     """The folded text, and for each of its characters the index of the original character."""
+    # The usual case: every character folds to exactly one (é -> e), so positions do not move.
+    if all(len(fold(c)) == 1 for c in set(text) if not c.isascii()):
+        return fold(text), list(range(len(text)))
     out, where = [], []
     for index, char in enumerate(text):
         folded = fold(char) if ord(char) > 127 or char.isupper() else char

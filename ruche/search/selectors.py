@@ -367,15 +367,20 @@ def prefix_q(field_name: str, key: str) -> Q:
 # --- the page's furniture -----------------------------------------------------------------------
 
 
-def filter_choices(viewer) -> dict:
-    """What the filters offer: the communities the viewer may know of, departments, sites."""
+def filter_choices(viewer, selected_community=None) -> dict:
+    """What the filters offer: the viewer's own communities (and the one asked for, when the viewer
+    may know of it: a link from its page), departments, sites. Not every community of the company:
+    hundreds of options cost more to render than the search itself."""
     from ruche.accounts.models import Department, Site
     from ruche.communities.models import Community
     from ruche.communities.policies import listed_communities
 
-    communities = listed_communities(viewer, Community.objects.only("pk", "name")).order_by("name")[:300]
+    mine = Q(memberships__user=viewer)
+    if isinstance(selected_community, int) or str(selected_community or "").isdigit():
+        mine |= Q(pk=int(selected_community))
+    communities = listed_communities(viewer, Community.objects.filter(mine).only("pk", "name").distinct())
     return {
-        "communities": list(communities),
+        "communities": list(communities.order_by("name")[:100]),
         "departments": list(Department.objects.all()),
         "sites": list(Site.objects.all()),
     }

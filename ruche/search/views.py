@@ -11,7 +11,7 @@ EXPERTS_SHOWN = 10
 @login_required
 @require_GET
 def search_page(request):
-    choices = selectors.filter_choices(request.user)
+    choices = selectors.filter_choices(request.user, request.GET.get("community", "")[:12])
     form = SearchForm(request.GET, **choices)
     results = experts = None
     kind = ""
