@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "ruche.feed",
     "ruche.notifications",
     "ruche.qa",
+    "ruche.search",
     "ruche.web",
     "allauth",
     "allauth.account",

@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 
 from ruche.accounts.models import Profile, User
 from ruche.accounts.services import unique_handle
+from ruche.search.services import search_reindex
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
@@ -63,6 +64,7 @@ def make_user(db):
             **fields,
         )
         Profile.objects.create(user=user)
+        search_reindex(kind="person", ids=[user.pk])  # as user_invite does: findable, mentionable
         return user
 
     return make

@@ -71,16 +71,16 @@ def directory_filters() -> dict:
 
 
 def people_suggestions(prefix: str, limit: int = 8) -> list[User]:
-    """Mention autocomplete: people whose handle, first or last name starts with the prefix."""
-    prefix = prefix.lstrip("@").strip()[:60]
-    if not prefix:
+    """Mention autocomplete: people with a word of their name or handle starting with what is typed.
+    The people search index answers (folded, prefix-indexed: no scan of the people table); the
+    best-matching few are then ordered by how followed they are."""
+    from ruche.search.selectors import people_prefix
+
+    ids = people_prefix(prefix[:60], limit=limit * 5)
+    if not ids:
         return []
-    key = fold(prefix)
     return list(
-        User.objects.filter(is_active=True, activated_at__isnull=False)
-        .filter(
-            Q(handle__startswith=key) | Q(first_name__istartswith=prefix) | Q(last_name__istartswith=prefix)
-        )
+        User.objects.filter(pk__in=ids, is_active=True, activated_at__isnull=False)
         .select_related("profile")
         .order_by("-follower_count", "last_name")[:limit]
     )
@@ -90,7 +90,9 @@ def skill_suggestions(prefix: str, limit: int = 10) -> list[Skill]:
     key = fold(prefix.strip())[:60]
     if not key:
         return []
-    return list(Skill.objects.filter(key__startswith=key).order_by("key")[:limit])
+    from ruche.search.selectors import prefix_q
+
+    return list(Skill.objects.filter(prefix_q("key", key)).order_by("key")[:limit])
 
 
 def followers_of(person: User) -> list[User]:

@@ -20,6 +20,8 @@ from ruche.accounts.completeness import MIN_SKILLS
 from ruche.accounts.models import Department, Follow, Profile, ProfileSettings, Site, Skill, User
 from ruche.core.tasks import enqueue_on_commit
 from ruche.core.text import fold, slugify_handle
+from ruche.search.documents import Kind as SearchKind
+from ruche.search.tasks import reindex_on_commit
 
 PHOTO_SIZE = 512
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
@@ -103,6 +105,7 @@ def user_invite(
         manager=manager,
     )
     _directory_changed(user)
+    reindex_on_commit(SearchKind.PERSON, [user.pk])
     if send:
         from ruche.accounts.tasks import send_invitation
 
@@ -224,6 +227,7 @@ def user_deactivate(*, user: User, by: User) -> User:
     user.deactivated_at = timezone.now()
     user.save(update_fields=["is_active", "deactivated_at"])
     _directory_changed(user)
+    reindex_on_commit(SearchKind.PERSON, [user.pk])
     return user
 
 
@@ -235,6 +239,7 @@ def user_reactivate(*, user: User, by: User) -> User:
     user.deactivated_at = None
     user.save(update_fields=["is_active", "deactivated_at"])
     _directory_changed(user)
+    reindex_on_commit(SearchKind.PERSON, [user.pk])
     return user
 
 
@@ -324,6 +329,7 @@ def profile_update(*, profile: Profile, by: User, skills: list[str] | None = Non
         profile.skills.set(skills_from_names(skills))
     if {"department", "site"} & set(fields):
         _directory_changed(user)
+    reindex_on_commit(SearchKind.PERSON, [user.pk])  # name, job, place, skills, bio: all indexed
     return profile
 
 

@@ -141,3 +141,21 @@ def moderated_community(user, post) -> Community | None:
 def can_moderate_post(user, post) -> bool:
     """Hide or restore a post or a reply, approve a waiting reply."""
     return is_admin(user) or moderated_community(user, post) is not None
+
+
+def listed_communities(user, communities):
+    """Narrow a Community queryset, in SQL, to those whose page exists for `user` (can_see_community):
+    approved ones, secret ones only for their members and invitees (and admins)."""
+    from django.db.models import Q
+
+    from ruche.communities.models import Invitation
+
+    if not _colleague(user):
+        return communities.none()
+    if is_admin(user):
+        return communities.filter(Q(approved=True) | Q(created_by=user))
+    member_of = Membership.objects.filter(user=user).values("community_id")
+    invited_to = Invitation.objects.filter(user=user).values("community_id")
+    return communities.filter(approved=True).filter(
+        ~Q(visibility=Visibility.SECRET) | Q(pk__in=member_of) | Q(pk__in=invited_to)
+    )

@@ -29,6 +29,8 @@ from ruche.communities.models import (
 )
 from ruche.communities.selectors import role_of
 from ruche.core.tasks import enqueue_on_commit
+from ruche.search.documents import Kind as SearchKind
+from ruche.search.tasks import reindex_on_commit, reindex_post_on_commit
 
 Role = Membership.Role
 Visibility = Community.Visibility
@@ -151,6 +153,7 @@ def community_create(
         last_activity_at=timezone.now(),
     )
     _add_member(community, by, Role.OWNER)
+    reindex_on_commit(SearchKind.COMMUNITY, [community.pk])
     audit(by, "community_create" if approved else "community_request", community=community)
     return community
 
@@ -163,6 +166,7 @@ def community_approve_creation(*, community: Community, by: User, approve: bool)
         )
     if community.approved:
         raise ValidationError(_("This community was already approved."))
+    reindex_on_commit(SearchKind.COMMUNITY, [community.pk])  # found once approved, gone if declined
     if approve:
         community.approved = True
         community.save(update_fields=["approved"])
@@ -198,6 +202,7 @@ def community_update(*, community: Community, by: User, **fields) -> Community:
             raise TypeError(key)
         setattr(community, key, value)
     community.save()
+    reindex_on_commit(SearchKind.COMMUNITY, [community.pk])
     audit(by, "community_update", community=community, detail=", ".join(sorted(fields)))
     return community
 
@@ -367,6 +372,7 @@ def community_archive(*, community: Community, by: User, archive: bool = True) -
         raise refuse(by, "archive", _("You cannot archive this community."), community=community)
     community.archived_at = timezone.now() if archive else None
     community.save(update_fields=["archived_at"])
+    reindex_on_commit(SearchKind.COMMUNITY, [community.pk])
     audit(by, "archive" if archive else "restore", community=community)
     return community
 
@@ -542,6 +548,7 @@ def reply_decide(*, reply, by: User, approve: bool) -> None:
     else:
         type(reply).objects.filter(pk=reply.pk).update(deleted_at=timezone.now())
         type(reply).objects.filter(pk=reply.parent_id).update(reply_count=F("reply_count") - 1)
+    reindex_post_on_commit(reply)
     audit(
         by,
         "reply_approve" if approve else "reply_reject",
@@ -573,6 +580,7 @@ def post_hide(*, post, by: User, reason: str, hide: bool = True):
     post.hidden_by = by if hide else None
     post.hidden_reason = reason[:500] if hide else ""
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    reindex_post_on_commit(post)
     community = policies.moderated_community(by, post)
     audit(
         by, "hide" if hide else "restore", community=community, post=post, target=post.author, detail=reason

@@ -147,7 +147,10 @@ def hashtag_suggestions(prefix: str, limit: int = 8) -> list[Hashtag]:
     key = fold(prefix.lstrip("#"))[:50]
     if not key:
         return []
-    return list(Hashtag.objects.filter(key__startswith=key).order_by("-follower_count", "key")[:limit])
+    from ruche.search.selectors import prefix_q
+
+    # The key index finds the prefix range; the few tags in it are then ordered by followers.
+    return list(Hashtag.objects.filter(prefix_q("key", key)).order_by("-follower_count", "key")[:limit])
 
 
 def followed_hashtag_ids(viewer) -> set[int]:

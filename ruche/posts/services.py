@@ -15,6 +15,7 @@ from ruche.core import markdown
 from ruche.core.tasks import enqueue_on_commit
 from ruche.posts import policies
 from ruche.posts.models import Hashtag, HashtagFollow, Post, PostRevision, Reaction
+from ruche.search.tasks import reindex_post_on_commit
 
 
 def _clean_body(body: str) -> str:
@@ -111,6 +112,7 @@ def _post_create(*, author, body, parent, client_token, communities) -> Post:
     post.save(update_fields=["body_html"])
     post.mentions.set(mentioned)
     post.hashtags.set(tags)
+    reindex_post_on_commit(post, tag_ids=[t.pk for t in tags])
     if where:
         touch(c for c, _status in where)
     else:
@@ -153,6 +155,7 @@ def post_edit(*, post: Post, by: User, body: str) -> Post:
     post.save(update_fields=["body", "body_html", "edited_at"])
     post.mentions.set(mentioned)
     post.hashtags.set(tags)
+    reindex_post_on_commit(post, tag_ids=[t.pk for t in tags])
     new = [u.pk for u in mentioned if u.pk not in before]
     if new:
         enqueue_on_commit(notify_new_post, post_id=post.pk, mentioned_ids=new, mentions_only=True)
@@ -168,6 +171,7 @@ def post_delete(*, post: Post, by: User) -> Post:
         raise PermissionDenied(_("You cannot delete this post."))
     post.deleted_at = timezone.now()
     post.save(update_fields=["deleted_at"])
+    reindex_post_on_commit(post)
     if post.parent_id:
         from ruche.qa.services import question_forget_answer
 

@@ -739,6 +739,9 @@ def generate(
         posts = _generate_large(rng, employees, weeks, now, log)
     else:
         posts = _generate_small(rng, max(employees, len(KEY_PEOPLE)), weeks, now, log)
+        from ruche.search.services import search_rebuild
+
+        search_rebuild()  # people and communities were written directly: index everything once
     return DemoResult(people=User.objects.count(), posts=posts, seconds=time.monotonic() - started)
 
 

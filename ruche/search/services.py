@@ -1,0 +1,57 @@
+"""Writes on the search index. Called by tasks after the commit that changed the content."""
+
+import time
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+
+from ruche.search.backends import index
+from ruche.search.documents import BATCH, BUILDERS, Kind
+
+
+@transaction.atomic
+def search_reindex(*, kind: str, ids: Iterable[int]) -> int:
+    """Bring these objects' documents up to date: indexed again if they may be found, else removed."""
+    ids = sorted({int(pk) for pk in ids})
+    if not ids:
+        return 0
+    backend = index()
+    backend.delete(kind, ids)
+    return backend.insert(kind, BUILDERS[Kind(kind)](ids))
+
+
+def search_rebuild(
+    *,
+    kinds: Iterable[str] | None = None,
+    batch: int = BATCH,
+    progress: Callable[[str, int, float], None] | None = None,
+) -> dict[str, int]:
+    """Empty and fill the index, kind by kind, one transaction per batch (readers are never blocked
+    for long). `progress(kind, done, seconds)` is called after each batch."""
+    backend = index()
+    counts = {}
+    for kind in kinds or Kind.values:
+        started = time.monotonic()
+        with transaction.atomic():
+            backend.clear(kind)
+        done = 0
+        pending = []
+        for document in BUILDERS[Kind(kind)](None):
+            pending.append(document)
+            if len(pending) >= batch:
+                done += _flush(backend, kind, pending)
+                if progress:
+                    progress(kind, done, time.monotonic() - started)
+        done += _flush(backend, kind, pending)
+        backend.optimize(kind)
+        if progress:
+            progress(kind, done, time.monotonic() - started)
+        counts[kind] = done
+    return counts
+
+
+def _flush(backend, kind: str, pending: list) -> int:
+    with transaction.atomic():
+        written = backend.insert(kind, pending)
+    pending.clear()
+    return written
