@@ -80,8 +80,12 @@ def create(request):
 
 @login_required
 def detail(request, pk: int):
+    from ruche.qa.selectors import experts_panel
+
     post = selectors.post_detail(request.user, pk)
-    return render(request, "posts/detail.html", {"post": post, "full": True})
+    return render(
+        request, "posts/detail.html", {"post": post, "full": True, **experts_panel(request.user, post)}
+    )
 
 
 @login_required

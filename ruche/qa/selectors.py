@@ -116,7 +116,7 @@ STOPWORDS = frozenset(
     where when can could should would anyone someone know about my our your this that these those
     there have has an be it i we you""".split()  # noqa: SIM905 - a word list reads better as text
 )
-TOPIC_WORDS = 3
+TOPIC_WORDS = 4
 
 
 def question_topics(post: Post) -> list[str]:

@@ -4,9 +4,10 @@ A document is (kind, object id, title, body). The title weighs more than the bod
 Only content that may be found at all is indexed (live posts, active people, approved communities);
 who may see it is decided again at query time, in SQL, by the owning app's policies.
 
-Adding a kind (the Q&A app's questions): add it to `Kind`, write a builder, register it in
-`BUILDERS` and `SOURCES`, create its SQLite table / PostgreSQL index in a migration
-(`backends.create_kind`), and call `tasks.reindex_on_commit` from the services that change it.
+Adding a kind: add it to `Kind`, write a builder, register it in `BUILDERS` and `SOURCES`, create
+its SQLite table / PostgreSQL index in a migration (`backends.create_kind`), and call
+`tasks.reindex_on_commit` from the services that change it. Questions are posts (ruche.qa): they
+are found in the posts' index, narrowed to the posts that are questions (`INDEX_OF`).
 """
 
 import re
@@ -21,12 +22,12 @@ BATCH = 2000
 
 
 class Kind(models.TextChoices):
+    QUESTION = "question", _("Questions")
     POST = "post", _("Posts")
     REPLY = "reply", _("Replies")
     PERSON = "person", _("People")
     COMMUNITY = "community", _("Communities")
     HASHTAG = "hashtag", _("Hashtags")
-    # QUESTION = "question", _("Questions")  # the qa app: Question one-to-one on Post, with a title
 
 
 @dataclass(frozen=True)
@@ -114,8 +115,12 @@ BUILDERS = {
     Kind.HASHTAG: build_hashtags,
 }
 
+INDEXED = tuple(BUILDERS)  # the kinds with an index of their own
+INDEX_OF = {Kind.QUESTION: Kind.POST}  # the others are found in the index of another kind
+
 # kind -> the table a document's object id points to (filters join it as `s`).
 SOURCES = {
+    Kind.QUESTION: "posts_post",
     Kind.POST: "posts_post",
     Kind.REPLY: "posts_post",
     Kind.PERSON: "accounts_user",

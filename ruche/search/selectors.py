@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ruche.search.backends import index
-from ruche.search.documents import Kind
+from ruche.search.documents import INDEX_OF, Kind
 from ruche.search.highlight import highlight
 from ruche.search.query import QueryError, Terms, parse
 
@@ -27,7 +27,7 @@ WINDOW = getattr(settings, "SEARCH_WINDOW", 1000)
 PER_KIND_PREVIEW = 5
 PAGE_SIZE = 20
 SNIPPET_CHARS = 240
-POST_KINDS = (Kind.POST, Kind.REPLY)
+POST_KINDS = (Kind.QUESTION, Kind.POST, Kind.REPLY)
 ORDERS = ("relevance", "date")
 
 
@@ -111,6 +111,8 @@ def _filter_sql(kind: str, filters: Filters) -> tuple[str, list[str], list]:
                 "AND pl.community_id = %s AND pl.status = 'approved')"
             )
             params.append(filters.community)
+        if kind == Kind.QUESTION:
+            where.append("EXISTS (SELECT 1 FROM qa_question q WHERE q.post_id = s.id)")
         join = "JOIN {source} s ON s.id = {id}"
     elif kind == Kind.PERSON:
         if filters.department:
@@ -198,7 +200,9 @@ def _hit(kind: str, obj, score: float, words) -> Hit:
 
 def search_kind(viewer, kind: str, terms: Terms, filters: Filters, *, size: int, offset: int = 0) -> Group:
     join, where, params = _filter_sql(kind, filters)
-    candidates = index().candidates(kind, terms, join=join, where=where, params=params, limit=WINDOW)
+    candidates = index().candidates(
+        INDEX_OF.get(kind, kind), terms, join=join, where=where, params=params, limit=WINDOW
+    )
     visible = _visible_ids(viewer, kind, [pk for pk, _score in candidates])
     ranked = [(pk, score) for pk, score in candidates if pk in visible]
     if filters.order == "relevance" or kind not in POST_KINDS:
@@ -281,11 +285,12 @@ def _skill_matches(words) -> dict[int, list]:
     return holders
 
 
-def _authors_of_visible(viewer, kind: str, terms: Terms) -> Counter:
+def _authors_of_visible(viewer, kind: str, terms: Terms, *, where=()) -> Counter:
     from ruche.posts.models import Post
     from ruche.posts.policies import visible_posts
 
-    candidates = index().candidates(kind, terms, limit=EXPERT_CONTENT_WINDOW)
+    join = "JOIN {source} s ON s.id = {id}" if where else ""
+    candidates = index().candidates(kind, terms, join=join, where=where, limit=EXPERT_CONTENT_WINDOW)
     ids = [pk for pk, _score in candidates]
     if not ids:
         return Counter()
@@ -296,8 +301,13 @@ def _authors_of_visible(viewer, kind: str, terms: Terms) -> Counter:
 
 
 def _accepted_answers(viewer, terms: Terms) -> Counter:
-    """Slot for the qa app: person id -> accepted answers on the topic the viewer may see."""
-    return Counter()
+    """Person id -> their answers on the topic that solved a question, among what the viewer may see."""
+    return _authors_of_visible(
+        viewer,
+        Kind.REPLY,
+        terms,
+        where=["EXISTS (SELECT 1 FROM qa_question q WHERE q.accepted_answer_id = s.id)"],
+    )
 
 
 def experts_for(*, viewer, topic: str, limit: int = 10, exclude=()) -> list[Expert]:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from django.db import transaction
 
 from ruche.search.backends import index
-from ruche.search.documents import BATCH, BUILDERS, Kind
+from ruche.search.documents import BATCH, BUILDERS, INDEXED, Kind
 
 
 @transaction.atomic
@@ -30,7 +30,7 @@ def search_rebuild(
     for long). `progress(kind, done, seconds)` is called after each batch."""
     backend = index()
     counts = {}
-    for kind in kinds or Kind.values:
+    for kind in kinds or INDEXED:
         started = time.monotonic()
         with transaction.atomic():
             backend.clear(kind)

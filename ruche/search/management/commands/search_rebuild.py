@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from ruche.search.documents import BATCH, Kind
+from ruche.search.documents import BATCH, INDEXED
 from ruche.search.services import search_rebuild
 
 
@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--kind", action="append", choices=Kind.values, help="Only this kind (repeatable)."
+            "--kind", action="append", choices=[k.value for k in INDEXED], help="Only this kind (repeatable)."
         )
         parser.add_argument("--batch", type=int, default=BATCH, help=f"Documents per transaction ({BATCH}).")
 
