@@ -408,7 +408,7 @@ def test_signup_is_closed(client):
 # Query counts: a constant number of queries, whatever the size of the page
 
 
-PROFILE_QUERIES = 16
+PROFILE_QUERIES = 14
 DIRECTORY_QUERIES = 10  # +1: the skill chips of the cards (one prefetch for the page)
 
 

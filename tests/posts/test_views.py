@@ -199,7 +199,7 @@ def test_anonymous_people_are_sent_to_login(client, alice):
     assert response.status_code == 302 and Post.objects.count() == 1
 
 
-TAG_QUERIES = 13
+TAG_QUERIES = 10
 
 
 @pytest.mark.parametrize("n", [5, 20])
