@@ -111,8 +111,9 @@ def _filter_sql(kind: str, filters: Filters) -> tuple[str, list[str], list]:
                 "AND pl.community_id = %s AND pl.status = 'approved')"
             )
             params.append(filters.community)
-        if kind == Kind.QUESTION:
-            where.append("EXISTS (SELECT 1 FROM qa_question q WHERE q.post_id = s.id)")
+        if kind in (Kind.QUESTION, Kind.POST):  # a question is listed once, as a question
+            negation = "" if kind == Kind.QUESTION else "NOT "
+            where.append(f"{negation}EXISTS (SELECT 1 FROM qa_question q WHERE q.post_id = s.id)")
         join = "JOIN {source} s ON s.id = {id}"
     elif kind == Kind.PERSON:
         if filters.department:

@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 from ruche.accounts import services as accounts
 from ruche.posts import services as posts
 from ruche.posts.models import Post
+from ruche.qa import services as qa
 
 pytestmark = [
     pytest.mark.e2e,
@@ -145,6 +146,13 @@ def build_scene():
     return camille, karim, smed, audit
 
 
+def smed_fan():
+    """Someone else who found the answer useful."""
+    from ruche.accounts.models import User
+
+    return User.objects.exclude(email__startswith="camille").exclude(email__startswith="karim").first()
+
+
 def sign_in(page: Page, live_server, user) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.locator("input[name=login]").fill(user.email)
@@ -181,6 +189,25 @@ def test_readme_screenshots(live_server, new_page):
     for skill in ("SMED", "AMDEC", "Conduite du changement"):
         expect(page.locator(".profile").get_by_role("link", name=skill)).to_be_visible()
     shoot(page, "profile.png")
+
+    # A question answered by the expert, accepted by the asker.
+    question = qa.question_ask(
+        author=camille, body=fr("Qui sait régler le changement de format rapide sur la presse 2 ? #SMED")
+    )
+    answer = posts.post_create(
+        author=karim,
+        parent=question,
+        body=fr("Oui : on prépare les outils pendant que la presse tourne, je te montre demain."),
+    )
+    qa.answer_vote(user=smed_fan(), answer=answer)
+    qa.answer_accept(by=camille, answer=answer)
+    page.goto(f"{live_server.url}/posts/{question.pk}/")
+    expect(page.locator(".accepted-badge")).to_be_visible()
+    shoot(page, "question.png")
+
+    page.goto(f"{live_server.url}/search/?q=presse")
+    expect(page.locator(".search-group").first).to_be_visible()
+    shoot(page, "search.png")
 
     phone = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="fr-FR")
     sign_in(phone, live_server, camille)
