@@ -28,6 +28,7 @@ PER_KIND_PREVIEW = 5
 PAGE_SIZE = 20
 SNIPPET_CHARS = 240
 POST_KINDS = (Kind.QUESTION, Kind.POST, Kind.REPLY)
+IS_QUESTION = "EXISTS (SELECT 1 FROM qa_question q WHERE q.post_id = s.id)"
 ORDERS = ("relevance", "date")
 
 
@@ -111,9 +112,10 @@ def _filter_sql(kind: str, filters: Filters) -> tuple[str, list[str], list]:
                 "AND pl.community_id = %s AND pl.status = 'approved')"
             )
             params.append(filters.community)
-        if kind in (Kind.QUESTION, Kind.POST):  # a question is listed once, as a question
-            negation = "" if kind == Kind.QUESTION else "NOT "
-            where.append(f"{negation}EXISTS (SELECT 1 FROM qa_question q WHERE q.post_id = s.id)")
+        if kind == Kind.QUESTION:
+            where.append(IS_QUESTION)
+        elif kind == Kind.POST:  # a question is listed once, as a question
+            where.append(f"NOT {IS_QUESTION}")
         join = "JOIN {source} s ON s.id = {id}"
     elif kind == Kind.PERSON:
         if filters.department:
