@@ -777,6 +777,9 @@ def _generate_small(rng: random.Random, employees: int, weeks: int, now: datetim
             from ruche.communities.demo import seed_communities
 
             seed_communities(rng, now, log)
+            from ruche.qa.demo import seed_questions
+
+            seed_questions(User.objects.get(email=f"{DEMO_EMPLOYEE}@{DOMAIN}"))
     finally:
         task_finished.disconnect(watch)
         task_log.setLevel(level)
