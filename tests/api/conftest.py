@@ -55,3 +55,18 @@ def api_as(client, token_of):
 @pytest.fixture
 def anonymous_api(client):
     return Api(client)
+
+
+@pytest.fixture
+def queries_of(db):
+    """How many queries a call makes (after a first call, so that once-a-while writes are done)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(call) -> tuple[int, object]:
+        call()
+        with CaptureQueriesContext(connection) as captured:
+            result = call()
+        return len(captured), result
+
+    return count
