@@ -106,8 +106,8 @@ def request_to_join(request, slug: str, payload: JoinRequestIn):
 
 
 @router.post("/{slug}/leave", response={204: None, **WRITE_ERRORS}, summary="Leave a community")
-def leave(request, slug: str, payload: LeaveIn | None = None):
+def leave(request, slug: str, payload: LeaveIn):
+    """Send `{}`, or `{"reason": "…"}` to tell the animators why."""
     community, _role = selectors.community_for(request.auth, slug)
-    reason = payload.reason if payload is not None else ""
-    services.community_leave(community=community, user=request.auth, reason=reason)
+    services.community_leave(community=community, user=request.auth, reason=payload.reason)
     return HttpResponse(status=204)

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from ruche.api.services import api_token_create
-from tests.communities.conftest import add_member, governance, make_community  # noqa: F401
+from tests.communities.conftest import add_member, counts_consistent, governance, make_community  # noqa: F401
 
 
 class Api:

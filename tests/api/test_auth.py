@@ -88,7 +88,8 @@ def test_a_token_cannot_make_another_token(alice, api_as):
 
 
 @pytest.mark.parametrize(
-    "path", ["/feed/", "/feed/company", "/posts/1", "/communities/", "/people/", "/notifications/", "/questions/"]
+    "path",
+    ["/feed/", "/feed/company", "/posts/1", "/communities/", "/people/", "/notifications/", "/questions/"],
 )
 def test_anonymous_callers_get_a_401(anonymous_api, path):
     response = anonymous_api.get(path)
@@ -131,7 +132,10 @@ def test_a_session_may_create_a_token_through_the_api(alice):
     browser.force_login(alice)
     browser.cookies["csrftoken"] = CSRF
     response = browser.post(
-        "/api/v1/tokens/", json.dumps({"name": "CI"}), content_type="application/json", headers={"X-CSRFToken": CSRF}
+        "/api/v1/tokens/",
+        json.dumps({"name": "CI"}),
+        content_type="application/json",
+        headers={"X-CSRFToken": CSRF},
     )
     assert response.status_code == 201
     raw = response.json()["token"]

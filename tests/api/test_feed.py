@@ -44,7 +44,9 @@ def test_bad_paging_parameters_name_the_parameter(alice, api_as, params):
     assert response.json()["field"] == next(iter(params))
 
 
-def test_home_feed_query_count_does_not_grow_with_the_page(alice, busy, api_as, settings, side_effects, queries_of):
+def test_home_feed_query_count_does_not_grow_with_the_page(
+    alice, busy, api_as, settings, side_effects, queries_of
+):
     settings.FEED_LARGE_AUDIENCE = 0  # pulled at read time as well
     with side_effects():
         busy_posts(busy, [alice, *busy], 20)
@@ -81,7 +83,9 @@ def test_hashtag_feed(alice, busy, api_as, queries_of):
     assert api.get("/feed/hashtags/inconnu").status_code == 404
 
 
-def test_a_private_communitys_post_never_reaches_an_outsiders_feeds(alice, bruno, api_as, make_community, side_effects):
+def test_a_private_communitys_post_never_reaches_an_outsiders_feeds(
+    alice, bruno, api_as, make_community, side_effects
+):
     private = make_community("Direction", visibility=Community.Visibility.PRIVATE, members=[bruno])
     user_follow(follower=alice, followed=bruno)
     with side_effects():
