@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from ruche.api import selectors as api_selectors
 from ruche.api.common import READ_ERRORS, WRITE_ERRORS, post_or_404
 from ruche.api.errors import on_field
 from ruche.api.schemas import (
@@ -18,7 +19,7 @@ from ruche.api.schemas import (
 )
 from ruche.communities.selectors import postable_communities
 from ruche.posts import selectors, services
-from ruche.posts.models import Post, Reaction
+from ruche.posts.models import Reaction
 
 router = Router(tags=["posts"])
 
@@ -62,7 +63,7 @@ def reply(request, post_id: int, payload: ReplyIn):
     created = services.post_create(
         author=request.auth, body=payload.body, parent=parent, client_token=payload.client_token
     )
-    return Status(201, Post.objects.select_related("author", "author__profile").get(pk=created.pk))
+    return Status(201, api_selectors.post_with_author(created.pk))
 
 
 @router.patch("/{int:post_id}", response={200: PostCore, **WRITE_ERRORS}, summary="Edit a post or a reply")

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Status
 
-from ruche.accounts.models import User
+from ruche.api import selectors as api_selectors
 from ruche.api.common import READ_ERRORS, WRITE_ERRORS, post_or_404
 from ruche.api.errors import Error, on_field
 from ruche.api.posts import chosen_communities
@@ -61,7 +61,7 @@ def ask(request, payload: PostIn):
 
 
 def _votes(answer: Post, voted: bool) -> dict:
-    return {"voted": voted, "vote_count": Post.objects.values_list("vote_count", flat=True).get(pk=answer.pk)}
+    return {"voted": voted, "vote_count": api_selectors.vote_count_of(answer.pk)}
 
 
 @router.post("/answers/{int:answer_id}/vote", response={200: VoteOut, **WRITE_ERRORS}, summary="Vote")
@@ -101,7 +101,7 @@ def ask_experts(request, question_id: int, payload: ExpertsIn):
     question = post_or_404(request.auth, question_id)
     if not is_question(question):
         raise Http404
-    experts = list(User.objects.filter(pk__in=payload.user_ids, is_active=True).select_related("profile"))
+    experts = api_selectors.active_people(payload.user_ids)
     with on_field("user_ids"):
         asked = services.question_ask_experts(by=request.auth, question=question, experts=experts)
     return {"asked": [r.expert for r in asked]}

@@ -27,3 +27,26 @@ def token_for_secret(raw: str) -> ApiToken | None:
         .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
+
+
+# Small reads the API needs that the HTML views do inline (no selector of theirs to reuse) -------------
+
+
+def post_with_author(pk: int):
+    """A post just written by the caller, with what PostCore shows of its author."""
+    from ruche.posts.models import Post
+
+    return Post.objects.select_related("author", "author__profile").get(pk=pk)
+
+
+def vote_count_of(answer_id: int) -> int:
+    from ruche.posts.models import Post
+
+    return Post.objects.values_list("vote_count", flat=True).get(pk=answer_id)
+
+
+def active_people(ids: list[int]) -> list:
+    """Active colleagues among these ids (unknown ids are left out), as the experts form takes them."""
+    from ruche.accounts.models import User
+
+    return list(User.objects.filter(pk__in=ids, is_active=True).select_related("profile"))
