@@ -3,7 +3,7 @@
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
@@ -13,6 +13,7 @@ from ruche.api.schemas import (
     CommunityDetail,
     CommunityList,
     CursorQuery,
+    InvitationIn,
     JoinRequestIn,
     JoinRequestOut,
     LeaveIn,
@@ -103,6 +104,19 @@ def request_to_join(request, slug: str, payload: JoinRequestIn):
     return Status(
         201, services.join_request_create(community=community, user=request.auth, message=payload.message)
     )
+
+
+@router.post(
+    "/{slug}/invitation", response={200: MembershipOut, **WRITE_ERRORS}, summary="Answer an invitation"
+)
+def answer_invitation(request, slug: str, payload: InvitationIn):
+    """Accept (`{"accept": true}`) or decline an invitation to a community (secret ones included)."""
+    community, _role = selectors.community_for(request.auth, slug)
+    invitation = selectors.invitation_of(request.auth, community)
+    if invitation is None:
+        raise Http404
+    membership = services.invitation_answer(invitation=invitation, user=request.auth, accept=payload.accept)
+    return {"community": community.slug, "role": membership.role if membership else None}
 
 
 @router.post("/{slug}/leave", response={204: None, **WRITE_ERRORS}, summary="Leave a community")

@@ -15,6 +15,7 @@ from ruche.api.schemas import (
     PostOut,
     ReactionIn,
     ReactionOut,
+    ReactorList,
     ReplyIn,
 )
 from ruche.communities.selectors import postable_communities
@@ -95,3 +96,9 @@ def unreact(request, post_id: int):
     post = post_or_404(request.auth, post_id)
     services.reaction_remove(post=post, user=request.auth)
     return HttpResponse(status=204)
+
+
+@router.get("/{int:post_id}/reactions", response={200: ReactorList, **READ_ERRORS}, summary="Who reacted")
+def reactions(request, post_id: int):
+    post = post_or_404(request.auth, post_id)
+    return {"items": selectors.reactions_of(request.auth, post)}

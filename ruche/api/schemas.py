@@ -207,6 +207,10 @@ class JoinRequestOut(Schema):
     created: datetime
 
 
+class InvitationIn(Schema):
+    accept: bool
+
+
 class LeaveIn(Schema):
     reason: str = Field("", max_length=500)
 
@@ -383,6 +387,19 @@ class ReactionIn(Schema):
 class ReactionOut(Schema):
     kind: str
     emoji: str
+
+
+class ReactorOut(ReactionOut):
+    person: PersonRef = Field(..., alias="user")
+    created: datetime
+
+
+class ReactorList(Schema):
+    items: list[ReactorOut]
+
+
+class HashtagFollowOut(Schema):
+    following: bool
 
 
 # Notifications -----------------------------------------------------------------------------------

@@ -172,3 +172,23 @@ def test_the_last_owner_cannot_leave(world, api_as):
     response = api_as(owner).post("/communities/atelier/leave", {})
     assert response.status_code == 400 and response.json()["detail"]
     assert memberships() == before
+
+
+def test_answer_an_invitation_to_a_secret_community(alice, world, api_as, counts_consistent):
+    secret = world["secret"]
+    api = api_as(alice)
+    assert api.post("/communities/projet-x/invitation", {"accept": True}).status_code == 404
+    Invitation.objects.create(community=secret, user=alice, invited_by=secret.created_by)
+    response = api.post("/communities/projet-x/invitation", {"accept": True})
+    assert response.json() == {"community": "projet-x", "role": "member"}
+    assert not Invitation.objects.exists()
+    counts_consistent()
+
+
+def test_decline_an_invitation(alice, world, api_as):
+    Invitation.objects.create(community=world["private"], user=alice, invited_by=world["private"].created_by)
+    response = api_as(alice).post("/communities/direction/invitation", {"accept": False})
+    assert response.json() == {"community": "direction", "role": None}
+    assert not Membership.objects.filter(user=alice).exists()
+    bad = api_as(alice).post("/communities/direction/invitation", {})
+    assert bad.status_code == 422 and bad.json()["field"] == "accept"

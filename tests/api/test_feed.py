@@ -105,3 +105,15 @@ def test_a_secret_community_is_not_named_on_a_post_shared_with_it(alice, bruno, 
     post = post_create(author=bruno, body="Les deux", communities=[public, secret])
     names = [c["slug"] for c in api_as(alice).get(f"/posts/{post.pk}").json()["communities"]]
     assert names == ["atelier"]
+
+
+def test_follow_and_unfollow_a_hashtag(alice, bruno, api_as, side_effects):
+    post_create(author=bruno, body="Audit #qualite")
+    api = api_as(alice)
+    with side_effects():
+        assert api.post("/feed/hashtags/qualite/follow").json() == {"following": True}
+    assert api.get("/feed/hashtags/qualite").json()["hashtag"]["following"] is True
+    assert [p["feed_reason"] for p in api.get("/feed/").json()["items"]] == ["hashtag"]
+    assert api.delete("/feed/hashtags/qualite/follow").status_code == 204
+    assert api.get("/feed/hashtags/qualite").json()["hashtag"]["follower_count"] == 0
+    assert api.post("/feed/hashtags/inconnu/follow").status_code == 404

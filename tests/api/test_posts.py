@@ -199,3 +199,16 @@ def test_an_unknown_reaction_is_refused(alice, bruno, api_as):
     response = api_as(alice).put(f"/posts/{post.pk}/reaction", {"kind": "angry"})
     assert response.status_code == 400 and response.json()["field"] == "kind"
     assert snapshot() == before
+
+
+def test_who_reacted(alice, bruno, api_as):
+    post = post_create(author=bruno, body="Bravo l'équipe")
+    reaction_set(post=post, user=alice, kind="love")
+    items = api_as(bruno).get(f"/posts/{post.pk}/reactions").json()["items"]
+    assert [(r["person"]["handle"], r["kind"], r["emoji"]) for r in items] == [(alice.handle, "love", "❤️")]
+
+
+def test_who_reacted_to_a_private_post_is_a_404_to_outsiders(alice, bruno, api_as, make_community):
+    private = make_community("Direction", visibility=Community.Visibility.PRIVATE, members=[bruno])
+    post = post_create(author=bruno, body="Entre nous", communities=[private])
+    assert api_as(alice).get(f"/posts/{post.pk}/reactions").status_code == 404
