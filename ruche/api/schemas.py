@@ -242,6 +242,7 @@ class PostCore(Schema):
     created: datetime
     edited_at: datetime | None
     hidden: bool
+    hidden_reason: str
     awaiting_approval: bool
     reply_count: int
     reaction_count: int
@@ -250,6 +251,11 @@ class PostCore(Schema):
     @staticmethod
     def resolve_hidden(obj):
         return obj.hidden_at is not None
+
+    @staticmethod
+    def resolve_hidden_reason(obj):
+        # A hidden post reaches no one but its author (visible_posts), who is told why.
+        return obj.hidden_reason if obj.hidden_at else ""
 
     @staticmethod
     def resolve_url(obj):

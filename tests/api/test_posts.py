@@ -212,3 +212,14 @@ def test_who_reacted_to_a_private_post_is_a_404_to_outsiders(alice, bruno, api_a
     private = make_community("Direction", visibility=Community.Visibility.PRIVATE, members=[bruno])
     post = post_create(author=bruno, body="Entre nous", communities=[private])
     assert api_as(alice).get(f"/posts/{post.pk}/reactions").status_code == 404
+
+
+def test_a_hidden_post_is_its_authors_alone_who_is_told_why(alice, bruno, admin, api_as):
+    from ruche.communities.services import post_hide
+
+    post = post_create(author=bruno, body="Hors sujet")
+    post_hide(post=post, by=admin, reason="Hors charte")
+    assert api_as(alice).get(f"/posts/{post.pk}").status_code == 404
+    assert post.pk not in [p["id"] for p in api_as(alice).get("/feed/company").json()["items"]]
+    mine = api_as(bruno).get(f"/posts/{post.pk}").json()
+    assert mine["hidden"] is True and mine["hidden_reason"] == "Hors charte"
