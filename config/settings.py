@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "ninja",  # serves the API docs' assets from our own static files (no CDN)
     # Ruche's apps come before allauth so that their templates (login, layout) win.
     "ruche.core",
     "ruche.accounts",
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "ruche.notifications",
     "ruche.qa",
     "ruche.search",
+    "ruche.api",
     "ruche.web",
     "allauth",
     "allauth.account",

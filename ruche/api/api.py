@@ -1,0 +1,27 @@
+"""The one NinjaAPI of Ruche, at /api/v1/ (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
+
+from ninja import NinjaAPI
+
+from ruche.api import communities, errors, feed, notifications, people, posts, questions, tokens
+from ruche.api.auth import AUTH
+
+api = NinjaAPI(
+    title="Ruche API",
+    version="1",
+    description=(
+        "Everything Ruche does in the browser, in JSON. Authenticate with a personal token "
+        "(`Authorization: Bearer <token>`, created on the “API tokens” page) or, from the browser, "
+        "with the session cookie and the `X-CSRFToken` header. See docs/api.md."
+    ),
+    auth=AUTH,
+    urls_namespace="api",
+)
+errors.install(api)
+
+api.add_router("/feed", feed.router)
+api.add_router("/posts", posts.router)
+api.add_router("/communities", communities.router)
+api.add_router("/people", people.router)
+api.add_router("/notifications", notifications.router)
+api.add_router("/questions", questions.router)
+api.add_router("/tokens", tokens.router)

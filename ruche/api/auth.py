@@ -1,0 +1,70 @@
+"""Who is calling: a personal token (`Authorization: Bearer …`) or the browser's session (with CSRF).
+
+Django-ninja tries these in order. A presented token that opens nothing is a 401 at once (no fall back
+to the session), so a script with a revoked token is told so. The session is checked for CSRF only once
+a signed-in person is found: an anonymous call is a 401, not a CSRF failure.
+"""
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from ninja.errors import AuthenticationError, HttpError
+from ninja.security import HttpBearer
+from ninja.security.apikey import APIKeyCookie
+from ninja.utils import check_csrf
+
+from ruche.api import selectors, services
+
+
+class TokenAuth(HttpBearer):
+    def __call__(self, request):
+        value = request.headers.get(self.header)
+        if value is not None and not value.lower().startswith("bearer "):
+            return None  # another scheme: not ours
+        return super().__call__(request)
+
+    def authenticate(self, request, token: str):
+        found = selectors.token_for_secret(token.strip())
+        if found is None:
+            raise AuthenticationError(
+                401, _("This API token is not valid (unknown, revoked, or its owner left).")
+            )
+        user = found.user
+        services.api_token_note_use(found)
+        # The rest of the request sees the token's owner as the session's user would be seen.
+        request.user = user
+        request.api_token = found
+        if user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        from ruche.accounts.middleware import LastSeenMiddleware
+
+        LastSeenMiddleware(lambda _request: None)(request)
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The signed-in browser: its session cookie, and the CSRF token for unsafe methods."""
+
+    def __init__(self):
+        from django.conf import settings
+
+        self.param_name = settings.SESSION_COOKIE_NAME
+        super().__init__(csrf=True)  # says so to the docs page, which then sends the CSRF header
+
+    def _get_key(self, request):
+        return request.COOKIES.get(self.param_name)  # CSRF is checked below, once someone is signed in
+
+    def authenticate(self, request, key):
+        user = request.user
+        if not (user.is_authenticated and user.is_active):
+            return None
+        if check_csrf(request) is not None:
+            raise HttpError(
+                403, _("CSRF check failed: send the X-CSRFToken header with the csrftoken cookie.")
+            )
+        return user
+
+
+token_auth = TokenAuth()
+session_auth = SessionAuth()
+AUTH = [token_auth, session_auth]

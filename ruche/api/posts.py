@@ -1,0 +1,104 @@
+"""Posts and replies: read one with its replies, publish, reply, edit, delete, react; a hashtag's posts."""
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+
+from ruche.api import selectors as api_selectors
+from ruche.api.common import READ_ERRORS, WRITE_ERRORS, post_or_404
+from ruche.api.errors import on_field
+from ruche.api.schemas import (
+    EditIn,
+    PostCore,
+    PostIn,
+    PostOut,
+    ReactionIn,
+    ReactionOut,
+    ReactorList,
+    ReplyIn,
+)
+from ruche.communities.selectors import postable_communities
+from ruche.posts import selectors, services
+from ruche.posts.models import Reaction
+
+router = Router(tags=["posts"])
+
+
+def chosen_communities(user, ids: list[int]):
+    """The communities named in the input, among those where the author may publish (as the composer
+    offers them). Any other id is refused the same way, so a secret community's id reveals nothing."""
+    if not ids:
+        return []
+    postable = {c.pk: c for c in postable_communities(user)}
+    unknown = [i for i in ids if i not in postable]
+    if unknown:
+        raise ValidationError(
+            {"communities": _("You cannot publish in community %(id)s: join it first.") % {"id": unknown[0]}}
+        )
+    return [postable[i] for i in dict.fromkeys(ids)]
+
+
+@router.post("/", response={201: PostOut, **WRITE_ERRORS}, summary="Publish a post")
+def create_post(request, payload: PostIn):
+    """Publish a post, in communities or for the whole company. Send a `client_token` (a UUID of your
+    making) to retry safely: the same token returns the post already made instead of a second one."""
+    post = services.post_create(
+        author=request.auth,
+        body=payload.body,
+        client_token=payload.client_token,
+        communities=chosen_communities(request.auth, payload.communities),
+    )
+    return Status(201, selectors.post_detail(request.auth, post.pk))
+
+
+@router.get("/{int:post_id}", response={200: PostOut, **READ_ERRORS}, summary="A post with its replies")
+def post_detail(request, post_id: int):
+    """The post and all its replies (a reply's id gives its whole thread)."""
+    return selectors.post_detail(request.auth, post_id)
+
+
+@router.post("/{int:post_id}/replies", response={201: PostCore, **WRITE_ERRORS}, summary="Reply")
+def reply(request, post_id: int, payload: ReplyIn):
+    parent = post_or_404(request.auth, post_id)
+    created = services.post_create(
+        author=request.auth, body=payload.body, parent=parent, client_token=payload.client_token
+    )
+    return Status(201, api_selectors.post_with_author(created.pk))
+
+
+@router.patch("/{int:post_id}", response={200: PostCore, **WRITE_ERRORS}, summary="Edit a post or a reply")
+def edit(request, post_id: int, payload: EditIn):
+    post = post_or_404(request.auth, post_id)
+    return services.post_edit(post=post, by=request.auth, body=payload.body)
+
+
+@router.delete("/{int:post_id}", response={204: None, **WRITE_ERRORS}, summary="Delete a post or a reply")
+def delete(request, post_id: int):
+    post = post_or_404(request.auth, post_id)
+    services.post_delete(post=post, by=request.auth)
+    return HttpResponse(status=204)
+
+
+@router.put("/{int:post_id}/reaction", response={200: ReactionOut, **WRITE_ERRORS}, summary="React")
+def react(request, post_id: int, payload: ReactionIn):
+    """Set your reaction (like, bravo, love, insightful, funny); another kind replaces it."""
+    post = post_or_404(request.auth, post_id)
+    with on_field("kind"):
+        reaction = services.reaction_set(post=post, user=request.auth, kind=payload.kind)
+    return {"kind": reaction.kind, "emoji": Reaction.EMOJI[reaction.kind]}
+
+
+@router.delete(
+    "/{int:post_id}/reaction", response={204: None, **WRITE_ERRORS}, summary="Remove your reaction"
+)
+def unreact(request, post_id: int):
+    post = post_or_404(request.auth, post_id)
+    services.reaction_remove(post=post, user=request.auth)
+    return HttpResponse(status=204)
+
+
+@router.get("/{int:post_id}/reactions", response={200: ReactorList, **READ_ERRORS}, summary="Who reacted")
+def reactions(request, post_id: int):
+    post = post_or_404(request.auth, post_id)
+    return {"items": selectors.reactions_of(request.auth, post)}

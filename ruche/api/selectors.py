@@ -1,0 +1,52 @@
+"""Reads of API tokens."""
+
+from django.http import Http404
+
+from ruche.api.models import ApiToken
+from ruche.api.services import hash_token
+
+
+def tokens_of(user) -> list[ApiToken]:
+    return list(ApiToken.objects.filter(user=user).order_by("revoked_at", "-id")[:100])
+
+
+def token_of(user, pk: int) -> ApiToken:
+    """One of the user's tokens; 404 for anyone else's."""
+    token = ApiToken.objects.filter(user=user, pk=pk).first()
+    if token is None:
+        raise Http404
+    return token
+
+
+def token_for_secret(raw: str) -> ApiToken | None:
+    """The live token a secret opens (its owner loaded and still active); None when it opens nothing."""
+    if not raw or len(raw) > 200:
+        return None
+    return (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+
+
+# Small reads the API needs that the HTML views do inline (no selector of theirs to reuse) -------------
+
+
+def post_with_author(pk: int):
+    """A post just written by the caller, with what PostCore shows of its author."""
+    from ruche.posts.models import Post
+
+    return Post.objects.select_related("author", "author__profile").get(pk=pk)
+
+
+def vote_count_of(answer_id: int) -> int:
+    from ruche.posts.models import Post
+
+    return Post.objects.values_list("vote_count", flat=True).get(pk=answer_id)
+
+
+def active_people(ids: list[int]) -> list:
+    """Active colleagues among these ids (unknown ids are left out), as the experts form takes them."""
+    from ruche.accounts.models import User
+
+    return list(User.objects.filter(pk__in=ids, is_active=True).select_related("profile"))

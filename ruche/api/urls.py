@@ -1,0 +1,10 @@
+from django.urls import path
+
+from ruche.api import views
+from ruche.api.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("me/api-tokens/", views.tokens, name="api_tokens"),
+    path("me/api-tokens/<int:pk>/revoke/", views.revoke, name="api_token_revoke"),
+]
