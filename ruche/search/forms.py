@@ -46,8 +46,8 @@ class SearchForm(forms.Form):
             kind="" if kind == EXPERTS else kind,
             community=data.get("community"),
             author=author_id,
-            since=_day_start(data.get("since")),
-            until=_day_start(data["until"] + timedelta(days=1)) if data.get("until") else None,
+            since=day_start(data.get("since")),
+            until=day_start(data["until"] + timedelta(days=1)) if data.get("until") else None,
             department=data.get("department"),
             site=data.get("site"),
             order=data.get("order") or "relevance",
@@ -55,7 +55,7 @@ class SearchForm(forms.Form):
         )
 
 
-def _day_start(day):
+def day_start(day):
     if day is None:
         return None
     return timezone.make_aware(datetime.combine(day, time.min))
