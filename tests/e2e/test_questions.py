@@ -32,7 +32,7 @@ def test_ask_suggest_notify_answer_accept_search(live_server, login, page, new_p
     expect(page.locator(".pill-waiting")).to_have_text("Awaiting an answer")
 
     # Bruno, who declared the skill, is suggested; Carla is not. One click notifies him.
-    panel = page.locator("section.experts")
+    panel = page.locator("section.ask-experts")
     expect(panel.get_by_text("Bruno Lefèvre")).to_be_visible()
     expect(panel.get_by_text("Carla Comptable")).to_have_count(0)
     panel.get_by_role("button", name="Notify them").click()
