@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 
 from ruche.core.pagination import Page, page_from
 from ruche.notifications.models import Notification
@@ -36,11 +36,20 @@ UNREAD_COUNT_SECONDS = 60
 
 def unread_count(user) -> int:
     """The badge on every page. Checking each unread notification's post for visibility is the
-    costly part: it is done again only when the unread set or its posts change (deleted, hidden),
-    or after a minute (a community left meanwhile); a cheap query tells whether they changed."""
+    costly part: it is done again only when the unread set, its posts (deleted, hidden) or the
+    person's communities change, or after a minute; one cheap query tells whether they changed."""
     if not user.is_authenticated:
         return 0
+    from ruche.communities.models import Membership
+
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    # The communities one belongs to decide what one may read: joining or leaving one changes this.
+    memberships = (
+        Membership.objects.filter(user=user)
+        .values("user")
+        .annotate(fingerprint=Count("id") * 1_000_003 + Sum("community_id"))
+        .values("fingerprint")[:1]
+    )
     signature = tuple(
         unread.aggregate(
             n=Count("id"),
@@ -48,6 +57,7 @@ def unread_count(user) -> int:
             deleted=Max("post__deleted_at"),
             hidden=Max("post__hidden_at"),
             thread_deleted=Max("post__parent__deleted_at"),
+            memberships=Max(Subquery(memberships)),
         ).values()
     )
     key = f"notifications:unread:{user.pk}"
