@@ -72,5 +72,8 @@ def test_accepted_answers_slot(team, bruno, monkeypatch):
 
 
 def test_query_count_is_fixed(team, bruno, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
+    from django.db import connection
+
+    pg = 8 if connection.vendor == "postgresql" else 0  # SAVEPOINT, SET, RESET, RELEASE per kind
+    with django_assert_max_num_queries(8 + pg):
         experts_for(viewer=bruno, topic="hydraulique", limit=10)

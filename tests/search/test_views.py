@@ -112,9 +112,11 @@ def test_query_count_does_not_grow_with_results(
             parent = post_create(author=people[i % 6], body=f"Inventaire {i} #inventaire{i}")
             post_create(author=alice, body=f"Inventaire réponse {i}", parent=parent)
     rebuild()
-    # Three more for each kind that now has hits (people, communities, hashtags), none per hit.
-    assert _queries(as_bruno, q="inventaire") == small_all + 7
+    # PostgreSQL checks post visibility with a local planner setting: SAVEPOINT, SET, RESET, RELEASE.
+    pg = 4 if connection.vendor == "postgresql" else 0
+    # More for each kind that now has hits (replies, people, communities, hashtags), none per hit.
+    assert _queries(as_bruno, q="inventaire") == small_all + 7 + pg
     assert _queries(as_bruno, q="inventaire", kind="post") == small_posts
-    assert _queries(as_bruno, q="inventaire") <= 22
-    assert _queries(as_bruno, q="inventaire", kind="post") <= 10
-    assert _queries(as_bruno, q="inventaire", kind="experts") <= 13
+    assert _queries(as_bruno, q="inventaire") <= 22 + 2 * pg
+    assert _queries(as_bruno, q="inventaire", kind="post") <= 10 + pg
+    assert _queries(as_bruno, q="inventaire", kind="experts") <= 13 + 2 * pg
