@@ -81,6 +81,7 @@ def ensure_company(database: str, employees: int, seed: int, rebuild: bool) -> f
 
 
 def reset_database(database: str, url: str) -> None:
+    """An empty database at `url` (a SQLite file, or a PostgreSQL database of PG_SERVER)."""
     if database == "sqlite":
         path = Path(url.removeprefix("sqlite:///"))
         for leftover in path.parent.glob(path.name + "*"):
@@ -88,9 +89,10 @@ def reset_database(database: str, url: str) -> None:
         return
     import psycopg
 
+    name = url.rsplit("/", 1)[1]
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 # --- measuring (in a child process, Django set up against one database) ---------------------

@@ -28,6 +28,7 @@ from run import (
     ROOT,
     child_env,
     machine,
+    reset_database,
     time_page,
     time_selector,
 )  # noqa: E402
@@ -42,19 +43,6 @@ def database_url(database: str, employees: int) -> str:
     if database == "sqlite":
         return f"sqlite:///{DATA / f'search-{employees}.sqlite3'}"
     return f"{PG_SERVER}/{PG_DATABASE}"
-
-
-def reset_database(database: str, url: str) -> None:
-    if database == "sqlite":
-        path = Path(url.removeprefix("sqlite:///"))
-        for leftover in path.parent.glob(path.name + "*"):
-            leftover.unlink()
-        return
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
 
 
 def manage(env: dict, *args: str) -> float:
