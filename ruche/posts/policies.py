@@ -53,16 +53,23 @@ def can_view_post(user, post) -> bool:
     return visible_posts(user, Post.objects.filter(pk=post.pk)).exists()
 
 
-def can_see_hashtag(user, hashtag) -> bool:
-    """Whether the hashtag exists for the user: a post or reply they may see carries it (or they
-    already follow it). A hashtag used only where they cannot read is as unknown as a made-up one."""
-    from ruche.posts.models import Post
+def visible_hashtags(user, hashtags: QuerySet) -> QuerySet:
+    """Narrow a Hashtag queryset, in SQL, to those that exist for `user`: a post or reply they may
+    see carries it, or they already follow it. A hashtag used only where they cannot read is as
+    unknown as a made-up one (tag page, autocomplete, search)."""
+    from ruche.posts.models import HashtagFollow, Post
 
     if not _is_colleague(user):
-        return False
-    if hashtag.follows.filter(user=user).exists():
-        return True
-    return visible_posts(user, Post.objects.filter(hashtags=hashtag)).exists()
+        return hashtags.none()
+    followed = HashtagFollow.objects.filter(user=user, hashtag_id=OuterRef("pk"))
+    carried = visible_posts(user, Post.objects.filter(hashtags=OuterRef("pk")))
+    return hashtags.filter(Exists(followed) | Exists(carried))
+
+
+def can_see_hashtag(user, hashtag) -> bool:
+    from ruche.posts.models import Hashtag
+
+    return visible_hashtags(user, Hashtag.objects.filter(pk=hashtag.pk)).exists()
 
 
 def can_reply(user, post) -> bool:

@@ -11,7 +11,7 @@ from ruche.communities.models import Placement
 from ruche.communities.policies import MODERATORS
 from ruche.core.pagination import Page, page_from
 from ruche.posts.models import Hashtag, Post, Reaction
-from ruche.posts.policies import can_view_post, visible_posts, visible_replies
+from ruche.posts.policies import can_view_post, visible_hashtags, visible_posts, visible_replies
 from ruche.qa import selectors as qa
 
 REPLIES_SHOWN = 3
@@ -141,7 +141,7 @@ def hashtag_by_key(key: str) -> Hashtag:
     return tag
 
 
-def hashtag_suggestions(prefix: str, limit: int = 8) -> list[Hashtag]:
+def hashtag_suggestions(viewer, prefix: str, limit: int = 8) -> list[Hashtag]:
     from ruche.core.text import fold
 
     key = fold(prefix.lstrip("#"))[:50]
@@ -150,7 +150,8 @@ def hashtag_suggestions(prefix: str, limit: int = 8) -> list[Hashtag]:
     from ruche.search.selectors import prefix_q
 
     # The key index finds the prefix range; the few tags in it are then ordered by followers.
-    return list(Hashtag.objects.filter(prefix_q("key", key)).order_by("-follower_count", "key")[:limit])
+    tags = visible_hashtags(viewer, Hashtag.objects.filter(prefix_q("key", key)))
+    return list(tags.order_by("-follower_count", "key")[:limit])
 
 
 def followed_hashtag_ids(viewer) -> set[int]:

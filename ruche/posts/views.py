@@ -215,7 +215,7 @@ def tag_follow(request, key: str):
 @login_required
 @require_GET
 def hashtag_autocomplete(request):
-    tags = selectors.hashtag_suggestions(request.GET.get("q", ""))
+    tags = selectors.hashtag_suggestions(request.user, request.GET.get("q", ""))
     return JsonResponse({"results": [{"value": t.name, "label": f"#{t.name}"} for t in tags]})
 
 

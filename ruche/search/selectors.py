@@ -148,7 +148,10 @@ def _visible_ids(viewer, kind: str, ids: list[int]) -> set[int]:
             listed_communities(viewer, Community.objects.filter(pk__in=ids)).values_list("pk", flat=True)
         )
     if kind == Kind.HASHTAG:
-        return set(ids)
+        from ruche.posts.models import Hashtag
+        from ruche.posts.policies import visible_hashtags
+
+        return set(visible_hashtags(viewer, Hashtag.objects.filter(pk__in=ids)).values_list("pk", flat=True))
     raise ValueError(kind)
 
 

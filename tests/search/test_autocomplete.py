@@ -15,9 +15,9 @@ pytestmark = pytest.mark.django_db
 def test_hashtags_and_skills_by_folded_prefix(alice, side_effects):
     with side_effects():
         post_create(author=alice, body="#Qualité #QualiteTotale #Sécurité #quai")
-    assert [t.name for t in hashtag_suggestions("#QUALI")] == ["Qualité", "QualiteTotale"]
-    assert [t.name for t in hashtag_suggestions("séc")] == ["Sécurité"]
-    assert hashtag_suggestions("%") == [] and hashtag_suggestions("_") == []
+    assert [t.name for t in hashtag_suggestions(alice, "#QUALI")] == ["Qualité", "QualiteTotale"]
+    assert [t.name for t in hashtag_suggestions(alice, "séc")] == ["Sécurité"]
+    assert hashtag_suggestions(alice, "%") == [] and hashtag_suggestions(alice, "_") == []
     skills_from_names(["Gestion de projet", "Génie civil", "Gestuelle"])
     assert [s.name for s in skill_suggestions("GE")] == ["Génie civil", "Gestion de projet", "Gestuelle"]
     assert [s.name for s in skill_suggestions("gén")] == ["Génie civil"]
@@ -35,7 +35,7 @@ def test_index_is_used_not_a_scan(alice, side_effects):
     with side_effects():
         post_create(author=alice, body="#Qualité")
     with CaptureQueriesContext(connection) as captured:
-        hashtag_suggestions("qual")
+        hashtag_suggestions(alice, "qual")
         skill_suggestions("ges")
     for query in captured:
         with connection.cursor() as cursor:
@@ -44,3 +44,17 @@ def test_index_is_used_not_a_scan(alice, side_effects):
             plan = " ".join(str(row) for row in cursor.fetchall())
         if connection.vendor == "sqlite":
             assert "USING INDEX" in plan or "USING COVERING INDEX" in plan, plan
+
+
+def test_a_hashtag_used_only_in_a_secret_community_is_suggested_to_its_members_only(
+    make_community, make_user, alice, bruno, side_effects
+):
+    from ruche.communities.models import Community
+
+    outsider = make_user("Oscar", "Outsider")
+    secret = make_community("Omega", visibility=Community.Visibility.SECRET, owner=alice, members=[bruno])
+    with side_effects():
+        post_create(author=alice, body="Lancement #OmegaSecret", communities=[secret])
+        post_create(author=alice, body="Ouvert à tous #OmegaPublic")
+    assert [t.name for t in hashtag_suggestions(bruno, "omega")] == ["OmegaPublic", "OmegaSecret"]
+    assert [t.name for t in hashtag_suggestions(outsider, "omega")] == ["OmegaPublic"]
