@@ -34,18 +34,6 @@ class DirectoryQuery(Schema):
     sort: Literal["activity", "members", "name", "newest"] = "activity"
 
 
-def _abilities(user, community, role) -> dict:
-    return {
-        "can_read": policies.can_read(user, community, role),
-        "can_join": policies.can_join(user, community, role),
-        "can_request": policies.can_request_to_join(user, community, role),
-        "can_post": policies.can_post(user, community, role),
-        "can_leave": policies.can_leave(user, community, role),
-        "can_moderate": policies.can_moderate(user, community, role),
-        "can_manage": policies.can_manage(user, community, role),
-    }
-
-
 def _readable(user, slug: str):
     """The community and the viewer's role, when the viewer may read its posts: 404 when they may not
     know it exists, 403 when it is closed to them."""
@@ -65,7 +53,7 @@ def directory(request, filters: Query[DirectoryQuery]):
 def detail(request, slug: str):
     community, role = selectors.community_for(request.auth, slug)
     community.my_role = role
-    community.abilities = _abilities(request.auth, community, role)
+    community.abilities = policies.abilities(request.auth, community, role)
     community.pending_request = community.abilities["can_request"] and bool(
         selectors.pending_request_of(request.auth, community)
     )

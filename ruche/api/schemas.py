@@ -61,46 +61,19 @@ class NamedRef(Schema):
 
 
 class PersonOut(PersonRef):
-    department: NamedRef | None
-    site: NamedRef | None
-    manager: PersonRef | None
-    bio: str
-    ask_me_about: str
-    languages: str
-    phone: str
+    # Dotted aliases read the profile's fields (django-ninja resolves them attribute by attribute).
+    department: NamedRef | None = Field(alias="profile.department")
+    site: NamedRef | None = Field(alias="profile.site")
+    manager: PersonRef | None = Field(alias="profile.manager")
+    bio: str = Field(alias="profile.bio")
+    ask_me_about: str = Field(alias="profile.ask_me_about")
+    languages: str = Field(alias="profile.languages")
+    phone: str = Field(alias="profile.phone")
     skills: list[NamedRef]
     reports: list[PersonRef]
     follower_count: int
     following_count: int
     is_followed: bool
-
-    @staticmethod
-    def resolve_department(obj):
-        return obj.profile.department
-
-    @staticmethod
-    def resolve_site(obj):
-        return obj.profile.site
-
-    @staticmethod
-    def resolve_manager(obj):
-        return obj.profile.manager
-
-    @staticmethod
-    def resolve_bio(obj):
-        return obj.profile.bio
-
-    @staticmethod
-    def resolve_ask_me_about(obj):
-        return obj.profile.ask_me_about
-
-    @staticmethod
-    def resolve_languages(obj):
-        return obj.profile.languages
-
-    @staticmethod
-    def resolve_phone(obj):
-        return obj.profile.phone
 
     @staticmethod
     def resolve_skills(obj):
@@ -112,16 +85,8 @@ class PersonOut(PersonRef):
 
 
 class PersonListItem(PersonRef):
-    department: NamedRef | None
-    site: NamedRef | None
-
-    @staticmethod
-    def resolve_department(obj):
-        return obj.profile.department
-
-    @staticmethod
-    def resolve_site(obj):
-        return obj.profile.site
+    department: NamedRef | None = Field(alias="profile.department")
+    site: NamedRef | None = Field(alias="profile.site")
 
 
 class PeoplePage(Schema):

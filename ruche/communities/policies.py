@@ -159,3 +159,16 @@ def listed_communities(user, communities):
     return communities.filter(approved=True).filter(
         ~Q(visibility=Visibility.SECRET) | Q(pk__in=member_of) | Q(pk__in=invited_to)
     )
+
+
+def abilities(user, community: Community, role: str | None) -> dict[str, bool]:
+    """What the viewer may do in the community, for a page or an API answer to show."""
+    return {
+        "can_read": can_read(user, community, role),
+        "can_join": can_join(user, community, role),
+        "can_request": can_request_to_join(user, community, role),
+        "can_post": can_post(user, community, role),
+        "can_leave": can_leave(user, community, role),
+        "can_moderate": can_moderate(user, community, role),
+        "can_manage": can_manage(user, community, role),
+    }

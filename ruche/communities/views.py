@@ -111,22 +111,10 @@ def create(request):
 # The community page and joining ----------------------------------------------------------------
 
 
-def _abilities(user, community: Community, role: str | None) -> dict:
-    return {
-        "can_read": policies.can_read(user, community, role),
-        "can_join": policies.can_join(user, community, role),
-        "can_request": policies.can_request_to_join(user, community, role),
-        "can_post": policies.can_post(user, community, role),
-        "can_leave": policies.can_leave(user, community, role),
-        "can_moderate": policies.can_moderate(user, community, role),
-        "can_manage": policies.can_manage(user, community, role),
-    }
-
-
 @login_required
 def detail(request, slug: str):
     community, role = selectors.community_for(request.user, slug)
-    abilities = _abilities(request.user, community, role)
+    abilities = policies.abilities(request.user, community, role)
     tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "feed"
     if not abilities["can_read"]:
         tab = "about"

@@ -61,39 +61,42 @@ def _explain(error: Exception) -> str:
     return " ".join(getattr(error, "messages", None) or [str(error)])
 
 
-def _done(request, answer, error: Exception | None = None):
-    """The question's card again (htmx, the refusal shown in it), or back to the question."""
+def _change(request, pk: int, change, success: str = ""):
+    """Run a service on an answer; then the question's card again (htmx, a refusal shown in it),
+    or back to the question with the outcome as a message."""
+    answer = _answer_or_404(request, pk)
+    error = None
+    try:
+        change(answer)
+    except (ValidationError, PermissionDenied) as refusal:
+        error = refusal
     if request.htmx:
         return _card(request, answer.parent, answer_error=error and _explain(error))
     if error is not None:
         messages.error(request, _explain(error))
+    elif success:
+        messages.success(request, success)
     return redirect(safe_next(request, answer.parent.get_absolute_url()))
 
 
 @login_required
 @require_POST
 def vote(request, pk: int):
-    answer = _answer_or_404(request, pk)
     change = services.answer_unvote if request.POST.get("vote") == "0" else services.answer_vote
-    try:
-        change(user=request.user, answer=answer)
-    except (ValidationError, PermissionDenied) as error:
-        return _done(request, answer, error)
-    return _done(request, answer)
+    return _change(request, pk, lambda answer: change(user=request.user, answer=answer))
 
 
 @login_required
 @require_POST
 def accept(request, pk: int):
-    answer = _answer_or_404(request, pk)
-    change = services.answer_unaccept if request.POST.get("accept") == "0" else services.answer_accept
-    try:
-        change(by=request.user, answer=answer)
-    except (ValidationError, PermissionDenied) as error:
-        return _done(request, answer, error)
-    if change is services.answer_accept and not request.htmx:
-        messages.success(request, _("Answer accepted: the question is resolved."))
-    return _done(request, answer)
+    if request.POST.get("accept") == "0":
+        return _change(request, pk, lambda answer: services.answer_unaccept(by=request.user, answer=answer))
+    return _change(
+        request,
+        pk,
+        lambda answer: services.answer_accept(by=request.user, answer=answer),
+        success=_("Answer accepted: the question is resolved."),
+    )
 
 
 @login_required
