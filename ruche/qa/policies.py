@@ -26,6 +26,11 @@ def can_accept(user, answer) -> bool:
     )
 
 
+def may_accept_in_card(user, question_post) -> bool:
+    """The same rule as can_accept, from what a hydrated card already knows (`can_moderate`)."""
+    return user.pk == question_post.author_id or question_post.can_moderate
+
+
 def can_vote(user, answer) -> bool:
     """Anyone who can read an answer may vote for it, except on their own."""
     return (

@@ -10,7 +10,7 @@ from ruche.core.pagination import Page
 from ruche.posts.models import Post
 from ruche.posts.policies import visible_posts
 from ruche.qa.models import AnswerVote, Question
-from ruche.qa.policies import is_question
+from ruche.qa.policies import is_question, may_accept_in_card
 
 
 class State:
@@ -52,7 +52,7 @@ def annotate_answers(posts: list[Post], viewer, *, by_votes: bool = False) -> No
         )
     for post in questions:
         accepted_id = post.question.accepted_answer_id
-        post.can_accept = viewer.pk == post.author_id or post.can_moderate
+        post.can_accept = may_accept_in_card(viewer, post)
         for reply in post.shown_replies:
             reply.is_accepted = reply.pk == accepted_id
             reply.my_vote = reply.pk in voted
