@@ -250,45 +250,47 @@ def _record_failure(email: Email, error: Exception, now: datetime) -> str:
 
 
 def emails_send_due(*, now: datetime | None = None, limit: int = 500) -> dict[str, int]:
-    """Send the e-mails that are due, one claim at a time; returns what happened to them."""
+    """Send the e-mails that are due, one claim at a time, until none is left or the server is
+    down; returns what happened to them."""
     now = now or timezone.now()
     _requeue_interrupted(now)
-    counts = {"sent": 0, "skipped": 0, "retry": 0, "failed": 0}
-    due = list(
-        Email.objects.filter(state=State.PENDING, due_at__lte=now)
-        .order_by("due_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
+    counts = dict.fromkeys(("sent", "skipped", "retry", "failed", "taken", "down"), 0)
+    pending = Email.objects.filter(state=State.PENDING, due_at__lte=now).order_by("due_at", "id")
     connection = None
     try:
-        for pk in due:
-            claimed = Email.objects.filter(pk=pk, state=State.PENDING, due_at__lte=now).update(
-                state=State.SENDING, due_at=now, attempts=F("attempts") + 1
-            )
-            if not claimed:
-                continue  # another worker took it
-            email = Email.objects.select_related("recipient").get(pk=pk)
-            message = message_for(email)
-            if message is None:
-                Email.objects.filter(pk=pk).update(state=State.SKIPPED)
-                counts["skipped"] += 1
-                continue
-            try:
-                if connection is None:
-                    connection = mail.mailers.default
-                    connection.open()
-                connection.send_messages([message])
-            except UNREACHABLE as error:
-                counts[_record_failure(email, error, now)] += 1
-                connection = _close(connection)
-                if isinstance(error, REFUSALS):
-                    continue
-                break  # the server is down: the others stay due for the next run
-            Email.objects.filter(pk=pk).update(state=State.SENT, sent_at=timezone.now(), last_error="")
-            counts["sent"] += 1
+        while due := list(pending.values_list("pk", flat=True)[:limit]):
+            for pk in due:
+                outcome, connection = _send_one(pk, now, connection)
+                counts[outcome] += 1
+                if outcome == "down":
+                    return counts  # the others stay due for the next run
     finally:
         _close(connection)
     return counts
+
+
+def _send_one(pk: int, now: datetime, connection) -> tuple[str, object]:
+    claimed = Email.objects.filter(pk=pk, state=State.PENDING, due_at__lte=now).update(
+        state=State.SENDING, due_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return "taken", connection  # another worker has it
+    email = Email.objects.select_related("recipient").get(pk=pk)
+    message = message_for(email)
+    if message is None:
+        Email.objects.filter(pk=pk).update(state=State.SKIPPED)
+        return "skipped", connection
+    try:
+        if connection is None:
+            connection = mail.mailers.default
+            connection.open()
+        connection.send_messages([message])
+    except UNREACHABLE as error:
+        outcome = _record_failure(email, error, now)
+        _close(connection)
+        return (outcome if isinstance(error, REFUSALS) else "down"), None
+    Email.objects.filter(pk=pk).update(state=State.SENT, sent_at=timezone.now(), last_error="")
+    return "sent", connection
 
 
 def _close(connection) -> None:
