@@ -120,7 +120,9 @@ def _three_waiting(make_user, bruno, side_effects):
     return people
 
 
-def test_a_refusal_in_the_middle_is_retried_later_and_nothing_is_sent_twice(smtp, bruno, make_user, side_effects):
+def test_a_refusal_in_the_middle_is_retried_later_and_nothing_is_sent_twice(
+    smtp, bruno, make_user, side_effects
+):
     people = _three_waiting(make_user, bruno, side_effects)
     accepted = []
     original = smtp.handle_DATA
