@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -97,8 +98,8 @@ def unsubscribe(request, token: str):
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or (kind != DIGEST and kind not in DEFAULTS):
         raise Http404
-    context = {"kind": kind_label(kind), "done": False}
-    if request.method == "POST":
+    done = request.method == "POST"
+    if done:
         services.preference_set(user=user, kind=kind, channel=Channel.EMAIL, enabled=False)
-        context["done"] = True
-    return render(request, "notifications/unsubscribe.html", context)
+    with translation.override(user.language or request.LANGUAGE_CODE):  # the e-mail's language
+        return render(request, "notifications/unsubscribe.html", {"kind": kind_label(kind), "done": done})

@@ -207,7 +207,7 @@ def test_a_tampered_unsubscribe_link_is_refused_and_changes_nothing(client, alic
     else:
         token = "not-a-token"
     for method in (client.get, client.post):
-        response = method(f"/notifications/unsubscribe/{token}/")
+        response = method(f"/notifications/unsubscribe/{token}/", headers={"Accept-Language": "en"})
         assert response.status_code == 400
         assert "This unsubscribe link is not valid" in response.content.decode()
     assert not KindPreference.objects.exists()
