@@ -293,9 +293,12 @@ def _people(frequency: str, key: str):
     return people.exclude(Exists(Email.objects.filter(recipient_id=OuterRef("pk"), key=key)))
 
 
-def digests_build(*, frequency: str, now: datetime | None = None, batch_size: int = 500) -> dict[str, int]:
+def digests_build(
+    *, frequency: str, now: datetime | None = None, batch_size: int = 500, on_batch: Callable | None = None
+) -> dict[str, int]:
     """Queue this period's digest for everyone who wants one at this frequency and has not had it.
-    People with nothing to read get a SKIPPED row: the period is settled for them too."""
+    People with nothing to read get a SKIPPED row: the period is settled for them too. The people
+    are taken `batch_size` at a time (memory stays flat); `on_batch(counts)` after each batch."""
     if frequency not in (Frequency.DAILY, Frequency.WEEKLY):
         raise ValueError(frequency)
     now = now or timezone.now()
@@ -332,6 +335,8 @@ def digests_build(*, frequency: str, now: datetime | None = None, batch_size: in
             )
             counts["queued"] += 1
         Email.objects.bulk_create(rows, ignore_conflicts=True)
+        if on_batch:
+            on_batch(counts)
     return counts
 
 
