@@ -136,7 +136,7 @@ def _notification_content(email: Email) -> tuple[str, str, str] | None:
 
 def message_for(email: Email) -> EmailMultiAlternatives | None:
     """The message to send for this outbox row, or None when nothing is left worth sending."""
-    if email.subject:
+    if email.html:  # rendered when queued
         if not email.recipient.is_active:
             return None
         return _message(email, email.subject, email.text, email.html)

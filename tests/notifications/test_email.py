@@ -211,3 +211,45 @@ def test_a_tampered_unsubscribe_link_is_refused_and_changes_nothing(client, alic
         assert response.status_code == 400
         assert "This unsubscribe link is not valid" in response.content.decode()
     assert not KindPreference.objects.exists()
+
+
+def test_other_apps_queue_an_email_once_in_the_recipients_language(smtp, settings, alice, bruno):
+    """The function announcements use: rendered now, sent by the outbox, once per key."""
+    from ruche.accounts.models import User
+    from ruche.notifications.mail import email_queue
+
+    User.objects.filter(pk=alice.pk).update(language="fr")
+    alice.refresh_from_db()
+    context = {"sections": {}, "frequency": "weekly", "count": 1}
+    first = email_queue(
+        recipient=alice,
+        kind="mention",
+        template="notifications/email/digest",
+        context=context,
+        key="announcement:1",
+    )
+    again = email_queue(
+        recipient=alice,
+        kind="mention",
+        template="notifications/email/digest",
+        context=context,
+        key="announcement:1",
+    )
+    assert first is not None and again is None
+    assert emails_send_due()["sent"] == 1
+    [message] = smtp.to(alice.email)
+    text, html = smtp.parts(message)
+    assert message["Subject"] == "Votre résumé de la semaine : 1 chose à ne pas manquer"
+    assert (
+        "Se désabonner de ces e-mails" in text
+        and "Se désabonner" in html
+        and message["List-Unsubscribe-Post"]
+    )
+    # Someone who turned e-mail off for the kind gets nothing.
+    from ruche.notifications.services import preference_set
+
+    preference_set(user=bruno, kind="mention", channel="email", enabled=False)
+    assert (
+        email_queue(recipient=bruno, kind="mention", template="notifications/email/digest", context=context)
+        is None
+    )
