@@ -20,6 +20,7 @@ import contextlib
 import logging
 import smtplib
 from datetime import datetime, timedelta
+from email import policy as email_policy
 
 from django.conf import settings
 from django.core import mail, signing
@@ -84,16 +85,34 @@ def render_email(*, recipient, kind: str, template: str, context: dict) -> tuple
     return subject[:300], text, html
 
 
+class NotificationMessage(EmailMultiAlternatives):
+    """An e-mail whose List-Unsubscribe header goes out unfolded. Python folds a header longer than
+    78 characters, and a URL, having no space to fold at, would become RFC 2047 encoded-words that
+    mail clients do not read as a URL; RFC 5322 allows lines up to 998 characters."""
+
+    def __init__(self, *args, unfolded: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unfolded = unfolded
+
+    def message(self, *, policy=email_policy.default):
+        message = super().message(policy=policy.clone(refold_source="none"))
+        for name, value in self.unfolded.items():
+            message.set_raw(name, value)
+        return message
+
+
 def _message(email: Email, subject: str, text: str, html: str) -> EmailMultiAlternatives:
     domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+    unfolded = {"List-Unsubscribe": f"<{unsubscribe_url(email.recipient_id, email.kind)}>"}
     headers = {
-        "List-Unsubscribe": f"<{unsubscribe_url(email.recipient_id, email.kind)}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Auto-Submitted": "auto-generated",
         # Stable: a resend after a crash is recognised as the same message.
         "Message-ID": f"<ruche.{email.pk}.{int(email.created.timestamp())}@{domain}>",
     }
-    message = EmailMultiAlternatives(subject, text, to=[email.recipient.email], headers=headers)
+    message = NotificationMessage(
+        subject, text, to=[email.recipient.email], headers=headers, unfolded=unfolded
+    )
     message.attach_alternative(html, "text/html")
     return message
 

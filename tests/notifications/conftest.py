@@ -21,12 +21,14 @@ class Inbox:
     def __init__(self, port: int):
         self.port = port
         self.messages = []
+        self.raw: list[bytes] = []
         self.refuse: str | None = None
         self.controller: Controller | None = None
 
     async def handle_DATA(self, server, session, envelope):
         if self.refuse:
             return self.refuse
+        self.raw.append(envelope.content)
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 

@@ -45,6 +45,8 @@ def test_a_mention_is_emailed_after_the_delay_in_the_recipients_language(smtp, a
     unsubscribe = message["List-Unsubscribe"]
     assert unsubscribe.startswith("<https://ruche.example.com/notifications/unsubscribe/")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # On the wire: a plain URL (not RFC 2047 encoded-words, which mail clients would not follow).
+    assert b"\r\nList-Unsubscribe: <https://ruche.example.com/notifications/unsubscribe/" in smtp.raw[0]
     assert Email.objects.get().state == State.SENT
     assert emails_send_due(now=later(60))["sent"] == 0 and len(smtp.messages) == 1  # sent once
 
