@@ -309,7 +309,7 @@ def digests_build(
     for chunk in batched(ids, batch_size):
         users = list(
             User.objects.filter(pk__in=chunk).only(
-                "pk", "email", "language", "first_name", "last_name", "handle"
+                "pk", "email", "language", "first_name", "last_name", "handle", "is_active"
             )
         )
         found = [(section, section.collect(users, since, now, run)) for section in SECTIONS]
@@ -341,9 +341,11 @@ def digests_build(
 
 
 def frequencies_due(now: datetime) -> list[str]:
-    """Which digests are due today at the configured hour (daily every day, weekly on its day)."""
+    """Which digests are due today at the configured hour (daily every day, weekly from its day)."""
     local = timezone.localtime(now)
     due = [Frequency.DAILY]
-    if local.weekday() == settings.DIGEST_WEEKDAY:
+    # From its day to the end of the ISO week: a server that was down on the day catches up (the
+    # week's key keeps it to one digest).
+    if local.weekday() >= settings.DIGEST_WEEKDAY:
         due.append(Frequency.WEEKLY)
     return due

@@ -185,3 +185,19 @@ def test_send_digests_command(smtp, company, alice):
     out = StringIO()
     call_command("send_digests", "--frequency", "weekly", stdout=out)
     assert "digests queued" in out.getvalue() and len(smtp.to(alice.email)) == 1
+
+
+def test_the_weekly_digest_is_due_from_its_day_to_the_end_of_the_week(settings):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from ruche.notifications.digest import frequencies_due
+
+    settings.DIGEST_WEEKDAY = 2  # Wednesday
+    paris = ZoneInfo("Europe/Paris")
+    assert frequencies_due(datetime(2026, 11, 23, 8, tzinfo=paris)) == ["daily"]  # Monday
+    assert frequencies_due(datetime(2026, 11, 25, 8, tzinfo=paris)) == ["daily", "weekly"]
+    assert frequencies_due(datetime(2026, 11, 29, 8, tzinfo=paris)) == ["daily", "weekly"]  # Sunday
+    # Both days fall in the same ISO week: one key, one digest.
+    assert period("weekly", datetime(2026, 11, 25, 8, tzinfo=paris))[0] == "digest:w:2026-W48"
+    assert period("weekly", datetime(2026, 11, 29, 8, tzinfo=paris))[0] == "digest:w:2026-W48"
