@@ -2,7 +2,18 @@
 
 from ninja import NinjaAPI
 
-from ruche.api import communities, errors, feed, notifications, people, posts, questions, search, tokens
+from ruche.api import (
+    communities,
+    community_admin,  # noqa: F401 (registers its operations on the communities router)
+    errors,
+    feed,
+    notifications,
+    people,
+    posts,
+    questions,
+    search,
+    tokens,
+)
 from ruche.api.auth import AUTH
 
 api = NinjaAPI(
@@ -20,7 +31,7 @@ errors.install(api)
 
 api.add_router("/feed", feed.router)
 api.add_router("/posts", posts.router)
-api.add_router("/communities", communities.router)
+api.add_router("/communities", communities.router)  # community_admin adds its operations to it
 api.add_router("/people", people.router)
 api.add_router("/notifications", notifications.router)
 api.add_router("/questions", questions.router)

@@ -5,12 +5,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from ruche.accounts import selectors, services
 from ruche.accounts.models import Department, Site, User
 from ruche.api.common import READ_ERRORS, WRITE_ERRORS, person_or_404
+from ruche.api.posts import ReasonIn, ReportCreated
 from ruche.api.schemas import FollowOut, PageQuery, PeoplePage, PersonOut, PostPage
+from ruche.communities.services import report_create
 from ruche.posts.selectors import author_feed
 
 router = Router(tags=["people"])
@@ -94,6 +96,13 @@ def edit(request, handle: str, payload: ProfilePatch):
 def posts(request, handle: str, params: Query[PageQuery]):
     person = person_or_404(handle)
     return author_feed(request.auth, person, before=params.before, size=params.limit)
+
+
+@router.post("/{handle}/report", response={201: ReportCreated, **WRITE_ERRORS}, summary="Report someone")
+def report(request, handle: str, payload: ReasonIn):
+    """Flag a person's behaviour to the company's admins."""
+    person = person_or_404(handle)
+    return Status(201, report_create(by=request.auth, person=person, reason=payload.reason))
 
 
 @router.post("/{handle}/follow", response={200: FollowOut, **WRITE_ERRORS}, summary="Follow someone")
