@@ -272,7 +272,7 @@ def test_profile_edit_post(client, alice, bruno):
     for wrong in [alice.handle, "nobody.here"]:
         response = client.post("/me/edit/", {**data, "manager": wrong, "job_title": "Changé"})
         assert response.status_code == 400
-        assert "No active colleague has this handle" in response.content.decode()
+        assert "Aucun collègue actif" in response.content.decode()  # she chose French
         alice.profile.refresh_from_db()
         assert alice.profile.manager == bruno and alice.profile.job_title == "Acheteuse"
 
