@@ -72,13 +72,15 @@ def _check(*, author, title: str, body: str, expires_at: datetime | None, commun
         Membership.objects.filter(user=author, community__in=communities).values_list("community_id", "role")
     )
     for community in communities:
-        if not policies.can_target_community(author, community, roles.get(community.pk)):
-            raise ValidationError(
-                {
-                    "communities": _("You may not address the members of “%(name)s”.")
-                    % {"name": community.name}
-                }
+        role = roles.get(community.pk)
+        if not policies.can_target_community(author, community, role):
+            secret = community.visibility == community.Visibility.SECRET and role is None
+            message = (
+                _("You may not address the members of this community.")
+                if secret  # its name is not for outsiders
+                else _("You may not address the members of “%(name)s”.") % {"name": community.name}
             )
+            raise ValidationError({"communities": message})
     return title, body
 
 

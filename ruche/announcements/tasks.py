@@ -4,7 +4,7 @@ notifications and e-mails, one batch per task run (each run enqueues the next)."
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.db.models import Q
 from django.tasks import task
@@ -64,17 +64,15 @@ def _send(
     """E-mail each recipient who has not seen it in the app yet; stop at the first failure and say
     which receipts are done (they are marked, the rest is retried: nobody twice, nobody lost)."""
     done: list[Receipt] = []
-    connection = get_connection()
+    mailer = mailers.default  # one connection for the batch
     try:
-        connection.open()
-        for receipt in receipts:
-            if reminder or receipt.opened_at is None:
-                connection.send_messages([render_email(announcement, receipt.user, reminder=reminder)])
-            done.append(receipt)
+        with mailer:
+            for receipt in receipts:
+                if reminder or receipt.opened_at is None:
+                    mailer.send_messages([render_email(announcement, receipt.user, reminder=reminder)])
+                done.append(receipt)
     except Exception as error:  # noqa: BLE001 - an SMTP failure of any kind: mark what went, retry the rest
         return done, error
-    finally:
-        connection.close()
     return done, None
 
 

@@ -2,7 +2,18 @@
 
 from ninja import NinjaAPI
 
-from ruche.api import communities, errors, feed, notifications, people, posts, questions, search, tokens
+from ruche.api import (
+    announcements,
+    communities,
+    errors,
+    feed,
+    notifications,
+    people,
+    posts,
+    questions,
+    search,
+    tokens,
+)
 from ruche.api.auth import AUTH
 
 api = NinjaAPI(
@@ -26,3 +37,4 @@ api.add_router("/notifications", notifications.router)
 api.add_router("/questions", questions.router)
 api.add_router("/search", search.router)
 api.add_router("/tokens", tokens.router)
+api.add_router("/announcements", announcements.router)
