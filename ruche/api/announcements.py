@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from ruche.announcements import policies, selectors, services
 from ruche.api.common import READ_ERRORS, WRITE_ERRORS
@@ -142,7 +142,7 @@ def publish(request, data: AnnouncementIn):
         expires_at=data.expires_at,
         **_targets(data),
     )
-    return 201, announcement
+    return Status(201, announcement)
 
 
 @router.post("/{int:announcement_id}/acknowledge", response={200: ReceivedOut, **WRITE_ERRORS},
