@@ -4,7 +4,6 @@ import pytest
 
 from ruche.announcements.models import Announcement
 from ruche.announcements.services import announcement_publish
-from tests.api.conftest import Api, api_as, queries_of, token_of  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,9 @@ def test_received_and_pinned_then_acknowledge(announcer, alice, api_as):
     assert item["announcement"]["author"]["handle"] == announcer.handle
     assert [r["announcement"]["id"] for r in api.get("/announcements/pinned").json()] == [a.pk]
     response = api.post(f"/announcements/{a.pk}/acknowledge")
-    assert response.status_code == 200 and response.json()["acknowledged_at"] and not response.json()["pinned"]
+    assert (
+        response.status_code == 200 and response.json()["acknowledged_at"] and not response.json()["pinned"]
+    )
     assert api.get("/announcements/pinned").json() == []
 
 
@@ -54,14 +55,19 @@ def test_outside_the_audience_is_404(announcer, alice, bruno, org, place, api_as
 
 def test_publish_and_its_refusals_name_the_field(announcer, alice, org, api_as):
     api = api_as(announcer)
-    response = api.post("/announcements/", {"title": "Rien", "body": "Personne", "site_ids": [org["lyon"].pk]})
+    response = api.post(
+        "/announcements/", {"title": "Rien", "body": "Personne", "site_ids": [org["lyon"].pk]}
+    )
     assert response.status_code == 400 and "audience" in response.content.decode()
     response = api.post("/announcements/", {"title": "Rien", "body": "x", "department_ids": [999999]})
     assert response.status_code == 400 and "department_ids" in response.content.decode()
     assert not Announcement.objects.exists()
     response = api.post("/announcements/", {"title": "Tous", "body": "Bonjour", "everyone": True})
     assert response.status_code == 201 and response.json()["recipient_count"] == 1
-    assert api_as(alice).post("/announcements/", {"title": "x", "body": "y", "everyone": True}).status_code == 403
+    assert (
+        api_as(alice).post("/announcements/", {"title": "x", "body": "y", "everyone": True}).status_code
+        == 403
+    )
 
 
 @pytest.mark.parametrize("n", [2, 10])

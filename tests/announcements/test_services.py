@@ -151,7 +151,9 @@ def test_a_large_audience_gets_its_receipts_from_the_worker(announcer, make_user
     assert Receipt.objects.filter(announcement=a).count() == 4 and len(mail.outbox) == 4
 
 
-def test_someone_who_already_opened_it_is_not_emailed(announcer, alice, bruno, django_capture_on_commit_callbacks):
+def test_someone_who_already_opened_it_is_not_emailed(
+    announcer, alice, bruno, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks() as callbacks:
         a = publish(announcer, everyone=True)
     receipt_open(announcement=a, user=alice)

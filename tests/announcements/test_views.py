@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from ruche.announcements.models import Announcement, Receipt
 from ruche.announcements.services import announcement_acknowledge, announcement_publish, receipt_open
+from tests.feed.test_views import HOME_QUERIES  # the pinned announcements are one of them
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,8 @@ def test_publish_through_the_form(client, announcer, alice, org, place, side_eff
 def test_empty_audience_reshows_the_form_with_the_text(client, announcer, alice, org):
     client.force_login(announcer)
     response = client.post(
-        "/announcements/new/", {"title": "Inventaire", "body": "Mon texte précieux", "sites": [org["lyon"].pk]}
+        "/announcements/new/",
+        {"title": "Inventaire", "body": "Mon texte précieux", "sites": [org["lyon"].pk]},
     )
     page = response.content.decode()
     assert response.status_code == 400
@@ -47,7 +49,9 @@ def test_empty_audience_reshows_the_form_with_the_text(client, announcer, alice,
 def test_the_form_is_for_announcers_only(client, alice):
     client.force_login(alice)
     assert client.get("/announcements/new/").status_code == 403
-    assert client.post("/announcements/new/", {"title": "x", "body": "y", "everyone": "on"}).status_code == 403
+    assert (
+        client.post("/announcements/new/", {"title": "x", "body": "y", "everyone": "on"}).status_code == 403
+    )
     assert not Announcement.objects.exists()
 
 
@@ -77,7 +81,9 @@ def test_dismissed_or_expired_leave_the_feed(client, announcer, alice):
     assert "Court" not in client.get("/").content.decode()
 
 
-def test_the_page_counts_as_opened_and_is_404_outside_the_audience(client, announcer, alice, bruno, org, place):
+def test_the_page_counts_as_opened_and_is_404_outside_the_audience(
+    client, announcer, alice, bruno, org, place
+):
     place(alice, department=org["sales"])
     a = publish(announcer, departments=[org["sales"]])
     client.force_login(bruno)
@@ -118,9 +124,6 @@ def test_author_sees_reach_by_department_and_who_has_not_confirmed(
     assert len(mail.outbox) == 2
 
 
-HOME_WITH_PINS_QUERIES = 13  # tests/feed/test_views.py HOME_QUERIES + 1: the pinned announcements
-
-
 def test_home_with_pinned_announcements_costs_one_query(
     client, announcer, alice, bruno, django_assert_max_num_queries
 ):
@@ -128,7 +131,7 @@ def test_home_with_pinned_announcements_costs_one_query(
         publish(announcer, everyone=True, title=f"Annonce {i}", requires_ack=i % 2 == 0)
     client.force_login(alice)
     client.get("/notifications/")
-    with django_assert_max_num_queries(HOME_WITH_PINS_QUERIES):
+    with django_assert_max_num_queries(HOME_QUERIES):
         response = client.get("/")
     assert len(response.context["pinned_announcements"]) == 4
 
