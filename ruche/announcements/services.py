@@ -166,6 +166,12 @@ def _stamp(receipt: Receipt, **fields: bool) -> Receipt:
         setattr(receipt, name, now)
     if changed:
         receipt.save(update_fields=changed)
+    if "opened_at" in changed:  # read in the app: its notifications are read too
+        from ruche.notifications.models import Notification
+
+        Notification.objects.filter(
+            recipient_id=receipt.user_id, announcement_id=receipt.announcement_id, read_at__isnull=True
+        ).update(read_at=now)
     return receipt
 
 

@@ -220,3 +220,11 @@ def test_only_the_author_reminds_and_not_when_everyone_read(announcer, alice, ma
     receipt_open(announcement=a, user=alice)
     with pytest.raises(ValidationError):
         announcement_remind(announcement=a, by=announcer)
+
+
+def test_opening_it_marks_its_notification_read(announcer, alice, side_effects):
+    with side_effects():
+        a = publish(announcer, everyone=True)
+    assert Notification.objects.get(recipient=alice).read_at is None
+    receipt_open(announcement=a, user=alice)
+    assert Notification.objects.get(recipient=alice).read_at is not None

@@ -167,3 +167,17 @@ def test_notification_links_to_the_announcement(client, announcer, alice, side_e
     page = client.get("/notifications/").content.decode()
     assert "published an announcement: Déménagement du siège" in page
     assert f'value="/announcements/{a.pk}/"' in page
+
+
+def test_django_admin_gives_the_role_and_lists_announcements(client, announcer, alice):
+    from ruche.accounts.models import User
+
+    root = User.objects.create_superuser("root@example.com", "pw", first_name="Root", last_name="Admin")
+    a = publish(announcer, everyone=True)
+    client.force_login(root)
+    assert client.get("/admin/accounts/user/?is_announcer__exact=1").status_code == 200
+    assert (
+        "may publish announcements" in client.get(f"/admin/accounts/user/{alice.pk}/change/").content.decode()
+    )
+    assert client.get(f"/admin/announcements/announcement/{a.pk}/change/").status_code == 200
+    assert client.get("/admin/rooms/videoroom/").status_code == 200
