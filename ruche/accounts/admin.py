@@ -12,10 +12,11 @@ class UserAdmin(admin.ModelAdmin):
         "last_name",
         "is_active",
         "is_staff",
+        "is_announcer",
         "activated_at",
         "last_seen_at",
     ]
-    list_filter = ["is_active", "is_staff"]
+    list_filter = ["is_active", "is_staff", "is_animator", "is_announcer"]
     search_fields = ["email", "first_name", "last_name", "handle"]
     exclude = ["password"]
     readonly_fields = [

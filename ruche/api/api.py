@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from ruche.api import (
+    announcements,
     communities,
     community_admin,  # noqa: F401 (registers its operations on the communities router)
     errors,
@@ -37,3 +38,4 @@ api.add_router("/notifications", notifications.router)
 api.add_router("/questions", questions.router)
 api.add_router("/search", search.router)
 api.add_router("/tokens", tokens.router)
+api.add_router("/announcements", announcements.router)
