@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("ruche.notifications.urls")),
     path("", include("ruche.qa.urls")),
     path("", include("ruche.search.urls")),
+    path("", include("ruche.announcements.urls")),
+    path("", include("ruche.rooms.urls")),
     path("", include("ruche.api.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -26,6 +26,8 @@ class Notification(models.Model):
         POST_RESTORED = "post_restored", _("Your post was restored")
         ANSWER_ACCEPTED = "answer_accepted", _("Your answer was accepted")
         EXPERT_ASKED = "expert_asked", _("A colleague asks for your expertise")
+        ANNOUNCEMENT = "announcement", _("Announcement")
+        ANNOUNCEMENT_REMINDER = "announcement_reminder", _("Reminder of an announcement")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -37,6 +39,9 @@ class Notification(models.Model):
     post = models.ForeignKey("posts.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     community = models.ForeignKey(
         "communities.Community", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    announcement = models.ForeignKey(
+        "announcements.Announcement", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     detail = models.CharField(max_length=500, blank=True)
     created = models.DateTimeField(default=timezone.now)
@@ -54,6 +59,8 @@ class Notification(models.Model):
 
     def target_url(self) -> str:
         """Where opening it leads (a path on this site)."""
+        if self.announcement_id:
+            return reverse("announcements:detail", args=[self.announcement_id])
         if self.post_id:
             return self.post.get_absolute_url()
         if self.kind == self.Kind.JOIN_REQUEST and self.community_id:

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0004_profile_settings'),
         ('communities', '0002_placement_pinned_index'),
-        ('notifications', '0003_alter_notification_kind'),
+        ('notifications', '0004_notification_announcement'),
         ('posts', '0003_post_vote_count'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
