@@ -207,7 +207,13 @@ def notification_email_queue(notification: Notification) -> Email:
     after the delay (and not before the conversation's interval since its last e-mail)."""
     thread = notification.thread_key()
     recipient = notification.recipient
-    waiting = Email.objects.filter(recipient=recipient, thread=thread, state=State.PENDING).first()
+    # Locked until this transaction commits: a sender claiming it meanwhile waits, then renders it
+    # with this notification (PostgreSQL; SQLite serialises the writes anyway).
+    waiting = (
+        Email.objects.select_for_update()
+        .filter(recipient=recipient, thread=thread, state=State.PENDING)
+        .first()
+    )
     if waiting is None:
         now = timezone.now()
         due = now + timedelta(minutes=settings.EMAIL_NOTIFY_DELAY_MINUTES)
