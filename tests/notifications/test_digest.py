@@ -201,3 +201,29 @@ def test_the_weekly_digest_is_due_from_its_day_to_the_end_of_the_week(settings):
     # Both days fall in the same ISO week: one key, one digest.
     assert period("weekly", datetime(2026, 11, 25, 8, tzinfo=paris))[0] == "digest:w:2026-W48"
     assert period("weekly", datetime(2026, 11, 29, 8, tzinfo=paris))[0] == "digest:w:2026-W48"
+
+
+def test_unread_notifications_of_the_week_by_kind_choice(smtp, alice, bruno, side_effects):
+    from ruche.accounts.services import user_follow
+    from ruche.notifications.services import preference_set
+
+    with side_effects():
+        user_follow(follower=bruno, followed=alice)  # follows are not in the digest by default
+        post = post_create(author=alice, body="Mon annonce")
+        post_create(author=bruno, body="Je réponds", parent=post)
+    preference_set(user=alice, kind="reply", channel="email", enabled=False)  # so it stays for the digest
+    digests_build(frequency="weekly")
+    emails_send_due()
+    text = _digest_of(smtp, alice)[1]
+    assert "Notifications you have not read" in text and "Bruno Lefèvre replied to your post" in text
+    assert "now follows you" not in text
+    # Turned off for the digest: a later week's digest leaves it out (nothing else to say: none).
+    from ruche.notifications.models import Notification
+
+    preference_set(user=alice, kind="reply", channel="digest", enabled=False)
+    smtp.messages.clear()
+    next_week = timezone.now() + timedelta(days=8)
+    Notification.objects.filter(recipient=alice).update(created=next_week - timedelta(days=1))
+    assert digests_build(frequency="weekly", now=next_week) == {"queued": 0, "empty": 2}
+    emails_send_due(now=next_week)
+    assert smtp.to(alice.email) == []

@@ -255,3 +255,22 @@ def test_other_apps_queue_an_email_once_in_the_recipients_language(smtp, setting
         email_queue(recipient=bruno, kind="mention", template="notifications/email/digest", context=context)
         is None
     )
+
+
+def test_a_row_another_worker_is_sending_is_left_alone(smtp, alice, mention):
+    Email.objects.update(state=State.SENDING, due_at=timezone.now(), attempts=1)
+    assert emails_send_due(now=later(11))["sent"] == 0 and smtp.messages == []
+
+
+def test_a_join_request_email_links_to_the_members_page(smtp, alice, bruno, make_community, side_effects):
+    from ruche.communities.services import join_request_create
+
+    closed = make_community("Atelier fermé", visibility=Community.Visibility.PRIVATE, owner=alice)
+    with side_effects():
+        join_request_create(community=closed, user=bruno)
+    emails_send_due(now=later(11))
+    [message] = smtp.to(alice.email)
+    assert message["Subject"] == "Bruno Lefèvre asks to join Atelier fermé"
+    text, html = smtp.parts(message)
+    assert f"https://ruche.example.com/communities/{closed.slug}/members/" in text
+    assert "“Request to join a community you run”" in text  # what the unsubscribe link is for
