@@ -3,7 +3,7 @@
 
 - every minute: send the e-mails that are due (the outbox), in case no deferred task is pending;
 - once a day from settings.DIGEST_HOUR (local time): build and send the daily digests, and the
-  weekly ones on settings.DIGEST_WEEKDAY. A digest run is idempotent per period, so a restart that
+  weekly ones from settings.DIGEST_WEEKDAY (when settings.DIGESTS_SCHEDULED: a mail server is set). A digest run is idempotent per period, so a restart that
   enqueues it again, or two schedulers, never send twice.
 """
 
@@ -34,7 +34,7 @@ class Scheduler:
                 emails_send_due.enqueue()
                 self.last_sweep = now
                 done.append("emails")
-            if timezone.localtime(now).hour >= settings.DIGEST_HOUR:
+            if settings.DIGESTS_SCHEDULED and timezone.localtime(now).hour >= settings.DIGEST_HOUR:
                 for frequency in frequencies_due(now):
                     key, _since = period(frequency, now)
                     if key not in self.enqueued:
