@@ -100,6 +100,18 @@ def channels_for(user_id: int, kind: str) -> set[str]:
     return {c for c in Channel.values if chosen.get(c, default_enabled(kind, c))}
 
 
+def channels_for_each(user_ids: list[int], kind: str) -> dict[int, set[str]]:
+    """`channels_for` for many people at once (a batch of recipients), in one query."""
+    chosen: dict[int, dict[str, bool]] = {pk: {} for pk in user_ids}
+    rows = KindPreference.objects.filter(user_id__in=user_ids, kind=kind)
+    for user_id, channel, enabled in rows.values_list("user_id", "channel", "enabled"):
+        chosen[user_id][channel] = enabled
+    return {
+        pk: {c for c in Channel.values if mine.get(c, default_enabled(kind, c))}
+        for pk, mine in chosen.items()
+    }
+
+
 def digest_frequency(user) -> str:
     row = DigestPreference.objects.filter(user=user).values_list("frequency", flat=True).first()
     return row or DEFAULT_FREQUENCY
