@@ -25,6 +25,12 @@ class Notification(models.Model):
         POST_RESTORED = "post_restored", _("Your post was restored")
         ANSWER_ACCEPTED = "answer_accepted", _("Your answer was accepted")
         EXPERT_ASKED = "expert_asked", _("A colleague asks for your expertise")
+        CAMPAIGN_OPENED = "campaign_opened", _("An innovation campaign is open to you")
+        CAMPAIGN_CLOSING = "campaign_closing", _("An innovation campaign closes soon")
+        IDEA_MOVED = "idea_moved", _("An idea you follow moved to another stage")
+        IDEA_COAUTHOR = "idea_coauthor", _("Invitation to co-author an idea")
+        IDEA_REVIEW = "idea_review", _("An idea to review")
+        IDEA_MERGED = "idea_merged", _("An idea you follow was merged into another")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -36,6 +42,9 @@ class Notification(models.Model):
     post = models.ForeignKey("posts.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     community = models.ForeignKey(
         "communities.Community", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    campaign = models.ForeignKey(
+        "ideas.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     detail = models.CharField(max_length=500, blank=True)
     created = models.DateTimeField(default=timezone.now)

@@ -55,6 +55,11 @@ class Post(models.Model):
     client_token = models.UUIDField(null=True, blank=True)
     hashtags = models.ManyToManyField(Hashtag, blank=True, related_name="posts")
     mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in")
+    # An idea of an innovation campaign, or a reply to one: only the campaign's audience may see it
+    # (see visible_posts), and it is not fanned out to home feeds (it lives on the campaign page).
+    campaign = models.ForeignKey(
+        "ideas.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
 
     objects = PostQuerySet.as_manager()
 
