@@ -61,7 +61,7 @@ def reviewer(person, sales):
 
 
 @pytest.fixture
-def make_campaign(manager, rnd, reviewer):
+def make_campaign(manager, rnd, reviewer, side_effects):
     def make(*, open=True, by=None, departments=None, **fields):
         now = timezone.now()
         values = {
@@ -73,9 +73,10 @@ def make_campaign(manager, rnd, reviewer):
             "reviewers": [reviewer],
             **fields,
         }
-        campaign = services.campaign_create(by=by or manager, **values)
-        if open:
-            campaign = services.campaign_open(campaign=campaign, by=by or manager)
+        with side_effects():
+            campaign = services.campaign_create(by=by or manager, **values)
+            if open:
+                campaign = services.campaign_open(campaign=campaign, by=by or manager)
         return campaign
 
     return make
