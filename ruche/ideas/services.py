@@ -460,6 +460,7 @@ def idea_merge(*, duplicate: Idea, into: Idea, by: User) -> Idea:
 def review_assign(*, idea: Idea, reviewer: User, by: User) -> Review:
     from ruche.ideas.tasks import notify_review_assigned
 
+    idea = Idea.objects.select_related("campaign__workflow", "stage").get(pk=idea.pk)
     campaign = idea.campaign
     if not policies.can_manage(by, campaign):
         raise PermissionDenied(_("Only the campaign's managers can assign reviewers."))

@@ -82,9 +82,10 @@ class Post(models.Model):
     def get_absolute_url(self):
         from ruche.core.paths import path_for
 
+        page = "ideas:idea" if self.campaign_id else "posts:detail"  # an idea's post is on its idea's page
         if self.parent_id:
-            return path_for("posts:detail", self.parent_id) + f"#post-{self.pk}"
-        return path_for("posts:detail", self.pk)
+            return path_for(page, self.parent_id) + f"#post-{self.pk}"
+        return path_for(page, self.pk)
 
 
 class PostRevision(models.Model):
