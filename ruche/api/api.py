@@ -2,7 +2,18 @@
 
 from ninja import NinjaAPI
 
-from ruche.api import communities, errors, feed, notifications, people, posts, questions, search, tokens
+from ruche.api import (
+    communities,
+    errors,
+    feed,
+    ideas,
+    notifications,
+    people,
+    posts,
+    questions,
+    search,
+    tokens,
+)
 from ruche.api.auth import AUTH
 
 api = NinjaAPI(
@@ -24,5 +35,6 @@ api.add_router("/communities", communities.router)
 api.add_router("/people", people.router)
 api.add_router("/notifications", notifications.router)
 api.add_router("/questions", questions.router)
+api.add_router("/ideas", ideas.router)
 api.add_router("/search", search.router)
 api.add_router("/tokens", tokens.router)

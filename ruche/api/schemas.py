@@ -385,6 +385,7 @@ class NotificationOut(Schema):
     post_id: int | None
     thread_id: int | None
     community: CommunityRef | None
+    campaign_id: int | None  # an innovation campaign (opened, closing soon)
     detail: str
     created: datetime
     read_at: datetime | None
