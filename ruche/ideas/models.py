@@ -256,7 +256,11 @@ class Vote(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["idea", "user"], name="ideas_one_vote_per_idea")]
-        indexes = [models.Index(fields=["campaign", "created"], name="ideas_vote_recent")]
+        indexes = [
+            # Trending (recent votes per idea) and the number of voters read these indexes only.
+            models.Index(fields=["campaign", "created", "idea"], name="ideas_vote_recent"),
+            models.Index(fields=["campaign", "user"], name="ideas_vote_voters"),
+        ]
 
 
 class IdeaFollow(models.Model):

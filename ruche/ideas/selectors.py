@@ -4,7 +4,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, F, Q
+from django.core.cache import cache
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from ruche.accounts.models import User
@@ -79,37 +80,70 @@ def campaign_ideas(
     ideas = Idea.objects.filter(campaign=campaign, merged_into__isnull=True, post__deleted_at__isnull=True)
     if stage is not None:
         ideas = ideas.filter(stage=stage)
-    if order == "newest":
-        ideas = ideas.order_by("-post_id")
-    elif order == "trending":
-        since = timezone.now() - datetime.timedelta(days=TRENDING_DAYS)
-        recent = Count("votes", filter=Q(votes__created__gte=since))
-        ideas = ideas.annotate(recent=recent).order_by("-recent", "-vote_count", "-post_id")
-    else:
-        ideas = ideas.order_by("-vote_count", "-post_id")
+    ideas = ideas.order_by(*(["-post_id"] if order == "newest" else ["-vote_count", "-post_id"]))
     start = (page - 1) * PAGE_SIZE
-    items = list(
-        ideas.select_related(*IDEA_RELATED, "post").only(
-            "post_id",
-            "campaign_id",
-            "title",
-            "vote_count",
-            "follower_count",
-            "created",
-            "author__first_name",
-            "author__last_name",
-            "author__handle",
-            "author__email",
-            "author__profile__photo",
-            "stage__name",
-            "post__reply_count",
-            "post__body",
-        )[start : start + PAGE_SIZE + 1]
-    )
+    if order == "trending":
+        items = _trending_page(campaign, ideas, start)
+    else:
+        items = list(_for_list(ideas)[start : start + PAGE_SIZE + 1])
     has_next = len(items) > PAGE_SIZE and page < MAX_PAGES
     items = items[:PAGE_SIZE]
     _mark_viewer(items, viewer)
     return IdeaPage(items, page, has_next)
+
+
+def _for_list(ideas: QuerySet) -> QuerySet:
+    return ideas.select_related(*IDEA_RELATED, "post").only(
+        "post_id",
+        "campaign_id",
+        "title",
+        "vote_count",
+        "follower_count",
+        "created",
+        "author__first_name",
+        "author__last_name",
+        "author__handle",
+        "author__email",
+        "author__profile__photo",
+        "stage__name",
+        "post__reply_count",
+        "post__body",
+    )
+
+
+TRENDING_SECONDS = 60
+
+
+def trending_ids(campaign: Campaign) -> list[int]:
+    """The ideas with votes in the last TRENDING_DAYS, most such votes first: counted from the votes
+    index, and kept a minute (trending is a trend, not a tally; the page stays cheap)."""
+    key = f"ideas:trending:{campaign.pk}"
+    ranked = cache.get(key)
+    if ranked is None:
+        since = timezone.now() - datetime.timedelta(days=TRENDING_DAYS)
+        ranked = list(
+            Vote.objects.filter(campaign=campaign, created__gte=since)
+            .values("idea_id")
+            .annotate(n=Count("idea_id"))
+            .order_by("-n", "-idea_id")
+            .values_list("idea_id", flat=True)[: MAX_PAGES * PAGE_SIZE]
+        )
+        cache.set(key, ranked, TRENDING_SECONDS)
+    return ranked
+
+
+def _trending_page(campaign: Campaign, ideas: QuerySet, start: int) -> list[Idea]:
+    """Ideas with recent votes first (as ranked), then the others, most voted first."""
+    ranked = trending_ids(campaign)
+    shown = set(ideas.filter(pk__in=ranked).values_list("pk", flat=True))
+    order = [pk for pk in ranked if pk in shown]
+    page_ids = order[start : start + PAGE_SIZE + 1]
+    missing = PAGE_SIZE + 1 - len(page_ids)
+    if missing > 0:
+        skip = max(start - len(order), 0)
+        page_ids += list(ideas.exclude(pk__in=order).values_list("pk", flat=True)[skip : skip + missing])
+    by_pk = {i.pk: i for i in _for_list(Idea.objects.filter(pk__in=page_ids))}
+    return [by_pk[pk] for pk in page_ids if pk in by_pk]
 
 
 def stage_counts(campaign: Campaign) -> list[tuple[Stage, int]]:
@@ -282,9 +316,8 @@ def results(campaign: Campaign) -> Results:
             "user_id", flat=True
         )
     )
-    votes = Vote.objects.filter(campaign=campaign).aggregate(
-        n=Count("pk"), people=Count("user_id", distinct=True)
-    )
+    voters = Vote.objects.filter(campaign=campaign).aggregate(n=Count("user_id", distinct=True))["n"]
+    votes = live.aggregate(n=Sum("vote_count"))["n"] or 0
     stages = stage_counts(campaign)
     widest = max([n for _s, n in stages] + [1])
     funnel = [(s, n, max(round(100 * n / widest), 1 if n else 0)) for s, n in stages]
@@ -302,8 +335,8 @@ def results(campaign: Campaign) -> Results:
     return Results(
         population=population,
         contributors=len(authors),
-        voters=votes["people"],
-        votes=votes["n"],
+        voters=voters,
+        votes=votes,
         ideas=sum(n for _s, n in stages),
         funnel=funnel,
         top=top,

@@ -8,7 +8,7 @@ from tests.ideas.conftest import stage
 # Today's counts, whatever the number of ideas or comments: lower them when a query goes away.
 CAMPAIGN_QUERIES = 10
 IDEA_QUERIES = 21
-RESULTS_QUERIES = 13
+RESULTS_QUERIES = 14
 
 
 def test_pages_render(client, campaign, idea, manager, reviewer, author, voter, side_effects):
@@ -111,15 +111,40 @@ def test_home_shows_open_challenges_to_the_population(client, campaign, voter, o
 
 
 @pytest.mark.parametrize("n", [3, 12])
-def test_campaign_page_query_count(client, campaign, author, voter, django_assert_max_num_queries, n):
+@pytest.mark.parametrize(("order", "extra"), [("votes", 0), ("newest", 0), ("trending", 2)])
+def test_campaign_page_query_count(
+    client, campaign, author, voter, django_assert_max_num_queries, n, order, extra
+):
+    """Trending reads its cached ranking, then the page: two queries more."""
     for i in range(n):
         idea = services.idea_submit(campaign=campaign, author=author, title=f"Idée {i}", description="Texte")
         services.idea_vote(idea=idea, user=voter)
     client.force_login(voter)
-    client.get(campaign.get_absolute_url())
-    with django_assert_max_num_queries(CAMPAIGN_QUERIES):
-        response = client.get(campaign.get_absolute_url() + "?order=trending")
+    url = campaign.get_absolute_url() + f"?order={order}"
+    client.get(url)
+    with django_assert_max_num_queries(CAMPAIGN_QUERIES + extra):
+        response = client.get(url)
     assert len(response.context["page"].items) == n
+
+
+def test_trending_puts_recent_votes_first(campaign, author, voter, person, rnd):
+    import datetime
+
+    from django.utils import timezone
+
+    from ruche.ideas import selectors
+    from ruche.ideas.models import Vote
+
+    old, recent, none = (
+        services.idea_submit(campaign=campaign, author=author, title=t, description="Texte")
+        for t in ("Ancienne", "Récente", "Sans vote")
+    )
+    for user in (voter, person("Xavier", rnd), person("Yves", rnd)):
+        services.idea_vote(idea=old, user=user)
+    services.idea_vote(idea=recent, user=voter)
+    Vote.objects.filter(idea=old).update(created=timezone.now() - datetime.timedelta(days=30))
+    page = selectors.campaign_ideas(voter, campaign, order="trending")
+    assert [i.title for i in page] == ["Récente", "Ancienne", "Sans vote"]
 
 
 @pytest.mark.parametrize("n", [2, 8])
