@@ -306,6 +306,9 @@ class Results:
         return self.share(self.voters)
 
 
+RESULTS_LISTED = 20  # decisions and implemented ideas on the results page (the CSV export has them all)
+
+
 def results(campaign: Campaign) -> Results:
     """Participation, ideas per stage (the funnel), top ideas, decisions with rationale, implemented."""
     live = Idea.objects.filter(campaign=campaign, merged_into__isnull=True, post__deleted_at__isnull=True)
@@ -325,7 +328,7 @@ def results(campaign: Campaign) -> Results:
     decisions = list(
         IdeaTransition.objects.filter(idea__campaign=campaign, target__decision=True)
         .select_related("idea", "target", "by")
-        .order_by("-at")[:50]
+        .order_by("-at")[:RESULTS_LISTED]
     )
     implemented = list(
         live.filter(stage__terminal=True, stage__decision=False)
