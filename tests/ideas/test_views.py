@@ -163,3 +163,20 @@ def test_idea_page_and_results_query_count(
     assert response.content.decode().count("Commentaire") == n
     with django_assert_max_num_queries(RESULTS_QUERIES):
         client.get(reverse("ideas:results", args=[campaign.pk]))
+
+
+def test_refusals_and_stages_in_french(client, idea, manager):
+    from tests.core.i18n import in_french
+
+    manager.language = "fr"
+    manager.save()
+    idea.stage = stage(idea.campaign, "Under review")
+    idea.save()
+    client.force_login(manager)
+    approved = stage(idea.campaign, "Approved")
+    response = client.post(
+        reverse("ideas:move", args=[idea.pk]), {"stage": approved.pk}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    page = response.content.decode()
+    assert in_french("“%(stage)s” is a decision: explain it.", stage=in_french("Approved")) in page
+    assert in_french("History") in page and in_french("Under review") in page
