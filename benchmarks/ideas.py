@@ -22,7 +22,18 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 
-from run import DATA, PG_SERVER, PYTHON, RESULTS, ROOT, child_env, machine, reset_database, time_page
+from run import (
+    DATA,
+    PG_SERVER,
+    PYTHON,
+    RESULTS,
+    ROOT,
+    child_env,
+    machine,
+    reset_database,
+    time_page,
+    time_selector,
+)
 
 PEOPLE = 10_000
 OUTSIDERS = 300
@@ -231,8 +242,22 @@ def measure(iterations: int, warmup: int) -> dict:
         "idea": time_page(client, f"/ideas/{data['idea'].pk}/", iterations, warmup),
         "home": time_page(client, "/", iterations, warmup),
     }
+    from django.core.cache import cache
+
+    from ruche.ideas import selectors
+
+    def ranking_uncached():
+        cache.delete(f"ideas:trending:{campaign.pk}")
+        return selectors.trending_ids(campaign)
+
+    selectors_only = {
+        # What a trending page costs once a minute, when its cached ranking has expired.
+        "trending_ranking_uncached": time_selector(ranking_uncached, iterations, warmup),
+        "results": time_selector(lambda: selectors.results(campaign), iterations, warmup),
+    }
     return {
         "database": connection.vendor,
+        "selectors_only": selectors_only,
         "dataset": {
             "population": PEOPLE,
             "outsiders": OUTSIDERS,

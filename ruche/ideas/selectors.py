@@ -313,12 +313,9 @@ def results(campaign: Campaign) -> Results:
     """Participation, ideas per stage (the funnel), top ideas, decisions with rationale, implemented."""
     live = Idea.objects.filter(campaign=campaign, merged_into__isnull=True, post__deleted_at__isnull=True)
     population = policies.population(campaign).count()
-    authors = set(live.values_list("author_id", flat=True))
-    authors |= set(
-        CoAuthor.objects.filter(idea__campaign=campaign, status=CoAuthor.Status.ACCEPTED).values_list(
-            "user_id", flat=True
-        )
-    )
+    coauthors = CoAuthor.objects.filter(idea__campaign=campaign, status=CoAuthor.Status.ACCEPTED)
+    # Authors and co-authors, each person once (UNION), counted by the database.
+    contributors = live.order_by().values("author_id").union(coauthors.order_by().values("user_id")).count()
     voters = Vote.objects.filter(campaign=campaign).aggregate(n=Count("user_id", distinct=True))["n"]
     votes = live.aggregate(n=Sum("vote_count"))["n"] or 0
     stages = stage_counts(campaign)
@@ -337,7 +334,7 @@ def results(campaign: Campaign) -> Results:
     )
     return Results(
         population=population,
-        contributors=len(authors),
+        contributors=contributors,
         voters=voters,
         votes=votes,
         ideas=sum(n for _s, n in stages),
