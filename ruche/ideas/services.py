@@ -42,7 +42,25 @@ REMINDER_BEFORE = datetime.timedelta(hours=48)
 # Campaigns -----------------------------------------------------------------------------------------
 
 
-def _clean_campaign(*, title: str, brief: str, starts_at, ends_at) -> tuple[str, str]:
+def _save_campaign(
+    campaign: Campaign,
+    *,
+    by: User,
+    title: str,
+    brief: str,
+    starts_at,
+    ends_at,
+    everyone: bool,
+    departments,
+    sites,
+    communities,
+    people,
+    audience: str,
+    managers,
+    reviewers,
+    cover,
+) -> Campaign:
+    """Check everything (all the errors at once, by field), then write the campaign and its population."""
     errors = {}
     title, brief = (title or "").strip(), (brief or "").strip()
     if not title:
@@ -57,26 +75,31 @@ def _clean_campaign(*, title: str, brief: str, starts_at, ends_at) -> tuple[str,
         errors["ends_at"] = _("Choose when the campaign ends.")
     elif starts_at is not None and ends_at <= starts_at:
         errors["ends_at"] = _("The end must come after the start.")
+    if not everyone and not (departments or sites or communities or people):
+        errors["everyone"] = _(
+            "Choose the target population: the whole company, or departments, sites, communities or people."
+        )
+    if audience not in Campaign.Audience.values:
+        errors["audience"] = _("Choose who may vote and comment.")
     if errors:
         raise ValidationError(errors)
-    return title, brief
-
-
-def _set_targets(campaign, *, everyone, departments, sites, communities, people) -> None:
-    if not everyone and not (departments or sites or communities or people):
-        raise ValidationError(
-            {"everyone": _("Choose the target population: the whole company, or departments, sites, "
-                           "communities or people.")}
-        )  # fmt: skip
+    campaign.title, campaign.brief, campaign.brief_html = title, brief, markdown.render_plain(brief)
+    campaign.starts_at, campaign.ends_at = starts_at, ends_at
+    campaign.everyone, campaign.audience = everyone, audience
+    if cover:
+        campaign.cover = cover
+    campaign.save()
     campaign.targets.all().delete()
-    if everyone:
-        return
-    Target.objects.bulk_create(
-        [Target(campaign=campaign, department=d) for d in departments]
-        + [Target(campaign=campaign, site=s) for s in sites]
-        + [Target(campaign=campaign, community=c) for c in communities]
-        + [Target(campaign=campaign, user=u) for u in people]
-    )
+    if not everyone:
+        Target.objects.bulk_create(
+            [Target(campaign=campaign, department=d) for d in departments]
+            + [Target(campaign=campaign, site=s) for s in sites]
+            + [Target(campaign=campaign, community=c) for c in communities]
+            + [Target(campaign=campaign, user=u) for u in people]
+        )
+    campaign.managers.set({by, *managers})
+    campaign.reviewers.set(reviewers)
+    return campaign
 
 
 @transaction.atomic
@@ -102,33 +125,23 @@ def campaign_create(
     """A campaign in draft: its managers prepare it, then open it (`campaign_open`)."""
     if not policies.can_create_campaign(by):
         raise PermissionDenied(_("Only innovation managers can create campaigns."))
-    title, brief = _clean_campaign(title=title, brief=brief, starts_at=starts_at, ends_at=ends_at)
-    if audience not in Campaign.Audience.values:
-        raise ValidationError({"audience": _("Choose who may vote and comment.")})
-    campaign = Campaign.objects.create(
+    campaign = _save_campaign(
+        Campaign(workflow=workflow or default_workflow(), created_by=by),
+        by=by,
         title=title,
         brief=brief,
-        brief_html=markdown.render_plain(brief),
         starts_at=starts_at,
         ends_at=ends_at,
-        everyone=everyone,
-        audience=audience,
-        workflow=workflow or default_workflow(),
-        created_by=by,
-    )
-    if cover:
-        campaign.cover = cover
-        campaign.save(update_fields=["cover"])
-    _set_targets(
-        campaign,
         everyone=everyone,
         departments=departments,
         sites=sites,
         communities=communities,
         people=people,
+        audience=audience,
+        managers=managers,
+        reviewers=reviewers,
+        cover=cover,
     )
-    campaign.managers.set({by, *managers})
-    campaign.reviewers.set(reviewers)
     names = [n.strip() for n in (criteria or DEFAULT_CRITERIA) if n.strip()]
     Criterion.objects.bulk_create(
         [Criterion(campaign=campaign, name=n[:80], order=i) for i, n in enumerate(names)]
@@ -155,28 +168,26 @@ def campaign_update(
     reviewers=(),
     cover=None,
 ) -> Campaign:
+    """Change a campaign (its population too: opened already, the newcomers are not notified again)."""
     if not policies.can_manage(by, campaign):
         raise PermissionDenied(_("Only the campaign's managers can change it."))
-    title, brief = _clean_campaign(title=title, brief=brief, starts_at=starts_at, ends_at=ends_at)
-    if audience not in Campaign.Audience.values:
-        raise ValidationError({"audience": _("Choose who may vote and comment.")})
-    campaign.title, campaign.brief, campaign.brief_html = title, brief, markdown.render_plain(brief)
-    campaign.starts_at, campaign.ends_at = starts_at, ends_at
-    campaign.everyone, campaign.audience = everyone, audience
-    if cover:
-        campaign.cover = cover
-    campaign.save()
-    _set_targets(
+    return _save_campaign(
         campaign,
+        by=by,
+        title=title,
+        brief=brief,
+        starts_at=starts_at,
+        ends_at=ends_at,
         everyone=everyone,
         departments=departments,
         sites=sites,
         communities=communities,
         people=people,
+        audience=audience,
+        managers=managers,
+        reviewers=reviewers,
+        cover=cover,
     )
-    campaign.managers.set({by, *managers})
-    campaign.reviewers.set(reviewers)
-    return campaign
 
 
 @transaction.atomic

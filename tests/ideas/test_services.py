@@ -250,7 +250,7 @@ def test_campaign_bad_input(manager):
     now = timezone.now()
     with pytest.raises(ValidationError) as refused:
         services.campaign_create(by=manager, title="", brief="", starts_at=now, ends_at=now)
-    assert set(refused.value.error_dict) == {"title", "brief", "ends_at"}
+    assert set(refused.value.error_dict) == {"title", "brief", "ends_at", "everyone"}
     assert not Campaign.objects.exists()
 
 
