@@ -240,7 +240,7 @@ def results(request, campaign_id: int):
         "ideas": r.ideas,
         "funnel": [
             {"id": s.pk, "name": s.label, "terminal": s.terminal, "decision": s.decision, "ideas": n}
-            for s, n, _w in r.funnel
+            for s, n, _width, _x in r.funnel
         ],
         "top": r.top,
     }

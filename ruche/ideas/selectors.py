@@ -289,7 +289,7 @@ class Results:
     voters: int
     votes: int
     ideas: int
-    funnel: list[tuple[Stage, int, int]]  # stage, ideas, width in percent
+    funnel: list[tuple[Stage, int, int, int]]  # stage, ideas, bar width and left edge (percent)
     top: list[Idea]
     decisions: list[IdeaTransition]
     implemented: list[Idea]
@@ -320,7 +320,10 @@ def results(campaign: Campaign) -> Results:
     votes = live.aggregate(n=Sum("vote_count"))["n"] or 0
     stages = stage_counts(campaign)
     widest = max([n for _s, n in stages] + [1])
-    funnel = [(s, n, max(round(100 * n / widest), 1 if n else 0)) for s, n in stages]
+    funnel = []
+    for s, n in stages:
+        width = max(round(100 * n / widest), 1 if n else 0)
+        funnel.append((s, n, width, (100 - width) // 2))  # a centred bar: its width and left edge
     top = list(live.select_related(*IDEA_RELATED).order_by("-vote_count", "-post_id")[:10])
     decisions = list(
         IdeaTransition.objects.filter(idea__campaign=campaign, target__decision=True)

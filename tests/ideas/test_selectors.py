@@ -16,7 +16,7 @@ def test_results_participation_funnel_and_decisions(campaign, author, voter, per
     r = selectors.results(campaign)
     assert (r.population, r.contributors, r.voters, r.votes, r.ideas) == (3, 2, 2, 3, 3)
     assert r.contributor_share == 67 and r.voter_share == 67
-    funnel = {s.name: (n, width) for s, n, width in r.funnel}
+    funnel = {s.name: (n, width) for s, n, width, _x in r.funnel}
     assert funnel["Submitted"] == (2, 100) and funnel["Rejected"] == (1, 50) and funnel["Approved"] == (0, 0)
     assert [i.title for i in r.top] == ["Trois", "Une", "Deux"]
     assert [(d.idea.title, d.rationale) for d in r.decisions] == [("Une", "Non")]
