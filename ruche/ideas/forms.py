@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ruche.accounts.models import Department, Site, User
 from ruche.communities.models import Community
-from ruche.ideas.models import Campaign, Stage
+from ruche.ideas.models import Campaign, Stage, Workflow
 
 
 class HandlesField(forms.CharField):
@@ -62,16 +62,25 @@ class CampaignForm(forms.Form):
         initial=Campaign.Audience.POPULATION,
         widget=forms.RadioSelect,
     )
+    workflow = forms.ModelChoiceField(
+        label=_("Workflow"),
+        queryset=Workflow.objects.order_by("-is_default", "name"),
+        required=False,
+        empty_label=None,
+        help_text=_("The stages its ideas go through (admins edit workflows)."),
+    )
     managers = HandlesField(label=_("Other campaign managers (handles)"), required=False, max_length=2000)
     reviewers = HandlesField(label=_("Review committee (handles)"), required=False, max_length=2000)
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, existing=False, **kwargs):
         super().__init__(*args, **kwargs)
         from ruche.communities.policies import listed_communities
 
         self.fields["communities"].queryset = listed_communities(user, Community.objects.all()).order_by(
             "name"
         )
+        if existing:
+            del self.fields["workflow"]  # a campaign keeps its workflow: its ideas are in its stages
 
     @classmethod
     def for_campaign(cls, campaign: Campaign, user, data=None, files=None):
@@ -90,7 +99,7 @@ class CampaignForm(forms.Form):
             "managers": ", ".join(u.handle for u in campaign.managers.exclude(pk=user.pk)),
             "reviewers": ", ".join(u.handle for u in campaign.reviewers.all()),
         }
-        return cls(data, files, initial=initial, user=user)
+        return cls(data, files, initial=initial, user=user, existing=True)
 
 
 class IdeaForm(forms.Form):

@@ -69,7 +69,8 @@ def campaign_new(request):
     form = CampaignForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            campaign = services.campaign_create(by=request.user, **_campaign_values(form))
+            values = {**_campaign_values(form), "workflow": form.cleaned_data["workflow"]}
+            campaign = services.campaign_create(by=request.user, **values)
         except (ValidationError, PermissionDenied) as error:
             apply_errors(form, _refusal(error))
         else:

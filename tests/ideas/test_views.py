@@ -180,3 +180,27 @@ def test_refusals_and_stages_in_french(client, idea, manager):
     page = response.content.decode()
     assert in_french("“%(stage)s” is a decision: explain it.", stage=in_french("Approved")) in page
     assert in_french("History") in page and in_french("Under review") in page
+
+
+def test_create_a_campaign_with_another_workflow(client, manager, rnd, admin):
+    from ruche.ideas.models import Campaign
+
+    other = services.workflow_create(by=admin, name="Circuit court")
+    client.force_login(manager)
+    assert "Circuit court" in client.get(reverse("ideas:campaign_new")).content.decode()
+    response = client.post(
+        reverse("ideas:campaign_new"),
+        {
+            "title": "Défi",
+            "brief": "Texte",
+            "starts_at": "2026-01-01T09:00",
+            "ends_at": "2026-02-01T09:00",
+            "departments": [rnd.pk],
+            "audience": "population",
+            "workflow": other.pk,
+        },
+    )
+    campaign = Campaign.objects.get()
+    assert response.status_code == 302 and campaign.workflow == other and campaign.opened_at is None
+    page = client.get(reverse("ideas:campaign_edit", args=[campaign.pk])).content.decode()
+    assert 'name="workflow"' not in page
