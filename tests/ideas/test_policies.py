@@ -137,3 +137,23 @@ def test_population_mixes(make_campaign, person, rnd, site_lyon, make_community,
         for u in User.objects.filter(is_active=True)
         if Campaign.objects.filter(policies.aimed_at_q(u)).exists()
     }
+
+
+def test_reviewers_see_only_what_they_are_assigned(campaign, idea, manager, reviewer, person, rnd, author):
+    from ruche.ideas import selectors
+
+    other_reviewer = person("Otto", rnd)
+    campaign.reviewers.add(other_reviewer)
+    second = services.idea_submit(campaign=campaign, author=author, title="Deuxième", description="x")
+    for each in (idea, second):
+        services.idea_move(idea=each, stage=stage(campaign, "Shortlisted"), by=manager)
+    services.review_assign(idea=idea, reviewer=reviewer, by=manager)
+    services.review_assign(idea=second, reviewer=other_reviewer, by=manager)
+    titles = {
+        who: [row.idea.title for row in selectors.committee(user, campaign)[1]]
+        for who, user in (("manager", manager), ("reviewer", reviewer), ("other", other_reviewer))
+    }
+    assert sorted(titles["manager"]) == ["Deuxième", "Trier les copeaux"]
+    assert titles["reviewer"] == ["Trier les copeaux"] and titles["other"] == ["Deuxième"]
+    assert policies.can_see_reviews(reviewer, idea) and not policies.can_see_reviews(reviewer, second)
+    assert not policies.can_see_reviews(author, idea)
