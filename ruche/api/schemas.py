@@ -386,6 +386,7 @@ class NotificationOut(Schema):
     thread_id: int | None
     community: CommunityRef | None
     campaign_id: int | None  # an innovation campaign (opened, closing soon)
+    announcement_id: int | None
     detail: str
     created: datetime
     read_at: datetime | None

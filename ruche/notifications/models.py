@@ -31,6 +31,8 @@ class Notification(models.Model):
         IDEA_COAUTHOR = "idea_coauthor", _("Invitation to co-author an idea")
         IDEA_REVIEW = "idea_review", _("An idea to review")
         IDEA_MERGED = "idea_merged", _("An idea you follow was merged into another")
+        ANNOUNCEMENT = "announcement", _("Announcement")
+        ANNOUNCEMENT_REMINDER = "announcement_reminder", _("Reminder of an announcement")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -45,6 +47,9 @@ class Notification(models.Model):
     )
     campaign = models.ForeignKey(
         "ideas.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    announcement = models.ForeignKey(
+        "announcements.Announcement", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     detail = models.CharField(max_length=500, blank=True)
     created = models.DateTimeField(default=timezone.now)

@@ -783,6 +783,9 @@ def _generate_small(rng: random.Random, employees: int, weeks: int, now: datetim
             from ruche.ideas.demo import seed_campaign
 
             seed_campaign(now)
+            from ruche.announcements.demo import seed_announcements
+
+            seed_announcements(skip=f"{DEMO_EMPLOYEE}@{DOMAIN}")
     finally:
         task_finished.disconnect(watch)
         task_log.setLevel(level)

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 
 from ruche.accounts.selectors import own_completeness
+from ruche.announcements.selectors import pinned_for
 from ruche.core.pagination import parse_cursor
 from ruche.core.views import render_page
 from ruche.feed.selectors import home_feed
@@ -22,6 +23,8 @@ def home(request, form=None, status=200):
         "completeness": None if request.htmx else own_completeness(request.user),
         # Innovation campaigns open to the viewer (one query), in a small box above the feed.
         "challenges": [] if request.htmx else open_challenges(request.user),
+        # Announcements not yet confirmed or dismissed, pinned above the feed (one query).
+        "pinned_announcements": None if request.htmx else pinned_for(request.user),
     }
     if not page.items and before is None:
         context["discover"] = company_feed(request.user)
