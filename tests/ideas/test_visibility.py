@@ -88,3 +88,15 @@ def test_feed_rebuild_leaves_ideas_out(discussed, author):
     FeedEntry.objects.filter(user=author).delete()
     feed_rebuild(author)
     assert not FeedEntry.objects.filter(post=idea.post).exists()
+
+
+def test_campaign_news_leave_with_the_population(voter, sales, campaign):
+    from ruche.notifications.selectors import notifications_for, unread_count
+
+    assert [n.kind for n in notifications_for(voter).items] == ["campaign_opened"]
+    voter.profile.department = sales  # moved to Sales: the campaign is no longer theirs
+    voter.profile.save()
+    from django.core.cache import cache
+
+    cache.clear()
+    assert notifications_for(voter).items == [] and unread_count(voter) == 0
