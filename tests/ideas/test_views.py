@@ -101,6 +101,9 @@ def test_export_csv_for_managers_only(client, campaign, idea, manager, voter):
     header, row = body.splitlines()[:2]
     assert header.startswith("id,title,author,stage,votes") and "Impact" in header
     assert row.startswith(f"{idea.pk},Trier les copeaux,Rémi Test,Submitted,0")
+    Idea.objects.filter(pk=idea.pk).update(title='=HYPERLINK("http://x")')
+    body = b"".join(client.get(reverse("ideas:export", args=[campaign.pk])).streaming_content).decode()
+    assert body.splitlines()[1].startswith(f'{idea.pk},"\'=HYPERLINK(""http://x"")"')  # text, not a formula
 
 
 def test_home_shows_open_challenges_to_the_population(client, campaign, voter, outsider):
