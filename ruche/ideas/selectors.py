@@ -45,8 +45,11 @@ def open_challenges(viewer, limit: int = 3) -> list[Campaign]:
     if not (viewer.is_authenticated and viewer.is_active):
         return []
     now = timezone.now()
-    campaigns = Campaign.objects.filter(opened_at__isnull=False, starts_at__lte=now, ends_at__gt=now).filter(
-        policies.aimed_at_q(viewer)
+    campaigns = Campaign.objects.filter(
+        opened_at__isnull=False,
+        starts_at__lte=now,
+        ends_at__gt=now,
+        pk__in=policies.aimed_campaign_ids(viewer),
     )
     return list(campaigns.order_by("ends_at")[:limit])
 

@@ -15,14 +15,11 @@ def _about_visible_content(user) -> Q:
     visible = visible_posts(user, Post.objects.filter(pk=OuterRef("post_id"))).filter(
         Q(parent__isnull=True) | Q(parent__deleted_at__isnull=True)
     )
-    from ruche.ideas.models import Campaign
-    from ruche.ideas.policies import visible_campaigns
+    from ruche.ideas.policies import visible_campaign_ids
 
     # An innovation campaign's news (opened, closing soon) stays with the campaign's audience.
-    campaigns = visible_campaigns(user, Campaign.objects.all()).values("pk")
-    return (Q(post__isnull=True) | Exists(visible)) & (
-        Q(campaign__isnull=True) | Q(campaign_id__in=campaigns)
-    )
+    campaigns = Q(campaign__isnull=True) | Q(campaign_id__in=visible_campaign_ids(user))
+    return (Q(post__isnull=True) | Exists(visible)) & campaigns
 
 
 def notifications_for(user, *, before: int | None = None, size: int | None = None) -> Page[Notification]:

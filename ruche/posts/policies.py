@@ -37,11 +37,9 @@ def visible_posts(user, posts: QuerySet) -> QuerySet:
     if is_admin(user):
         return posts
     # An idea and its discussion stay inside their campaign's audience (ruche.ideas.policies).
-    from ruche.ideas.models import Campaign
-    from ruche.ideas.policies import visible_campaigns
+    from ruche.ideas.policies import visible_campaign_ids
 
-    campaigns = visible_campaigns(user, Campaign.objects.all()).values("pk")
-    return posts.filter(Q(campaign__isnull=True) | Q(campaign_id__in=campaigns))
+    return posts.filter(Q(campaign__isnull=True) | Q(campaign_id__in=visible_campaign_ids(user)))
 
 
 def visible_replies(user, replies: QuerySet) -> QuerySet:
