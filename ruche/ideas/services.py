@@ -42,6 +42,13 @@ REMINDER_BEFORE = datetime.timedelta(hours=48)
 # Campaigns -----------------------------------------------------------------------------------------
 
 
+# What a campaign's form sets, passed as they are from campaign_create and campaign_update.
+CAMPAIGN_FIELDS = (
+    *("title", "brief", "starts_at", "ends_at", "everyone", "departments", "sites", "communities"),
+    *("people", "audience", "managers", "reviewers", "cover"),
+)
+
+
 def _save_campaign(
     campaign: Campaign,
     *,
@@ -125,22 +132,9 @@ def campaign_create(
     """A campaign in draft: its managers prepare it, then open it (`campaign_open`)."""
     if not policies.can_create_campaign(by):
         raise PermissionDenied(_("Only innovation managers can create campaigns."))
+    fields = {name: value for name, value in locals().items() if name in CAMPAIGN_FIELDS}
     campaign = _save_campaign(
-        Campaign(workflow=workflow or default_workflow(), created_by=by),
-        by=by,
-        title=title,
-        brief=brief,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        everyone=everyone,
-        departments=departments,
-        sites=sites,
-        communities=communities,
-        people=people,
-        audience=audience,
-        managers=managers,
-        reviewers=reviewers,
-        cover=cover,
+        Campaign(workflow=workflow or default_workflow(), created_by=by), by=by, **fields
     )
     names = [n.strip() for n in (criteria or DEFAULT_CRITERIA) if n.strip()]
     Criterion.objects.bulk_create(
@@ -171,23 +165,8 @@ def campaign_update(
     """Change a campaign (its population too: opened already, the newcomers are not notified again)."""
     if not policies.can_manage(by, campaign):
         raise PermissionDenied(_("Only the campaign's managers can change it."))
-    return _save_campaign(
-        campaign,
-        by=by,
-        title=title,
-        brief=brief,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        everyone=everyone,
-        departments=departments,
-        sites=sites,
-        communities=communities,
-        people=people,
-        audience=audience,
-        managers=managers,
-        reviewers=reviewers,
-        cover=cover,
-    )
+    fields = {name: value for name, value in locals().items() if name in CAMPAIGN_FIELDS}
+    return _save_campaign(campaign, by=by, **fields)
 
 
 @transaction.atomic
