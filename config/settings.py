@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "ruche.feed",
     "ruche.notifications",
     "ruche.qa",
+    "ruche.ideas",
     "ruche.search",
     "ruche.announcements",
     "ruche.rooms",

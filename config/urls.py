@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("ruche.communities.urls")),
     path("", include("ruche.notifications.urls")),
     path("", include("ruche.qa.urls")),
+    path("", include("ruche.ideas.urls")),
     path("", include("ruche.search.urls")),
     path("", include("ruche.announcements.urls")),
     path("", include("ruche.rooms.urls")),

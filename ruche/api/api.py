@@ -8,6 +8,7 @@ from ruche.api import (
     community_admin,  # noqa: F401 (registers its operations on the communities router)
     errors,
     feed,
+    ideas,
     notifications,
     people,
     posts,
@@ -36,6 +37,7 @@ api.add_router("/communities", communities.router)  # community_admin adds its o
 api.add_router("/people", people.router)
 api.add_router("/notifications", notifications.router)
 api.add_router("/questions", questions.router)
+api.add_router("/ideas", ideas.router)
 api.add_router("/search", search.router)
 api.add_router("/tokens", tokens.router)
 api.add_router("/announcements", announcements.router)

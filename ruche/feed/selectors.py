@@ -59,7 +59,7 @@ def home_feed(user, *, before: int | None = None, size: int | None = None) -> Pa
     if pulled is not None:
         condition, large_authors, other_reason = pulled
         # Visibility is settled for the whole page by hydrate() below, in one query.
-        extra = Post.objects.alive().top_level().filter(condition)
+        extra = Post.objects.alive().top_level().filter(condition, campaign__isnull=True)
         if before:
             extra = extra.filter(pk__lt=before)
         for post in extra.select_related(*CARD_RELATED).distinct().order_by("-id")[: size + 1]:

@@ -98,7 +98,8 @@ def sources_q(user: User) -> Q:
     tags = HashtagFollow.objects.filter(user=user).values("hashtag_id")
     communities = Membership.objects.filter(user=user).values("community_id")
     placed = Q(placements__community_id__in=communities, placements__status=Placement.Status.APPROVED)
-    return Q(author=user) | Q(author_id__in=followed) | Q(hashtags__in=tags) | Q(mentions=user) | placed
+    sources = Q(author=user) | Q(author_id__in=followed) | Q(hashtags__in=tags) | Q(mentions=user) | placed
+    return Q(campaign__isnull=True) & sources  # an idea's post lives on its campaign's page
 
 
 def _reason(user: User, post: Post, followed: set[int]) -> str:
@@ -138,7 +139,9 @@ def feed_rebuild(user: User) -> int:
 
 def feed_backfill(user: User, posts, reason: str, limit: int = 50) -> int:
     """After a new follow, bring that source's recent posts into the feed."""
-    recent = posts.filter(deleted_at__isnull=True, parent__isnull=True).order_by("-id")[:limit]
+    # An idea's post lives on its campaign's page, never in a home feed.
+    recent = posts.filter(deleted_at__isnull=True, parent__isnull=True, campaign__isnull=True)
+    recent = recent.order_by("-id")[:limit]
     entries = [
         FeedEntry(user=user, post=p, reason=reason, created=p.created)
         for p in recent

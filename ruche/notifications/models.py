@@ -26,6 +26,12 @@ class Notification(models.Model):
         POST_RESTORED = "post_restored", _("Your post was restored")
         ANSWER_ACCEPTED = "answer_accepted", _("Your answer was accepted")
         EXPERT_ASKED = "expert_asked", _("A colleague asks for your expertise")
+        CAMPAIGN_OPENED = "campaign_opened", _("An innovation campaign is open to you")
+        CAMPAIGN_CLOSING = "campaign_closing", _("An innovation campaign closes soon")
+        IDEA_MOVED = "idea_moved", _("An idea you follow moved to another stage")
+        IDEA_COAUTHOR = "idea_coauthor", _("Invitation to co-author an idea")
+        IDEA_REVIEW = "idea_review", _("An idea to review")
+        IDEA_MERGED = "idea_merged", _("An idea you follow was merged into another")
         ANNOUNCEMENT = "announcement", _("Announcement")
         ANNOUNCEMENT_REMINDER = "announcement_reminder", _("Reminder of an announcement")
 
@@ -39,6 +45,9 @@ class Notification(models.Model):
     post = models.ForeignKey("posts.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     community = models.ForeignKey(
         "communities.Community", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    campaign = models.ForeignKey(
+        "ideas.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     announcement = models.ForeignKey(
         "announcements.Announcement", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -63,6 +72,8 @@ class Notification(models.Model):
             return reverse("announcements:detail", args=[self.announcement_id])
         if self.post_id:
             return self.post.get_absolute_url()
+        if self.campaign_id:
+            return reverse("ideas:campaign", args=[self.campaign_id])
         if self.kind == self.Kind.JOIN_REQUEST and self.community_id:
             return reverse("communities:members", args=[self.community.slug])
         if self.community_id:

@@ -9,12 +9,17 @@ from ruche.posts.policies import visible_posts
 
 
 def _about_visible_content(user) -> Q:
-    """A notification about a post the user can no longer see (deleted, hidden, a community left)
-    leaves the list and the count; the same SQL as every other list, so nothing leaks."""
+    """A notification about a post or a campaign the user can no longer see (deleted, hidden, a
+    community or a campaign's population left) leaves the list and the count; the same SQL as every
+    other list, so nothing leaks."""
     visible = visible_posts(user, Post.objects.filter(pk=OuterRef("post_id"))).filter(
         Q(parent__isnull=True) | Q(parent__deleted_at__isnull=True)
     )
-    return Q(post__isnull=True) | Exists(visible)
+    from ruche.ideas.policies import visible_campaign_ids
+
+    # An innovation campaign's news (opened, closing soon) stays with the campaign's audience.
+    campaigns = Q(campaign__isnull=True) | Q(campaign_id__in=visible_campaign_ids(user))
+    return (Q(post__isnull=True) | Exists(visible)) & campaigns
 
 
 def notifications_for(user, *, before: int | None = None, size: int | None = None) -> Page[Notification]:

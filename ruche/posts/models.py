@@ -55,6 +55,11 @@ class Post(models.Model):
     client_token = models.UUIDField(null=True, blank=True)
     hashtags = models.ManyToManyField(Hashtag, blank=True, related_name="posts")
     mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in")
+    # An idea of an innovation campaign, or a reply to one: only the campaign's audience may see it
+    # (see visible_posts), and it is not fanned out to home feeds (it lives on the campaign page).
+    campaign = models.ForeignKey(
+        "ideas.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
 
     objects = PostQuerySet.as_manager()
 
@@ -77,9 +82,10 @@ class Post(models.Model):
     def get_absolute_url(self):
         from ruche.core.paths import path_for
 
+        page = "ideas:idea" if self.campaign_id else "posts:detail"  # an idea's post is on its idea's page
         if self.parent_id:
-            return path_for("posts:detail", self.parent_id) + f"#post-{self.pk}"
-        return path_for("posts:detail", self.pk)
+            return path_for(page, self.parent_id) + f"#post-{self.pk}"
+        return path_for(page, self.pk)
 
 
 class PostRevision(models.Model):

@@ -28,12 +28,18 @@ def visible_posts(user, posts: QuerySet) -> QuerySet:
         Q(community__visibility=Community.Visibility.PUBLIC) | Q(community_id__in=member_of)
     )
     own = Q(author=user)
-    return (
+    posts = (
         posts.annotate(thread_id=Coalesce("parent_id", "id"))
         .filter(deleted_at__isnull=True)
         .filter(Q(hidden_at__isnull=True, awaiting_approval=False) | own)
         .filter(~Exists(placed) | Exists(readable) | own)
     )
+    if is_admin(user):
+        return posts
+    # An idea and its discussion stay inside their campaign's audience (ruche.ideas.policies).
+    from ruche.ideas.policies import visible_campaign_ids
+
+    return posts.filter(Q(campaign__isnull=True) | Q(campaign_id__in=visible_campaign_ids(user)))
 
 
 def visible_replies(user, replies: QuerySet) -> QuerySet:

@@ -102,7 +102,8 @@ def _page(queryset: QuerySet, viewer, before: int | None, size: int | None = Non
 
 def company_feed(viewer, *, before: int | None = None, size: int | None = None) -> Page[Post]:
     """Everything the viewer may see, newest first."""
-    return _page(visible_posts(viewer, Post.objects.top_level()), viewer, before, size)
+    posts = Post.objects.top_level().filter(campaign__isnull=True)  # ideas live on their campaign's page
+    return _page(visible_posts(viewer, posts), viewer, before, size)
 
 
 def tag_feed(viewer, hashtag: Hashtag, *, before: int | None = None, size: int | None = None) -> Page[Post]:

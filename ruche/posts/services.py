@@ -58,15 +58,22 @@ def post_create(
     parent: Post | None = None,
     client_token: uuid.UUID | None = None,
     communities=(),
+    campaign=None,
 ) -> Post:
-    """Publish a post, or a reply when `parent` is given. A repeated client_token returns the first post."""
+    """Publish a post, or a reply when `parent` is given. A repeated client_token returns the first post.
+    `campaign`: the post is an idea's (ruche.ideas): seen by the campaign's audience only, not fanned out."""
     if client_token and (done := Post.objects.filter(author=author, client_token=client_token).first()):
         return done
     from ruche.communities.services import Refused
 
     try:
         return _post_create(
-            author=author, body=body, parent=parent, client_token=client_token, communities=list(communities)
+            author=author,
+            body=body,
+            parent=parent,
+            client_token=client_token,
+            communities=list(communities),
+            campaign=campaign,
         )
     except Refused as refusal:
         refusal.record()  # the rollback took the audit entry away: a refused attempt stays on record
@@ -78,7 +85,7 @@ def post_create(
 
 
 @transaction.atomic
-def _post_create(*, author, body, parent, client_token, communities) -> Post:
+def _post_create(*, author, body, parent, client_token, communities, campaign) -> Post:
     """Save the post, place it in its communities (approved or awaiting a moderator), then render it,
     so that mentions are resolved against who may actually read it."""
     from ruche.communities.models import Placement
@@ -97,6 +104,9 @@ def _post_create(*, author, body, parent, client_token, communities) -> Post:
             raise PermissionDenied(_("You cannot reply to this post."))
         waits = reply_waits(author=author, root=parent)
         where = []
+        campaign = parent.campaign_id  # an idea's replies stay inside its campaign
+    elif campaign is not None:
+        where, campaign = [], campaign.pk
     else:
         where = placements_for(author=author, communities=communities)
     post = Post.objects.create(
@@ -106,6 +116,7 @@ def _post_create(*, author, body, parent, client_token, communities) -> Post:
         body_html="",
         client_token=client_token,
         awaiting_approval=waits,
+        campaign_id=campaign,
     )
     Placement.objects.bulk_create([Placement(post=post, community=c, status=status) for c, status in where])
     post.body_html, mentioned, tags = _render(post, body)
@@ -122,7 +133,7 @@ def _post_create(*, author, body, parent, client_token, communities) -> Post:
 
         Post.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
         question_note_answer(reply=post)
-    else:
+    elif campaign is None:
         # The author sees their post at once; everyone else gets it from the fan-out task.
         FeedEntry.objects.create(user=author, post=post, reason=FeedEntry.Reason.OWN, created=post.created)
         enqueue_on_commit(fan_out_post, post_id=post.pk)

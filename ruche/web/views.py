@@ -5,6 +5,7 @@ from ruche.announcements.selectors import pinned_for
 from ruche.core.pagination import parse_cursor
 from ruche.core.views import render_page
 from ruche.feed.selectors import home_feed
+from ruche.ideas.selectors import open_challenges
 from ruche.posts.forms import PostForm
 from ruche.posts.selectors import company_feed
 
@@ -20,6 +21,8 @@ def home(request, form=None, status=200):
         "feed_url": request.path,
         # The meter in the side column; the profile it loads is the one the page header's avatar shows.
         "completeness": None if request.htmx else own_completeness(request.user),
+        # Innovation campaigns open to the viewer (one query), in a small box above the feed.
+        "challenges": [] if request.htmx else open_challenges(request.user),
         # Announcements not yet confirmed or dismissed, pinned above the feed (one query).
         "pinned_announcements": None if request.htmx else pinned_for(request.user),
     }

@@ -69,6 +69,12 @@ def test_small_demo_is_a_believable_company_and_loads_only_once():
     employee = User.objects.get(handle=demo.DEMO_EMPLOYEE)
     unread = Notification.objects.filter(recipient=employee, read_at__isnull=True).count()
     assert 0 < unread < Notification.objects.filter(recipient=employee).count()
+    from ruche.ideas.models import Campaign
+    from ruche.ideas.policies import can_view_campaign
+
+    campaign = Campaign.objects.get()  # an open innovation campaign, aimed at the demo employee
+    assert campaign.state == "open" and campaign.ideas.count() == 4 and can_view_campaign(employee, campaign)
+    assert Notification.objects.filter(recipient=employee, kind=Notification.Kind.CAMPAIGN_OPENED).exists()
 
     counts = (User.objects.count(), Post.objects.count(), Notification.objects.count())
     assert "not loaded again" in run(if_empty=True)
