@@ -7,7 +7,8 @@ from django.utils import translation
 from ruche.accounts.models import User
 from ruche.ideas import policies
 from ruche.ideas.models import Campaign, CoAuthor, Idea, IdeaFollow, IdeaTransition, Review
-from ruche.notifications.models import Notification
+from ruche.notifications.models import Channel, Notification
+from ruche.notifications.preferences import turned_off
 from ruche.notifications.services import Kind, notify
 
 NOTIFY_BATCH = 1000
@@ -17,7 +18,13 @@ def _notify_population(campaign: Campaign, kind: str, actor_id: int) -> int:
     """One notification per person in the population (ids streamed, rows written in batches)."""
     sent = 0
     batch: list[Notification] = []
-    ids = policies.population(campaign).exclude(pk=actor_id).values_list("pk", flat=True).order_by("pk")
+    ids = (
+        policies.population(campaign)
+        .exclude(pk=actor_id)
+        .exclude(pk__in=turned_off(kind, Channel.IN_APP))
+        .values_list("pk", flat=True)
+        .order_by("pk")
+    )
     for pk in ids.iterator(chunk_size=NOTIFY_BATCH):
         batch.append(
             Notification(
@@ -47,11 +54,9 @@ def notify_campaign_closing(campaign_id: int) -> int:
 
 
 def _with_detail(recipient, kind, actor, post, detail: str) -> bool:
-    """`notify` (nobody told of their own act, nothing about what they may not see) with a detail."""
-    made = notify(recipient=recipient, kind=kind, actor=actor, post=post)
-    if made is not None and detail:
-        Notification.objects.filter(pk=made.pk).update(detail=detail[:500])
-    return made is not None
+    """`notify` (nobody told of their own act, nothing about what they may not see, preferences
+    and e-mail honoured) with a detail."""
+    return notify(recipient=recipient, kind=kind, actor=actor, post=post, detail=detail[:500]) is not None
 
 
 def _authors_and_followers(idea: Idea) -> list[User]:

@@ -100,6 +100,11 @@ def channels_for(user_id: int, kind: str) -> set[str]:
     return {c for c in Channel.values if chosen.get(c, default_enabled(kind, c))}
 
 
+def turned_off(kind: str, channel: str):
+    """The ids of the people who turned `channel` off for `kind` (a subquery, for bulk notices)."""
+    return KindPreference.objects.filter(kind=kind, channel=channel, enabled=False).values("user_id")
+
+
 def channels_for_each(user_ids: list[int], kind: str) -> dict[int, set[str]]:
     """`channels_for` for many people at once (a batch of recipients), in one query."""
     chosen: dict[int, dict[str, bool]] = {pk: {} for pk in user_ids}
