@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("ruche.notifications.urls")),
     path("", include("ruche.qa.urls")),
     path("", include("ruche.search.urls")),
+    path("", include("ruche.realtime.urls")),
     path("", include("ruche.api.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

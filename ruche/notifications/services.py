@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from ruche.notifications.models import Notification
 from ruche.posts.policies import can_view_post
+from ruche.realtime.events import notifications_changed
 
 Kind = Notification.Kind
 
@@ -20,7 +21,9 @@ def _may_receive(recipient, actor, post=None) -> bool:
 def notify(*, recipient, kind: str, actor, post=None) -> Notification | None:
     if not _may_receive(recipient, actor, post):
         return None
-    return Notification.objects.create(recipient=recipient, kind=kind, actor=actor, post=post)
+    notification = Notification.objects.create(recipient=recipient, kind=kind, actor=actor, post=post)
+    notifications_changed(recipient)  # realtime: the badge, after commit
+    return notification
 
 
 @transaction.atomic
@@ -29,16 +32,24 @@ def notify_grouped(*, recipient, kind: str, actor, post, actor_count: int) -> No
     if not _may_receive(recipient, actor, post):
         return None
     Notification.objects.filter(recipient=recipient, kind=kind, post=post, read_at__isnull=True).delete()
-    return Notification.objects.create(
+    notification = Notification.objects.create(
         recipient=recipient, kind=kind, actor=actor, post=post, actor_count=max(actor_count, 1)
     )
+    notifications_changed(recipient)  # realtime: the badge, after commit
+    return notification
 
 
 def notification_mark_read(*, user, notification_id: int) -> int:
-    return Notification.objects.filter(recipient=user, pk=notification_id, read_at__isnull=True).update(
+    read = Notification.objects.filter(recipient=user, pk=notification_id, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    if read:
+        notifications_changed(user)  # realtime: the badge of the user's other tabs
+    return read
 
 
 def notifications_mark_all_read(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    read = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    if read:
+        notifications_changed(user)  # realtime: the badge of the user's other tabs
+    return read

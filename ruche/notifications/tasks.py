@@ -4,6 +4,7 @@ from ruche.accounts.models import Follow, User
 from ruche.notifications.models import Notification
 from ruche.notifications.services import Kind, notify, notify_grouped
 from ruche.posts.models import Post, Reaction
+from ruche.realtime.events import notifications_changed
 
 
 @task()
@@ -85,4 +86,5 @@ def notify_community(
         post_id=post_id,
         detail=detail,
     )
+    notifications_changed(recipient)  # realtime: the badge, after commit
     return True

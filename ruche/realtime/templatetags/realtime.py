@@ -1,0 +1,42 @@
+"""`{% realtime_stream %}`: where the page's script connects, and the words it needs, translated."""
+
+import time
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+register = template.Library()
+
+
+def _forms(singular: str, plural: str) -> tuple[str, str]:
+    """The two forms of a plural message, with %(n)s left for the script (Intl.PluralRules picks)."""
+    return ngettext(singular, plural, 1), ngettext(singular, plural, 2)
+
+
+@register.simple_tag(takes_context=True)
+def realtime_stream(context) -> str:
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return ""
+    new_one, new_other = _forms("Show %(n)s new post", "Show %(n)s new posts")
+    reply_one, reply_other = _forms("%(n)s new reply: show", "%(n)s new replies: show")
+    # The same messages as the post card's (ruche/web/jinja.py reactions_label).
+    reacted_one, reacted_other = _forms("%(n)s reaction, see who reacted", "%(n)s reactions, see who reacted")
+    return format_html(
+        '<div id="realtime" hidden data-url="{}" data-since="{}" data-new-one="{}" data-new-other="{}" '
+        'data-reply-one="{}" data-reply-other="{}" data-reacted-one="{}" data-reacted-other="{}" '
+        'data-unread="{}" data-post-url="{}"></div>',
+        reverse("realtime:stream"),
+        int(time.time() * 1000),
+        new_one,
+        new_other,
+        reply_one,
+        reply_other,
+        reacted_one,
+        reacted_other,
+        _("unread"),
+        reverse("posts:detail", args=[0]),
+    )

@@ -1,0 +1,91 @@
+"""The Server-Sent Events stream: one per signed-in browser tab, served by the ASGI entry point."""
+
+import asyncio
+import time
+from datetime import UTC, datetime
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from ruche.realtime import events, policies
+from ruche.realtime.broadcast import Connection, Event, get_hub
+from ruche.realtime.selectors import Stale, missed_events
+
+
+def _last_event_id(request) -> int | None:
+    raw = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id") or ""
+    return int(raw) if raw.isdigit() else (-1 if raw else None)  # garbage: treated as unknown
+
+
+def _since(request) -> datetime | None:
+    raw = request.GET.get("since", "")
+    return datetime.fromtimestamp(int(raw) / 1000, tz=UTC) if raw.isdigit() and len(raw) <= 15 else None
+
+
+def _frame(type_: str, data: str = "{}", id_: int | None = None) -> bytes:
+    head = f"id: {id_}\n" if id_ is not None else ""
+    return f"{head}event: {type_}\ndata: {data}\n\n".encode()
+
+
+@require_GET
+async def stream(request):
+    user = await request.auser()
+    if not (user.is_authenticated and user.is_active):
+        return HttpResponse(_("Sign in to receive live updates."), status=403, content_type="text/plain")
+    if not isinstance(request, ASGIRequest):
+        # Under WSGI a stream would hold a worker thread for ever: say so, and the page works without.
+        return HttpResponse(_("Live updates need the ASGI server."), status=503, content_type="text/plain")
+    last_id, since = _last_event_id(request), _since(request)
+    channels = await sync_to_async(policies.stream_channels, thread_sensitive=False)(user)
+    response = StreamingHttpResponse(
+        _events(user.pk, channels, last_id, since), content_type="text/event-stream"
+    )
+    response["Cache-Control"] = "no-cache, no-store"
+    response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+    return response
+
+
+async def _events(user_id: int, channels, last_id: int | None, since: datetime | None):
+    """Replay what was missed, then live events; a comment every heartbeat keeps proxies from
+    closing an idle stream. The stream ends after REALTIME_STREAM_SECONDS (the browser reconnects
+    with Last-Event-ID, and its communities are looked up again). Whatever ends it (the client
+    going away cancels this generator), the connection leaves the hub."""
+    hub = get_hub()
+    conn = Connection(user_id, channels)
+    hub.add(conn)
+    try:
+        yield f"retry: {settings.REALTIME_RETRY_MS}\n\n".encode()
+        await hub.ready.wait()
+        try:
+            missed, latest = await sync_to_async(missed_events, thread_sensitive=False)(
+                user_id=user_id, channels=channels, last_id=last_id, since=since
+            )
+        except Stale:
+            yield _frame(events.RELOAD)
+            return
+        replayed = {e.id for e in missed}
+        for event in missed:
+            yield event.frame()
+        yield _frame("ready", id_=latest)
+        deadline = time.monotonic() + settings.REALTIME_STREAM_SECONDS
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                event: Event | None = await asyncio.wait_for(
+                    conn.queue.get(), min(left, settings.REALTIME_HEARTBEAT_SECONDS)
+                )
+            except TimeoutError:
+                yield b": heartbeat\n\n"
+                continue
+            if conn.overflowed:
+                yield _frame(events.RELOAD)
+                return
+            if event is None:
+                return  # the listener died: reconnect and be replayed
+            if event.id not in replayed:
+                yield event.frame()
+    finally:
+        hub.remove(conn)
