@@ -24,8 +24,13 @@ ASYNC_PATHS = frozenset({"/events/"})
 
 async def application(scope, receive, send):
     if scope["type"] == "http":
-        app = django_application if scope["path"] in ASYNC_PATHS else wsgi_application
-        return await app(scope, receive, send)
+        if scope["path"] in ASYNC_PATHS:
+            return await django_application(scope, receive, send)
+
+        async def receive_coroutine():  # a2wsgi needs a coroutine; granian's receive is a future
+            return await receive()
+
+        return await wsgi_application(scope, receive_coroutine, send)
     if scope["type"] == "lifespan":
         while True:
             message = await receive()
