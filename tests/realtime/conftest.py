@@ -26,7 +26,9 @@ def redis_url() -> str:
             print(f"\n{'#' * 64}\n# Redis not reachable at {REDIS_URL}: SKIPPING THE REDIS TESTS\n{'#' * 64}")
     if not _redis_ok:
         if os.environ.get("CI") == "true":
-            pytest.fail(f"CI: Redis does not answer at {REDIS_URL}; the Redis broadcaster tests are required.")
+            pytest.fail(
+                f"CI: Redis does not answer at {REDIS_URL}; the Redis broadcaster tests are required."
+            )
         pytest.skip(f"Redis not reachable at {REDIS_URL}")
     return REDIS_URL
 

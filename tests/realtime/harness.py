@@ -68,14 +68,19 @@ class Stream:
     def events(self) -> list[tuple[str | None, str, dict]]:
         found = []
         for block in self.body.decode().split("\n\n"):
-            fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line and line[0] != ":")
+            fields = dict(
+                line.split(": ", 1) for line in block.splitlines() if ": " in line and line[0] != ":"
+            )
             if "event" in fields:
                 event_id = fields.get("id")
-                found.append((int(event_id) if event_id else None, fields["event"], json.loads(fields["data"])))
+                found.append(
+                    (int(event_id) if event_id else None, fields["event"], json.loads(fields["data"]))
+                )
         return found
 
     async def until(self, kind: str, timeout: float = 5.0):
         """The first event of this kind (waiting for it)."""
+
         async def wait():
             while True:
                 match = next((e for e in self.events if e[1] == kind), None)

@@ -20,6 +20,33 @@ IMMEDIATE_TASKS = "django.tasks.backends.immediate.ImmediateBackend"
 PASSWORD = "correct-horse-battery"
 
 
+# Django code that `run_python` scripts start with: people as tests/conftest.py:make_user makes them.
+PEOPLE = """
+import json
+from django.contrib.sessions.backends.cached_db import SessionStore
+from django.utils import timezone
+from ruche.accounts.models import Profile, User
+from ruche.accounts.services import user_follow
+from ruche.search.services import search_reindex
+
+def person(email, first):
+    now = timezone.now()
+    user = User.objects.create_user(email, "correct-horse-battery", first_name=first, last_name="Martin",
+                                    activated_at=now, last_seen_at=now, feed_built_at=now, language="en")
+    Profile.objects.create(user=user)
+    search_reindex(kind="person", ids=[user.pk])
+    return user
+
+def session(user):
+    s = SessionStore()
+    s["_auth_user_id"] = str(user.pk)
+    s["_auth_user_backend"] = "ruche.accounts.backends.ModelBackend"
+    s["_auth_user_hash"] = user.get_session_auth_hash()
+    s.create()
+    return s.session_key
+"""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -51,7 +78,7 @@ def manage(env: dict, *args: str, timeout: int = 180) -> str:
 
 def run_python(env: dict, code: str) -> dict:
     """Run Django code against the servers' database; its last printed line is JSON."""
-    out = manage(env, "shell", "--no-imports", "-c", code)
+    out = manage(env, "shell", "--no-imports", "-c", PEOPLE + code)
     return json.loads(out.strip().splitlines()[-1])
 
 

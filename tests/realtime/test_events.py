@@ -15,11 +15,15 @@ pytestmark = pytest.mark.django_db
 
 
 def events(type_):
-    return list(RealtimeEvent.objects.filter(type=type_).order_by("id").values_list("user_id", "channel", "data"))
+    return list(
+        RealtimeEvent.objects.filter(type=type_).order_by("id").values_list("user_id", "channel", "data")
+    )
 
 
 def community(owner, visibility=Community.Visibility.PRIVATE, *members):
-    c = Community.objects.create(name=f"C {visibility}", slug=f"c-{visibility}", visibility=visibility, created_by=owner)
+    c = Community.objects.create(
+        name=f"C {visibility}", slug=f"c-{visibility}", visibility=visibility, created_by=owner
+    )
     for person in (owner, *members):
         Membership.objects.create(community=c, user=person)
     return c
@@ -114,16 +118,19 @@ def test_trim_keeps_a_contiguous_tail_and_the_latest_event(make_user):
 
 def test_replay_and_poll_cost_a_fixed_number_of_queries(make_user, django_assert_max_num_queries):
     alice = make_user("Alice")
+    before = event_publish(type="x", data={}, user_ids=[alice.pk])[0].id
     for n in range(50):
         event_publish(type="x", data={"n": n}, user_ids=[alice.pk], channels=["public"])
     with django_assert_max_num_queries(3):
-        found, _latest = missed_events(user_id=alice.pk, channels=["public", "community:1"], last_id=0)
+        found, _latest = missed_events(user_id=alice.pk, channels=["public", "community:1"], last_id=before)
     assert len(found) == 100
     with django_assert_max_num_queries(1):
-        assert len(events_after(0, 1_000)) == 100
+        assert len(events_after(before, 1_000)) == 100
 
 
-def test_a_home_page_draws_the_stream_settings_without_a_query(make_user, client, django_assert_max_num_queries):
+def test_a_home_page_draws_the_stream_settings_without_a_query(
+    make_user, client, django_assert_max_num_queries
+):
     from django.template import Context, Template
 
     alice = make_user("Alice")

@@ -12,24 +12,7 @@ from tests.realtime.conftest import redis_url
 from tests.realtime.servers import AppServer, StreamReader, base_env, run_python
 
 SETUP = """
-import json
-from django.contrib.sessions.backends.cached_db import SessionStore
-from django.utils import timezone
-from ruche.accounts.models import User
-from ruche.accounts.services import user_follow
 from ruche.api.services import api_token_create
-
-def person(email, first):
-    return User.objects.create_user(email, "correct-horse-battery", first_name=first, last_name="Test",
-                                    activated_at=timezone.now(), last_seen_at=timezone.now())
-
-def session(user):
-    s = SessionStore()
-    s["_auth_user_id"] = str(user.pk)
-    s["_auth_user_backend"] = "ruche.accounts.backends.ModelBackend"
-    s["_auth_user_hash"] = user.get_session_auth_hash()
-    s.create()
-    return s.session_key
 
 alice, bruno, chloe = person("alice@example.com", "Alice"), person("bruno@example.com", "Bruno"), person("chloe@example.com", "Chloe")
 user_follow(follower=bruno, followed=alice)

@@ -61,7 +61,9 @@ def test_reconnecting_with_the_last_event_id_replays_what_was_missed(how, make_u
     seen = event_publish(type="notifications", data={"unread": 1}, user_ids=[alice.pk])[0]
     missed = [
         event_publish(type="notifications", data={"unread": 2}, user_ids=[alice.pk])[0],
-        event_publish(type="post.counts", data={"post": 3, "reactions": 1, "replies": 0}, channels=["public"])[0],
+        event_publish(
+            type="post.counts", data={"post": 3, "reactions": 1, "replies": 0}, channels=["public"]
+        )[0],
     ]
     event_publish(type="post.counts", data={"post": 4}, channels=["community:999"])  # not Alice's
 
@@ -156,11 +158,18 @@ def test_post_events_only_reach_who_may_see_the_post(broadcaster, make_user):
     keys = {"member": session_of(member), "outsider": session_of(outsider)}
 
     async def scenario():
-        member_stream, outsider_stream = Stream(session_key=keys["member"]), Stream(session_key=keys["outsider"])
+        member_stream, outsider_stream = (
+            Stream(session_key=keys["member"]),
+            Stream(session_key=keys["outsider"]),
+        )
         await member_stream.until("ready")
         await outsider_stream.until("ready")
-        await sync_to_async(posts.reaction_set, thread_sensitive=False)(post=private_post, user=member, kind="like")
-        public = await sync_to_async(posts.post_create, thread_sensitive=False)(author=author, body="Hello all")
+        await sync_to_async(posts.reaction_set, thread_sensitive=False)(
+            post=private_post, user=member, kind="like"
+        )
+        public = await sync_to_async(posts.post_create, thread_sensitive=False)(
+            author=author, body="Hello all"
+        )
         counts = await member_stream.until("post.counts")
         assert counts[2] == {"post": private_post.pk, "reactions": 1, "replies": 0}
         await outsider_stream.until("feed.post")
