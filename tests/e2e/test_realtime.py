@@ -20,7 +20,7 @@ print(json.dumps({"bruno_handle": bruno.handle}))
 
 
 @pytest.fixture
-def server(server_dir):
+def server(server_dir):  # noqa: F811 (the fixture imported above)
     env = base_env(server_dir, RUCHE_REALTIME_BROADCASTER="database")
     people = run_python(env, SETUP)
     app = AppServer(env)

@@ -1,4 +1,4 @@
-"""Drive the SSE view through Django's ASGI handler, in-process: read events as they come, then
+"""Drive the SSE stream through the ASGI entry point (config.asgi.application), in-process: read events as they come, then
 disconnect the way a browser does (http.disconnect)."""
 
 import asyncio
@@ -30,7 +30,7 @@ async def stop(hub):
 
 class Stream:
     def __init__(self, *, session_key: str | None = None, query: str = "", headers=()):
-        from config.asgi import django_application
+        from config.asgi import application
 
         self.to_app: asyncio.Queue = asyncio.Queue()
         self.body = b""
@@ -55,7 +55,7 @@ class Stream:
             "server": ("testserver", 80),
         }
         self.to_app.put_nowait({"type": "http.request", "body": b"", "more_body": False})
-        self.task = asyncio.create_task(django_application(scope, self.to_app.get, self._send))
+        self.task = asyncio.create_task(application(scope, self.to_app.get, self._send))
 
     async def _send(self, message):
         if message["type"] == "http.response.start":

@@ -96,12 +96,14 @@ def server_dir(tmp_path, migrated_database) -> Path:
 
 
 class AppServer:
-    def __init__(self, env: dict, port: int | None = None):
-        self.port = port or free_port()
+    def __init__(
+        self, env: dict, *, target: str = "config.asgi:application", interface: str = "asgi", extra=()
+    ):
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(Path(env["RUCHE_VAR_DIR"]).parent / f"granian-{self.port}.log", "w")  # noqa: SIM115
-        cmd = [PYTHON, "-m", "granian", "--interface", "asgi", "config.asgi:application",
-               "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1", "--backpressure", "512"]  # fmt: skip
+        cmd = [PYTHON, "-m", "granian", "--interface", interface, target, "--host", "127.0.0.1",
+               "--port", str(self.port), "--workers", "1", "--backpressure", "512", *extra]  # fmt: skip
         self.process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)  # noqa: S603
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -116,6 +118,16 @@ class AppServer:
                 break
         self.stop()
         raise RuntimeError(f"the app server on port {self.port} did not start: see {self.log.name}")
+
+    def pids(self) -> list[int]:
+        """The server and its worker processes."""
+        found, todo = [], [self.process.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            for task in Path(f"/proc/{pid}/task").glob("*/children"):
+                todo += [int(child) for child in task.read_text().split()]
+        return found
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -2,6 +2,7 @@
 ids, disconnection, and that events only reach who may see what they are about."""
 
 import asyncio
+import contextlib
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -134,7 +135,8 @@ def test_a_disconnected_browser_frees_its_place(broadcaster, make_user):
         for stream in streams:
             await stream.close()
         assert hub.size == 0 and hub.task is None
-        await asyncio.sleep(0)
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(listener, 5)  # the listener ends with the last stream
         assert listener.done()
 
     asyncio.run(scenario())
@@ -178,5 +180,25 @@ def test_post_events_only_reach_who_may_see_the_post(broadcaster, make_user):
         assert not [e for e in outsider_stream.events if e[1] == "post.counts"]
         await member_stream.close()
         await outsider_stream.close()
+
+    asyncio.run(scenario())
+
+
+def test_open_streams_hold_no_thread_each(make_user):
+    """The entry point serves the stream without Django's per-request thread (ruche/realtime/asgi.py)."""
+    import threading
+
+    key = session_of(make_user("Alice"))
+
+    async def scenario():
+        first = Stream(session_key=key)
+        await first.until("ready")
+        before = threading.active_count()
+        streams = [Stream(session_key=key) for _ in range(20)]
+        for stream in streams:
+            await stream.until("ready")
+        assert threading.active_count() - before < 5
+        for stream in [first, *streams]:
+            await stream.close()
 
     asyncio.run(scenario())
