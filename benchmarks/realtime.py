@@ -280,7 +280,7 @@ def run_serving(seconds: float, rounds: int) -> dict:
         servers = {name: AppServer(env, **setup) for name, setup in SETUPS.items()}
         found: dict = {name: {"/health/": [], "/": []} for name in SETUPS}
         try:
-            for name, server in servers.items():  # warm up: imports, templates, connections
+            for server in servers.values():  # warm up: imports, templates, connections
                 hammer(server.port, "/", cookie, 1)
             for _round in range(rounds):
                 for path in ("/health/", "/"):

@@ -194,10 +194,10 @@ def test_open_streams_hold_no_thread_each(make_user):
         first = Stream(session_key=key)
         await first.until("ready")
         before = threading.active_count()
-        streams = [Stream(session_key=key) for _ in range(20)]
+        streams = [Stream(session_key=key) for _ in range(40)]
         for stream in streams:
             await stream.until("ready")
-        assert threading.active_count() - before < 5
+        assert threading.active_count() - before <= 10  # a small pool for the queries, not 40 threads
         for stream in [first, *streams]:
             await stream.close()
 
