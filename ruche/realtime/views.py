@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
+from django.db import close_old_connections
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -14,6 +15,19 @@ from django.views.decorators.http import require_GET
 from ruche.realtime import events, policies
 from ruche.realtime.broadcast import Connection, Event, get_hub
 from ruche.realtime.selectors import Stale, missed_events
+
+
+def in_thread(function):
+    """Run a database read off the event loop, in a pool thread, and close that thread's connection
+    afterwards as Django does at the end of a request (unless CONN_MAX_AGE keeps it)."""
+
+    def run(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        finally:
+            close_old_connections()
+
+    return sync_to_async(run, thread_sensitive=False)
 
 
 def _last_event_id(request) -> int | None:
@@ -40,7 +54,7 @@ async def stream(request):
         # Under WSGI a stream would hold a worker thread for ever: say so, and the page works without.
         return HttpResponse(_("Live updates need the ASGI server."), status=503, content_type="text/plain")
     last_id, since = _last_event_id(request), _since(request)
-    channels = await sync_to_async(policies.stream_channels, thread_sensitive=False)(user)
+    channels = await in_thread(policies.stream_channels)(user)
     response = StreamingHttpResponse(
         _events(user.pk, channels, last_id, since), content_type="text/event-stream"
     )
@@ -61,7 +75,7 @@ async def _events(user_id: int, channels, last_id: int | None, since: datetime |
         yield f"retry: {settings.REALTIME_RETRY_MS}\n\n".encode()
         await hub.ready.wait()
         try:
-            missed, latest = await sync_to_async(missed_events, thread_sensitive=False)(
+            missed, latest = await in_thread(missed_events)(
                 user_id=user_id, channels=channels, last_id=last_id, since=since
             )
         except Stale:

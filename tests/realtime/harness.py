@@ -5,13 +5,12 @@ import asyncio
 import contextlib
 import json
 
-from asgiref.sync import sync_to_async
-
 from ruche.realtime.services import event_publish
+from ruche.realtime.views import in_thread
 
 
 async def publish(**event):
-    return await sync_to_async(event_publish, thread_sensitive=False)(**event)
+    return await in_thread(event_publish)(**event)
 
 
 async def next_event(conn, timeout: float = 5.0):

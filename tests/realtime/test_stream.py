@@ -5,13 +5,13 @@ import asyncio
 import contextlib
 
 import pytest
-from asgiref.sync import sync_to_async
 from django.test import Client
 
 from ruche.communities.models import Community
 from ruche.posts import services as posts
 from ruche.realtime.broadcast import get_hub
 from ruche.realtime.services import event_publish, event_trim
+from ruche.realtime.views import in_thread
 from tests.realtime.harness import Stream, publish
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -166,12 +166,8 @@ def test_post_events_only_reach_who_may_see_the_post(broadcaster, make_user):
         )
         await member_stream.until("ready")
         await outsider_stream.until("ready")
-        await sync_to_async(posts.reaction_set, thread_sensitive=False)(
-            post=private_post, user=member, kind="like"
-        )
-        public = await sync_to_async(posts.post_create, thread_sensitive=False)(
-            author=author, body="Hello all"
-        )
+        await in_thread(posts.reaction_set)(post=private_post, user=member, kind="like")
+        public = await in_thread(posts.post_create)(author=author, body="Hello all")
         counts = await member_stream.until("post.counts")
         assert counts[2] == {"post": private_post.pk, "reactions": 1, "replies": 0}
         await outsider_stream.until("feed.post")

@@ -11,9 +11,9 @@ from django.utils.translation import ngettext
 register = template.Library()
 
 
-def _forms(singular: str, plural: str) -> tuple[str, str]:
+def _forms(message) -> tuple[str, str]:
     """The two forms of a plural message, with %(n)s left for the script (Intl.PluralRules picks)."""
-    return ngettext(singular, plural, 1), ngettext(singular, plural, 2)
+    return message(1), message(2)
 
 
 @register.simple_tag(takes_context=True)
@@ -21,10 +21,12 @@ def realtime_stream(context) -> str:
     user = context.get("user")
     if user is None or not user.is_authenticated:
         return ""
-    new_one, new_other = _forms("Show %(n)s new post", "Show %(n)s new posts")
-    reply_one, reply_other = _forms("%(n)s new reply: show", "%(n)s new replies: show")
-    # The same messages as the post card's (ruche/web/jinja.py reactions_label).
-    reacted_one, reacted_other = _forms("%(n)s reaction, see who reacted", "%(n)s reactions, see who reacted")
+    new_one, new_other = _forms(lambda n: ngettext("Show %(n)s new post", "Show %(n)s new posts", n))
+    reply_one, reply_other = _forms(lambda n: ngettext("%(n)s new reply: show", "%(n)s new replies: show", n))
+    # The same message as the post card's (ruche/web/jinja.py reactions_label).
+    reacted_one, reacted_other = _forms(
+        lambda n: ngettext("%(n)s reaction, see who reacted", "%(n)s reactions, see who reacted", n)
+    )
     return format_html(
         '<div id="realtime" hidden data-url="{}" data-since="{}" data-new-one="{}" data-new-other="{}" '
         'data-reply-one="{}" data-reply-other="{}" data-reacted-one="{}" data-reacted-other="{}" '
