@@ -98,6 +98,15 @@ class Hub:
             self.task.cancel()
             self.task = None
 
+    async def wait_ready(self) -> bool:
+        """Wait until the listener hears new events; False if it failed before."""
+        ready = asyncio.ensure_future(self.ready.wait())
+        task = self.task
+        await asyncio.wait([ready, task] if task else [ready], return_when=asyncio.FIRST_COMPLETED)
+        if not ready.done():
+            ready.cancel()
+        return self.ready.is_set()
+
     def dispatch(self, events) -> None:
         for event in events:
             if event.user_id is not None:

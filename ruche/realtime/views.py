@@ -73,7 +73,8 @@ async def _events(user_id: int, channels, last_id: int | None, since: datetime |
     hub.add(conn)
     try:
         yield f"retry: {settings.REALTIME_RETRY_MS}\n\n".encode()
-        await hub.ready.wait()
+        if not await hub.wait_ready():
+            return  # no listener (Redis or the database is down): the browser retries later
         try:
             missed, latest = await in_thread(missed_events)(
                 user_id=user_id, channels=channels, last_id=last_id, since=since

@@ -110,3 +110,23 @@ def test_a_slow_reader_is_told_to_reload_not_fed_forever(broadcaster, make_user)
         await stop(hub)
 
     asyncio.run(scenario())
+
+
+def test_a_stream_is_ended_when_redis_cannot_be_reached(settings, make_user):
+    """No listener, no stream: the browser retries (and is replayed from the log) later."""
+    from ruche.realtime import broadcast
+
+    settings.REALTIME_BROADCASTER = "redis"
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    broadcast.get_broadcaster.cache_clear()
+    alice = make_user("Alice")
+
+    async def scenario():
+        hub = get_hub()
+        conn = Connection(alice.pk, [])
+        hub.add(conn)
+        assert await asyncio.wait_for(hub.wait_ready(), 10) is False
+        assert await next_event(conn) is None  # the listener's failure closes the streams
+        hub.remove(conn)
+
+    asyncio.run(scenario())
