@@ -1,13 +1,14 @@
 """Realtime in two real browsers, against a real ASGI app server (granian running the entry point
 of `manage.py serve`, database broadcaster): a post from one person appears live in the other's
 feed (a "new posts" button, then the card, the half-written post kept), and the notification
-badge updates without a reload."""
+badge updates without a reload. With RUCHE_SCREENSHOTS=1 it writes docs/screenshots/realtime-*.png."""
 
 import re
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.test_screenshots import shoot
 from tests.realtime.servers import PASSWORD, AppServer, base_env, migrated_database, run_python, server_dir  # noqa: F401
 
 pytestmark = [pytest.mark.e2e, pytest.mark.filterwarnings("ignore::pytest.PytestRemovedIn10Warning")]
@@ -53,6 +54,7 @@ def test_a_post_appears_live_in_a_follower_feed_and_the_badge_updates(server, ne
     publish(alice, "The new dock opens on Monday")
     banner = bruno.get_by_role("button", name=re.compile("Show 1 new post"))
     expect(banner).to_be_visible()
+    shoot(bruno, "realtime-new-posts.png")
     expect(bruno.locator("#feed-items").get_by_text("The new dock opens on Monday")).to_have_count(0)
     banner.click()
     expect(bruno.locator("#feed-items .post").first).to_contain_text("The new dock opens on Monday")
@@ -62,6 +64,7 @@ def test_a_post_appears_live_in_a_follower_feed_and_the_badge_updates(server, ne
     expect(bruno.get_by_test_id("unread-badge")).to_have_count(0)
     publish(alice, f"Thanks @{people['bruno_handle']} for the plan")
     expect(bruno.get_by_test_id("unread-badge")).to_contain_text("1")
+    shoot(bruno, "realtime-badge.png")
 
     # Reactions: the count on Bruno's screen follows Alice's click.
     card = alice.locator("#feed-items .post").filter(has_text="The new dock opens on Monday")
