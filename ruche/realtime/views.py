@@ -2,13 +2,14 @@
 
 import asyncio
 import time
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.db import close_old_connections
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -36,8 +37,12 @@ def _last_event_id(request) -> int | None:
 
 
 def _since(request) -> datetime | None:
-    raw = request.GET.get("since", "")
-    return datetime.fromtimestamp(int(raw) / 1000, tz=UTC) if raw.isdigit() and len(raw) <= 15 else None
+    """`?age=<ms>`: how long ago the page was drawn, by the browser's own clock (no clock skew):
+    what happened since then (and a second before) is replayed."""
+    raw = request.GET.get("age", "")
+    if not raw.isdigit() or len(raw) > 12:
+        return None
+    return timezone.now() - timedelta(milliseconds=int(raw) + 1_000)
 
 
 def _frame(type_: str, data: str = "{}", id_: int | None = None) -> bytes:

@@ -4,9 +4,29 @@ disconnect the way a browser does (http.disconnect)."""
 import asyncio
 import contextlib
 import json
+import threading
 
 from ruche.realtime.services import event_publish
 from ruche.realtime.views import in_thread
+
+
+def run(work):
+    """Run a coroutine (or a function) in a thread of its own: the browser tests leave Playwright's
+    event loop running in the main thread, where asyncio.run() and async_to_sync refuse to work."""
+    outcome = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(work) if asyncio.iscoroutine(work) else work()
+        except BaseException as error:  # handed to the test's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
 
 
 async def publish(**event):

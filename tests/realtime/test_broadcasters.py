@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from ruche.realtime.broadcast import Connection, get_hub
-from tests.realtime.harness import next_event, publish, stop
+from tests.realtime.harness import next_event, publish, run, stop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,7 +28,7 @@ def test_an_event_for_a_person_reaches_their_streams_only(broadcaster, make_user
         assert other.queue.empty()
         await stop(hub)
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_a_channel_event_reaches_its_listeners_in_order(broadcaster, make_user):
@@ -48,7 +48,7 @@ def test_a_channel_event_reaches_its_listeners_in_order(broadcaster, make_user):
         assert outsider.queue.empty()
         await stop(hub)
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_many_recipients_in_one_publish(broadcaster, make_user):
@@ -65,7 +65,7 @@ def test_many_recipients_in_one_publish(broadcaster, make_user):
         assert {e.user_id for e in got} == {p.pk for p in people}
         await stop(hub)
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_the_listener_stops_when_the_last_connection_leaves(broadcaster, make_user):
@@ -88,7 +88,7 @@ def test_the_listener_stops_when_the_last_connection_leaves(broadcaster, make_us
         assert (await next_event(conn)).data == {"unread": 1}
         await stop(hub)
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_a_slow_reader_is_told_to_reload_not_fed_forever(broadcaster, make_user):
@@ -109,7 +109,7 @@ def test_a_slow_reader_is_told_to_reload_not_fed_forever(broadcaster, make_user)
         assert conn.overflowed and conn.queue.qsize() == 2
         await stop(hub)
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_a_stream_is_ended_when_redis_cannot_be_reached(settings, make_user):
@@ -129,4 +129,4 @@ def test_a_stream_is_ended_when_redis_cannot_be_reached(settings, make_user):
         assert await next_event(conn) is None  # the listener's failure closes the streams
         hub.remove(conn)
 
-    asyncio.run(scenario())
+    run(scenario())

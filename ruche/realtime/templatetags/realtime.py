@@ -1,7 +1,5 @@
 """`{% realtime_stream %}`: where the page's script connects, and the words it needs, translated."""
 
-import time
-
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
@@ -28,11 +26,10 @@ def realtime_stream(context) -> str:
         lambda n: ngettext("%(n)s reaction, see who reacted", "%(n)s reactions, see who reacted", n)
     )
     return format_html(
-        '<div id="realtime" hidden data-url="{}" data-since="{}" data-new-one="{}" data-new-other="{}" '
+        '<div id="realtime" hidden data-url="{}" data-new-one="{}" data-new-other="{}" '
         'data-reply-one="{}" data-reply-other="{}" data-reacted-one="{}" data-reacted-other="{}" '
         'data-unread="{}" data-post-url="{}"></div>',
         reverse("realtime:stream"),
-        int(time.time() * 1000),
         new_one,
         new_other,
         reply_one,

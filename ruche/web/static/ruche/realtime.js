@@ -13,7 +13,9 @@
     return (config.dataset[name + (form === "one" ? "One" : "Other")] || "").replace("%(n)s", n);
   };
   const pending = new Set();
-  let source = null, lastId = "";
+  // Until an event arrives, the stream asks for what happened since the page was drawn (or since
+  // the feed was last redrawn), by the browser's clock: performance.now() is "ms since the page".
+  let source = null, lastId = "", drawnAt = 0;
 
   function onNewPost(data) {
     const feed = document.getElementById("feed-items"), region = document.getElementById("new-posts");
@@ -90,7 +92,8 @@
 
   function connect() {
     const params = new URLSearchParams();
-    if (lastId) params.set("last_event_id", lastId); else params.set("since", config.dataset.since);
+    if (lastId) params.set("last_event_id", lastId);
+    else params.set("age", String(Math.round(performance.now() - drawnAt)));
     source = new EventSource(config.dataset.url + "?" + params);
     Object.entries(handlers).forEach(([type, handle]) => source.addEventListener(type, (ev) => {
       lastId = ev.lastEventId || lastId;
@@ -103,7 +106,7 @@
       source.close(); lastId = "";
       const writing = [...document.querySelectorAll("textarea")].some((t) => t.value.trim());
       if (!writing) window.location.reload();
-      else { config.dataset.since = String(Date.now()); setTimeout(connect, 1000); }
+      else { drawnAt = performance.now(); setTimeout(connect, 1000); }
     });
     // The browser reconnects by itself (with Last-Event-ID) unless the server refused the stream.
     source.onerror = () => {
