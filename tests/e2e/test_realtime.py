@@ -71,3 +71,11 @@ def test_a_post_appears_live_in_a_follower_feed_and_the_badge_updates(server, ne
     card.get_by_role("button", name=re.compile("Like")).first.click()
     bruno_card = bruno.locator("#feed-items .post").filter(has_text="The new dock opens on Monday")
     expect(bruno_card.locator("[data-reaction-count]").first).to_have_text("1")
+
+    # The notifications page: a new one appears in the list without a reload.
+    bruno.goto(f"{app.url}/notifications/")
+    expect(bruno.locator("html[data-realtime=on]")).to_have_count(1)
+    expect(bruno.locator("ul.notifications li")).to_have_count(1)
+    publish(alice, f"And @{people['bruno_handle']}, the keys are at the desk")
+    expect(bruno.locator("ul.notifications li")).to_have_count(2)
+    expect(bruno.get_by_test_id("unread-badge")).to_contain_text("2")
