@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "ruche.qa",
     "ruche.search",
     "ruche.realtime",
+    "ruche.announcements",
+    "ruche.rooms",
     "ruche.api",
     "ruche.web",
     "allauth",
@@ -274,3 +276,16 @@ FANOUT_BATCH_SIZE = 1_000
 INVITATION_DAYS = env_int("RUCHE_INVITATION_DAYS", 14)
 # Activation links use Django's token machinery; they live as long as an invitation.
 PASSWORD_RESET_TIMEOUT = INVITATION_DAYS * 24 * 60 * 60
+
+# Announcements: audiences up to this size get their receipts written in the publishing request;
+# larger ones by the task worker, after commit. E-mails and notifications go out in batches.
+ANNOUNCEMENT_INLINE_RECIPIENTS = env_int("RUCHE_ANNOUNCEMENT_INLINE_RECIPIENTS", 1_000)
+ANNOUNCEMENT_BATCH_SIZE = env_int("RUCHE_ANNOUNCEMENT_BATCH_SIZE", 200)
+# "Remind those who have not": at most once in this many hours per announcement.
+ANNOUNCEMENT_REMIND_HOURS = env_int("RUCHE_ANNOUNCEMENT_REMIND_HOURS", 24)
+# Video rooms: the base URL of a Jitsi-Meet-style service (https://meet.example.com); a room is
+# <base>/<unguessable name>. Empty (the default): video rooms are hidden, since a public service
+# would send who meets with whom outside the company (docs/operations.md).
+VIDEO_BASE_URL = env_str("RUCHE_VIDEO_BASE_URL", "").strip().rstrip("/")
+if VIDEO_BASE_URL and not VIDEO_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("RUCHE_VIDEO_BASE_URL must be an http(s) URL, e.g. https://meet.example.com")

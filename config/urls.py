@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("ruche.qa.urls")),
     path("", include("ruche.search.urls")),
     path("", include("ruche.realtime.urls")),
+    path("", include("ruche.announcements.urls")),
+    path("", include("ruche.rooms.urls")),
     path("", include("ruche.api.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

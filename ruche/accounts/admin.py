@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from ruche.accounts.models import Department, Follow, Profile, Site, Skill, User
+from ruche.accounts.services import org_unit_rename
 
 
 @admin.register(User)
@@ -11,10 +12,11 @@ class UserAdmin(admin.ModelAdmin):
         "last_name",
         "is_active",
         "is_staff",
+        "is_announcer",
         "activated_at",
         "last_seen_at",
     ]
-    list_filter = ["is_active", "is_staff"]
+    list_filter = ["is_active", "is_staff", "is_animator", "is_announcer"]
     search_fields = ["email", "first_name", "last_name", "handle"]
     exclude = ["password"]
     readonly_fields = [
@@ -36,7 +38,17 @@ class ProfileAdmin(admin.ModelAdmin):
     filter_horizontal = ["skills"]
 
 
-admin.site.register([Department, Site])
+@admin.register(Department, Site)
+class OrgUnitAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        if change and "name" in form.changed_data:
+            org_unit_rename(unit=obj, name=obj.name)  # reindexes the people of the unit
+        else:
+            super().save_model(request, obj, form, change)
+
+
 admin.site.register(Skill, search_fields=["name"])
 admin.site.register(
     Follow, list_display=["follower", "followed", "created"], raw_id_fields=["follower", "followed"]

@@ -7,6 +7,31 @@ from ruche.accounts.completeness import ITEMS
 from ruche.accounts.models import Department, Profile, ProfileSettings, Site, User
 
 
+class ColleagueField(forms.ModelChoiceField):
+    """A colleague typed by handle, with the people autocomplete: a company of 10,000 is no <select>."""
+
+    widget = forms.TextInput(
+        attrs={"data-autocomplete-person": "", "autocomplete": "off", "placeholder": _("Start typing a name")}
+    )
+    default_error_messages = {
+        "invalid_choice": _("No active colleague has this handle: pick one from the list.")
+    }
+
+    def __init__(self, **kwargs):
+        queryset = User.objects.filter(is_active=True).select_related("profile")
+        super().__init__(queryset, to_field_name="handle", **kwargs)
+
+    def to_python(self, value):
+        return super().to_python(value.strip().removeprefix("@") if isinstance(value, str) else value)
+
+    def prepare_value(self, value):
+        if isinstance(value, User):
+            return value.handle
+        if isinstance(value, int):  # a bound model's manager_id
+            return User.objects.filter(pk=value).values_list("handle", flat=True).first() or ""
+        return super().prepare_value(value)
+
+
 class ProfileForm(forms.ModelForm):
     first_name = forms.CharField(label=_("First name"), max_length=80)
     last_name = forms.CharField(label=_("Last name"), max_length=80)
@@ -21,11 +46,7 @@ class ProfileForm(forms.ModelForm):
         label=_("Department"), queryset=Department.objects.all(), required=False
     )
     site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.all(), required=False)
-    manager = forms.ModelChoiceField(
-        label=_("Manager"),
-        required=False,
-        queryset=User.objects.filter(is_active=True).order_by("last_name", "first_name"),
-    )
+    manager = ColleagueField(label=_("Manager"), required=False)
 
     class Meta:
         model = Profile
@@ -69,9 +90,7 @@ class OnboardingForm(forms.Form):
     job_title = forms.CharField(label=_("Job title"), max_length=120)
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.all())
     site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.all())
-    manager = forms.ModelChoiceField(
-        label=_("Manager"), queryset=User.objects.filter(is_active=True).order_by("last_name", "first_name")
-    )
+    manager = ColleagueField(label=_("Manager"))
     skills = forms.CharField(
         label=_("Your skills"),
         max_length=2000,

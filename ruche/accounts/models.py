@@ -48,6 +48,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("admin"), default=False)
     # The company's community animators: may create communities when creation is restricted.
     is_animator = models.BooleanField(_("community animator"), default=False)
+    # Communications and executives: may publish announcements to a chosen audience.
+    is_announcer = models.BooleanField(
+        _("may publish announcements"),
+        default=False,
+        help_text=_("Communications and executives: announcements pinned in their audience's feed"),
+    )
     date_joined = models.DateTimeField(default=timezone.now)
     invited_at = models.DateTimeField(null=True, blank=True)
     invited_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

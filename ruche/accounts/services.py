@@ -59,6 +59,20 @@ def _named(model, name: str):
 
 
 @transaction.atomic
+def org_unit_rename(*, unit: Department | Site, name: str) -> Department | Site:
+    """Rename a department or a site: its people are found under the new name at once."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Give a name.")})
+    if type(unit).objects.filter(name__iexact=name).exclude(pk=unit.pk).exists():
+        raise ValidationError({"name": _("This name is already used.")})
+    unit.name = name
+    unit.save(update_fields=["name"])
+    reindex_on_commit(SearchKind.PERSON, unit.profiles.values_list("user_id", flat=True))
+    return unit
+
+
+@transaction.atomic
 def user_invite(
     *,
     email: str,

@@ -2,7 +2,19 @@
 
 from ninja import NinjaAPI
 
-from ruche.api import communities, errors, feed, notifications, people, posts, questions, search, tokens
+from ruche.api import (
+    announcements,
+    communities,
+    community_admin,  # noqa: F401 (registers its operations on the communities router)
+    errors,
+    feed,
+    notifications,
+    people,
+    posts,
+    questions,
+    search,
+    tokens,
+)
 from ruche.api.auth import AUTH
 
 api = NinjaAPI(
@@ -20,9 +32,10 @@ errors.install(api)
 
 api.add_router("/feed", feed.router)
 api.add_router("/posts", posts.router)
-api.add_router("/communities", communities.router)
+api.add_router("/communities", communities.router)  # community_admin adds its operations to it
 api.add_router("/people", people.router)
 api.add_router("/notifications", notifications.router)
 api.add_router("/questions", questions.router)
 api.add_router("/search", search.router)
 api.add_router("/tokens", tokens.router)
+api.add_router("/announcements", announcements.router)

@@ -1,11 +1,18 @@
-"""People: the directory (filters as in the browser), a profile and its posts, follow and unfollow."""
+"""People: the directory (filters as in the browser), a profile and its posts, editing a profile,
+follow and unfollow."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from ninja import Field, Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
 
 from ruche.accounts import selectors, services
+from ruche.accounts.models import Department, Site, User
 from ruche.api.common import READ_ERRORS, WRITE_ERRORS, person_or_404
+from ruche.api.posts import ReasonIn, ReportCreated
 from ruche.api.schemas import FollowOut, PageQuery, PeoplePage, PersonOut, PostPage
+from ruche.communities.services import report_create
 from ruche.posts.selectors import author_feed
 
 router = Router(tags=["people"])
@@ -43,10 +50,59 @@ def profile(request, handle: str):
     return selectors.profile_of(request.auth, handle)
 
 
+class ProfilePatch(Schema):
+    """Only the fields sent are changed; `null` clears department, site or manager."""
+
+    first_name: str = Field(None, max_length=80)
+    last_name: str = Field(None, max_length=80)
+    language: str = Field(None, description="`fr` or `en`")
+    job_title: str = Field(None, max_length=120)
+    department: int | None = Field(None, ge=1, description="A department id (see the directory filters)")
+    site: int | None = Field(None, ge=1, description="A site id")
+    manager: str | None = Field(None, description="The manager's handle")
+    phone: str = Field(None, max_length=40)
+    ask_me_about: str = Field(None, max_length=200)
+    languages: str = Field(None, max_length=200)
+    bio: str = Field(None, max_length=2000)
+    skills: list[str] = Field(None, max_length=30, description="Replaces the skills")
+
+
+def _resolved(fields: dict) -> dict:
+    """Ids and handles to the objects the service takes; an unknown one is a 400 naming the field."""
+    lookups = {"department": (Department, "pk"), "site": (Site, "pk"), "manager": (User, "handle")}
+    for name, (model, key) in lookups.items():
+        if fields.get(name) is None:
+            continue
+        found = model.objects.filter(**{key: fields[name]}).first()
+        if found is None or (model is User and not found.is_active):
+            raise ValidationError({name: _("This value does not exist.")})
+        fields[name] = found
+    if "language" in fields and fields["language"] not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose fr or en.")})
+    return fields
+
+
+@router.patch("/{handle}", response={200: PersonOut, **WRITE_ERRORS}, summary="Edit a profile")
+def edit(request, handle: str, payload: ProfilePatch):
+    """One's own profile, or anyone's for an admin (the same rules as the edit form)."""
+    person = person_or_404(handle)
+    fields = _resolved(payload.dict(exclude_unset=True))
+    skills = fields.pop("skills", None)
+    services.profile_update(profile=person.profile, by=request.auth, skills=skills, **fields)
+    return selectors.profile_of(request.auth, handle)
+
+
 @router.get("/{handle}/posts", response={200: PostPage, **READ_ERRORS}, summary="A person's posts")
 def posts(request, handle: str, params: Query[PageQuery]):
     person = person_or_404(handle)
     return author_feed(request.auth, person, before=params.before, size=params.limit)
+
+
+@router.post("/{handle}/report", response={201: ReportCreated, **WRITE_ERRORS}, summary="Report someone")
+def report(request, handle: str, payload: ReasonIn):
+    """Flag a person's behaviour to the company's admins."""
+    person = person_or_404(handle)
+    return Status(201, report_create(by=request.auth, person=person, reason=payload.reason))
 
 
 @router.post("/{handle}/follow", response={200: FollowOut, **WRITE_ERRORS}, summary="Follow someone")

@@ -1,9 +1,10 @@
-"""Posts and replies: read one with its replies, publish, reply, edit, delete, react; a hashtag's posts."""
+"""Posts and replies: read one with its replies, publish, reply, edit, delete, react, report, hide
+(moderators); a hashtag's posts."""
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Field, Router, Schema, Status
 
 from ruche.api import selectors as api_selectors
 from ruche.api.common import READ_ERRORS, WRITE_ERRORS, post_or_404
@@ -18,6 +19,7 @@ from ruche.api.schemas import (
     ReactorList,
     ReplyIn,
 )
+from ruche.communities import services as communities
 from ruche.communities.selectors import postable_communities
 from ruche.posts import selectors, services
 from ruche.posts.models import Reaction
@@ -102,3 +104,25 @@ def unreact(request, post_id: int):
 def reactions(request, post_id: int):
     post = post_or_404(request.auth, post_id)
     return {"items": selectors.reactions_of(request.auth, post)}
+
+
+class ReasonIn(Schema):
+    reason: str = Field(..., max_length=500)
+
+
+class ReportCreated(Schema):
+    id: int
+
+
+@router.post("/{int:post_id}/report", response={201: ReportCreated, **WRITE_ERRORS}, summary="Report")
+def report(request, post_id: int, payload: ReasonIn):
+    """Flag a post or a reply to its community's moderators (the company's admins otherwise)."""
+    post = post_or_404(request.auth, post_id)
+    return Status(201, communities.report_create(by=request.auth, post=post, reason=payload.reason))
+
+
+@router.post("/{int:post_id}/hide", response={200: PostCore, **WRITE_ERRORS}, summary="Hide (moderators)")
+def hide(request, post_id: int, payload: ReasonIn):
+    """Gone for everyone but its author, who is told the reason; open reports on it are resolved."""
+    post = post_or_404(request.auth, post_id)
+    return communities.post_hide(post=post, by=request.auth, reason=payload.reason)

@@ -385,6 +385,7 @@ class NotificationOut(Schema):
     post_id: int | None
     thread_id: int | None
     community: CommunityRef | None
+    announcement_id: int | None
     detail: str
     created: datetime
     read_at: datetime | None

@@ -25,6 +25,8 @@ class Notification(models.Model):
         POST_RESTORED = "post_restored", _("Your post was restored")
         ANSWER_ACCEPTED = "answer_accepted", _("Your answer was accepted")
         EXPERT_ASKED = "expert_asked", _("A colleague asks for your expertise")
+        ANNOUNCEMENT = "announcement", _("Announcement")
+        ANNOUNCEMENT_REMINDER = "announcement_reminder", _("Reminder of an announcement")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -36,6 +38,9 @@ class Notification(models.Model):
     post = models.ForeignKey("posts.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     community = models.ForeignKey(
         "communities.Community", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    announcement = models.ForeignKey(
+        "announcements.Announcement", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     detail = models.CharField(max_length=500, blank=True)
     created = models.DateTimeField(default=timezone.now)

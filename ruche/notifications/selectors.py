@@ -24,9 +24,9 @@ def notifications_for(user, *, before: int | None = None, size: int | None = Non
     if before:
         rows = rows.filter(pk__lt=before)
     items = list(
-        rows.select_related("actor", "actor__profile", "post", "post__parent", "community").order_by("-id")[
-            : size + 1
-        ]
+        rows.select_related(
+            "actor", "actor__profile", "post", "post__parent", "community", "announcement"
+        ).order_by("-id")[: size + 1]
     )
     return page_from(items, size)
 

@@ -41,6 +41,15 @@ def notifications_changed(user) -> None:
     transaction.on_commit(publish, robust=True)
 
 
+def notifications_added(user_ids) -> None:
+    """Notifications were created in bulk (an announcement's batch): each badge goes up by one, with
+    one insert for the batch instead of a count per person. The next exact count corrects any drift."""
+    ids = list(user_ids)
+    transaction.on_commit(
+        lambda: event_publish(type=NOTIFICATIONS, data={"added": 1}, user_ids=ids), robust=True
+    )
+
+
 def post_counts_changed(post_id: int) -> None:
     """Reactions or replies of a post changed: everyone who may see it and has it on screen updates
     its counts. Computed after commit, from the committed row."""

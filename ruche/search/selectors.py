@@ -19,16 +19,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ruche.search.backends import index
-from ruche.search.documents import INDEX_OF, Kind
+from ruche.search.documents import Kind
 from ruche.search.highlight import highlight
 from ruche.search.query import QueryError, Terms, parse
 
 WINDOW = getattr(settings, "SEARCH_WINDOW", 1000)
 PER_KIND_PREVIEW = 5
+# The all-kinds overview shows a few hits a kind: a smaller window ("200+ posts", then "see all")
+# makes it cost about one kind's page instead of three (measured in docs/performance-search.md).
+PREVIEW_WINDOW = max(WINDOW // 5, PER_KIND_PREVIEW)
 PAGE_SIZE = 20
 SNIPPET_CHARS = 240
 POST_KINDS = (Kind.QUESTION, Kind.POST, Kind.REPLY)
-IS_QUESTION = "EXISTS (SELECT 1 FROM qa_question q WHERE q.post_id = s.id)"
 ORDERS = ("relevance", "date")
 
 
@@ -112,10 +114,6 @@ def _filter_sql(kind: str, filters: Filters) -> tuple[str, list[str], list]:
                 "AND pl.community_id = %s AND pl.status = 'approved')"
             )
             params.append(filters.community)
-        if kind == Kind.QUESTION:
-            where.append(IS_QUESTION)
-        elif kind == Kind.POST:  # a question is listed once, as a question
-            where.append(f"NOT {IS_QUESTION}")
         join = "JOIN {source} s ON s.id = {id}"
     elif kind == Kind.PERSON:
         if filters.department:
@@ -224,11 +222,11 @@ def _hit(kind: str, obj, score: float, words) -> Hit:
     return Hit(kind, obj, score, highlight(f"#{obj.name}", words), SafeString(""))
 
 
-def search_kind(viewer, kind: str, terms: Terms, filters: Filters, *, size: int, offset: int = 0) -> Group:
+def search_kind(
+    viewer, kind: str, terms: Terms, filters: Filters, *, size: int, offset: int = 0, window: int = WINDOW
+) -> Group:
     join, where, params = _filter_sql(kind, filters)
-    candidates = index().candidates(
-        INDEX_OF.get(kind, kind), terms, join=join, where=where, params=params, limit=WINDOW
-    )
+    candidates = index().candidates(kind, terms, join=join, where=where, params=params, limit=window)
     visible = _visible_ids(viewer, kind, [pk for pk, _score in candidates])
     ranked = [(pk, score) for pk, score in candidates if pk in visible]
     if filters.order == "relevance" or kind not in POST_KINDS:
@@ -240,7 +238,7 @@ def search_kind(viewer, kind: str, terms: Terms, filters: Filters, *, size: int,
     objects = _load(kind, [pk for pk, _score in page])
     hits = [_hit(kind, objects[pk], score, terms.words) for pk, score in page if pk in objects]
     more = offset + size if offset + size < len(ranked) else None
-    return Group(kind, str(Kind(kind).label), len(ranked), len(candidates) >= WINDOW, hits, more)
+    return Group(kind, str(Kind(kind).label), len(ranked), len(candidates) >= window, hits, more)
 
 
 def search(*, viewer, query: str, filters: Filters | None = None) -> Results:
@@ -254,8 +252,10 @@ def search(*, viewer, query: str, filters: Filters | None = None) -> Results:
     kinds = filters.kinds()
     single = len(kinds) == 1
     for kind in kinds:
-        size = PAGE_SIZE if single else PER_KIND_PREVIEW
-        group = search_kind(viewer, kind, terms, filters, size=size, offset=filters.offset if single else 0)
+        if single:
+            group = search_kind(viewer, kind, terms, filters, size=PAGE_SIZE, offset=filters.offset)
+        else:
+            group = search_kind(viewer, kind, terms, filters, size=PER_KIND_PREVIEW, window=PREVIEW_WINDOW)
         if group.count or single:
             results.groups.append(group)
     return results

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from django.db import transaction
 
 from ruche.search.backends import index
-from ruche.search.documents import BATCH, BUILDERS, INDEXED, Kind
+from ruche.search.documents import BATCH, BUILDERS, INDEXED, SAME_OBJECTS, Kind
 
 
 @transaction.atomic
@@ -16,8 +16,11 @@ def search_reindex(*, kind: str, ids: Iterable[int]) -> int:
     if not ids:
         return 0
     backend = index()
-    backend.delete(kind, ids)
-    return backend.insert(kind, BUILDERS[Kind(kind)](ids))
+    inserted = 0
+    for each in SAME_OBJECTS.get(Kind(kind), (kind,)):
+        backend.delete(each, ids)
+        inserted += backend.insert(each, BUILDERS[Kind(each)](ids))
+    return inserted
 
 
 def search_rebuild(

@@ -780,6 +780,9 @@ def _generate_small(rng: random.Random, employees: int, weeks: int, now: datetim
             from ruche.qa.demo import seed_questions
 
             seed_questions(User.objects.get(email=f"{DEMO_EMPLOYEE}@{DOMAIN}"))
+            from ruche.announcements.demo import seed_announcements
+
+            seed_announcements(skip=f"{DEMO_EMPLOYEE}@{DOMAIN}")
     finally:
         task_finished.disconnect(watch)
         task_log.setLevel(level)

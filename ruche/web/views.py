@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 
 from ruche.accounts.selectors import own_completeness
+from ruche.announcements.selectors import pinned_for
 from ruche.core.pagination import parse_cursor
 from ruche.core.views import render_page
 from ruche.feed.selectors import home_feed
@@ -19,6 +20,8 @@ def home(request, form=None, status=200):
         "feed_url": request.path,
         # The meter in the side column; the profile it loads is the one the page header's avatar shows.
         "completeness": None if request.htmx else own_completeness(request.user),
+        # Announcements not yet confirmed or dismissed, pinned above the feed (one query).
+        "pinned_announcements": None if request.htmx else pinned_for(request.user),
     }
     if not page.items and before is None:
         context["discover"] = company_feed(request.user)

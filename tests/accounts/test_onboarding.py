@@ -31,7 +31,7 @@ def valid_answer(key, bruno, places) -> dict:
         "job_title": {"job_title": "Acheteuse"},
         "department": {"department": department.pk},
         "site": {"site": site.pk},
-        "manager": {"manager": bruno.pk},
+        "manager": {"manager": bruno.handle},
         "skills": {"skills": "Lean, Excel, Négociation"},
         "bio": {"bio": "Vingt ans aux achats."},
     }[key]

@@ -256,7 +256,7 @@ def test_profile_edit_post(client, alice, bruno):
     logged_in(client, alice)
     data = {
         "first_name": "Alice", "last_name": "Martin-Roux", "language": "fr", "job_title": "Acheteuse",
-        "manager": bruno.pk, "skills": "Lean, gestion de projet", "phone": "", "ask_me_about": "",
+        "manager": f"@{bruno.handle}", "skills": "Lean, gestion de projet", "phone": "", "ask_me_about": "",
         "languages": "", "bio": "", "department": "", "site": "",
     }  # fmt: skip
     response = client.post("/me/edit/", data)
@@ -265,11 +265,16 @@ def test_profile_edit_post(client, alice, bruno):
     assert (alice.last_name, alice.language, alice.profile.job_title) == ("Martin-Roux", "fr", "Acheteuse")
     assert alice.profile.manager == bruno
     assert sorted(s.name for s in alice.profile.skills.all()) == ["Lean", "gestion de projet"]
-    # One's own manager is not even offered.
-    response = client.post("/me/edit/", {**data, "manager": alice.pk})
-    assert response.status_code == 400
-    alice.profile.refresh_from_db()
-    assert alice.profile.manager == bruno
+    # The form shows the manager by handle, for the people autocomplete (no 10,000-option list).
+    page = client.get("/me/edit/").content.decode()
+    assert f'value="{bruno.handle}"' in page and "data-autocomplete-person" in page
+    # One's own manager is not even offered; an unknown handle is a clear error; nothing changes.
+    for wrong in [alice.handle, "nobody.here"]:
+        response = client.post("/me/edit/", {**data, "manager": wrong, "job_title": "Changé"})
+        assert response.status_code == 400
+        assert "Aucun collègue actif" in response.content.decode()  # she chose French
+        alice.profile.refresh_from_db()
+        assert alice.profile.manager == bruno and alice.profile.job_title == "Acheteuse"
 
 
 def test_profile_of_someone_else_is_403_but_admin_may_edit(client, alice, bruno, admin):

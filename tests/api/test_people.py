@@ -86,3 +86,45 @@ def test_one_cannot_follow_oneself_nor_a_former_colleague(alice, bruno, api_as):
     assert api.post(f"/people/{bruno.handle}/follow").status_code == 403
     assert api.post("/people/personne/follow").status_code == 404
     assert not Follow.objects.exists()
+
+
+def test_edit_own_profile(alice, bruno, api_as, side_effects):
+    quality = Department.objects.create(name="Qualité")
+    api = api_as(alice)
+    with side_effects():
+        response = api.patch(
+            f"/people/{alice.handle}",
+            {"job_title": "Acheteuse", "department": quality.pk, "manager": bruno.handle, "skills": ["Lean"]},
+        )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["job_title"] == "Acheteuse" and body["department"]["name"] == "Qualité"
+    assert body["manager"]["handle"] == bruno.handle and [s["name"] for s in body["skills"]] == ["Lean"]
+    # Only what is sent changes; null clears.
+    response = api.patch(f"/people/{alice.handle}", {"manager": None})
+    assert response.json()["manager"] is None and response.json()["job_title"] == "Acheteuse"
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"department": 999}, "department"),
+        ({"manager": "nobody.here"}, "manager"),
+        ({"language": "de"}, "language"),
+        ({"job_title": "x" * 121}, "job_title"),
+    ],
+)
+def test_bad_profile_edits_name_the_field_and_change_nothing(alice, api_as, data, field):
+    response = api_as(alice).patch(f"/people/{alice.handle}", {"bio": "Changé", **data})
+    assert response.status_code in {400, 422} and response.json()["field"] == field
+    alice.profile.refresh_from_db()
+    assert alice.profile.bio == ""
+
+
+def test_own_manager_refused_and_others_profiles_are_403(alice, bruno, api_as):
+    response = api_as(alice).patch(f"/people/{alice.handle}", {"manager": alice.handle})
+    assert response.status_code == 400 and response.json()["field"] == "manager"
+    response = api_as(alice).patch(f"/people/{bruno.handle}", {"job_title": "Stagiaire"})
+    assert response.status_code == 403
+    bruno.profile.refresh_from_db()
+    assert bruno.profile.job_title != "Stagiaire"

@@ -148,3 +148,20 @@ def test_skill_page_and_report_screenshots(live_server, new_page):
     expect(table.get_by_role("row")).to_have_count(5)  # the header and four departments
     expect(table.get_by_role("row", name=re.compile("^Qualité"))).to_contain_text("2")
     shoot(page, "completeness-report.png")
+
+
+def test_manager_is_picked_by_typing_a_name(live_server, login, page: Page, alice):
+    """The manager field is a text field with the people autocomplete, not a list of the company."""
+    camille = colleague("Camille", "Durand", job="Responsable qualité", department="Qualité", site="Lyon")
+    login(page, alice)
+    page.goto(f"{live_server.url}/me/edit/")
+    manager = page.get_by_label("Manager")
+    manager.press_sequentially("Cami")
+    option = page.locator("#autocomplete-list").get_by_role("option").first
+    expect(option).to_contain_text("Camille Durand")
+    manager.press("Enter")
+    expect(manager).to_have_value(camille.handle)
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("link", name="Camille Durand")).to_be_visible()
+    alice.profile.refresh_from_db()
+    assert alice.profile.manager == camille

@@ -32,3 +32,14 @@ def test_a_private_communitys_question_is_never_found_by_outsiders(make_communit
     services.question_ask(author=alice, body="Budget confidentiel du prototype ?", communities=[private])
     assert kinds_found(outsider, "prototype") == {}
     assert "question" in kinds_found(bruno, "prototype")
+
+
+def test_an_edited_or_deleted_question_is_reindexed_in_the_questions_index(alice, bruno):
+    from ruche.posts.services import post_delete, post_edit
+
+    question = services.question_ask(author=alice, body="Qui connaît le tour numérique ?")
+    post_edit(post=question, by=alice, body="Qui connaît la fraiseuse numérique ?")
+    assert kinds_found(bruno, "fraiseuse") == {"question": [question.pk]}
+    assert kinds_found(bruno, "tour") == {}
+    post_delete(post=question, by=alice)
+    assert kinds_found(bruno, "fraiseuse") == {}

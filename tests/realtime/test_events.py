@@ -139,3 +139,15 @@ def test_a_home_page_draws_the_stream_settings_without_a_query(
     assert 'data-url="/events/"' in html and "Show %(n)s new posts" in html
     client.force_login(alice)
     assert b'id="realtime"' in client.get("/").content
+
+
+def test_an_announcement_raises_each_recipient_badge_in_one_insert(make_user, side_effects):
+    from ruche.announcements.services import announcement_publish
+
+    announcer = make_user("Claire", "Comms", is_announcer=True)
+    alice, bruno = make_user("Alice"), make_user("Bruno")
+    with side_effects():
+        announcement_publish(author=announcer, title="Canteen", body="Opens **Monday**.", everyone=True)
+    assert sorted(events("notifications")) == sorted(
+        [(alice.pk, "", {"added": 1}), (bruno.pk, "", {"added": 1})]
+    )

@@ -198,6 +198,29 @@ def test_people_filters(alice, bruno, make_user, side_effects):
     assert found(alice, "lean", Kind.PERSON, department=achats.pk) == [bruno]
 
 
+def test_renaming_a_department_or_site_reindexes_its_people(alice, bruno, side_effects):
+    from django.core.exceptions import ValidationError
+
+    from ruche.accounts.models import Department, Site
+    from ruche.accounts.services import org_unit_rename
+
+    lyon, achats = Site.objects.create(name="Lyon"), Department.objects.create(name="Achats")
+    Department.objects.create(name="Juridique")
+    with side_effects():
+        profile_update(profile=bruno.profile, by=bruno, site=lyon, department=achats)
+    with side_effects():
+        org_unit_rename(unit=achats, name="Approvisionnement")
+        org_unit_rename(unit=lyon, name="Villeurbanne")
+    assert found(alice, "approvisionnement", Kind.PERSON) == [bruno]
+    assert found(alice, "villeurbanne", Kind.PERSON) == [bruno]
+    assert found(alice, "achats", Kind.PERSON) == []
+    for bad in ["  ", "juridique"]:
+        with pytest.raises(ValidationError):
+            org_unit_rename(unit=achats, name=bad)
+    achats.refresh_from_db()
+    assert achats.name == "Approvisionnement"
+
+
 def test_community_update_and_archive_are_indexed(alice, bruno, governance, side_effects):
     with side_effects():
         community = communities.community_create(by=alice, name="Club photo", description="Sorties")
@@ -265,3 +288,18 @@ def test_rebuild_command_builds_everything(post, alice, bruno, capsys):
     assert "post: 1" in out and "documents indexed" in out
     assert bodies(bruno, "réseau") == [post.body]
     assert found(bruno, "alice", Kind.PERSON) == [alice]
+
+
+def test_renaming_a_department_in_the_admin_reindexes_its_people(client, admin, bruno, side_effects):
+    from ruche.accounts.models import Department
+
+    achats = Department.objects.create(name="Achats")
+    with side_effects():
+        profile_update(profile=bruno.profile, by=bruno, department=achats)
+    admin.is_superuser = True  # Django's admin site asks for model permissions
+    admin.save(update_fields=["is_superuser"])
+    client.force_login(admin)
+    with side_effects():
+        response = client.post(f"/admin/accounts/department/{achats.pk}/change/", {"name": "Sourcing"})
+    assert response.status_code == 302
+    assert found(admin, "sourcing", Kind.PERSON) == [bruno]

@@ -43,6 +43,9 @@
 
   function onNotifications(data) {
     const slot = document.querySelector(".nav-notifications .badge-slot");
+    if (slot && data.unread === undefined) {  // a bulk notice: one more than shown
+      data.unread = (parseInt(slot.textContent, 10) || 0) + (data.added || 0);
+    }
     if (slot) {
       slot.replaceChildren();
       if (data.unread > 0) {

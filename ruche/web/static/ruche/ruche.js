@@ -1,4 +1,4 @@
-// Ruche: autocomplete for @mentions, #hashtags and skills; Ctrl+Enter publishes.
+// Ruche: autocomplete for @mentions, #hashtags, skills and a colleague field; Ctrl+Enter publishes.
 // Works on any field present now or added later by htmx (events are delegated from document).
 (function () {
   "use strict";
@@ -12,9 +12,13 @@
   }
 
   // What is being typed: for a textarea, the @word or #word right before the caret;
-  // for a skills input, the comma-separated item under the caret.
+  // for a skills input, the comma-separated item under the caret; for a colleague field, all of it.
   function currentQuery(el) {
     const caret = el.selectionStart, text = el.value.slice(0, caret);
+    if (el.hasAttribute("data-autocomplete-person")) {
+      const q = el.value.trim().replace(/^@/, "");
+      return q.length >= 1 ? { url: SOURCES["@"], q, start: 0, end: el.value.length, sigil: "", whole: true } : null;
+    }
     if (el.hasAttribute("data-autocomplete-skills")) {
       const start = text.lastIndexOf(",") + 1;
       const q = text.slice(start).trimStart();
@@ -58,7 +62,7 @@
   function choose(i) {
     const r = items[i], el = field, q = range;
     if (!r || !el || !q) return close();
-    const insert = q.sigil + r.value + (q.sigil ? " " : ", ");
+    const insert = q.whole ? r.value : q.sigil + r.value + (q.sigil ? " " : ", ");
     el.value = el.value.slice(0, q.start) + insert + el.value.slice(q.end);
     const caret = q.start + insert.length;
     el.setSelectionRange(caret, caret);
@@ -68,7 +72,7 @@
 
   document.addEventListener("input", (ev) => {
     const el = ev.target;
-    if (!el.matches("[data-autocomplete], [data-autocomplete-skills]")) return;
+    if (!el.matches("[data-autocomplete], [data-autocomplete-skills], [data-autocomplete-person]")) return;
     clearTimeout(timer);
     const q = currentQuery(el);
     if (!q) return close();

@@ -1,0 +1,90 @@
+"""Announcement e-mails through a real SMTP server (aiosmtpd): content, and a server that refuses in
+the middle of a batch: the messages already accepted are not sent again, the rest is sent on retry."""
+
+import email
+import socket
+from email.policy import default as default_policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from ruche.announcements.models import Receipt
+from ruche.announcements.services import announcement_publish
+from ruche.announcements.tasks import deliver_announcement
+
+pytestmark = pytest.mark.django_db
+
+
+class Inbox:
+    """Keeps what the server accepted; refuses the addresses in `refuse` (550)."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self.refuse: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp(settings):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+        }
+    }
+    yield inbox
+    controller.stop()
+
+
+def test_html_and_text_parts_in_the_recipients_language(
+    smtp, announcer, alice, django_capture_on_commit_callbacks
+):
+    from ruche.accounts.models import User
+
+    User.objects.filter(pk=alice.pk).update(language="fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        a = announcement_publish(
+            author=announcer,
+            title="Fermeture estivale",
+            body="Le site ferme du **1er au 15 août**.",
+            everyone=True,
+        )
+    (message,) = smtp.messages
+    assert message["To"] == alice.email and message["Subject"] == "Annonce : Fermeture estivale"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "Bonjour Alice" in text and f"http://127.0.0.1:8000/announcements/{a.pk}/" in text
+    assert "<strong>1er au 15 août</strong>" in html
+
+
+def test_a_refusal_mid_batch_loses_nothing_and_sends_nothing_twice(
+    smtp, announcer, make_user, django_capture_on_commit_callbacks
+):
+    people = [make_user("Person", f"N{i}") for i in range(4)]
+    with django_capture_on_commit_callbacks():  # the worker is run by hand below
+        a = announcement_publish(author=announcer, title="Inventaire", body="Vendredi.", everyone=True)
+    third = Receipt.objects.filter(announcement=a).order_by("pk")[2].user
+    smtp.refuse.add(third.email)
+    with pytest.raises(Exception, match="550"):
+        deliver_announcement.call(announcement_id=a.pk)
+    assert len(smtp.messages) == 2
+    assert Receipt.objects.filter(announcement=a, notified_at__isnull=False).count() == 2
+    smtp.refuse.clear()  # the server is back: the worker's retry
+    assert deliver_announcement.call(announcement_id=a.pk) == 2
+    assert deliver_announcement.call(announcement_id=a.pk) == 0
+    assert sorted(m["To"] for m in smtp.messages) == sorted(p.email for p in people)
