@@ -1,6 +1,7 @@
 """The Server-Sent Events stream: one per signed-in browser tab, served by the ASGI entry point."""
 
 import asyncio
+import random
 import time
 from datetime import datetime, timedelta
 
@@ -92,7 +93,8 @@ async def _events(user_id: int, channels, last_id: int | None, since: datetime |
         for event in missed:
             yield event.frame()
         yield _frame("ready", id_=latest)
-        deadline = time.monotonic() + settings.REALTIME_STREAM_SECONDS
+        # A little jitter, so that streams opened together (a server restart) do not all reconnect together.
+        deadline = time.monotonic() + settings.REALTIME_STREAM_SECONDS * random.uniform(0.8, 1.0)
         while (left := deadline - time.monotonic()) > 0:
             try:
                 event: Event | None = await asyncio.wait_for(

@@ -194,3 +194,18 @@ def test_open_streams_hold_no_thread_each(make_user):
             await stream.close()
 
     run(scenario())
+
+
+def test_heartbeats_keep_an_idle_stream_open_until_it_ends_by_itself(make_user, settings):
+    settings.REALTIME_HEARTBEAT_SECONDS = 1
+    settings.REALTIME_STREAM_SECONDS = 3
+    key = session_of(make_user("Alice"))
+
+    async def scenario():
+        stream = Stream(session_key=key)
+        await stream.until("ready")
+        await asyncio.wait_for(stream.task, 10)  # ended by the server: the browser reconnects
+        assert b": heartbeat\n\n" in stream.body and b"retry: 3000" in stream.body
+        assert get_hub().size == 0
+
+    run(scenario())
