@@ -289,3 +289,22 @@ ANNOUNCEMENT_REMIND_HOURS = env_int("RUCHE_ANNOUNCEMENT_REMIND_HOURS", 24)
 VIDEO_BASE_URL = env_str("RUCHE_VIDEO_BASE_URL", "").strip().rstrip("/")
 if VIDEO_BASE_URL and not VIDEO_BASE_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured("RUCHE_VIDEO_BASE_URL must be an http(s) URL, e.g. https://meet.example.com")
+
+# E-mail notifications and the digest (docs/operations.md, "E-mail and digest").
+# A notification e-mail waits this long, and is not sent if the person read it or used the app since
+# (last_seen_at is refreshed every 5 minutes, so keep this above 5).
+EMAIL_NOTIFY_DELAY_MINUTES = env_int("RUCHE_EMAIL_NOTIFY_DELAY_MINUTES", 10)
+# At most one e-mail per conversation per this many minutes; what comes meanwhile joins the next one.
+EMAIL_THREAD_INTERVAL_MINUTES = env_int("RUCHE_EMAIL_THREAD_INTERVAL_MINUTES", 30)
+# A refused or unreachable SMTP server: retried after 1, 2, 4... minutes (at most 6 hours apart),
+# then marked failed after this many attempts (`manage.py send_emails --retry-failed` retries them).
+EMAIL_RETRY_MINUTES = env_int("RUCHE_EMAIL_RETRY_MINUTES", 1)
+EMAIL_MAX_ATTEMPTS = env_int("RUCHE_EMAIL_MAX_ATTEMPTS", 12)
+EMAIL_SENDING_TIMEOUT_MINUTES = 15
+# Digests are built at this local hour (TIME_ZONE); the weekly one on this day (0 = Monday).
+DIGEST_HOUR = env_int("RUCHE_DIGEST_HOUR", 7)
+DIGEST_WEEKDAY = env_int("RUCHE_DIGEST_WEEKDAY", 0)
+# `manage.py serve` runs the scheduler (e-mail sweep every minute, digests at DIGEST_HOUR).
+SCHEDULER_ENABLED = env_bool("RUCHE_SCHEDULER", True)
+# Scheduled digests need a mail server: on a laptop they would flood the console (send_digests still works).
+DIGESTS_SCHEDULED = env_bool("RUCHE_DIGESTS_SCHEDULED", bool(_EMAIL_HOST))

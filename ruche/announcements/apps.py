@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class AnnouncementsConfig(AppConfig):
     name = "ruche.announcements"
     label = "announcements"
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from ruche.notifications.models import Notification
+        from ruche.notifications.preferences import register_kind
+
+        # E-mailed by default; one can stop the e-mails (one-click unsubscribe): the announcement
+        # stays pinned in their feed until read, which is the channel that cannot be turned off.
+        register_kind(Notification.Kind.ANNOUNCEMENT, _("Announcements"), email=True, digest=False)

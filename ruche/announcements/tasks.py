@@ -1,22 +1,21 @@
 """Delivery of announcements, by the task worker: receipts for a large audience, then in-app
-notifications and e-mails, one batch per task run (each run enqueues the next)."""
-
-import logging
+notifications and e-mails (through the notifications' outbox), one batch per task run (each run
+enqueues the next)."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.db.models import Q
 from django.tasks import task
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from ruche.announcements.models import Announcement, Receipt
 from ruche.announcements.services import pending_receipts, receipts_materialise
-from ruche.notifications.models import Notification
+from ruche.notifications.mail import email_queue
+from ruche.notifications.models import Channel, Notification
+from ruche.notifications.preferences import channels_for_each
 from ruche.realtime.events import notifications_added
 
-log = logging.getLogger(__name__)
+Kind = Notification.Kind
 
 
 @task()
@@ -27,25 +26,6 @@ def materialise_and_deliver(announcement_id: int) -> int:
     count = receipts_materialise(announcement=announcement)
     deliver_announcement.enqueue(announcement_id=announcement_id)
     return count
-
-
-def render_email(announcement: Announcement, user, *, reminder: bool) -> EmailMultiAlternatives:
-    """The announcement e-mail in the recipient's language: HTML and text, with its link."""
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        context = {
-            "user": user,
-            "announcement": announcement,
-            "author": announcement.author,
-            "reminder": reminder,
-            "url": settings.SITE_URL + announcement.get_absolute_url(),
-            "site_name": settings.SITE_NAME,
-        }
-        subject = render_to_string("announcements/email/announcement_subject.txt", context).strip()
-        text = render_to_string("announcements/email/announcement.txt", context)
-        html = render_to_string("announcements/email/announcement.html", context)
-    message = EmailMultiAlternatives(" ".join(subject.split()), text, to=[user.email])
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def _batch(announcement: Announcement, *, reminder: bool, after: int) -> list[Receipt]:
@@ -59,57 +39,60 @@ def _batch(announcement: Announcement, *, reminder: bool, after: int) -> list[Re
     return list(rows.order_by("pk")[: settings.ANNOUNCEMENT_BATCH_SIZE])
 
 
-def _send(
-    announcement: Announcement, receipts: list[Receipt], *, reminder: bool
-) -> tuple[list, Exception | None]:
-    """E-mail each recipient who has not seen it in the app yet; stop at the first failure and say
-    which receipts are done (they are marked, the rest is retried: nobody twice, nobody lost)."""
-    done: list[Receipt] = []
-    mailer = mailers.default  # one connection for the batch
-    try:
-        with mailer:
-            for receipt in receipts:
-                if reminder or receipt.opened_at is None:
-                    mailer.send_messages([render_email(announcement, receipt.user, reminder=reminder)])
-                done.append(receipt)
-    except Exception as error:  # noqa: BLE001 - an SMTP failure of any kind: mark what went, retry the rest
-        return done, error
-    return done, None
+def _email(announcement: Announcement, receipt: Receipt, *, reminder: bool) -> None:
+    """Queued in the e-mail outbox (sent by the worker, retried, never twice: the key)."""
+    key = f"announcement:{announcement.pk}"
+    if reminder:
+        key += f":reminder:{announcement.last_reminded_at:%Y%m%d%H%M%S%f}"
+    email_queue(
+        recipient=receipt.user,
+        kind=Kind.ANNOUNCEMENT,
+        template="announcements/email/announcement",
+        context={
+            "announcement": announcement,
+            "author": announcement.author,
+            "reminder": reminder,
+            "url": settings.SITE_URL + announcement.get_absolute_url(),
+        },
+        key=key,
+        check_preference=False,  # decided for the whole batch by the caller
+    )
 
 
 @task()
 def deliver_announcement(announcement_id: int, reminder: bool = False, after: int = 0) -> int:
-    """One batch of recipients: a notification and an e-mail each; then the next batch."""
+    """One batch of recipients: a notification and an e-mail each, as they chose; then the next
+    batch. One transaction: a run that fails leaves the batch to the retry, nothing half-done."""
     announcement = Announcement.objects.select_related("author").filter(pk=announcement_id).first()
     if announcement is None or (reminder and announcement.last_reminded_at is None):
         return 0
     receipts = _batch(announcement, reminder=reminder, after=after)
     if not receipts:
         return 0
-    done, error = _send(announcement, receipts, reminder=reminder)
-    kind = Notification.Kind.ANNOUNCEMENT_REMINDER if reminder else Notification.Kind.ANNOUNCEMENT
-    now = timezone.now()
+    wanted = channels_for_each([r.user_id for r in receipts], Kind.ANNOUNCEMENT)
+    kind = Kind.ANNOUNCEMENT_REMINDER if reminder else Kind.ANNOUNCEMENT
     with transaction.atomic():
         Notification.objects.bulk_create(
             Notification(
                 recipient_id=r.user_id, kind=kind, actor_id=announcement.author_id, announcement=announcement
             )
-            for r in done
+            for r in receipts
+            if Channel.IN_APP in wanted[r.user_id]
         )
-        notifications_added(r.user_id for r in done)  # realtime: the badges, after commit
+        for receipt in receipts:
+            # Nobody is e-mailed what they already opened in the app (a reminder goes to those who
+            # have not confirmed, whether they opened it or not).
+            if Channel.EMAIL in wanted[receipt.user_id] and (reminder or receipt.opened_at is None):
+                _email(announcement, receipt, reminder=reminder)
+        done = Receipt.objects.filter(pk__in=[r.pk for r in receipts])
+        # Realtime: the badges of those notified in the app, after commit.
+        notifications_added(r.user_id for r in receipts if Channel.IN_APP in wanted[r.user_id])
         if reminder:
-            Receipt.objects.filter(pk__in=[r.pk for r in done]).update(
-                reminded_at=announcement.last_reminded_at
-            )
+            done.update(reminded_at=announcement.last_reminded_at)
         else:
-            Receipt.objects.filter(pk__in=[r.pk for r in done]).update(notified_at=now)
-    if error is not None:
-        log.warning(
-            "announcement %s: e-mail failed after %d of %d", announcement_id, len(done), len(receipts)
-        )
-        raise error
+            done.update(notified_at=timezone.now())
     if len(receipts) == settings.ANNOUNCEMENT_BATCH_SIZE:
         deliver_announcement.enqueue(
             announcement_id=announcement_id, reminder=reminder, after=receipts[-1].pk
         )
-    return len(done)
+    return len(receipts)

@@ -67,3 +67,32 @@ def unread_count(user) -> int:
     count = unread.filter(_about_visible_content(user)).count() if signature[0] else 0
     cache.set(key, (signature, count), UNREAD_COUNT_SECONDS)
     return count
+
+
+def preferences_for(user) -> dict:
+    """Everything the preferences page and the API show, in four queries."""
+    from ruche.communities.models import Membership
+    from ruche.notifications.models import CommunityPreference, ThreadMute
+    from ruche.notifications.preferences import DEFAULTS, digest_frequency, kind_channels
+
+    table = kind_channels(user)
+    chosen = CommunityPreference.objects.filter(user=user, community_id=OuterRef("community_id"))
+    memberships = (
+        Membership.objects.filter(user=user, community__archived_at__isnull=True)
+        .select_related("community")
+        .annotate(level=Subquery(chosen.values("level")[:1]))
+        .order_by("community__name")
+    )
+    visible = visible_posts(user, Post.objects.filter(pk=OuterRef("post_id")))
+    muted = (
+        ThreadMute.objects.filter(user=user)
+        .filter(Exists(visible))
+        .select_related("post", "post__author")
+        .order_by("-created")
+    )
+    return {
+        "kinds": [(kind, DEFAULTS[kind].label, table[kind]) for kind in DEFAULTS],
+        "frequency": digest_frequency(user),
+        "communities": [(m.community, m.level or CommunityPreference.Level.ALL) for m in memberships],
+        "muted_threads": [m.post for m in muted],
+    }

@@ -1,10 +1,8 @@
 from django.tasks import task
 
 from ruche.accounts.models import Follow, User
-from ruche.notifications.models import Notification
 from ruche.notifications.services import Kind, notify, notify_grouped
 from ruche.posts.models import Post, Reaction
-from ruche.realtime.events import notifications_changed
 
 
 @task()
@@ -74,17 +72,34 @@ def notify_community(
     detail: str = "",
 ) -> bool:
     """Membership and moderation news: requests, decisions, invitations, hidden posts."""
+    from ruche.communities.models import Community
+
     recipient = User.objects.filter(pk=recipient_id, is_active=True).first()
     actor = User.objects.filter(pk=actor_id).first()
-    if recipient is None or actor is None or recipient.pk == actor.pk:
+    if recipient is None or actor is None:
         return False
-    Notification.objects.create(
-        recipient=recipient,
-        kind=kind,
-        actor=actor,
-        community_id=community_id,
-        post_id=post_id,
-        detail=detail,
+    post = Post.objects.select_related("parent").filter(pk=post_id).first() if post_id else None
+    community = Community.objects.filter(pk=community_id).first() if community_id else None
+    notification = notify(
+        recipient=recipient, kind=kind, actor=actor, post=post, community=community, detail=detail
     )
-    notifications_changed(recipient)  # realtime: the badge, after commit
-    return True
+    return notification is not None
+
+
+@task()
+def emails_send_due() -> dict:
+    """Send the e-mails that are due (the outbox); enqueued by the scheduler every minute and when
+    an e-mail is queued."""
+    from ruche.notifications.mail import emails_send_due as send
+
+    return send()
+
+
+@task()
+def digests_send(frequency: str) -> dict:
+    """Build this period's digests (once per person and period), then send what is due."""
+    from ruche.notifications.digest import digests_build
+    from ruche.notifications.mail import emails_send_due as send
+
+    built = digests_build(frequency=frequency)
+    return {**built, **send()}

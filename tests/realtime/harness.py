@@ -33,7 +33,7 @@ async def publish(**event):
     return await in_thread(event_publish)(**event)
 
 
-async def next_event(conn, timeout: float = 5.0):
+async def next_event(conn, timeout: float = 15.0):
     return await asyncio.wait_for(conn.queue.get(), timeout)
 
 
@@ -97,7 +97,7 @@ class Stream:
                 )
         return found
 
-    async def until(self, kind: str, timeout: float = 5.0):
+    async def until(self, kind: str, timeout: float = 15.0):
         """The first event of this kind (waiting for it)."""
 
         async def wait():

@@ -1,5 +1,5 @@
-"""`make run`: the web server (ASGI: pages and the realtime stream) and the task worker together,
-stopped together with Ctrl+C."""
+"""`make run`: the web server (ASGI: pages and the realtime stream), the task worker and the scheduler
+together, stopped together with Ctrl+C."""
 
 import signal
 import subprocess
@@ -8,6 +8,8 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+from ruche.notifications.scheduler import Scheduler
 
 
 class Command(BaseCommand):
@@ -40,9 +42,13 @@ class Command(BaseCommand):
                     process.terminate()
 
         signal.signal(signal.SIGTERM, stop)
+        # E-mail sweep every minute and the digests at their hour (ruche/notifications/scheduler.py).
+        scheduler = Scheduler() if settings.SCHEDULER_ENABLED else None
         try:
             while all(p.poll() is None for p in processes):
                 time.sleep(0.5)
+                if scheduler:
+                    scheduler.tick()
         except KeyboardInterrupt:
             pass
         finally:

@@ -1,0 +1,164 @@
+"""Who hears about what, on which channel: the defaults, and a person's deviations from them.
+
+Defaults are quiet: everything shows in the app; e-mail at once only for what asks something of the
+person or answers them (mentions, replies to them, join requests to approve, an expert asked, an
+answer accepted); the digest collects the rest, weekly. Reactions and follows stay in the app.
+Only a person's deviations are stored (KindPreference rows), so a new kind or a new default
+applies to everyone who did not choose otherwise.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from ruche.notifications.models import (
+    Channel,
+    CommunityPreference,
+    DigestPreference,
+    KindPreference,
+    Notification,
+    ThreadMute,
+)
+
+Kind = Notification.Kind
+Level = CommunityPreference.Level
+Frequency = DigestPreference.Frequency
+DEFAULT_FREQUENCY = Frequency.WEEKLY
+
+
+@dataclass(frozen=True)
+class KindDefaults:
+    label: str
+    in_app: bool = True
+    email: bool = False
+    digest: bool = True
+
+    def enabled(self, channel: str) -> bool:
+        return getattr(self, channel)
+
+
+# Kinds shown on the preferences page, in this order. Other apps add theirs with `register_kind`
+# (announcements, idea decisions) so that preferences, e-mail and unsubscribe links know them.
+DEFAULTS: dict[str, KindDefaults] = {
+    Kind.MENTION: KindDefaults(Kind.MENTION.label, email=True),
+    Kind.REPLY: KindDefaults(Kind.REPLY.label, email=True),
+    Kind.THREAD_REPLY: KindDefaults(Kind.THREAD_REPLY.label),
+    Kind.REACTION: KindDefaults(Kind.REACTION.label, digest=False),
+    Kind.FOLLOW: KindDefaults(Kind.FOLLOW.label, digest=False),
+    Kind.JOIN_REQUEST: KindDefaults(Kind.JOIN_REQUEST.label, email=True),
+    Kind.EXPERT_ASKED: KindDefaults(Kind.EXPERT_ASKED.label, email=True),
+    Kind.ANSWER_ACCEPTED: KindDefaults(Kind.ANSWER_ACCEPTED.label, email=True),
+    Kind.COMMUNITY_INVITATION: KindDefaults(Kind.COMMUNITY_INVITATION.label),
+    Kind.JOIN_APPROVED: KindDefaults(Kind.JOIN_APPROVED.label),
+    Kind.JOIN_DECLINED: KindDefaults(Kind.JOIN_DECLINED.label),
+    Kind.COMMUNITY_APPROVED: KindDefaults(Kind.COMMUNITY_APPROVED.label),
+    Kind.COMMUNITY_DECLINED: KindDefaults(Kind.COMMUNITY_DECLINED.label),
+    Kind.POST_APPROVED: KindDefaults(Kind.POST_APPROVED.label),
+    Kind.POST_REJECTED: KindDefaults(Kind.POST_REJECTED.label),
+    Kind.POST_HIDDEN: KindDefaults(Kind.POST_HIDDEN.label),
+    Kind.POST_RESTORED: KindDefaults(Kind.POST_RESTORED.label),
+}
+# The digest itself can be unsubscribed from like a kind (its e-mail carries the same headers).
+DIGEST = "digest"
+# In a community set to "highlights", conversation chatter is left out; what is addressed to the
+# person (a mention, a reply to them, a request to approve...) still comes.
+CHATTER = {Kind.THREAD_REPLY, Kind.REACTION}
+
+
+def register_kind(kind: str, label, *, in_app=True, email=False, digest=True) -> None:
+    """For other apps (announcements, ideas): a new kind with its defaults."""
+    DEFAULTS[kind] = KindDefaults(label, in_app=in_app, email=email, digest=digest)
+
+
+def kind_label(kind: str):
+    if kind == DIGEST:
+        return _("The digest")
+    defaults = DEFAULTS.get(kind)
+    return defaults.label if defaults else kind
+
+
+def default_enabled(kind: str, channel: str) -> bool:
+    defaults = DEFAULTS.get(kind)
+    return defaults.enabled(channel) if defaults else channel == Channel.IN_APP
+
+
+def kind_channels(user) -> dict[str, dict[str, bool]]:
+    """The whole table for one person: {kind: {channel: enabled}}, in one query."""
+    table = {kind: {c: d.enabled(c) for c in Channel.values} for kind, d in DEFAULTS.items()}
+    for kind, channel, enabled in KindPreference.objects.filter(user=user).values_list(
+        "kind", "channel", "enabled"
+    ):
+        if kind in table:
+            table[kind][channel] = enabled
+    return table
+
+
+def channels_for(user_id: int, kind: str) -> set[str]:
+    """The channels on which this person wants this kind, in one query."""
+    chosen = dict(KindPreference.objects.filter(user_id=user_id, kind=kind).values_list("channel", "enabled"))
+    return {c for c in Channel.values if chosen.get(c, default_enabled(kind, c))}
+
+
+def channels_for_each(user_ids: list[int], kind: str) -> dict[int, set[str]]:
+    """`channels_for` for many people at once (a batch of recipients), in one query."""
+    chosen: dict[int, dict[str, bool]] = {pk: {} for pk in user_ids}
+    rows = KindPreference.objects.filter(user_id__in=user_ids, kind=kind)
+    for user_id, channel, enabled in rows.values_list("user_id", "channel", "enabled"):
+        chosen[user_id][channel] = enabled
+    return {
+        pk: {c for c in Channel.values if mine.get(c, default_enabled(kind, c))}
+        for pk, mine in chosen.items()
+    }
+
+
+def digest_frequency(user) -> str:
+    row = DigestPreference.objects.filter(user=user).values_list("frequency", flat=True).first()
+    return row or DEFAULT_FREQUENCY
+
+
+_ORDER = {Level.MUTE: 0, Level.HIGHLIGHTS: 1, Level.ALL: 2}
+
+
+def level_for(user_id: int, *, post=None, community_id: int | None = None) -> str:
+    """How much the person hears about this post or community. A post published in several
+    communities takes the most open of their levels (muting one audience does not silence the
+    others); a post in no community is always ALL."""
+    from ruche.communities.models import Placement
+
+    if post is None:
+        return _community_level(user_id, community_id)
+    chosen = CommunityPreference.objects.filter(user_id=user_id, community_id=OuterRef("community_id"))
+    levels = list(
+        Placement.objects.filter(post_id=post.parent_id or post.pk, status=Placement.Status.APPROVED)
+        .annotate(level=Subquery(chosen.values("level")[:1]))
+        .values_list("level", flat=True)
+    )
+    if not levels:  # not published (awaiting approval, rejected): the community it was meant for
+        return _community_level(user_id, community_id)
+    return max((level or Level.ALL for level in levels), key=_ORDER.__getitem__)
+
+
+def _community_level(user_id: int, community_id: int | None) -> str:
+    if community_id is None:
+        return Level.ALL
+    level = CommunityPreference.objects.filter(user_id=user_id, community_id=community_id)
+    return level.values_list("level", flat=True).first() or Level.ALL
+
+
+def thread_muted(user_id: int, post) -> bool:
+    return ThreadMute.objects.filter(user_id=user_id, post_id=post.parent_id or post.pk).exists()
+
+
+def delivery(recipient, kind: str, *, post=None, community_id: int | None = None) -> set[str]:
+    """The channels a notification of this kind reaches the recipient on, after their choices for
+    the kind, the conversation (muted) and the community (muted, highlights). Empty: not told."""
+    channels = channels_for(recipient.pk, kind)
+    if Channel.IN_APP not in channels:
+        return set()  # the kind is off: no row, hence no e-mail and no digest line either
+    if post is not None and thread_muted(recipient.pk, post):
+        return set()
+    level = level_for(recipient.pk, post=post, community_id=community_id)
+    if level == Level.MUTE or (level == Level.HIGHLIGHTS and kind in CHATTER):
+        return set()
+    return channels
