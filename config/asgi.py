@@ -1,6 +1,44 @@
+"""The ASGI entry point that `manage.py serve` runs under granian.
+
+`/events/` (Server-Sent Events, ruche.realtime) goes to a lean async handler (ruche/realtime/asgi.py);
+every other path goes to the ordinary WSGI application, run in a pool of threads by a2wsgi. Django's own ASGI
+handler runs our synchronous views through sync_to_async, one at a time per process: measured in
+docs/performance.md ("Realtime and serving"), ordinary pages are several times slower that way.
+`django_application` is Django's plain ASGI handler, kept for comparison.
+"""
+
 import os
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-application = get_asgi_application()
+
+from a2wsgi import WSGIMiddleware  # noqa: E402
+from django.core.asgi import get_asgi_application  # noqa: E402
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+
+django_application = get_asgi_application()
+
+from ruche.realtime.asgi import application as stream_application  # noqa: E402
+
+wsgi_application = WSGIMiddleware(
+    get_wsgi_application(), workers=int(os.environ.get("RUCHE_WSGI_THREADS", "8"))
+)
+ASYNC_PATHS = frozenset({"/events/"})
+
+
+async def application(scope, receive, send):
+    if scope["type"] == "http":
+        if scope["path"] in ASYNC_PATHS:
+            return await stream_application(scope, receive, send)
+
+        async def receive_coroutine():  # a2wsgi needs a coroutine; granian's receive is a future
+            return await receive()
+
+        return await wsgi_application(scope, receive_coroutine, send)
+    if scope["type"] == "lifespan":
+        while True:
+            message = await receive()
+            kind = message["type"].removeprefix("lifespan.")
+            await send({"type": f"lifespan.{kind}.complete"})
+            if kind == "shutdown":
+                return
+    return await django_application(scope, receive, send)

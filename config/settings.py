@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "ruche.qa",
     "ruche.ideas",
     "ruche.search",
+    "ruche.realtime",
     "ruche.announcements",
     "ruche.rooms",
     "ruche.api",
@@ -137,6 +138,25 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Realtime (Server-Sent Events): how events travel from the process that publishes them to the web
+# processes holding the browsers' streams. "database" (one machine: every web process polls the event
+# log) or "redis" (several app servers: Redis pub/sub). See docs/operations.md.
+REALTIME_BROADCASTER = env_str("RUCHE_REALTIME_BROADCASTER", "redis" if REDIS_URL else "database")
+if REALTIME_BROADCASTER not in {"database", "redis"}:
+    raise ImproperlyConfigured("RUCHE_REALTIME_BROADCASTER must be 'database' or 'redis'")
+if REALTIME_BROADCASTER == "redis" and not REDIS_URL:
+    raise ImproperlyConfigured("RUCHE_REALTIME_BROADCASTER=redis needs RUCHE_REDIS_URL")
+REALTIME_REDIS_PREFIX = env_str("RUCHE_REALTIME_REDIS_PREFIX", "ruche")
+REALTIME_POLL_MS = env_int("RUCHE_REALTIME_POLL_MS", 100)  # database broadcaster: one query a tick
+REALTIME_HEARTBEAT_SECONDS = env_int("RUCHE_REALTIME_HEARTBEAT_SECONDS", 20)
+REALTIME_STREAM_SECONDS = env_int("RUCHE_REALTIME_STREAM_SECONDS", 300)  # then the browser reconnects
+REALTIME_RETRY_MS = 3_000
+REALTIME_RETENTION_MINUTES = env_int("RUCHE_REALTIME_RETENTION_MINUTES", 60)  # the replay window
+REALTIME_REPLAY_MAX = 500  # missed more than this: reload the page rather than replay
+REALTIME_QUEUE_SIZE = 1_000  # events waiting for one slow browser before it is told to reload
+REALTIME_MAX_STREAMS = env_int("RUCHE_REALTIME_MAX_STREAMS", 10_000)  # requests in flight per web process
+REALTIME_TRIM_EVERY = 500  # trim the log each time its ids cross a multiple of this
 
 TASKS = {
     "default": {

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("ruche.qa.urls")),
     path("", include("ruche.ideas.urls")),
     path("", include("ruche.search.urls")),
+    path("", include("ruche.realtime.urls")),
     path("", include("ruche.announcements.urls")),
     path("", include("ruche.rooms.urls")),
     path("", include("ruche.api.urls")),

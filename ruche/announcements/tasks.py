@@ -13,6 +13,7 @@ from ruche.announcements.services import pending_receipts, receipts_materialise
 from ruche.notifications.mail import email_queue
 from ruche.notifications.models import Channel, Notification
 from ruche.notifications.preferences import channels_for_each
+from ruche.realtime.events import notifications_added
 
 Kind = Notification.Kind
 
@@ -84,6 +85,8 @@ def deliver_announcement(announcement_id: int, reminder: bool = False, after: in
             if Channel.EMAIL in wanted[receipt.user_id] and (reminder or receipt.opened_at is None):
                 _email(announcement, receipt, reminder=reminder)
         done = Receipt.objects.filter(pk__in=[r.pk for r in receipts])
+        # Realtime: the badges of those notified in the app, after commit.
+        notifications_added(r.user_id for r in receipts if Channel.IN_APP in wanted[r.user_id])
         if reminder:
             done.update(reminded_at=announcement.last_reminded_at)
         else:

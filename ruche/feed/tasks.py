@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.tasks import task
 
 from ruche.accounts.models import User
@@ -5,12 +6,19 @@ from ruche.feed import services
 from ruche.feed.models import FeedEntry
 from ruche.posts.models import Hashtag, Post
 from ruche.posts.policies import visible_posts
+from ruche.realtime import events as realtime
 
 
 @task()
 def fan_out_post(post_id: int) -> int:
     post = Post.objects.select_related("author").filter(pk=post_id).first()
-    return services.post_fan_out(post) if post else 0
+    if post is None:
+        return 0
+    written = services.post_fan_out(post)
+    # Realtime: the "new posts" banner of everyone whose feed now holds it.
+    readers = FeedEntry.objects.filter(post=post).values_list("user_id", flat=True)
+    realtime.feed_post_arrived(post, readers.iterator(chunk_size=settings.FANOUT_BATCH_SIZE))
+    return written
 
 
 @task()

@@ -10,6 +10,7 @@ from ruche.ideas.models import Campaign, CoAuthor, Idea, IdeaFollow, IdeaTransit
 from ruche.notifications.models import Channel, Notification
 from ruche.notifications.preferences import turned_off
 from ruche.notifications.services import Kind, notify
+from ruche.realtime.events import notifications_added
 
 NOTIFY_BATCH = 1000
 
@@ -32,11 +33,17 @@ def _notify_population(campaign: Campaign, kind: str, actor_id: int) -> int:
             )
         )
         if len(batch) >= NOTIFY_BATCH:
-            sent += len(Notification.objects.bulk_create(batch))
+            sent += _write(batch)
             batch = []
-    if batch:
-        sent += len(Notification.objects.bulk_create(batch))
-    return sent
+    return sent + _write(batch)
+
+
+def _write(batch: list[Notification]) -> int:
+    """Bulk notifications, and each recipient's badge goes up live (realtime) after commit."""
+    made = Notification.objects.bulk_create(batch)
+    if made:
+        notifications_added(n.recipient_id for n in made)
+    return len(made)
 
 
 @task()

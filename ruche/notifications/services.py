@@ -18,6 +18,7 @@ from ruche.notifications.models import (
 from ruche.notifications.policies import can_mute_thread, can_tune_community
 from ruche.notifications.preferences import DEFAULT_FREQUENCY, DEFAULTS, DIGEST, default_enabled, delivery
 from ruche.posts.policies import can_view_post
+from ruche.realtime.events import notifications_changed
 
 Kind = Notification.Kind
 Level = CommunityPreference.Level
@@ -32,6 +33,7 @@ def _may_receive(recipient, actor, post=None) -> bool:
 
 
 def _deliver(notification: Notification, channels: set[str]) -> Notification:
+    notifications_changed(notification.recipient)  # realtime: the badge, after commit
     if Channel.EMAIL in channels and notification.recipient.email:
         from ruche.notifications.mail import notification_email_queue
 
@@ -70,13 +72,19 @@ def notify_grouped(*, recipient, kind: str, actor, post, actor_count: int) -> No
 
 
 def notification_mark_read(*, user, notification_id: int) -> int:
-    return Notification.objects.filter(recipient=user, pk=notification_id, read_at__isnull=True).update(
+    read = Notification.objects.filter(recipient=user, pk=notification_id, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    if read:
+        notifications_changed(user)  # realtime: the badge of the user's other tabs
+    return read
 
 
 def notifications_mark_all_read(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    read = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    if read:
+        notifications_changed(user)  # realtime: the badge of the user's other tabs
+    return read
 
 
 # Preferences: only deviations from the defaults are stored --------------------------------------

@@ -15,6 +15,7 @@ from ruche.core import markdown
 from ruche.core.tasks import enqueue_on_commit
 from ruche.posts import policies
 from ruche.posts.models import Hashtag, HashtagFollow, Post, PostRevision, Reaction
+from ruche.realtime.events import post_counts_changed
 from ruche.search.tasks import reindex_post_on_commit
 
 
@@ -132,6 +133,7 @@ def _post_create(*, author, body, parent, client_token, communities, campaign) -
         from ruche.qa.services import question_note_answer
 
         Post.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
+        post_counts_changed(parent.pk)  # realtime
         question_note_answer(reply=post)
     elif campaign is None:
         # The author sees their post at once; everyone else gets it from the fan-out task.
@@ -187,6 +189,7 @@ def post_delete(*, post: Post, by: User) -> Post:
         from ruche.qa.services import question_forget_answer
 
         Post.objects.filter(pk=post.parent_id).update(reply_count=F("reply_count") - 1)
+        post_counts_changed(post.parent_id)  # realtime
         question_forget_answer(answer=post)
     else:
         enqueue_on_commit(remove_post_from_feeds, post_id=post.pk)
@@ -205,6 +208,7 @@ def reaction_set(*, post: Post, user: User, kind: str) -> Reaction:
     reaction, created = Reaction.objects.get_or_create(post=post, user=user, defaults={"kind": kind})
     if created:
         Post.objects.filter(pk=post.pk).update(reaction_count=F("reaction_count") + 1)
+        post_counts_changed(post.pk)  # realtime
         enqueue_on_commit(notify_reaction, reaction_id=reaction.pk)
     elif reaction.kind != kind:
         reaction.kind = kind
@@ -217,6 +221,7 @@ def reaction_remove(*, post: Post, user: User) -> None:
     deleted, _rows = Reaction.objects.filter(post=post, user=user).delete()
     if deleted:
         Post.objects.filter(pk=post.pk).update(reaction_count=F("reaction_count") - 1)
+        post_counts_changed(post.pk)  # realtime
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
-"""`make run`: the web server, the task worker and the scheduler together, stopped together with Ctrl+C."""
+"""`make run`: the web server (ASGI: pages and the realtime stream), the task worker and the scheduler
+together, stopped together with Ctrl+C."""
 
 import signal
 import subprocess
@@ -21,9 +22,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, workers, **options):
         python = sys.executable
+        # ASGI, for the realtime stream; ordinary pages still run as WSGI, in threads (config/asgi.py).
+        # Each open stream is a request in flight: backpressure must allow thousands of them.
         web = [
-            python, "-m", "granian", "--interface", "wsgi", "config.wsgi:application",
-            "--host", host, "--port", str(port), "--workers", str(workers), "--blocking-threads", "8",
+            python, "-m", "granian", "--interface", "asgi", "config.asgi:application",
+            "--host", host, "--port", str(port), "--workers", str(workers),
+            "--backlog", "4096", "--backpressure", str(settings.REALTIME_MAX_STREAMS),
         ]  # fmt: skip
         worker = [python, "manage.py", "db_worker", "--interval", "0.5"]
         processes = [subprocess.Popen(worker), subprocess.Popen(web)]  # noqa: S603 (our own interpreter)
