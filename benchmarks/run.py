@@ -61,13 +61,15 @@ def ensure_company(database: str, employees: int, seed: int, rebuild: bool) -> f
     DATA.mkdir(parents=True, exist_ok=True)
     url = database_url(database, employees, seed)
     wanted = {"employees": employees, "seed": seed, "url": url}
+    env = child_env(url)
+    migrate = [PYTHON, "manage.py", "migrate", "--no-input", "-v0"]
     if not rebuild and marker(database).exists():
         known = json.loads(marker(database).read_text())
         if {k: known.get(k) for k in wanted} == wanted:
+            subprocess.run(migrate, cwd=ROOT, env=env, check=True)  # the company, on today's schema
             return known["generation_seconds"]
     reset_database(database, url)
-    env = child_env(url)
-    subprocess.run([PYTHON, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(migrate, cwd=ROOT, env=env, check=True)
     started = time.monotonic()
     subprocess.run(
         [PYTHON, "manage.py", "demo_company", f"--employees={employees}", f"--seed={seed}"],
