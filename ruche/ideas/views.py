@@ -185,8 +185,21 @@ def similar(request, pk: int):
 # Ideas ---------------------------------------------------------------------------------------------
 
 
+def _score_choices(detail, posted) -> list[tuple]:
+    """(criterion, the value to show checked) for the reviewer's form: what they just sent when it
+    was refused (nothing they chose is lost), else their saved scores."""
+    if detail.my_review is None:
+        return []
+    saved = detail.my_review.values
+    return [
+        (c, posted.get(f"score_{c.pk}", "") if posted else str(saved[i] or ""))
+        for i, c in enumerate(detail.criteria)
+    ]
+
+
 def _idea_page(request, idea, *, status=200, **extra):
     detail = selectors.idea_detail(request.user, idea)
+    extra["score_choices"] = _score_choices(detail, extra.get("review_data"))
     context = {
         "d": detail,
         "idea": idea,

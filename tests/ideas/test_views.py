@@ -207,3 +207,25 @@ def test_create_a_campaign_with_another_workflow(client, manager, rnd, admin):
     assert response.status_code == 302 and campaign.workflow == other and campaign.opened_at is None
     page = client.get(reverse("ideas:campaign_edit", args=[campaign.pk])).content.decode()
     assert 'name="workflow"' not in page
+
+
+def test_a_refused_review_keeps_the_scores_chosen_and_a_saved_one_shows_them(
+    client, campaign, idea, manager, reviewer
+):
+    import re
+
+    services.idea_move(idea=idea, stage=stage(campaign, "Shortlisted"), by=manager)
+    services.review_assign(idea=idea, reviewer=reviewer, by=manager)
+    first, *others = list(campaign.criteria.all())
+    client.force_login(reviewer)
+    url = reverse("ideas:review", args=[idea.pk])
+    response = client.post(url, {f"score_{first.pk}": "4", "comment": "Prometteur"})  # one score missing
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert re.search(rf'name="score_{first.pk}" value="4" required checked', page) and "Prometteur" in page
+    assert not re.search(rf'name="score_{others[0].pk}" value="\d" required checked', page)
+    scores = {f"score_{c.pk}": "3" for c in others}
+    assert client.post(url, {f"score_{first.pk}": "4", **scores, "comment": "OK"}).status_code == 302
+    page = client.get(idea.get_absolute_url()).content.decode()
+    assert re.search(rf'name="score_{first.pk}" value="4" required checked', page)
+    assert re.search(rf'name="score_{others[0].pk}" value="3" required checked', page)
