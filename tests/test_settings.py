@@ -148,8 +148,11 @@ def test_postgres_url():
         "HOST": "db.example.com",
         "PORT": "6432",
         "CONN_MAX_AGE": 60,
-        "OPTIONS": {"sslmode": "require"},
+        "OPTIONS": {"sslmode": "require", "options": "-c jit=off"},
     }
+    # The URL may set its own server options (JIT on again, for instance).
+    db = env.database_from_url("postgres://u@h/db?options=-c%20work_mem%3D8MB", Path("/"))
+    assert db["OPTIONS"] == {"options": "-c work_mem=8MB"}
 
 
 def test_postgres_url_defaults():
