@@ -148,7 +148,7 @@ if REALTIME_BROADCASTER not in {"database", "redis"}:
 if REALTIME_BROADCASTER == "redis" and not REDIS_URL:
     raise ImproperlyConfigured("RUCHE_REALTIME_BROADCASTER=redis needs RUCHE_REDIS_URL")
 REALTIME_REDIS_PREFIX = env_str("RUCHE_REALTIME_REDIS_PREFIX", "ruche")
-REALTIME_POLL_MS = env_int("RUCHE_REALTIME_POLL_MS", 100)  # database broadcaster: one query a tick
+REALTIME_POLL_MS = env_int("RUCHE_REALTIME_POLL_MS", 50)  # database broadcaster: one query a tick
 REALTIME_HEARTBEAT_SECONDS = env_int("RUCHE_REALTIME_HEARTBEAT_SECONDS", 20)
 REALTIME_STREAM_SECONDS = env_int("RUCHE_REALTIME_STREAM_SECONDS", 300)  # then the browser reconnects
 REALTIME_RETRY_MS = 3_000
