@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from ruche.announcements.models import Receipt
 from ruche.communities.models import Community, Membership
 from ruche.rooms.models import VideoRoom
+from tests.e2e.test_screenshots import shoot
 
 pytestmark = [
     pytest.mark.e2e,
@@ -53,6 +54,7 @@ def test_announcement_stays_pinned_until_acknowledged(live_server, login, page, 
     pinned = alice_page.locator(".announcement-pin", has_text="Chaussures de sécurité obligatoires")
     expect(pinned).to_be_visible()
     expect(pinned.locator("strong")).to_have_text("tous")
+    shoot(alice_page, "announcement-pinned.png")
     alice_page.reload()
     expect(pinned).to_be_visible()
     alice_page.reload()
@@ -72,6 +74,7 @@ def test_announcement_stays_pinned_until_acknowledged(live_server, login, page, 
     figures = page.locator(".reach-figures")
     expect(figures).to_contain_text(re.compile(r"Confirmed\s*1\s*\(100 %\)"))
     expect(page.get_by_text("Everyone has read it.")).to_be_visible()
+    shoot(page, "announcement-reach.png")
 
 
 def test_video_room_for_community_members(live_server, login, page, new_page, settings, make_user):

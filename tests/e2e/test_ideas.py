@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from ruche.accounts.models import Department
 from ruche.ideas.models import Campaign, Idea, InnovationManager
+from tests.e2e.test_screenshots import shoot
 
 pytestmark = [
     pytest.mark.e2e,
@@ -106,6 +107,10 @@ def test_campaign_from_opening_to_decision(live_server, login, page, new_page, m
     history = theirs.get_by_test_id("idea-history")
     for step in ("Submitted", "Shortlisted", "Under review", "Approved", "Pilote au labo 3 en janvier."):
         expect(history).to_contain_text(step)
+    shoot(theirs, "idea.png")
+    page.goto(f"{live_server.url}/ideas/campaigns/{campaign.pk}/results/")
+    expect(page.locator(".funnel")).to_be_visible()
+    shoot(page, "campaign-results.png")
 
     # Sam, in Sales, never sees the campaign: not on his home page, not in the list, not by its address.
     outsider = new_page()

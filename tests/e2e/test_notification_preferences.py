@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from ruche.notifications.models import DigestPreference, KindPreference, Notification, ThreadMute
 from ruche.posts.services import post_create
+from tests.e2e.test_screenshots import shoot
 
 pytestmark = [
     pytest.mark.e2e,
@@ -39,6 +40,7 @@ def test_change_a_preference_and_mute_a_thread(
     assert KindPreference.objects.get(user=alice, kind="reaction", channel="email").enabled is True
     assert DigestPreference.objects.get(user=alice).frequency == "daily"
     expect(page.locator("#reaction-email")).to_be_checked()
+    shoot(page, "notification-preferences.png")
 
     # Mute the conversation from its page.
     page.goto(f"{live_server.url}{post.get_absolute_url()}")
