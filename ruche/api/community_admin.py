@@ -9,7 +9,7 @@ ruche.communities.policies inside them, refusals are 403 and are written to the 
 from datetime import datetime
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
@@ -189,8 +189,6 @@ def moderation_queue(request, slug: str):
 def decide_post(request, slug: str, post_id: int, payload: DecisionIn):
     community, _role = _community(request.auth, slug)
     placement = selectors.placement_in(community, post_id)
-    if placement.status != placement.Status.PENDING:
-        raise ValidationError(_("This post was already decided."))
     services.placement_decide(placement=placement, by=request.auth, approve=payload.approve)
     return HttpResponse(status=204)
 

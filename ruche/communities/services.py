@@ -515,6 +515,8 @@ def placement_decide(*, placement: Placement, by: User, approve: bool) -> Placem
     if not policies.can_moderate(by, community, role_of(by, community)):
         raise refuse(by, "moderate", _("You do not moderate this community."), community=community,
                      post=placement.post)  # fmt: skip
+    if placement.status != Placement.Status.PENDING:
+        raise ValidationError(_("This post was already decided."))
     placement.status = Placement.Status.APPROVED if approve else Placement.Status.REJECTED
     placement.decided_by = by
     placement.save(update_fields=["status", "decided_by"])

@@ -401,8 +401,14 @@ def moderate_post(request, slug: str, post_id: int):
     community, _role = selectors.community_for(request.user, slug)
     placement = selectors.placement_in(community, post_id)
     approve = _yes(request, "approve")
-    services.placement_decide(placement=placement, by=request.user, approve=approve)
-    messages.success(request, _("Post published.") if approve else _("Post rejected: the author is told."))
+    try:
+        services.placement_decide(placement=placement, by=request.user, approve=approve)
+    except ValidationError as error:  # decided meanwhile by another moderator
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request, _("Post published.") if approve else _("Post rejected: the author is told.")
+        )
     return redirect("communities:moderation", slug=community.slug)
 
 

@@ -214,7 +214,7 @@ def title_key(title: str) -> str:
 
 
 def _tags(names) -> list:
-    from ruche.posts.services import _hashtag
+    from ruche.posts.services import hashtag_for
 
     keys = {}
     for name in names:
@@ -223,7 +223,7 @@ def _tags(names) -> list:
             keys.setdefault(fold(name)[:50], name[:50])
     if len(keys) > MAX_TAGS:
         raise ValidationError({"tags": _("Up to %(max)d tags.") % {"max": MAX_TAGS}})
-    return [_hashtag(key, name) for key, name in keys.items()]
+    return [hashtag_for(key, name) for key, name in keys.items()]
 
 
 def first_stage(workflow: Workflow) -> Stage:

@@ -43,11 +43,12 @@ def _render(post: Post, body: str) -> tuple[str, list[User], list[Hashtag]]:
         ),
         tag_url=lambda key: reverse("posts:tag", args=[key]),
     )
-    tags = [_hashtag(key, name) for key, name in parsed.tags.items()]
+    tags = [hashtag_for(key, name) for key, name in parsed.tags.items()]
     return html, list(mentioned.values()), tags
 
 
-def _hashtag(key: str, name: str) -> Hashtag:
+def hashtag_for(key: str, name: str) -> Hashtag:
+    """The hashtag of this folded key, created with `name` the first time (posts, ideas' tags)."""
     tag, _created = Hashtag.objects.get_or_create(key=key[:50], defaults={"name": name[:50]})
     return tag
 

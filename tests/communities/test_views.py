@@ -520,6 +520,11 @@ def test_approving_a_waiting_post_shows_it_on_the_community_page(
     assert "Proposition d'amélioration" in html
     client.force_login(bruno)
     assert "Proposition d'amélioration" in client.get("/communities/qualite/").content.decode()
+    # A second moderator deciding it again (a stale page) is told so; nothing changes.
+    client.force_login(alice)
+    response = client.post(f"/communities/qualite/moderation/posts/{post.pk}/", {"approve": "0"}, follow=True)
+    assert "This post was already decided." in response.content.decode()
+    assert Placement.objects.get(post=post).status == "approved"
 
 
 def test_rejecting_a_post_and_a_waiting_reply(client, alice, bruno, community):
