@@ -299,6 +299,18 @@ def measure(iterations: int, warmup: int, fan_out_runs: int) -> dict:
 # --- orchestration ---------------------------------------------------------------------------
 
 
+def calibration_ms() -> float:
+    """CPU time of a fixed loop (median of 15): how fast this machine was during the run. These shared
+    machines have been seen several times slower at some hours than at others: compare figures of
+    different runs by their ratio to this one."""
+    samples = []
+    for _ in range(15):
+        started = time.process_time()
+        sum(range(1_000_000))
+        samples.append((time.process_time() - started) * 1000)
+    return round(statistics.median(samples), 1)
+
+
 def machine() -> dict:
     cpu = next(
         (
@@ -311,6 +323,7 @@ def machine() -> dict:
     return {
         "cpus": os.cpu_count(),
         "cpu": cpu,
+        "calibration_ms": calibration_ms(),
         "python": platform.python_version(),
         "system": platform.platform(),
     }

@@ -3,13 +3,27 @@ every page shows their photo, and a second query on every request was pure overh
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
+from django.core.exceptions import ValidationError
+
+from ruche.core.prepared import prepared
+
+
+@prepared("pk")
+def _person_with_profile(pk):
+    from ruche.accounts.models import User
+
+    return User._default_manager.select_related("profile").filter(pk=pk)[:1]
 
 
 class WithProfile:
     def get_user(self, user_id):
         from ruche.accounts.models import User
 
-        user = User._default_manager.select_related("profile").filter(pk=user_id).first()
+        try:
+            pk = User._meta.pk.to_python(user_id)  # the session keeps it as text
+        except ValidationError:
+            return None
+        user = next(iter(_person_with_profile(pk=pk)), None)  # every request: compiled once
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

@@ -19,6 +19,7 @@ from ruche.accounts.completeness import (
 )
 from ruche.accounts.models import Department, Follow, Profile, Site, Skill, User
 from ruche.core.pagination import Page, page_from
+from ruche.core.prepared import prepared
 from ruche.core.text import fold
 
 DIRECTORY_PAGE_SIZE = 48
@@ -106,12 +107,17 @@ def followers_of(person: User) -> list[User]:
 # Profile completeness
 
 
+@prepared("person")
+def _profile_with_skill_count(person):
+    return Profile.objects.annotate(skill_count=skill_count_expression()).filter(pk=person.pk)
+
+
 def own_completeness(user: User) -> Completeness | None:
     """The person's own meter: one query, and the page header's avatar reuses the profile it loads.
 
     None for an account without a profile (a superuser made by `createsuperuser`).
     """
-    profile = Profile.objects.annotate(skill_count=skill_count_expression()).filter(pk=user.pk).first()
+    profile = next(iter(_profile_with_skill_count(person=user)), None)
     if profile is None:
         return None
     user.profile = profile
@@ -131,7 +137,7 @@ def missing_mandatory(user: User, mandatory: list[str]) -> list[str]:
     """The mandatory items the person has not filled in yet (one query, none when nothing is mandatory)."""
     if not mandatory:
         return []
-    profile = Profile.objects.annotate(skill_count=skill_count_expression()).filter(pk=user.pk).first()
+    profile = next(iter(_profile_with_skill_count(person=user)), None)
     if profile is None:
         return []
     done = done_items(profile, profile.skill_count)

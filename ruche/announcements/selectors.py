@@ -10,23 +10,29 @@ from django.utils import timezone
 from ruche.announcements import policies
 from ruche.announcements.models import Announcement, Receipt
 from ruche.core.pagination import Page, page_from
+from ruche.core.prepared import prepared
 
 PINNED_MAX = 5
 NOT_YET_SHOWN = 200
 
 
-def _live() -> Q:
-    return Q(announcement__expires_at__isnull=True) | Q(announcement__expires_at__gt=timezone.now())
+def _live(now=None) -> Q:
+    return Q(announcement__expires_at__isnull=True) | Q(announcement__expires_at__gt=now or timezone.now())
+
+
+@prepared("viewer", "now")
+def _pinned(viewer, now):
+    rows = Receipt.objects.filter(user=viewer, acknowledged_at__isnull=True, dismissed_at__isnull=True)
+    rows = rows.filter(_live(now)).select_related("announcement__author__profile")
+    return rows.order_by("-announcement_id")[:PINNED_MAX]
 
 
 def pinned_for(user) -> list[Receipt]:
     """The announcements pinned at the top of the person's home feed: neither confirmed nor dismissed,
-    not expired. One query (the partial index receipt_pinned)."""
+    not expired. One query (the partial index receipt_pinned), compiled once per process."""
     if not user.is_authenticated:
         return []
-    rows = Receipt.objects.filter(user=user, acknowledged_at__isnull=True, dismissed_at__isnull=True)
-    rows = rows.filter(_live()).select_related("announcement__author__profile")
-    return list(rows.order_by("-announcement_id")[:PINNED_MAX])
+    return _pinned(viewer=user, now=timezone.now())
 
 
 def received(user, *, before: int | None = None, size: int | None = None) -> Page[Receipt]:

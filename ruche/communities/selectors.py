@@ -22,6 +22,7 @@ from ruche.communities.models import (
     Report,
 )
 from ruche.core.pagination import Page, page_from
+from ruche.core.prepared import prepared
 from ruche.posts.models import Post
 from ruche.posts.selectors import WITH_AUTHOR, hydrate
 
@@ -254,15 +255,18 @@ def directory(user, *, kind: str = "", visibility: str = "", mine: bool = False,
     return DirectoryPage(page.items, page.next_cursor, total)
 
 
+@prepared("viewer")
+def _postable(viewer):
+    communities = Community.objects.filter(memberships__user=viewer, archived_at__isnull=True, approved=True)
+    return communities.order_by("-is_company_wide", "name")
+
+
 def postable_communities(user) -> list[Community]:
-    """Where the user may publish: communities they belong to that are open for posts."""
+    """Where the user may publish: communities they belong to that are open for posts (the composer
+    on every home page: compiled once)."""
     if not user.is_authenticated:
         return []
-    return list(
-        Community.objects.filter(memberships__user=user, archived_at__isnull=True, approved=True).order_by(
-            "-is_company_wide", "name"
-        )
-    )
+    return _postable(viewer=user)
 
 
 def my_communities(user) -> list[Community]:

@@ -1,11 +1,12 @@
 """The home feed: fanned-out entries merged with posts pulled from very large sources."""
 
 from django.conf import settings
-from django.db.models import Q, Value
+from django.db.models import Exists, OuterRef, Q, Value
 
 from ruche.accounts.models import Follow
 from ruche.communities.models import Membership, Placement
 from ruche.core.pagination import Page, page_from
+from ruche.core.prepared import prepared
 from ruche.feed.models import FeedEntry
 from ruche.feed.services import sources_q
 from ruche.posts.models import HashtagFollow, Post
@@ -15,57 +16,84 @@ from ruche.posts.selectors import CARD_RELATED, hydrate
 Reason = FeedEntry.Reason
 
 
-def _pulled_sources(user) -> tuple[Q, set[int], str] | None:
-    """Authors, hashtags and communities the user follows that are too widely followed to fan out
+@prepared("viewer")
+def _large_sources(viewer, large: int):
+    """Authors, hashtags and communities the viewer follows that are too widely followed to fan out
     (one query for the three)."""
-    large = settings.FEED_LARGE_AUDIENCE
-    authors = Follow.objects.filter(follower=user, followed__follower_count__gt=large).annotate(
-        source=Value("author")
+    authors = Follow.objects.filter(follower=viewer, followed__follower_count__gt=large)
+    tags = HashtagFollow.objects.filter(user=viewer, hashtag__follower_count__gt=large)
+    communities = Membership.objects.filter(user=viewer, community__member_count__gt=large)
+    return (
+        authors.annotate(source=Value("author"))
+        .values_list("source", "followed_id")
+        .union(
+            tags.annotate(source=Value("hashtag")).values_list("source", "hashtag_id"),
+            communities.annotate(source=Value("community")).values_list("source", "community_id"),
+            all=True,
+        )
     )
-    tags = HashtagFollow.objects.filter(user=user, hashtag__follower_count__gt=large).annotate(
-        source=Value("hashtag")
-    )
-    communities = Membership.objects.filter(user=user, community__member_count__gt=large).annotate(
-        source=Value("community")
-    )
+
+
+@prepared("authors", "tags", "communities", "before", "after")
+def _pulled_posts(authors, tags, communities, before, after, size: int):
+    """The newest posts of those large sources (their lists' lengths make the query's shape)."""
+    sources = Q(author_id__in=authors) if authors else Q(pk__in=[])
+    if tags:
+        sources |= Exists(Post.hashtags.through.objects.filter(post_id=OuterRef("pk"), hashtag_id__in=tags))
+    if communities:
+        placed = Placement.objects.filter(
+            post_id=OuterRef("pk"), community_id__in=communities, status=Placement.Status.APPROVED
+        )
+        sources |= Exists(placed)
+    posts = Post.objects.alive().top_level().filter(sources, campaign__isnull=True)
+    if before is not None:
+        posts = posts.filter(pk__lt=before)
+    if after is not None:
+        posts = posts.filter(pk__gt=after)
+    return posts.select_related(*CARD_RELATED).order_by("-id")[: size + 1]
+
+
+def _pulled(user, before: int | None, after: int | None, size: int) -> list[Post]:
+    """Posts of the large sources between `after` and `before`, each with its `feed_reason` (two
+    queries; one if there are no such sources)."""
     found: dict[str, list[int]] = {"author": [], "hashtag": [], "community": []}
-    rows = authors.values_list("source", "followed_id").union(
-        tags.values_list("source", "hashtag_id"), communities.values_list("source", "community_id"), all=True
-    )
-    for source, pk in rows:
+    for source, pk in _large_sources(viewer=user, large=settings.FEED_LARGE_AUDIENCE):
         found[source].append(pk)
     authors, tags, communities = found["author"], found["hashtag"], found["community"]
     if not authors and not tags and not communities:
-        return None
-    placed = Q(placements__community_id__in=communities, placements__status=Placement.Status.APPROVED)
+        return []
+    # Visibility is settled for the whole page by hydrate(), in one query.
+    posts = _pulled_posts(
+        authors=authors, tags=tags, communities=communities, before=before, after=after, size=size
+    )
     other = Reason.COMMUNITY if communities else Reason.HASHTAG
-    return Q(author_id__in=authors) | Q(hashtags__in=tags) | placed, set(authors), other
+    for post in posts:
+        post.feed_reason = Reason.FOLLOW if post.author_id in authors else other
+    return posts
+
+
+@prepared("viewer", "before")
+def _entries(viewer, before, size: int):
+    entries = FeedEntry.objects.filter(
+        user=viewer, post__deleted_at__isnull=True, post__hidden_at__isnull=True
+    )
+    if before is not None:
+        entries = entries.filter(post_id__lt=before)
+    return entries.select_related(*(f"post__{r}" for r in CARD_RELATED)).order_by("-post_id")[: size + 1]
 
 
 def home_feed(user, *, before: int | None = None, size: int | None = None) -> Page[Post]:
     """Page of the home feed, newest first, each post carrying `feed_reason`."""
     size = size or settings.FEED_PAGE_SIZE
-    entries = FeedEntry.objects.filter(user=user, post__deleted_at__isnull=True, post__hidden_at__isnull=True)
-    if before:
-        entries = entries.filter(post_id__lt=before)
-    rows = list(
-        entries.select_related(*(f"post__{r}" for r in CARD_RELATED)).order_by("-post_id")[: size + 1]
-    )
+    rows = _entries(viewer=user, before=before, size=size)
     posts: dict[int, Post] = {}
     for entry in rows:
         entry.post.feed_reason = entry.reason
         posts[entry.post_id] = entry.post
-    pulled = _pulled_sources(user)
-    if pulled is not None:
-        condition, large_authors, other_reason = pulled
-        # Visibility is settled for the whole page by hydrate() below, in one query.
-        extra = Post.objects.alive().top_level().filter(condition, campaign__isnull=True)
-        if before:
-            extra = extra.filter(pk__lt=before)
-        for post in extra.select_related(*CARD_RELATED).distinct().order_by("-id")[: size + 1]:
-            if post.pk not in posts:
-                post.feed_reason = Reason.FOLLOW if post.author_id in large_authors else other_reason
-                posts[post.pk] = post
+    # A full page of entries already reaches down to its last one: only posts above it can join.
+    after = rows[-1].post_id if len(rows) > size else None
+    for post in _pulled(user, before, after, size):
+        posts.setdefault(post.pk, post)
     if len(rows) <= size and user.feed_horizon:
         # Past the fanned-out entries (trimmed, or older than a rebuild): pull from the sources.
         below = min(before or user.feed_horizon + 1, user.feed_horizon + 1, *(e.post_id for e in rows[-1:]))

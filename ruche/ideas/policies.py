@@ -6,14 +6,13 @@ managers, its review committee and admins always see it. A campaign not yet open
 managers and admins only. `visible_campaigns` says it in SQL (ruche.posts.policies uses it to keep
 ideas' posts inside); `population` lists, in SQL, the people a campaign is aimed at."""
 
-import functools
-
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
 from ruche.accounts.policies import is_admin
+from ruche.core.prepared import prepared
 
 
 def _active(user) -> bool:
@@ -108,46 +107,31 @@ def visible_campaigns(user, campaigns: QuerySet) -> QuerySet:
     return campaigns.filter(opened | _staff_q(user))
 
 
-_ANYONE = -7_340_033  # a user id no one has: where the cached SQL below takes the viewer's
-
-
-class _Anyone:
-    """The viewer for whom `visible_campaign_ids` compiles its SQL once (not an admin)."""
-
-    pk = _ANYONE
-    is_authenticated = is_active = True
-    is_staff = False
-
-
-@functools.cache
-def _campaign_ids_sql(which: str) -> tuple[str, tuple]:
+@prepared("viewer")
+def _visible_campaign_pks(viewer):
     from ruche.ideas.models import Campaign
 
-    campaigns = Campaign.objects.all()
-    if which == "visible":
-        campaigns = visible_campaigns(_Anyone(), campaigns)
-    else:
-        campaigns = campaigns.filter(aimed_at_q(_Anyone()))
-    return campaigns.values("pk").query.sql_with_params()
+    return visible_campaigns(viewer, Campaign.objects.all()).values("pk")
 
 
-def _campaign_ids(which: str, user) -> RawSQL:
-    sql, params = _campaign_ids_sql(which)
-    # The SQL is Django's own, compiled from the ORM; only the viewer's id changes in its parameters.
-    return RawSQL(sql, tuple(user.pk if p == _ANYONE else p for p in params))  # noqa: S611
+@prepared("viewer")
+def _aimed_campaign_pks(viewer):
+    from ruche.ideas.models import Campaign
+
+    return Campaign.objects.filter(aimed_at_q(viewer)).values("pk")
 
 
 def visible_campaign_ids(user) -> RawSQL:
     """`visible_campaigns(user, ...).values("pk")` as SQL, for the hot paths (`visible_posts` on every
     feed, the notifications badge on every page): the same query, compiled once per process instead
     of on every call (compiling it cost 2 ms a call, more than running it)."""
-    return _campaign_ids("visible", user)
+    return RawSQL(*_visible_campaign_pks.sql(viewer=user))  # noqa: S611 - Django's SQL, compiled once
 
 
 def aimed_campaign_ids(user) -> RawSQL:
     """The ids of the campaigns whose population includes `user` (`aimed_at_q`), compiled once: for
     the home page's box."""
-    return _campaign_ids("aimed", user)
+    return RawSQL(*_aimed_campaign_pks.sql(viewer=user))  # noqa: S611 - Django's SQL, compiled once
 
 
 def can_view_campaign(user, campaign) -> bool:

@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from ruche.accounts.models import User
+from ruche.core.prepared import prepared
 from ruche.core.text import fold
 from ruche.ideas import policies
 from ruche.ideas.models import (
@@ -40,18 +41,22 @@ def campaigns_for(viewer) -> list[Campaign]:
     return sorted(items, key=lambda c: rank[c.state])
 
 
-def open_challenges(viewer, limit: int = 3) -> list[Campaign]:
-    """The home page's box: campaigns open now and aimed at the viewer (one query)."""
-    if not (viewer.is_authenticated and viewer.is_active):
-        return []
-    now = timezone.now()
+@prepared("viewer", "now")
+def _open_challenges(viewer, now, limit: int):
     campaigns = Campaign.objects.filter(
         opened_at__isnull=False,
         starts_at__lte=now,
         ends_at__gt=now,
         pk__in=policies.aimed_campaign_ids(viewer),
     )
-    return list(campaigns.order_by("ends_at")[:limit])
+    return campaigns.order_by("ends_at")[:limit]
+
+
+def open_challenges(viewer, limit: int = 3) -> list[Campaign]:
+    """The home page's box: campaigns open now and aimed at the viewer (one query)."""
+    if not (viewer.is_authenticated and viewer.is_active):
+        return []
+    return _open_challenges(viewer=viewer, now=timezone.now(), limit=limit)
 
 
 @dataclass

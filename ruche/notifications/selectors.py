@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 
 from ruche.core.pagination import Page, page_from
+from ruche.core.prepared import prepared
 from ruche.notifications.models import Notification
 from ruche.posts.models import Post
 from ruche.posts.policies import visible_posts
@@ -39,37 +40,61 @@ def notifications_for(user, *, before: int | None = None, size: int | None = Non
 UNREAD_COUNT_SECONDS = 60
 
 
-def unread_count(user) -> int:
-    """The badge on every page. Checking each unread notification's post for visibility is the
-    costly part: it is done again only when the unread set, its posts (deleted, hidden) or the
-    person's communities change, or after a minute; one cheap query tells whether they changed."""
-    if not user.is_authenticated:
-        return 0
+@prepared("viewer")
+def _unread_signature(viewer):
+    """What decides the unread count, in one cheap row: how many, the newest, the latest deletion or
+    hiding of their posts, and the person's communities (joining or leaving one changes what they
+    may read). No row when nothing is unread."""
     from ruche.communities.models import Membership
 
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    # The communities one belongs to decide what one may read: joining or leaving one changes this.
     memberships = (
-        Membership.objects.filter(user=user)
+        Membership.objects.filter(user=viewer)
         .values("user")
         .annotate(fingerprint=Count("id") * 1_000_003 + Sum("community_id"))
         .values("fingerprint")[:1]
     )
-    signature = tuple(
-        unread.aggregate(
+    return (
+        _unread(viewer)
+        .values_list("recipient")
+        .annotate(
             n=Count("id"),
             last=Max("id"),
             deleted=Max("post__deleted_at"),
             hidden=Max("post__hidden_at"),
             thread_deleted=Max("post__parent__deleted_at"),
             memberships=Max(Subquery(memberships)),
-        ).values()
+        )
     )
+
+
+@prepared("viewer")
+def _unread_visible(viewer):
+    return (
+        _unread(viewer)
+        .filter(_about_visible_content(viewer))
+        .values_list("recipient")
+        .annotate(n=Count("id"))
+    )
+
+
+def _unread(viewer):
+    return Notification.objects.filter(recipient=viewer, read_at__isnull=True)
+
+
+def unread_count(user) -> int:
+    """The badge on every page. Checking each unread notification's post for visibility is the
+    costly part: it is done again only when the unread set, its posts (deleted, hidden) or the
+    person's communities change, or after a minute; one cheap query tells whether they changed."""
+    if not user.is_authenticated:
+        return 0
+    signature = next(iter(_unread_signature(viewer=user)), None)
+    if signature is None:
+        return 0
     key = f"notifications:unread:{user.pk}"
     cached = cache.get(key)
     if cached and cached[0] == signature:
         return cached[1]
-    count = unread.filter(_about_visible_content(user)).count() if signature[0] else 0
+    count = sum(n for _, n in _unread_visible(viewer=user))
     cache.set(key, (signature, count), UNREAD_COUNT_SECONDS)
     return count
 

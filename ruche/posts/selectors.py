@@ -10,6 +10,7 @@ from django.http import Http404
 from ruche.communities.models import Placement
 from ruche.communities.policies import MODERATORS
 from ruche.core.pagination import Page, page_from
+from ruche.core.prepared import prepared
 from ruche.posts.models import Hashtag, Post, Reaction
 from ruche.posts.policies import can_view_post, visible_hashtags, visible_posts, visible_replies
 from ruche.qa import selectors as qa
@@ -19,19 +20,52 @@ WITH_AUTHOR = ("author", "author__profile")
 CARD_RELATED = (*WITH_AUTHOR, "question")  # a top-level card: its author, and whether it is a question
 
 
+@prepared("viewer", "ids")
+def _visible_ids(viewer, ids):
+    return visible_posts(viewer, Post.objects.filter(pk__in=ids)).values_list("pk", flat=True)
+
+
+@prepared("ids")
+def _placements(ids):
+    return Placement.objects.filter(post_id__in=ids).select_related("community")
+
+
+@prepared("viewer", "ids", "accepted")
+def _latest_replies(viewer, ids, accepted, every: bool):
+    """The replies of these posts: all of them, or the latest few of each thread (an accepted answer
+    first) in one query, with a window per thread."""
+    replies = visible_replies(viewer, Post.objects.filter(parent_id__in=ids)).select_related(*WITH_AUTHOR)
+    if every:
+        return replies
+    first = Case(When(pk__in=accepted, then=Value(0)), default=Value(1)) if accepted else Value(1)
+    ranked = replies.annotate(
+        rank=Window(RowNumber(), partition_by=F("parent_id"), order_by=[first.asc(), F("id").desc()])
+    )
+    return ranked.filter(rank__lte=REPLIES_SHOWN)
+
+
+@prepared("viewer", "ids")
+def _reaction_counts(viewer, ids):
+    """Counts per kind and the viewer's own reaction, in one query."""
+    return (
+        Reaction.objects.filter(post_id__in=ids)
+        .values("post_id", "kind")
+        .annotate(n=Count("id"), by_viewer=Count("id", filter=Q(user_id=viewer.pk)))
+        .order_by("post_id", "-n")
+    )
+
+
 def hydrate(posts: list[Post], viewer, *, all_replies: bool = False) -> list[Post]:
     """Attach replies, reaction summaries and the viewer's own reactions: three queries in all."""
     if not posts:
         return posts
     # The last word on visibility, whatever list the posts came from: one query, no leak.
-    visible = set(
-        visible_posts(viewer, Post.objects.filter(pk__in=[p.pk for p in posts])).values_list("pk", flat=True)
-    )
+    visible = set(_visible_ids(viewer=viewer, ids=[p.pk for p in posts]))
     posts[:] = [p for p in posts if p.pk in visible]
     ids = [p.pk for p in posts]
     where: dict[int, list] = defaultdict(list)
     waiting: dict[int, list] = defaultdict(list)
-    for placement in Placement.objects.filter(post_id__in=ids).select_related("community"):
+    for placement in _placements(ids=ids):
         if placement.status == Placement.Status.APPROVED:
             where[placement.post_id].append(placement.community)
         elif placement.status == Placement.Status.PENDING:
@@ -39,29 +73,14 @@ def hydrate(posts: list[Post], viewer, *, all_replies: bool = False) -> list[Pos
     roles = community_roles(viewer)
     moderated = {cid for cid, role in roles.items() if role in MODERATORS}
     accepted = qa.attach_questions(posts)
-    replies = visible_replies(viewer, Post.objects.filter(parent_id__in=ids)).select_related(*WITH_AUTHOR)
-    if not all_replies:
-        # The latest few replies of each post (an accepted answer first), in one query: a window per thread.
-        first = Case(When(pk__in=accepted, then=Value(0)), default=Value(1))
-        ranked = replies.annotate(
-            rank=Window(RowNumber(), partition_by=F("parent_id"), order_by=[first.asc(), F("id").desc()])
-        )
-        replies = ranked.filter(rank__lte=REPLIES_SHOWN)
+    replies = _latest_replies(viewer=viewer, ids=ids, accepted=accepted, every=all_replies)
     by_parent: dict[int, list[Post]] = defaultdict(list)
     for reply in sorted(replies, key=lambda r: r.pk):
         by_parent[reply.parent_id].append(reply)
     every = posts + [r for rs in by_parent.values() for r in rs]
-    every_ids = [p.pk for p in every]
     summary: dict[int, list[tuple[str, int]]] = defaultdict(list)
     mine = {}
-    # Counts per kind and the viewer's own reaction, in one query.
-    counts = (
-        Reaction.objects.filter(post_id__in=every_ids)
-        .values("post_id", "kind")
-        .annotate(n=Count("id"), by_viewer=Count("id", filter=Q(user_id=viewer.pk)))
-        .order_by("post_id", "-n")
-    )
-    for row in counts:
+    for row in _reaction_counts(viewer=viewer, ids=[p.pk for p in every]):
         summary[row["post_id"]].append((Reaction.EMOJI[row["kind"]], row["n"]))
         if row["by_viewer"]:
             mine[row["post_id"]] = row["kind"]
@@ -81,13 +100,18 @@ def hydrate(posts: list[Post], viewer, *, all_replies: bool = False) -> list[Pos
     return posts
 
 
-def community_roles(viewer) -> dict[int, str]:
-    """The viewer's role in each community they belong to (one query per page)."""
+@prepared("viewer")
+def _roles(viewer):
     from ruche.communities.models import Membership
 
+    return Membership.objects.filter(user=viewer).values_list("community_id", "role")
+
+
+def community_roles(viewer) -> dict[int, str]:
+    """The viewer's role in each community they belong to (one query per page)."""
     if not viewer.is_authenticated:
         return {}
-    return dict(Membership.objects.filter(user=viewer).values_list("community_id", "role"))
+    return dict(_roles(viewer=viewer))
 
 
 def _page(queryset: QuerySet, viewer, before: int | None, size: int | None = None) -> Page[Post]:

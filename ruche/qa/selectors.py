@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from ruche.core.pagination import Page
+from ruche.core.prepared import prepared
 from ruche.posts.models import Post
 from ruche.posts.policies import visible_posts
 from ruche.qa.models import AnswerVote, Question
@@ -34,6 +35,11 @@ def attach_questions(posts: list[Post]) -> list[int]:
     return [p.question.accepted_answer_id for p in posts if is_question(p) and p.question.accepted_answer_id]
 
 
+@prepared("viewer", "ids")
+def _voted(viewer, ids):
+    return AnswerVote.objects.filter(user=viewer, answer_id__in=ids).values_list("answer_id", flat=True)
+
+
 def annotate_answers(posts: list[Post], viewer, *, by_votes: bool = False) -> None:
     """Per question card: which answer is accepted, which ones the viewer voted for, the order
     (accepted first; then the most voted on the question's own page, else oldest first)."""
@@ -45,11 +51,7 @@ def annotate_answers(posts: list[Post], viewer, *, by_votes: bool = False) -> No
     answers = [reply for post in questions for reply in post.shown_replies]
     voted = set()
     if answers and viewer.is_authenticated:
-        voted = set(
-            AnswerVote.objects.filter(user=viewer, answer_id__in=[a.pk for a in answers]).values_list(
-                "answer_id", flat=True
-            )
-        )
+        voted = set(_voted(viewer=viewer, ids=[a.pk for a in answers]))
     for post in questions:
         accepted_id = post.question.accepted_answer_id
         post.can_accept = may_accept_in_card(viewer, post)

@@ -1,0 +1,174 @@
+"""Hot-path queries compiled once per process, then run with each call's values.
+
+On the home page, building and compiling a queryset cost several times more than running it
+(docs/performance.md). A prepared query is written with the ORM as usual, by a function whose
+arguments are either *values* (the viewer, ids, a cursor, a moment: they become SQL parameters) or
+*shape* (anything else: None, a flag, a limit, a setting). It is built and compiled once per
+database and shape, with placeholder values; each call puts its own values in the placeholders'
+parameters and lets Django turn the rows into objects, exactly as the queryset would.
+
+    @prepared("viewer", "before")
+    def feed_entries(viewer, before, size):
+        entries = FeedEntry.objects.filter(user=viewer)
+        if before is not None:  # a value left out is shape: a query of its own
+            entries = entries.filter(post_id__lt=before)
+        return entries.order_by("-post_id")[:size]
+
+    feed_entries(viewer=user, before=None, size=11)
+
+The function must depend on nothing but its arguments (read settings in the caller and pass them
+as shape). A value is an int, a list of ints (its length is shape), an aware datetime, or a
+person: a signed-in one stands in as an unsaved user with a placeholder id and the same
+`is_active` and `is_staff` (shape); an anonymous one is shape.
+"""
+
+import copy
+import itertools
+from datetime import UTC, datetime, timedelta
+
+from django.core.exceptions import EmptyResultSet
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model
+
+_numbers = itertools.count(-7_340_000_000, -1)  # ids no row has
+_EPOCH = datetime(1901, 1, 1, tzinfo=UTC)
+
+
+def _shape(value) -> object:
+    if value is None:
+        return None
+    if isinstance(value, list | tuple):
+        return ("list", len(value))
+    if isinstance(value, Model):
+        return ("person", value.is_active, value.is_staff)
+    if hasattr(value, "is_authenticated"):
+        return ("anonymous",)
+    return type(value).__name__
+
+
+class _Placeholders:
+    """Placeholder values for one compilation, and which argument each one stands for."""
+
+    def __init__(self, adapt_datetime):
+        self.adapt_datetime = adapt_datetime
+        self.sources: dict = {}  # placeholder, as it appears in the SQL's parameters -> source
+
+    def _number(self, source) -> int:
+        number = next(_numbers)
+        self.sources[number] = source
+        return number
+
+    def stand_in(self, name: str, value):
+        if isinstance(value, list | tuple):
+            return [self._number((name, i)) for i in range(len(value))]
+        if isinstance(value, datetime):
+            moment = _EPOCH + timedelta(microseconds=-next(_numbers))
+            self.sources[self.adapt_datetime(moment)] = (name, "datetime")
+            return moment
+        if isinstance(value, Model):
+            model = value.__class__  # the model itself, also through a lazy request.user
+            return model(pk=self._number((name, "pk")), is_active=value.is_active, is_staff=value.is_staff)
+        if hasattr(value, "is_authenticated"):
+            return value  # anonymous: nothing to stand in for
+        return self._number((name, None))
+
+
+class _Compiled:
+    """One shape of the query: Django's compiler once it compiled, the SQL, where values go."""
+
+    def __init__(self, queryset=None, compiler=None, sql: str = "", slots: tuple = ()):
+        self.queryset, self.compiler, self.sql, self.slots = queryset, compiler, sql, slots
+
+    def params(self, values: dict, adapt_datetime) -> list:
+        params = []
+        for fixed, source in self.slots:
+            if source is None:
+                params.append(fixed)
+                continue
+            name, part = source
+            value = values[name]
+            if part == "pk":
+                value = value.pk
+            elif part == "datetime":
+                value = adapt_datetime(value)
+            elif part is not None:
+                value = value[part]
+            params.append(value)
+        return params
+
+
+class PreparedQuery:
+    def __init__(self, build, value_names: tuple[str, ...]):
+        self.build, self.value_names = build, frozenset(value_names)
+        self.__doc__, self.__qualname__ = build.__doc__, build.__qualname__
+        self.compiled: dict = {}
+
+    def __call__(self, **values) -> list:
+        """The rows the queryset would give (models, dicts or tuples), in one query."""
+        compiled, connection = self._compiled(values)
+        if compiled.queryset is None:
+            return []  # the query can match nothing (e.g. an empty list of ids)
+        params = compiled.params(values, connection.ops.adapt_datetimefield_value)
+        compiler = copy.copy(compiled.compiler)
+        compiler.connection = connection  # this thread's connection, not the compiling one's
+        compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)
+        queryset = compiled.queryset.all()
+        queryset.query.get_compiler = lambda *args, **kwargs: compiler
+        return list(queryset._iterable_class(queryset))
+
+    def sql(self, **values) -> tuple[str, list]:
+        """The SQL and its parameters, to use as a subquery (`RawSQL`); for a query that can match
+        nothing, one that selects nothing."""
+        compiled, connection = self._compiled(values)
+        if compiled.queryset is None:
+            return "SELECT NULL WHERE 1 = 0", []
+        return compiled.sql, compiled.params(values, connection.ops.adapt_datetimefield_value)
+
+    def _compiled(self, values: dict):
+        if missing := self.value_names - values.keys():
+            raise TypeError(f"{self.__qualname__}() needs {', '.join(sorted(missing))}")
+        connection = connections[DEFAULT_DB_ALIAS]
+        shape = tuple(
+            (name, _shape(v) if name in self.value_names else v) for name, v in sorted(values.items())
+        )
+        key = (connection.alias, connection.vendor, shape)
+        compiled = self.compiled.get(key)
+        if compiled is None:
+            compiled = self.compiled[key] = self._compile(connection, values)
+        return compiled, connection
+
+    def _compile(self, connection, values: dict) -> _Compiled:
+        placeholders = _Placeholders(connection.ops.adapt_datetimefield_value)
+        arguments = {
+            name: placeholders.stand_in(name, value)
+            if name in self.value_names and value is not None
+            else value
+            for name, value in values.items()
+        }
+        queryset = self.build(**arguments)
+        compiler = queryset.query.get_compiler(connection=connection)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return _Compiled()
+        slots = tuple(
+            (None, placeholders.sources[p]) if _is_placeholder(p, placeholders) else (p, None) for p in params
+        )
+        others = " ".join([sql, *(str(fixed) for fixed, source in slots if source is None)])
+        if transformed := [str(p) for p in placeholders.sources if isinstance(p, int) and str(p) in others]:
+            # A value Django wrote into the SQL or turned into another (a LIKE pattern): it cannot be
+            # put back. (A value the query does not use in this shape is simply left out.)
+            raise ValueError(f"{self.__qualname__}: no SQL parameter carries {', '.join(transformed)}")
+        return _Compiled(queryset, compiler, sql, slots)
+
+
+def _is_placeholder(param, placeholders: _Placeholders) -> bool:
+    try:
+        return param in placeholders.sources
+    except TypeError:  # an unhashable parameter (a list, for an array field) is never one
+        return False
+
+
+def prepared(*value_names: str):
+    """Decorate a function returning a queryset: see the module's docstring."""
+    return lambda build: PreparedQuery(build, value_names)
