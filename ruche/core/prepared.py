@@ -17,7 +17,8 @@ parameters and lets Django turn the rows into objects, exactly as the queryset w
     feed_entries(viewer=user, before=None, size=11)
 
 The function must depend on nothing but its arguments (read settings in the caller and pass them
-as shape). A value is an int, a list of ints (its length is shape), an aware datetime, or a
+as shape). A value is an int, a set of ints given as a list (for `__in`: its size, rounded up to a
+power of two, is shape; the list is padded by repeating an item), an aware datetime, or a
 person: a signed-in one stands in as an unsaved user with a placeholder id and the same
 `is_active` and `is_staff` (shape); an anonymous one is shape.
 """
@@ -38,7 +39,7 @@ def _shape(value) -> object:
     if value is None:
         return None
     if isinstance(value, list | tuple):
-        return ("list", len(value))
+        return ("list", _padded(len(value)))
     if isinstance(value, Model):
         return ("person", value.is_active, value.is_staff)
     if hasattr(value, "is_authenticated"):
@@ -60,7 +61,7 @@ class _Placeholders:
 
     def stand_in(self, name: str, value):
         if isinstance(value, list | tuple):
-            return [self._number((name, i)) for i in range(len(value))]
+            return [self._number((name, i)) for i in range(_padded(len(value)))]
         if isinstance(value, datetime):
             moment = _EPOCH + timedelta(microseconds=-next(_numbers))
             self.sources[self.adapt_datetime(moment)] = (name, "datetime")
@@ -92,7 +93,7 @@ class _Compiled:
             elif part == "datetime":
                 value = adapt_datetime(value)
             elif part is not None:
-                value = value[part]
+                value = value[min(part, len(value) - 1)]  # padding: the last item again
             params.append(value)
         return params
 
@@ -117,11 +118,11 @@ class PreparedQuery:
         return list(queryset._iterable_class(queryset))
 
     def sql(self, **values) -> tuple[str, list]:
-        """The SQL and its parameters, to use as a subquery (`RawSQL`); for a query that can match
-        nothing, one that selects nothing."""
+        """The SQL and its parameters, to use as a subquery of ids (`RawSQL`); for a query that can
+        match nothing, one that selects no id."""
         compiled, connection = self._compiled(values)
         if compiled.queryset is None:
-            return "SELECT NULL WHERE 1 = 0", []
+            return "SELECT 0 WHERE 1 = 0", []
         return compiled.sql, compiled.params(values, connection.ops.adapt_datetimefield_value)
 
     def _compiled(self, values: dict):
@@ -160,6 +161,11 @@ class PreparedQuery:
             # put back. (A value the query does not use in this shape is simply left out.)
             raise ValueError(f"{self.__qualname__}: no SQL parameter carries {', '.join(transformed)}")
         return _Compiled(queryset, compiler, sql, slots)
+
+
+def _padded(size: int) -> int:
+    """Sets of 5 to 8 ids share one query, etc.: a handful of shapes instead of one per size."""
+    return 1 << (size - 1).bit_length() if size else 0
 
 
 def _is_placeholder(param, placeholders: _Placeholders) -> bool:

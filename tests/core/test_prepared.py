@@ -91,6 +91,11 @@ def test_lists_take_their_length_as_shape_and_an_empty_one_matches_nothing(alice
     assert followers_of(ids=[alice.pk, bruno.pk]) == sorted([alice.pk, carla.pk])
     assert followers_of(ids=[carla.pk, bruno.pk]) == [alice.pk]
     assert followers_of(ids=[]) == []
+    # Three ids are padded to four: one query for sets of three and four, the same answers.
+    assert followers_of(ids=[carla.pk, bruno.pk, carla.pk + 1000]) == [alice.pk]
+    assert followers_of(ids=[carla.pk, bruno.pk, alice.pk, alice.pk]) == sorted([alice.pk, carla.pk])
+    sizes = sorted(dict(shape)["ids"][1] for _, _, shape in followers_of.compiled)
+    assert sizes == [0, 1, 2, 4]
 
 
 @prepared("since")
