@@ -29,18 +29,21 @@ class PostForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from ruche.communities.selectors import postable_communities
+        from ruche.communities.selectors import composer_choices
 
-        self.postable = postable_communities(user) if user is not None else []
-        self.fields["communities"].choices = [(c.pk, c.name) for c in self.postable]
+        self.user = user
+        self.postable = composer_choices(user) if user is not None else []  # pk, name, visibility
+        self.fields["communities"].choices = [(c["pk"], c["name"]) for c in self.postable]
 
     @property
     def is_question(self) -> bool:
         return self.cleaned_data.get("kind") == "question"
 
     def chosen_communities(self):
+        from ruche.communities.selectors import postable_communities
+
         ids = set(self.cleaned_data.get("communities") or [])
-        return [c for c in self.postable if c.pk in ids]
+        return [c for c in postable_communities(self.user) if c.pk in ids] if ids else []
 
 
 class ReplyForm(forms.Form):
