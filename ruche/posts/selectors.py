@@ -56,7 +56,8 @@ def _reaction_counts(viewer, ids):
 
 
 def hydrate(posts: list[Post], viewer, *, all_replies: bool = False) -> list[Post]:
-    """Attach replies, reaction summaries and the viewer's own reactions: three queries in all."""
+    """Attach replies, reaction summaries and the viewer's own reactions: five queries (one more
+    when questions show answers), whatever the number of posts, each compiled once per process."""
     if not posts:
         return posts
     # The last word on visibility, whatever list the posts came from: one query, no leak.
