@@ -79,6 +79,9 @@ class _Compiled:
 
     def __init__(self, queryset=None, compiler=None, sql: str = "", slots: tuple = ()):
         self.queryset, self.compiler, self.sql, self.slots = queryset, compiler, sql, slots
+        # How each column's values are converted (SQLite's dates...): asked once, not for every run.
+        columns = [column for column, *_ in compiler.select[: compiler.col_count]] if compiler else []
+        self.converters = compiler.get_converters(columns) if compiler else {}
 
     def params(self, values: dict, adapt_datetime) -> list:
         params = []
@@ -113,6 +116,7 @@ class PreparedQuery:
         compiler = copy.copy(compiled.compiler)
         compiler.connection = connection  # this thread's connection, not the compiling one's
         compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)
+        compiler.get_converters = lambda expressions: compiled.converters
         queryset = compiled.queryset.all()
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset._iterable_class(queryset))
