@@ -148,16 +148,30 @@ def test_postgres_url():
         "HOST": "db.example.com",
         "PORT": "6432",
         "CONN_MAX_AGE": 60,
-        "OPTIONS": {"sslmode": "require", "options": "-c jit=off"},
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {
+            "sslmode": "require",
+            "options": "-c jit=off",
+            "server_side_binding": True,
+            "prepare_threshold": 5,
+        },
     }
-    # The URL may set its own server options (JIT on again, for instance).
-    db = env.database_from_url("postgres://u@h/db?options=-c%20work_mem%3D8MB", Path("/"))
-    assert db["OPTIONS"] == {"options": "-c work_mem=8MB"}
+    # The URL may set its own server options (JIT on again, for instance), and turn preparing off.
+    db = env.database_from_url(
+        "postgres://u@h/db?options=-c%20work_mem%3D8MB&prepare_threshold=&server_side_binding=False",
+        Path("/"),
+    )
+    assert db["OPTIONS"] == {
+        "options": "-c work_mem=8MB",
+        "server_side_binding": False,
+        "prepare_threshold": None,
+    }
 
 
 def test_postgres_url_defaults():
     db = env.database_from_url("postgresql://postgres@127.0.0.1/test", Path("/"))
-    assert (db["USER"], db["PASSWORD"], db["PORT"], db["CONN_MAX_AGE"]) == ("postgres", "", "", 0)
+    assert (db["USER"], db["PASSWORD"], db["PORT"], db["CONN_MAX_AGE"]) == ("postgres", "", "", 300)
+    assert db["OPTIONS"]["server_side_binding"] is True and db["OPTIONS"]["prepare_threshold"] == 5
 
 
 def test_unknown_database_scheme_is_refused():

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
-from django.db import close_old_connections
+from django.db import connection
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,13 +21,13 @@ from ruche.realtime.selectors import Stale, missed_events
 
 def in_thread(function):
     """Run a database read off the event loop, in a pool thread, and close that thread's connection
-    afterwards as Django does at the end of a request (unless CONN_MAX_AGE keeps it)."""
+    afterwards: the pool's threads are not requests', and a stream reads only when it starts."""
 
     def run(*args, **kwargs):
         try:
             return function(*args, **kwargs)
         finally:
-            close_old_connections()
+            connection.close()
 
     return sync_to_async(run, thread_sensitive=False)
 
