@@ -6,15 +6,21 @@ which compiles templates to Python: see docs/performance.md. Everything else sta
 templates; `{% card post %}` bridges the two.
 
 Translations: `_("…")` (optionally `|format(name=…)`) is found by `makemessages` in these `.html`
-files; plurals live in Python below (`ngettext`), where xgettext finds them.
+files; plurals live in Python below (`ngettext`), where xgettext finds them. Each language has its own
+environment (`for_language`) whose templates are compiled with `_("literal")` already translated:
+a card called `_()` some 25 times, each call through Jinja's context and Django's active-language
+lookup.
 """
 
 from django.template.defaultfilters import date as date_filter
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
+from jinja2.ext import Extension
+from jinja2.lexer import Token
 
+from ruche.posts.models import Reaction
 from ruche.web.templatetags import ruche as tags
 
 
@@ -43,15 +49,71 @@ def votes(n: int) -> str:
     return ngettext("▲ %(n)s vote", "▲ %(n)s votes", n) % {"n": n}
 
 
+class TranslatedWhenCompiled(Extension):
+    """In a language's environment, `_("literal")` compiles to the literal's translation.
+
+    A template compiled this way is only right for that language: `for_language` gives each
+    language its own environment, hence its own compiled templates. Any other `_(…)` (a variable,
+    `|format` after it is fine) still translates at run time.
+    """
+
+    def filter_stream(self, stream):
+        language = getattr(self.environment, "ruche_language", None)
+        if language is None:  # the base environment: `_()` translates at run time
+            yield from stream
+            return
+        tokens = list(stream)
+        with translation.override(language):
+            i = 0
+            while i < len(tokens):
+                window = tokens[i : i + 4]
+                if (
+                    [token.type for token in window] == ["name", "lparen", "string", "rparen"]
+                    and window[0].value == "_"
+                    and not (i and tokens[i - 1].type == "dot")
+                ):
+                    yield Token(window[0].lineno, "string", gettext(window[2].value))
+                    i += 4
+                else:
+                    yield window[0]
+                    i += 1
+
+
+def for_language(env: Environment, language: str | None) -> Environment:
+    """`env` with its templates compiled for `language` (see TranslatedWhenCompiled), made once."""
+    if language is None:  # translation deactivated: nothing to translate
+        return env
+    try:
+        return env.ruche_languages[language]
+    except KeyError:
+        pass
+    overlay = env.overlay()  # shares the loader and settings, with a cache of its own
+    overlay.ruche_language = language
+    overlay.globals = {**env.globals, "reaction_kinds": _reaction_kinds(language)}
+    env.ruche_languages[language] = overlay
+    return overlay
+
+
+def _reaction_kinds(language: str | None) -> list[tuple[str, str, str]]:
+    """(kind, emoji, label) for the reaction picker, its labels in `language` (lazy ones if None)."""
+    with translation.override(language):
+        return [
+            (kind, Reaction.EMOJI[kind], str(label) if language else label)
+            for kind, label in Reaction.Kind.choices
+        ]
+
+
 def environment(**options) -> Environment:
     options.pop("autoescape", None)  # always on, whatever the settings say: user text is escaped
-    env = Environment(extensions=["jinja2.ext.i18n"], autoescape=True, **options)
+    env = Environment(extensions=["jinja2.ext.i18n", TranslatedWhenCompiled], autoescape=True, **options)
+    env.ruche_language = None
+    env.ruche_languages = {}
     # Old-style: `_()` only translates; `|format(name=…)` fills in, and autoescape escapes the result.
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
     env.globals.update(
         avatar=tags.avatar,
         new_token=tags.new_token,
-        reaction_kinds=tags.reaction_kinds,
+        reaction_kinds=_reaction_kinds(None),
         earlier_replies=earlier_replies,
         reactions_label=reactions_label,
         useful_answer=useful_answer,

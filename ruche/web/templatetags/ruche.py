@@ -86,13 +86,16 @@ def card(context, post):
     """The post card, rendered by Jinja2 with what it needs from the page's context."""
     from django.template import engines
     from django.template.backends.utils import csrf_input
+    from django.utils.translation import get_language
+
+    from ruche.web.jinja import for_language
 
     request = context.get("request")
     # One masked token for all the page's forms: masking again for each of its ~40 forms cost
     # more than drawing the cards.
     if request is not None and not hasattr(request, "ruche_csrf_input"):
         request.ruche_csrf_input = csrf_input(request)
-    template = engines["jinja2"].env.get_template("posts/card.html")
+    template = for_language(engines["jinja2"].env, get_language()).get_template("posts/card.html")
     return mark_safe(  # noqa: S308 - Jinja2 escaped what it drew (autoescape is on)
         template.render(
             {
