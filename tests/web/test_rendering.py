@@ -104,3 +104,12 @@ def test_ago_says_what_timesince_says(monkeypatch, language):
             expected = gettext("%(time)s ago") % {"time": timesince(moment, current, depth=1)}
             assert tags.ago(moment) == expected, current - moment
         assert tags.ago(current - timedelta(seconds=59)) == gettext("just now")
+
+
+@pytest.mark.parametrize("slug", ["qualite", "r-d_2", "Qualite-2026"])
+def test_a_communitys_url_is_what_reverse_gives(slug):
+    from django.urls import reverse
+
+    from ruche.communities.models import Community
+
+    assert Community(slug=slug).get_absolute_url() == reverse("communities:detail", args=[slug])
