@@ -1,9 +1,10 @@
-"""The Jinja2 environment for the templates drawn many times per page (the post card).
+"""The Jinja2 environment for the templates drawn many times per page (the post card) or on every page (the header).
 
 A feed page draws ten cards, each with up to three replies and their reaction bars; with Django
 templates that was half of the page's time. The card is the same markup rendered by Jinja2,
-which compiles templates to Python: see docs/performance.md. Everything else stays in Django
-templates; `{% card post %}` bridges the two.
+which compiles templates to Python: see docs/performance.md. The page header (web/topbar.html),
+some forty `{% url %}` and `{% translate %}` tags, is drawn the same way. Everything else stays in
+Django templates; `{% card post %}` and `{% topbar %}` bridge the two.
 
 Translations: `_("…")` (optionally `|format(name=…)`) is found by `makemessages` in these `.html`
 files; plurals live in Python below (`ngettext`), where xgettext finds them. Each language has its own
@@ -12,13 +13,16 @@ a card called `_()` some 25 times, each call through Jinja's context and Django'
 lookup.
 """
 
+from django.templatetags.static import static
 from django.utils import formats, translation
+from django.utils.html import conditional_escape
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
 from jinja2.ext import Extension
 from jinja2.lexer import Token
 
+from ruche.core.paths import path
 from ruche.posts.models import Reaction
 from ruche.web.templatetags import ruche as tags
 
@@ -79,19 +83,20 @@ class TranslatedWhenCompiled(Extension):
                     i += 1
 
 
-def for_language(env: Environment, language: str | None) -> Environment:
-    """`env` with its templates compiled for `language` (see TranslatedWhenCompiled), made once."""
-    if language is None:  # translation deactivated: nothing to translate
-        return env
-    try:
-        return env.ruche_languages[language]
-    except KeyError:
-        pass
-    overlay = env.overlay()  # shares the loader and settings, with a cache of its own
-    overlay.ruche_language = language
-    overlay.globals = {**env.globals, "reaction_kinds": _reaction_kinds(language)}
-    env.ruche_languages[language] = overlay
-    return overlay
+def for_language(env: Environment, language: str | None, *, as_django: bool = False) -> Environment:
+    """`env` with its templates compiled for `language` (see TranslatedWhenCompiled), made once.
+
+    `as_django`: values are escaped as Django escapes them (`&#x27;` where Jinja writes `&#39;`),
+    for a partial that draws the markup a Django template drew (web/topbar.html).
+    """
+    key = (language, as_django)
+    if key not in env.ruche_languages:
+        # An overlay shares the loader and settings, with a cache (compiled templates) of its own.
+        overlay = env.overlay(finalize=conditional_escape) if as_django else env.overlay()
+        overlay.ruche_language = language
+        overlay.globals = {**env.globals, "reaction_kinds": _reaction_kinds(language)}
+        env.ruche_languages[key] = overlay
+    return env.ruche_languages[key]
 
 
 def _reaction_kinds(language: str | None) -> list[tuple[str, str, str]]:
@@ -118,6 +123,8 @@ def environment(**options) -> Environment:
         reactions_label=reactions_label,
         useful_answer=useful_answer,
         votes=votes,
+        static=static,
+        url=path,
     )
     env.filters.update(
         ago=tags.ago,

@@ -47,7 +47,8 @@ def test_cards_compiled_with_their_translations_match_cards_translated_at_run_ti
     compiled = [normalised(client.get(path)) for path in pages]
     assert ("Répondre" if language == "fr" else "Reply") in compiled[0]
 
-    monkeypatch.setattr(jinja, "for_language", lambda env, language: env)  # `_()` at run time
+    compiled_for = jinja.for_language  # now the environments whose `_()` translates at run time:
+    monkeypatch.setattr(jinja, "for_language", lambda env, language, **kw: compiled_for(env, None, **kw))
     assert [normalised(client.get(path)) for path in pages] == compiled
 
 
@@ -113,3 +114,22 @@ def test_a_communitys_url_is_what_reverse_gives(slug):
     from ruche.communities.models import Community
 
     assert Community(slug=slug).get_absolute_url() == reverse("communities:detail", args=[slug])
+
+
+def test_the_header_escapes_as_django_does_and_marks_the_current_section(client, alice, admin, settings):
+    settings.SITE_NAME = "L'Atelier"
+    client.force_login(alice)
+    page = client.get("/company/?x=it's").content.decode()
+    assert 'width="28" height="28"> L&#x27;Atelier</a>' in page
+    assert '<a href="/company/" aria-current="page">' in page and '<a href="/" >' in page
+    assert 'name="next" value="/company/?x=it&#x27;s"' in page
+    assert 'lang="fr">Français</button>' in page and "/people/admin/" not in page
+    page = client.get("/search/", {"q": 'l\'usine "x" <b>'}).content.decode()
+    assert 'maxlength="1000" value="l&#x27;usine &quot;x&quot; &lt;b&gt;">' in page
+
+    admin.language = "fr"
+    admin.save(update_fields=["language"])
+    client.force_login(admin)
+    page = client.get("/").content.decode()
+    assert "Inviter et gérer les utilisateurs" in page and 'aria-label="Menu principal"' in page
+    assert 'lang="en">English</button>' in page
