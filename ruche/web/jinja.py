@@ -13,8 +13,13 @@ a card called `_()` some 25 times, each call through Jinja's context and Django'
 lookup.
 """
 
+import re
+from functools import cache
+
 from django.templatetags.static import static
-from django.utils import formats, translation
+from django.utils import dateformat, translation
+from django.utils.dateformat import DateFormat
+from django.utils.formats import get_format
 from django.utils.html import conditional_escape
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
@@ -28,8 +33,27 @@ from ruche.web.templatetags import ruche as tags
 
 
 def localised(moment) -> str:
-    """What `{{ moment }}` shows in a Django template: local time, local format."""
-    return formats.localize(template_localtime(moment))
+    """What `{{ moment }}` shows in a Django template: local time, local format (DATETIME_FORMAT).
+
+    Formatted as django.utils.dateformat does, with the format split once (_pieces): Django
+    splits it at each call with lazily compiled regexes, which was most of this filter's time.
+    """
+    value = DateFormat(template_localtime(moment))
+    return "".join(
+        str(getattr(value, piece)()) if code else piece
+        for code, piece in _pieces(get_format("DATETIME_FORMAT"))
+    )
+
+
+@cache
+def _pieces(fmt: str) -> tuple[tuple[bool, str], ...]:
+    """(is a format character, the character or the literal text) for each piece of a date format."""
+    split = re.split(dateformat.re_formatchars.pattern, fmt)
+    return tuple(
+        (True, piece) if i % 2 else (False, re.sub(dateformat.re_escaped.pattern, r"\1", piece))
+        for i, piece in enumerate(split)
+        if piece
+    )
 
 
 def isoformat(moment) -> str:
@@ -108,9 +132,17 @@ def _reaction_kinds(language: str | None) -> list[tuple[str, str, str]]:
         ]
 
 
+class _Environment(Environment):
+    def make_globals(self, d):
+        """A template's globals as one dict, not a ChainMap over the environment's: Jinja copies a
+        template's globals into every render's context, and from a ChainMap that took longer than
+        drawing a small card. Our globals are all set before the first template loads."""
+        return {**self.globals, **(d or {})}
+
+
 def environment(**options) -> Environment:
     options.pop("autoescape", None)  # always on, whatever the settings say: user text is escaped
-    env = Environment(extensions=["jinja2.ext.i18n", TranslatedWhenCompiled], autoescape=True, **options)
+    env = _Environment(extensions=["jinja2.ext.i18n", TranslatedWhenCompiled], autoescape=True, **options)
     env.ruche_language = None
     env.ruche_languages = {}
     # Old-style: `_()` only translates; `|format(name=…)` fills in, and autoescape escapes the result.

@@ -1,7 +1,7 @@
 """The shortcuts taken to draw a feed page cheaply say exactly what the plain Django way says."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone, translation
@@ -133,3 +133,23 @@ def test_the_header_escapes_as_django_does_and_marks_the_current_section(client,
     page = client.get("/").content.decode()
     assert "Inviter et gérer les utilisateurs" in page and 'aria-label="Menu principal"' in page
     assert 'lang="en">English</button>' in page
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_localised_is_what_a_django_template_shows(language):
+    from zoneinfo import ZoneInfo
+
+    from django.template import Context, Template
+
+    django_template = Template("{{ moment }}")
+    moments = [
+        timezone.now(),
+        datetime(2026, 3, 29, 1, 30, tzinfo=UTC),
+        datetime(2026, 10, 25, 0, 30, tzinfo=UTC),
+    ]
+    moments += [datetime(2026, month, 1 + month, 11 + month, 4 * month, tzinfo=UTC) for month in range(1, 13)]
+    with translation.override(language):
+        for zone in ["Europe/Paris", "America/New_York", "UTC"]:
+            with timezone.override(ZoneInfo(zone)):
+                for moment in moments:
+                    assert jinja.localised(moment) == django_template.render(Context({"moment": moment}))
