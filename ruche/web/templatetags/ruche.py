@@ -2,12 +2,14 @@
 
 import html
 import uuid
+from functools import lru_cache
 
 from django import template
 from django.utils.html import avoid_wrapping
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import TIME_STRINGS, timesince
 from django.utils.timezone import now
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ruche.core.paths import path_for
@@ -76,13 +78,17 @@ def ago(moment) -> str:
     if seconds < 60:
         return _("just now")
     if seconds < 28 * 24 * 3600:
-        # What timesince(moment, depth=1) says (its words, TIME_STRINGS), without its calendar
-        # arithmetic, which only matters from a month on (28 days, the shortest month): a feed
-        # page shows some 20 of these.
+        # What timesince(moment, depth=1) says, without its calendar arithmetic, which only
+        # matters from a month on (28 days, the shortest month): a feed page shows some 20 of these.
         unit, length = next(u for u in _SHORT_UNITS if seconds >= u[1])  # the longest that fits
-        since = avoid_wrapping(TIME_STRINGS[unit] % {"num": int(seconds // length)})
-    else:
-        since = timesince(moment, depth=1)
+        return _ago_in(get_language(), unit, int(seconds // length))
+    return _("%(time)s ago") % {"time": timesince(moment, depth=1)}
+
+
+@lru_cache(maxsize=1024)
+def _ago_in(language: str | None, unit: str, count: int) -> str:
+    """ "3 hours ago" in the active language (`language`), translated once per process."""
+    since = avoid_wrapping(TIME_STRINGS[unit] % {"num": count})  # timesince()'s own words
     return _("%(time)s ago") % {"time": since}
 
 
