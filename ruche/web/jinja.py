@@ -14,7 +14,7 @@ lookup.
 """
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from django.templatetags.static import static
 from django.utils import dateformat, translation
@@ -119,6 +119,9 @@ def for_language(env: Environment, language: str | None, *, as_django: bool = Fa
         overlay = env.overlay(finalize=conditional_escape) if as_django else env.overlay()
         overlay.ruche_language = language
         overlay.globals = {**env.globals, "reaction_kinds": _reaction_kinds(language)}
+        if language is not None:  # the same words for the same count: worded once per language
+            for name in ("earlier_replies", "reactions_label", "useful_answer", "votes"):
+                overlay.globals[name] = lru_cache(maxsize=256)(env.globals[name])
         env.ruche_languages[key] = overlay
     return env.ruche_languages[key]
 
