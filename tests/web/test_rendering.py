@@ -153,3 +153,24 @@ def test_localised_is_what_a_django_template_shows(language):
             with timezone.override(ZoneInfo(zone)):
                 for moment in moments:
                     assert jinja.localised(moment) == django_template.render(Context({"moment": moment}))
+
+
+def test_the_composer_keeps_what_was_typed_and_escapes_as_django_does(client, alice, bruno):
+    community = community_create(by=alice, name='L\'atelier "<b>"', visibility="private")
+    community_create(by=alice, name="Qualité")
+    client.force_login(alice)
+    page = client.get(f"/questions/?community={community.slug}").content.decode()
+    assert '<input type="radio" name="kind" value="question" checked>' in page
+    assert (
+        f'value="{community.pk}"\n      checked> L&#x27;atelier &quot;&lt;b&gt;&quot; <span class="pill">private</span>'
+        in page
+    )
+    assert "\n      > Qualité</label>" in page
+    response = client.post("/posts/new/", {"body": "a" * 20_001, "kind": "question"})
+    page = response.content.decode()
+    assert (
+        response.status_code == 400 and 'aria-invalid="true"' in page and "a" * 20_001 + "</textarea>" in page
+    )
+    assert '<p id="composer-error" class="form-error" role="alert">Ensure this value has at most' in page
+    response = client.post("/posts/new/", {"body": "<i>l'été</i>", "communities": ["x"]})
+    assert "&lt;i&gt;l&#x27;été&lt;/i&gt;</textarea>" in response.content.decode()

@@ -107,30 +107,24 @@ def url_for(pk, name: str) -> str:
 @register.simple_tag(takes_context=True)
 def card(context, post):
     """The post card, rendered by Jinja2 with what it needs from the page's context."""
-    from django.template import engines
     from django.template.backends.utils import csrf_input
-    from django.utils.translation import get_language
-
-    from ruche.web.jinja import for_language
 
     request = context.get("request")
     # One masked token for all the page's forms: masking again for each of its ~40 forms cost
     # more than drawing the cards.
     if request is not None and not hasattr(request, "ruche_csrf_input"):
         request.ruche_csrf_input = csrf_input(request)
-    template = for_language(engines["jinja2"].env, get_language()).get_template("posts/card.html")
-    return mark_safe(  # noqa: S308 - Jinja2 escaped what it drew (autoescape is on)
-        template.render(
-            {
-                "csrf_input": getattr(request, "ruche_csrf_input", ""),
-                "post": post,
-                "user": _unwrapped(context["user"]),
-                "full": context.get("full"),
-                "reply_form": context.get("reply_form"),
-                "answer_error": context.get("answer_error"),
-                "post_max_length": context.get("post_max_length"),
-            }
-        )
+    return _jinja(
+        "posts/card.html",
+        {
+            "csrf_input": getattr(request, "ruche_csrf_input", ""),
+            "post": post,
+            "user": _unwrapped(context["user"]),
+            "full": context.get("full"),
+            "reply_form": context.get("reply_form"),
+            "answer_error": context.get("answer_error"),
+            "post_max_length": context.get("post_max_length"),
+        },
     )
 
 
@@ -139,29 +133,46 @@ def topbar(context):
     """The page header, drawn by Jinja2 (web/topbar.html) with Django's escaping: the markup the
     Django template drew, without its ~40 {% url %} and {% translate %} tags on every page."""
     from django.conf import settings
-    from django.template import engines
     from django.template.defaulttags import CsrfTokenNode
+    from django.utils.translation import get_language
+
+    request = context["request"]
+    values = {
+        "request": request,
+        "app_name": getattr(request.resolver_match, "app_name", ""),
+        "user": _unwrapped(context["user"]),
+        "site_name": context.get("site_name"),
+        "unread_notifications": context.get("unread_notifications"),
+        "csrf_input": CsrfTokenNode().render(context),  # the page's token, as {% csrf_token %}
+        "LANG": get_language(),
+        "languages": [code for code, _name in settings.LANGUAGES],
+    }
+    return _jinja("web/topbar.html", values, as_django=True)
+
+
+@register.simple_tag(takes_context=True)
+def composer(context):
+    """The post composer, drawn by Jinja2 (posts/composer.html) with Django's escaping: the markup
+    the Django template drew, without its tags and lookups for each of the reader's communities."""
+    from django.template.defaulttags import CsrfTokenNode
+
+    values = {
+        "form": context["form"],
+        "post_max_length": context.get("post_max_length"),
+        "csrf_input": CsrfTokenNode().render(context),  # the page's token, as {% csrf_token %}
+    }
+    return _jinja("posts/composer.html", values, as_django=True)
+
+
+def _jinja(name: str, values: dict, *, as_django: bool = False) -> str:
+    """Jinja2 template `name` drawn in the active language (see ruche.web.jinja.for_language)."""
+    from django.template import engines
     from django.utils.translation import get_language
 
     from ruche.web.jinja import for_language
 
-    request = context["request"]
-    language = get_language()
-    template = for_language(engines["jinja2"].env, language, as_django=True).get_template("web/topbar.html")
-    return mark_safe(  # noqa: S308 - Jinja2 escaped what it drew (autoescape is on)
-        template.render(
-            {
-                "request": request,
-                "app_name": getattr(request.resolver_match, "app_name", ""),
-                "user": _unwrapped(context["user"]),
-                "site_name": context.get("site_name"),
-                "unread_notifications": context.get("unread_notifications"),
-                "csrf_input": CsrfTokenNode().render(context),  # the page's token, as {% csrf_token %}
-                "LANG": language,
-                "languages": [code for code, _name in settings.LANGUAGES],
-            }
-        )
-    )
+    template = for_language(engines["jinja2"].env, get_language(), as_django=as_django).get_template(name)
+    return mark_safe(template.render(values))  # noqa: S308 - Jinja2 escaped what it drew (autoescape is on)
 
 
 def _unwrapped(user):
