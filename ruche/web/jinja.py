@@ -126,6 +126,18 @@ def for_language(env: Environment, language: str | None, *, as_django: bool = Fa
     return env.ruche_languages[key]
 
 
+def forget_translations() -> None:
+    """Drop what was translated once per language: the environments' compiled templates and the
+    words cached by the template helpers (after the catalogues change, in development)."""
+    from django.template import engines
+
+    from ruche.realtime.templatetags.realtime import _element
+
+    engines["jinja2"].env.ruche_languages.clear()
+    tags._ago_in.cache_clear()
+    _element.cache_clear()
+
+
 def _reaction_kinds(language: str | None) -> list[tuple[str, str, str]]:
     """(kind, emoji, label) for the reaction picker, its labels in `language` (lazy ones if None)."""
     with translation.override(language):

@@ -174,3 +174,17 @@ def test_the_composer_keeps_what_was_typed_and_escapes_as_django_does(client, al
     assert '<p id="composer-error" class="form-error" role="alert">Ensure this value has at most' in page
     response = client.post("/posts/new/", {"body": "<i>l'été</i>", "communities": ["x"]})
     assert "&lt;i&gt;l&#x27;été&lt;/i&gt;</textarea>" in response.content.decode()
+
+
+def test_a_changed_catalogue_is_read_again_in_development(tmp_path):
+    from pathlib import Path
+
+    from django.template import engines
+    from django.utils.autoreload import file_changed
+
+    env = engines["jinja2"].env
+    french = jinja.for_language(env, "fr")
+    file_changed.send(sender=None, file_path=Path(tmp_path / "django.po"))
+    assert jinja.for_language(env, "fr") is french
+    file_changed.send(sender=None, file_path=Path(tmp_path / "django.mo"))
+    assert jinja.for_language(env, "fr") is not french
