@@ -1,10 +1,11 @@
-"""The Jinja2 environment for the templates drawn many times per page (the post card) or on every page (the header).
+"""The Jinja2 environment for the templates drawn many times per page (the post card) or on most pages.
 
 A feed page draws ten cards, each with up to three replies and their reaction bars; with Django
 templates that was half of the page's time. The card is the same markup rendered by Jinja2,
-which compiles templates to Python: see docs/performance.md. The page header (web/topbar.html),
-some forty `{% url %}` and `{% translate %}` tags, is drawn the same way. Everything else stays in
-Django templates; `{% card post %}` and `{% topbar %}` bridge the two.
+which compiles templates to Python: see docs/performance.md. The page header (web/topbar.html)
+and the composer (posts/composer.html) are drawn the same way, with Django's escaping (`as_django`
+below), their markup byte for byte what their Django templates drew. Everything else stays in
+Django templates; `{% card post %}`, `{% topbar %}` and `{% composer %}` bridge the two.
 
 Translations: `_("…")` (optionally `|format(name=…)`) is found by `makemessages` in these `.html`
 files; plurals live in Python below (`ngettext`), where xgettext finds them. Each language has its own
@@ -81,18 +82,16 @@ class TranslatedWhenCompiled(Extension):
     """In a language's environment, `_("literal")` compiles to the literal's translation.
 
     A template compiled this way is only right for that language: `for_language` gives each
-    language its own environment, hence its own compiled templates. Any other `_(…)` (a variable,
-    `|format` after it is fine) still translates at run time.
+    language its own environment, hence its own compiled templates. `_("literal")|format(…)` fills
+    in at run time as before; `_(variable)` still translates at run time.
     """
 
     def filter_stream(self, stream):
         language = getattr(self.environment, "ruche_language", None)
-        if language is None:  # the base environment: `_()` translates at run time
-            yield from stream
-            return
-        tokens = list(stream)
-        with translation.override(language):
-            i = 0
+        if language is None:  # `_()` translates at run time
+            return stream
+        tokens, out, i = list(stream), [], 0
+        with translation.override(language):  # translated here, not while the parser reads on
             while i < len(tokens):
                 window = tokens[i : i + 4]
                 if (
@@ -100,21 +99,22 @@ class TranslatedWhenCompiled(Extension):
                     and window[0].value == "_"
                     and not (i and tokens[i - 1].type == "dot")
                 ):
-                    yield Token(window[0].lineno, "string", gettext(window[2].value))
+                    out.append(Token(window[0].lineno, "string", gettext(window[2].value)))
                     i += 4
                 else:
-                    yield window[0]
+                    out.append(window[0])
                     i += 1
+        return out
 
 
 def for_language(env: Environment, language: str | None, *, as_django: bool = False) -> Environment:
     """`env` with its templates compiled for `language` (see TranslatedWhenCompiled), made once.
 
     `as_django`: values are escaped as Django escapes them (`&#x27;` where Jinja writes `&#39;`),
-    for a partial that draws the markup a Django template drew (web/topbar.html).
+    for a partial that draws the markup a Django template drew (the header, the composer).
     """
     key = (language, as_django)
-    if key not in env.ruche_languages:
+    if key not in env.ruche_overlays:
         # An overlay shares the loader and settings, with a cache (compiled templates) of its own.
         overlay = env.overlay(finalize=conditional_escape) if as_django else env.overlay()
         overlay.ruche_language = language
@@ -122,8 +122,8 @@ def for_language(env: Environment, language: str | None, *, as_django: bool = Fa
         if language is not None:  # the same words for the same count: worded once per language
             for name in ("earlier_replies", "reactions_label", "useful_answer", "votes"):
                 overlay.globals[name] = lru_cache(maxsize=256)(env.globals[name])
-        env.ruche_languages[key] = overlay
-    return env.ruche_languages[key]
+        env.ruche_overlays[key] = overlay
+    return env.ruche_overlays[key]
 
 
 def forget_translations() -> None:
@@ -133,7 +133,7 @@ def forget_translations() -> None:
 
     from ruche.realtime.templatetags.realtime import _element
 
-    engines["jinja2"].env.ruche_languages.clear()
+    engines["jinja2"].env.ruche_overlays.clear()
     tags._ago_in.cache_clear()
     _element.cache_clear()
 
@@ -159,7 +159,7 @@ def environment(**options) -> Environment:
     options.pop("autoescape", None)  # always on, whatever the settings say: user text is escaped
     env = _Environment(extensions=["jinja2.ext.i18n", TranslatedWhenCompiled], autoescape=True, **options)
     env.ruche_language = None
-    env.ruche_languages = {}
+    env.ruche_overlays = {}
     # Old-style: `_()` only translates; `|format(name=…)` fills in, and autoescape escapes the result.
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
     env.globals.update(

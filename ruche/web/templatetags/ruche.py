@@ -55,11 +55,6 @@ def reaction_label(kind: str) -> str:
     return Reaction.Kind(kind).label if kind in Reaction.Kind.values else ""
 
 
-@register.simple_tag
-def reaction_kinds():
-    return [(kind, Reaction.EMOJI[kind], label) for kind, label in Reaction.Kind.choices]
-
-
 @register.filter
 def display_name(user) -> str:
     if user.deactivated_at:
