@@ -47,9 +47,10 @@ class Community(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        from django.urls import reverse
+        """What reverse() gives (a slug needs no quoting), without resolving it for every card of a feed page."""
+        from ruche.core.paths import path_for
 
-        return reverse("communities:detail", args=[self.slug])
+        return path_for("communities:detail", self.slug)
 
     @property
     def is_open(self) -> bool:

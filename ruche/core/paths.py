@@ -19,3 +19,9 @@ def _pattern(name: str) -> str:
 def path_for(name: str, key) -> str:
     """reverse(name, args=[key]) for a one-argument URL, without resolving every time."""
     return _pattern(name).format(key)
+
+
+@cache
+def path(name: str) -> str:
+    """reverse(name) for a URL without arguments (the page header's links), resolved once."""
+    return reverse(name)

@@ -1,30 +1,65 @@
-"""The Jinja2 environment for the templates drawn many times per page (the post card).
+"""The Jinja2 environment for the templates drawn many times per page (the post card) or on most pages.
 
 A feed page draws ten cards, each with up to three replies and their reaction bars; with Django
 templates that was half of the page's time. The card is the same markup rendered by Jinja2,
-which compiles templates to Python: see docs/performance.md. Everything else stays in Django
-templates; `{% card post %}` bridges the two.
+which compiles templates to Python: see docs/performance.md. The page header (web/topbar.html)
+and the composer (posts/composer.html) are drawn the same way, with Django's escaping (`as_django`
+below), their markup byte for byte what their Django templates drew. Everything else stays in
+Django templates; `{% card post %}`, `{% topbar %}` and `{% composer %}` bridge the two.
 
 Translations: `_("…")` (optionally `|format(name=…)`) is found by `makemessages` in these `.html`
-files; plurals live in Python below (`ngettext`), where xgettext finds them.
+files; plurals live in Python below (`ngettext`), where xgettext finds them. Each language has its own
+environment (`for_language`) whose templates are compiled with `_("literal")` already translated:
+a card called `_()` some 25 times, each call through Jinja's context and Django's active-language
+lookup.
 """
 
-from django.template.defaultfilters import date as date_filter
-from django.utils import formats
+import re
+from functools import cache, lru_cache
+
+from django.templatetags.static import static
+from django.utils import dateformat, translation
+from django.utils.dateformat import DateFormat
+from django.utils.formats import get_format
+from django.utils.html import conditional_escape
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
+from jinja2.ext import Extension
+from jinja2.lexer import Token
 
+from ruche.core.paths import path
+from ruche.posts.models import Reaction
 from ruche.web.templatetags import ruche as tags
 
 
 def localised(moment) -> str:
-    """What `{{ moment }}` shows in a Django template: local time, local format."""
-    return formats.localize(template_localtime(moment))
+    """What `{{ moment }}` shows in a Django template: local time, local format (DATETIME_FORMAT).
+
+    Formatted as django.utils.dateformat does, with the format split once (_pieces): Django
+    splits it at each call with lazily compiled regexes, which was most of this filter's time.
+    """
+    value = DateFormat(template_localtime(moment))
+    return "".join(
+        str(getattr(value, piece)()) if code else piece
+        for code, piece in _pieces(get_format("DATETIME_FORMAT"))
+    )
 
 
-def date(moment, fmt: str) -> str:
-    return date_filter(template_localtime(moment), fmt)
+@cache
+def _pieces(fmt: str) -> tuple[tuple[bool, str], ...]:
+    """(is a format character, the character or the literal text) for each piece of a date format."""
+    split = re.split(dateformat.re_formatchars.pattern, fmt)
+    return tuple(
+        (True, piece) if i % 2 else (False, re.sub(dateformat.re_escaped.pattern, r"\1", piece))
+        for i, piece in enumerate(split)
+        if piece
+    )
+
+
+def isoformat(moment) -> str:
+    """What `{{ moment|date:"c" }}` shows, without the date filter's format parsing."""
+    return template_localtime(moment).isoformat()
 
 
 def earlier_replies(n: int) -> str:
@@ -43,23 +78,104 @@ def votes(n: int) -> str:
     return ngettext("▲ %(n)s vote", "▲ %(n)s votes", n) % {"n": n}
 
 
+class TranslatedWhenCompiled(Extension):
+    """In a language's environment, `_("literal")` compiles to the literal's translation.
+
+    A template compiled this way is only right for that language: `for_language` gives each
+    language its own environment, hence its own compiled templates. `_("literal")|format(…)` fills
+    in at run time as before; `_(variable)` still translates at run time.
+    """
+
+    def filter_stream(self, stream):
+        language = getattr(self.environment, "ruche_language", None)
+        if language is None:  # `_()` translates at run time
+            return stream
+        tokens, out, i = list(stream), [], 0
+        with translation.override(language):  # translated here, not while the parser reads on
+            while i < len(tokens):
+                window = tokens[i : i + 4]
+                if (
+                    [token.type for token in window] == ["name", "lparen", "string", "rparen"]
+                    and window[0].value == "_"
+                    and not (i and tokens[i - 1].type == "dot")
+                ):
+                    out.append(Token(window[0].lineno, "string", gettext(window[2].value)))
+                    i += 4
+                else:
+                    out.append(window[0])
+                    i += 1
+        return out
+
+
+def for_language(env: Environment, language: str | None, *, as_django: bool = False) -> Environment:
+    """`env` with its templates compiled for `language` (see TranslatedWhenCompiled), made once.
+
+    `as_django`: values are escaped as Django escapes them (`&#x27;` where Jinja writes `&#39;`),
+    for a partial that draws the markup a Django template drew (the header, the composer).
+    """
+    key = (language, as_django)
+    if key not in env.ruche_overlays:
+        # An overlay shares the loader and settings, with a cache (compiled templates) of its own.
+        overlay = env.overlay(finalize=conditional_escape) if as_django else env.overlay()
+        overlay.ruche_language = language
+        overlay.globals = {**env.globals, "reaction_kinds": _reaction_kinds(language)}
+        if language is not None:  # the same words for the same count: worded once per language
+            for name in ("earlier_replies", "reactions_label", "useful_answer", "votes"):
+                overlay.globals[name] = lru_cache(maxsize=256)(env.globals[name])
+        env.ruche_overlays[key] = overlay
+    return env.ruche_overlays[key]
+
+
+def forget_translations() -> None:
+    """Drop what was translated once per language: the environments' compiled templates and the
+    words cached by the template helpers (after the catalogues change, in development)."""
+    from django.template import engines
+
+    from ruche.realtime.templatetags.realtime import _element
+
+    engines["jinja2"].env.ruche_overlays.clear()
+    tags._ago_in.cache_clear()
+    _element.cache_clear()
+
+
+def _reaction_kinds(language: str | None) -> list[tuple[str, str, str]]:
+    """(kind, emoji, label) for the reaction picker, its labels in `language` (lazy ones if None)."""
+    with translation.override(language):
+        return [
+            (kind, Reaction.EMOJI[kind], str(label) if language else label)
+            for kind, label in Reaction.Kind.choices
+        ]
+
+
+class _Environment(Environment):
+    def make_globals(self, d):
+        """A template's globals as one dict, not a ChainMap over the environment's: Jinja copies a
+        template's globals into every render's context, and from a ChainMap that took longer than
+        drawing a small card. Our globals are all set before the first template loads."""
+        return {**self.globals, **(d or {})}
+
+
 def environment(**options) -> Environment:
     options.pop("autoescape", None)  # always on, whatever the settings say: user text is escaped
-    env = Environment(extensions=["jinja2.ext.i18n"], autoescape=True, **options)
+    env = _Environment(extensions=["jinja2.ext.i18n", TranslatedWhenCompiled], autoescape=True, **options)
+    env.ruche_language = None
+    env.ruche_overlays = {}
     # Old-style: `_()` only translates; `|format(name=…)` fills in, and autoescape escapes the result.
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
     env.globals.update(
         avatar=tags.avatar,
         new_token=tags.new_token,
-        reaction_kinds=tags.reaction_kinds,
+        reaction_kinds=_reaction_kinds(None),
         earlier_replies=earlier_replies,
         reactions_label=reactions_label,
         useful_answer=useful_answer,
         votes=votes,
+        static=static,
+        url=path,
     )
     env.filters.update(
         ago=tags.ago,
-        date=date,
+        isoformat=isoformat,
         display_name=tags.display_name,
         localised=localised,
         post_url=tags.post_url,

@@ -1,10 +1,12 @@
 """`{% realtime_stream %}`: where the page's script connects, and the words it needs, translated."""
 
+from functools import cache
+
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -19,6 +21,12 @@ def realtime_stream(context) -> str:
     user = context.get("user")
     if user is None or not user.is_authenticated:
         return ""
+    return _element(get_language())
+
+
+@cache
+def _element(language: str | None) -> str:
+    """The same on every page in a language (words and URLs only): made once per language."""
     new_one, new_other = _forms(lambda n: ngettext("Show %(n)s new post", "Show %(n)s new posts", n))
     reply_one, reply_other = _forms(lambda n: ngettext("%(n)s new reply: show", "%(n)s new replies: show", n))
     # The same message as the post card's (ruche/web/jinja.py reactions_label).

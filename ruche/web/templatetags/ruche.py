@@ -1,12 +1,15 @@
 """Template helpers available in every template (registered as builtins)."""
 
+import html
 import uuid
+from functools import lru_cache
 
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
-from django.utils.timesince import timesince
+from django.utils.html import avoid_wrapping
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import TIME_STRINGS, timesince
 from django.utils.timezone import now
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ruche.core.paths import path_for
@@ -20,17 +23,20 @@ AVATAR_COLOURS = 8  # .avatar-c0 … .avatar-c7 in ruche.css (no inline styles: 
 @register.simple_tag
 def avatar(user, size: int = 40):
     """The person's photo, or their initials on a colour of their own."""
-    label = user.full_name
+    # An f-string and html.escape (what Django's escape() does), not format_html: a feed page
+    # draws some 35 avatars, and format_html cost more than the rest of a card's header.
+    label = html.escape(user.full_name)
+    size = int(size)
     photo = getattr(getattr(user, "profile", None), "photo", None)
     if photo:
-        return format_html(
-            '<img class="avatar" src="{}" alt="{}" width="{}" height="{}" loading="lazy">',
-            photo.url, label, size, size,
-        )  # fmt: skip
-    return format_html(
-        '<span class="avatar avatar-initials avatar-{} avatar-c{}" role="img" aria-label="{}">{}</span>',
-        size, (user.pk or 0) % AVATAR_COLOURS, label, user.initials,
-    )  # fmt: skip
+        return SafeString(
+            f'<img class="avatar" src="{html.escape(photo.url)}" alt="{label}" width="{size}" height="{size}" loading="lazy">'
+        )
+    colour = (user.pk or 0) % AVATAR_COLOURS
+    return SafeString(
+        f'<span class="avatar avatar-initials avatar-{size} avatar-c{colour}" role="img" aria-label="{label}">'
+        f"{html.escape(user.initials)}</span>"
+    )
 
 
 @register.simple_tag
@@ -49,11 +55,6 @@ def reaction_label(kind: str) -> str:
     return Reaction.Kind(kind).label if kind in Reaction.Kind.values else ""
 
 
-@register.simple_tag
-def reaction_kinds():
-    return [(kind, Reaction.EMOJI[kind], label) for kind, label in Reaction.Kind.choices]
-
-
 @register.filter
 def display_name(user) -> str:
     if user.deactivated_at:
@@ -61,12 +62,29 @@ def display_name(user) -> str:
     return user.full_name
 
 
+# timesince()'s units below a month, longest first: one unit is pure arithmetic on seconds.
+_SHORT_UNITS = (("week", 7 * 24 * 3600), ("day", 24 * 3600), ("hour", 3600), ("minute", 60))
+
+
 @register.filter
 def ago(moment) -> str:
     """ "3 hours ago", one unit only: "2 hours, 40 minutes ago" is noise in a feed."""
-    if (now() - moment).total_seconds() < 60:
+    seconds = (now() - moment).total_seconds()
+    if seconds < 60:
         return _("just now")
+    if seconds < 28 * 24 * 3600:
+        # What timesince(moment, depth=1) says, without its calendar arithmetic, which only
+        # matters from a month on (28 days, the shortest month): a feed page shows some 20 of these.
+        unit, length = next(u for u in _SHORT_UNITS if seconds >= u[1])  # the longest that fits
+        return _ago_in(get_language(), unit, int(seconds // length))
     return _("%(time)s ago") % {"time": timesince(moment, depth=1)}
+
+
+@lru_cache(maxsize=1024)
+def _ago_in(language: str | None, unit: str, count: int) -> str:
+    """ "3 hours ago" in the active language (`language`), translated once per process."""
+    since = avoid_wrapping(TIME_STRINGS[unit] % {"num": count})  # timesince()'s own words
+    return _("%(time)s ago") % {"time": since}
 
 
 @register.filter
@@ -84,7 +102,6 @@ def url_for(pk, name: str) -> str:
 @register.simple_tag(takes_context=True)
 def card(context, post):
     """The post card, rendered by Jinja2 with what it needs from the page's context."""
-    from django.template import engines
     from django.template.backends.utils import csrf_input
 
     request = context.get("request")
@@ -92,20 +109,65 @@ def card(context, post):
     # more than drawing the cards.
     if request is not None and not hasattr(request, "ruche_csrf_input"):
         request.ruche_csrf_input = csrf_input(request)
-    template = engines["jinja2"].env.get_template("posts/card.html")
-    return mark_safe(  # noqa: S308 - Jinja2 escaped what it drew (autoescape is on)
-        template.render(
-            {
-                "csrf_input": getattr(request, "ruche_csrf_input", ""),
-                "post": post,
-                "user": _unwrapped(context["user"]),
-                "full": context.get("full"),
-                "reply_form": context.get("reply_form"),
-                "answer_error": context.get("answer_error"),
-                "post_max_length": context.get("post_max_length"),
-            }
-        )
+    return _jinja(
+        "posts/card.html",
+        {
+            "csrf_input": getattr(request, "ruche_csrf_input", ""),
+            "post": post,
+            "user": _unwrapped(context["user"]),
+            "full": context.get("full"),
+            "reply_form": context.get("reply_form"),
+            "answer_error": context.get("answer_error"),
+            "post_max_length": context.get("post_max_length"),
+        },
     )
+
+
+@register.simple_tag(takes_context=True)
+def topbar(context):
+    """The page header, drawn by Jinja2 (web/topbar.html) with Django's escaping: the markup the
+    Django template drew, without its ~40 {% url %} and {% translate %} tags on every page."""
+    from django.conf import settings
+    from django.template.defaulttags import CsrfTokenNode
+    from django.utils.translation import get_language
+
+    request = context["request"]
+    values = {
+        "request": request,
+        "app_name": getattr(request.resolver_match, "app_name", ""),
+        "user": _unwrapped(context["user"]),
+        "site_name": context.get("site_name"),
+        "unread_notifications": context.get("unread_notifications"),
+        "csrf_input": CsrfTokenNode().render(context),  # the page's token, as {% csrf_token %}
+        "LANG": get_language(),
+        "languages": [code for code, _name in settings.LANGUAGES],
+    }
+    return _jinja("web/topbar.html", values, as_django=True)
+
+
+@register.simple_tag(takes_context=True)
+def composer(context):
+    """The post composer, drawn by Jinja2 (posts/composer.html) with Django's escaping: the markup
+    the Django template drew, without its tags and lookups for each of the reader's communities."""
+    from django.template.defaulttags import CsrfTokenNode
+
+    values = {
+        "form": context["form"],
+        "post_max_length": context.get("post_max_length"),
+        "csrf_input": CsrfTokenNode().render(context),  # the page's token, as {% csrf_token %}
+    }
+    return _jinja("posts/composer.html", values, as_django=True)
+
+
+def _jinja(name: str, values: dict, *, as_django: bool = False) -> str:
+    """Jinja2 template `name` drawn in the active language (see ruche.web.jinja.for_language)."""
+    from django.template import engines
+    from django.utils.translation import get_language
+
+    from ruche.web.jinja import for_language
+
+    template = for_language(engines["jinja2"].env, get_language(), as_django=as_django).get_template(name)
+    return mark_safe(template.render(values))  # noqa: S308 - Jinja2 escaped what it drew (autoescape is on)
 
 
 def _unwrapped(user):
