@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass
 from functools import cache
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils.module_loading import import_string
 
 log = logging.getLogger(__name__)
@@ -166,7 +167,16 @@ class DatabaseBroadcaster(Broadcaster):
         interval = settings.REALTIME_POLL_MS / 1000
         try:
             while True:
-                rows = await loop.run_in_executor(self.executor, selectors.events_after, floor, self.BATCH)
+                try:
+                    rows = await loop.run_in_executor(
+                        self.executor, selectors.events_after, floor, self.BATCH
+                    )
+                except DatabaseError:
+                    # A lost connection, a locked table: the events wait in the log, read them next time.
+                    log.warning("realtime: polling the event log failed; trying again", exc_info=True)
+                    await loop.run_in_executor(self.executor, selectors.close_connection)
+                    await asyncio.sleep(interval)
+                    continue
                 fresh = [e for e in rows if e.id not in seen]
                 hub.dispatch(fresh)
                 seen.update(e.id for e in fresh)

@@ -6,6 +6,8 @@ import contextlib
 import json
 import threading
 
+from django.db import OperationalError
+
 from ruche.realtime.services import event_publish
 from ruche.realtime.views import in_thread
 
@@ -30,7 +32,15 @@ def run(work):
 
 
 async def publish(**event):
-    return await in_thread(event_publish)(**event)
+    """Publish from another thread, as a worker would. The tests' in-memory SQLite is shared between
+    threads with table locks that do not wait: a write racing the poller's read is tried again."""
+    for attempt in range(5):
+        try:
+            return await in_thread(event_publish)(**event)
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == 4:
+                raise
+            await asyncio.sleep(0.05)
 
 
 async def next_event(conn, timeout: float = 15.0):
