@@ -14,7 +14,6 @@ from django.db.models import (
     FloatField,
     OuterRef,
     Q,
-    QuerySet,
     Subquery,
     Value,
     Window,
@@ -267,26 +266,18 @@ def directory(user, *, kind: str = "", visibility: str = "", mine: bool = False,
     return DirectoryPage(page.items, page.next_cursor, total)
 
 
-def _postable(viewer) -> QuerySet:
+@prepared("viewer")
+def _postable(viewer, rows: bool):
     communities = Community.objects.filter(memberships__user=viewer, archived_at__isnull=True, approved=True)
-    return communities.order_by("-is_company_wide", "name")
-
-
-@prepared("viewer")
-def _postable_communities(viewer):
-    return _postable(viewer)
-
-
-@prepared("viewer")
-def _composer_choices(viewer):
-    return _postable(viewer).values("pk", "name", "visibility")
+    communities = communities.order_by("-is_company_wide", "name")
+    return communities.values("pk", "name", "visibility") if rows else communities
 
 
 def postable_communities(user) -> list[Community]:
     """Where the user may publish: communities they belong to that are open for posts."""
     if not user.is_authenticated:
         return []
-    return _postable_communities(viewer=user)
+    return _postable(viewer=user, rows=False)
 
 
 def composer_choices(user) -> list[dict]:
@@ -294,7 +285,7 @@ def composer_choices(user) -> list[dict]:
     (rows, not objects: fifty communities cost 0.6 ms instead of 2.3)."""
     if not user.is_authenticated:
         return []
-    return _composer_choices(viewer=user)
+    return _postable(viewer=user, rows=True)
 
 
 def my_communities(user) -> list[Community]:

@@ -102,17 +102,10 @@ def url_for(pk, name: str) -> str:
 @register.simple_tag(takes_context=True)
 def card(context, post):
     """The post card, rendered by Jinja2 with what it needs from the page's context."""
-    from django.template.backends.utils import csrf_input
-
-    request = context.get("request")
-    # One masked token for all the page's forms: masking again for each of its ~40 forms cost
-    # more than drawing the cards.
-    if request is not None and not hasattr(request, "ruche_csrf_input"):
-        request.ruche_csrf_input = csrf_input(request)
     return _jinja(
         "posts/card.html",
         {
-            "csrf_input": getattr(request, "ruche_csrf_input", ""),
+            "csrf_input": _csrf_input(context),
             "post": post,
             "user": _unwrapped(context["user"]),
             "full": context.get("full"),
@@ -128,8 +121,6 @@ def topbar(context):
     """The page header, drawn by Jinja2 (web/topbar.html) with Django's escaping: the markup the
     Django template drew, without its ~40 {% url %} and {% translate %} tags on every page."""
     from django.conf import settings
-    from django.template.defaulttags import CsrfTokenNode
-    from django.utils.translation import get_language
 
     request = context["request"]
     values = {
@@ -138,7 +129,7 @@ def topbar(context):
         "user": _unwrapped(context["user"]),
         "site_name": context.get("site_name"),
         "unread_notifications": context.get("unread_notifications"),
-        "csrf_input": CsrfTokenNode().render(context),  # the page's token, as {% csrf_token %}
+        "csrf_input": _csrf_input(context),
         "LANG": get_language(),
         "languages": [code for code, _name in settings.LANGUAGES],
     }
@@ -149,20 +140,30 @@ def topbar(context):
 def composer(context):
     """The post composer, drawn by Jinja2 (posts/composer.html) with Django's escaping: the markup
     the Django template drew, without its tags and lookups for each of the reader's communities."""
-    from django.template.defaulttags import CsrfTokenNode
-
     values = {
         "form": context["form"],
         "post_max_length": context.get("post_max_length"),
-        "csrf_input": CsrfTokenNode().render(context),  # the page's token, as {% csrf_token %}
+        "csrf_input": _csrf_input(context),
     }
     return _jinja("posts/composer.html", values, as_django=True)
+
+
+def _csrf_input(context) -> str:
+    """The CSRF field of the page's forms, masked once per request: masking again for each of a
+    feed page's ~40 forms cost more than drawing the cards."""
+    from django.template.backends.utils import csrf_input
+
+    request = context.get("request")
+    if request is None:
+        return ""
+    if not hasattr(request, "ruche_csrf_input"):
+        request.ruche_csrf_input = csrf_input(request)
+    return request.ruche_csrf_input
 
 
 def _jinja(name: str, values: dict, *, as_django: bool = False) -> str:
     """Jinja2 template `name` drawn in the active language (see ruche.web.jinja.for_language)."""
     from django.template import engines
-    from django.utils.translation import get_language
 
     from ruche.web.jinja import for_language
 
