@@ -69,7 +69,8 @@ _SHORT_UNITS = (("week", 7 * 24 * 3600), ("day", 24 * 3600), ("hour", 3600), ("m
 @register.filter
 def ago(moment) -> str:
     """ "3 hours ago", one unit only: "2 hours, 40 minutes ago" is noise in a feed."""
-    seconds = (now() - moment).total_seconds()
+    current = now()  # one clock reading for both paths below
+    seconds = (current - moment).total_seconds()
     if seconds < 60:
         return _("just now")
     if seconds < 28 * 24 * 3600:
@@ -77,7 +78,7 @@ def ago(moment) -> str:
         # matters from a month on (28 days, the shortest month): a feed page shows some 20 of these.
         unit, length = next(u for u in _SHORT_UNITS if seconds >= u[1])  # the longest that fits
         return _ago_in(get_language(), unit, int(seconds // length))
-    return _("%(time)s ago") % {"time": timesince(moment, depth=1)}
+    return _("%(time)s ago") % {"time": timesince(moment, current, depth=1)}
 
 
 @lru_cache(maxsize=1024)
