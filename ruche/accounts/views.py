@@ -277,9 +277,8 @@ def resend_invitation(request, handle: str):
     person = _person_or_404(handle)
     if person.activated_at is None and person.is_active:
         from ruche.accounts.tasks import send_invitation
-        from ruche.core.tasks import enqueue_on_commit
 
-        enqueue_on_commit(send_invitation, user_id=person.pk)
+        send_invitation.enqueue(user_id=person.pk)
         messages.success(request, _("Invitation sent again to %(email)s.") % {"email": person.email})
     return redirect("accounts:people_admin")
 
