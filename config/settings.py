@@ -282,9 +282,9 @@ FEED_MAX_ENTRIES = env_int("RUCHE_FEED_MAX_ENTRIES", 1_000)
 FEED_INACTIVE_DAYS = env_int("RUCHE_FEED_INACTIVE_DAYS", 30)
 FEED_REBUILD_DAYS = env_int("RUCHE_FEED_REBUILD_DAYS", 60)
 FANOUT_BATCH_SIZE = 1_000
-INVITATION_DAYS = env_int("RUCHE_INVITATION_DAYS", 14)
-# Activation links use Django's token machinery; they live as long as an invitation.
-PASSWORD_RESET_TIMEOUT = INVITATION_DAYS * 24 * 60 * 60
+INVITATION_DAYS = env_int("RUCHE_INVITATION_DAYS", 14)  # activation links (ruche.accounts.tokens)
+# Password-reset links: short-lived, whoever holds the mailbox for an hour holds the account.
+PASSWORD_RESET_TIMEOUT = env_int("RUCHE_PASSWORD_RESET_MINUTES", 60) * 60
 
 # Announcements: audiences up to this size get their receipts written in the publishing request;
 # larger ones by the task worker, after commit. E-mails and notifications go out in batches.
