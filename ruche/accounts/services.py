@@ -13,17 +13,16 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ruche.accounts import policies
 from ruche.accounts.completeness import MIN_SKILLS
 from ruche.accounts.models import Department, Follow, Profile, ProfileSettings, Site, Skill, User
+from ruche.core.images import reencoded_image
 from ruche.core.text import fold, slugify_handle
 from ruche.search.documents import Kind as SearchKind
 from ruche.search.tasks import reindex_later
 
 PHOTO_SIZE = 512
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
 MAX_SKILLS = 30
 
 
@@ -346,35 +345,17 @@ def profile_update(*, profile: Profile, by: User, skills: list[str] | None = Non
     return profile
 
 
-def _normalised_photo(upload) -> ContentFile:
-    """Decode as a real image, turn upright, square-crop, resize, and re-encode without metadata."""
-    if upload.size > PHOTO_MAX_BYTES:
-        raise ValidationError({"photo": _("The photo must be smaller than 5 MB.")})
-    try:
-        with Image.open(upload) as image:
-            if image.width * image.height > 40_000_000:
-                raise ValidationError({"photo": _("This image is too large.")})
-            image.load()
-            image = ImageOps.exif_transpose(image).convert("RGB")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise ValidationError({"photo": _("This file is not an image (JPEG, PNG, GIF or WebP).")}) from None
-    image = ImageOps.fit(image, (PHOTO_SIZE, PHOTO_SIZE), Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    image.save(out, format="JPEG", quality=85, optimize=True)  # a fresh file: no EXIF, no GPS
-    return ContentFile(out.getvalue())
-
-
 @transaction.atomic
 def profile_set_photo(*, profile: Profile, by: User, upload) -> Profile:
     if not policies.can_edit_profile(by, profile.user):
         raise PermissionDenied(_("You cannot edit this profile."))
-    _store_photo(profile, _normalised_photo(upload))
+    _store_photo(profile, reencoded_image(upload, field="photo", square=PHOTO_SIZE))
     return profile
 
 
 def _store_photo(profile: Profile, content: ContentFile) -> None:
     old = profile.photo.name if profile.photo else None
-    profile.photo.save(f"{timezone.now():%Y%m%d%H%M%S}.jpg", content, save=False)
+    profile.photo.save(content.name, content, save=False)
     profile.save(update_fields=["photo"])
     if old:
         transaction.on_commit(lambda: profile.photo.storage.delete(old))
@@ -445,7 +426,7 @@ def profile_onboard(
     content = None
     if photo is not None:
         try:
-            content = _normalised_photo(photo)
+            content = reencoded_image(photo, field="photo", square=PHOTO_SIZE)
         except ValidationError as error:
             errors.update(error.message_dict)
     try:
