@@ -428,3 +428,13 @@ def test_directory_name_search_ignores_accents_and_case(make_user):
     make_user("Marc", "Durand")
     for query in ("elodie", "ÉLODIE", "fievre elo", "Fièvre"):
         assert [p.pk for p in directory(name=query)] == [elodie.pk], query
+
+
+def test_the_directory_lists_colleagues_who_activated_not_people_only_invited(admin, alice):
+    from ruche.accounts.selectors import directory
+
+    zoe = invite(admin)
+    listed = {p.pk for p in directory()}
+    assert alice.pk in listed and zoe.pk not in listed
+    services.user_activate(user=zoe, password="un mot de passe solide")
+    assert zoe.pk in {p.pk for p in directory()}
