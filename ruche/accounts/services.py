@@ -129,6 +129,11 @@ def user_invite(
 class ImportReport:
     created: list[User] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, message)
+    unknown_units: set[tuple[str, str]] = field(default_factory=set)  # ("department" | "site", name)
+
+    @property
+    def unknown_names(self) -> list[str]:
+        return sorted({name for _unit, name in self.unknown_units}, key=str.lower)
 
 
 CSV_COLUMNS = {
@@ -161,8 +166,20 @@ def _decode(data: bytes) -> str:
     raise ValidationError(_("The file is not a text (CSV) file."))
 
 
-def users_import_csv(*, data: bytes, invited_by: User) -> ImportReport:
-    """Invite everyone in an HR export. Each row stands alone: a bad row is reported, never half-made."""
+def _unknown_unit_message(unit: str, name: str) -> str:
+    if unit == "department":
+        return _(
+            "Unknown department “%(name)s”: check its spelling, or import again asking to create it."
+        ) % {"name": name}
+    return _("Unknown site “%(name)s”: check its spelling, or import again asking to create it.") % {
+        "name": name
+    }
+
+
+def users_import_csv(*, data: bytes, invited_by: User, create_units: bool = False) -> ImportReport:
+    """Invite everyone in an HR export. Each row stands alone: a bad row is reported, never half-made.
+    A department or a site the company does not have yet is created only when asked (`create_units`):
+    otherwise its rows are reported, so that a typo never becomes a new department."""
     if not policies.can_invite(invited_by):
         raise PermissionDenied(_("Only administrators can invite people."))
     text = _decode(data)
@@ -184,10 +201,25 @@ def users_import_csv(*, data: bytes, invited_by: User) -> ImportReport:
         raise ValidationError(_("Missing column(s): %(columns)s.") % {"columns": ", ".join(missing)})
     report = ImportReport()
     managers: list[tuple[int, User, str]] = []
+    known = {
+        "department": {name.lower() for name in Department.objects.values_list("name", flat=True)},
+        "site": {name.lower() for name in Site.objects.values_list("name", flat=True)},
+    }
     for line, row in rows[1:]:
         if not any(cell.strip() for cell in row):
             continue
         values = {c: (row[i].strip() if i < len(row) else "") for c, i in columns.items()}
+        unknown = [
+            (unit, values[unit])
+            for unit in ("department", "site")
+            if values.get(unit, "").lower() not in known[unit] | {""}
+        ]
+        if unknown and not create_units:
+            report.errors.append(
+                (line, " ".join(_unknown_unit_message(unit, name) for unit, name in unknown))
+            )
+            report.unknown_units.update(unknown)
+            continue
         try:
             user = user_invite(
                 invited_by=invited_by,
