@@ -1,0 +1,33 @@
+"""Ids from outside (a URL, a query string, a JSON body) are positive and fit a bigint.
+
+A longer number is no row's id: it is refused where it comes in (404 in a path, 400 or 422 in a
+query or a body) instead of reaching the database, where SQLite cannot even bind it ("Python int too
+large to convert to SQLite INTEGER") and PostgreSQL compares it as a numeric.
+"""
+
+ID_MAX = 2**63 - 1
+
+
+class IdConverter:
+    """`<id:pk>` in URL patterns (and `{id:post_id}` in API paths): digits that fit a bigint. Any
+    other value matches no pattern, so the answer is 404, as for an id no row has."""
+
+    regex = "[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > ID_MAX:
+            raise ValueError("beyond a bigint")  # Django takes it as "no match"
+        return number
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+def parse_id(raw) -> int | None:
+    """A positive id that fits a bigint, from text; None for anything else."""
+    text = str(raw or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number <= ID_MAX else None
