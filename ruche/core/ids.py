@@ -5,6 +5,9 @@ query or a body) instead of reaching the database, where SQLite cannot even bind
 large to convert to SQLite INTEGER") and PostgreSQL compares it as a numeric.
 """
 
+from django import forms
+from django.core.exceptions import ValidationError
+
 ID_MAX = 2**63 - 1
 
 
@@ -31,3 +34,16 @@ def parse_id(raw) -> int | None:
         return None
     number = int(text)
     return number if 0 < number <= ID_MAX else None
+
+
+class IdsField(forms.ModelMultipleChoiceField):
+    """ModelMultipleChoiceField whose ids are checked to fit a bigint before the `__in` query (which
+    SQLite cannot even bind with a longer number): a longer one is an invalid choice, as on PostgreSQL."""
+
+    def _check_values(self, value):
+        for raw in value or ():
+            if parse_id(raw) is None and str(raw).strip().lstrip("-").isdigit():
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": raw}
+                )
+        return super()._check_values(value)

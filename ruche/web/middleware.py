@@ -1,5 +1,6 @@
 """Bad input is refused before any view runs, in one place for every page and every API operation."""
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404
 from django.shortcuts import render
 
@@ -31,3 +32,16 @@ class InputGuardMiddleware:
             with callers_language(request):
                 return json_error(422 if fault.field else 400, fault.message, fault.field)
         return render(request, "400.html", {"detail": fault.message}, status=400)
+
+    def process_exception(self, request, exception):
+        """A service's refusal a page did not catch (the API answers its own): still a 400, not a 500."""
+        if not isinstance(exception, ValidationError) or is_api_request(request):
+            return None
+        details = [
+            message if name == NON_FIELD_ERRORS else f"“{name}”: {message}"
+            for name, messages in getattr(
+                exception, "message_dict", {NON_FIELD_ERRORS: exception.messages}
+            ).items()
+            for message in messages
+        ]
+        return render(request, "400.html", {"detail": " ".join(details)}, status=400)
