@@ -84,10 +84,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "ruche.api.middleware.JsonErrorsMiddleware",  # outside CommonMiddleware: sees its slash redirects
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ruche.accounts.middleware.UserLanguageMiddleware",
+    "ruche.web.middleware.InputGuardMiddleware",  # in the person's language, before CSRF reads the form
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

@@ -10,6 +10,7 @@ from ruche.accounts.models import Department, Site
 from ruche.announcements.policies import targetable_communities
 from ruche.announcements.services import TITLE_MAX
 from ruche.communities.models import Community
+from ruche.core.ids import IdsField
 
 DEFAULT_DAYS = 14
 
@@ -22,16 +23,16 @@ class AnnouncementForm(forms.Form):
         help_text=_("Markdown: **bold**, *italic*, lists, links."),
     )
     everyone = forms.BooleanField(label=_("Everyone in the company"), required=False)
-    departments = forms.ModelMultipleChoiceField(
+    departments = IdsField(
         label=_("Departments"),
         queryset=Department.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    sites = forms.ModelMultipleChoiceField(
+    sites = IdsField(
         label=_("Sites"), queryset=Site.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    communities = forms.ModelMultipleChoiceField(
+    communities = IdsField(
         label=_("Members of communities"),
         queryset=Community.objects.none(),
         required=False,

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from ruche.announcements import policies, selectors, services
 from ruche.api.common import READ_ERRORS, WRITE_ERRORS
-from ruche.api.schemas import PageQuery, PersonRef
+from ruche.api.schemas import Id, PageQuery, PersonRef
 
 router = Router(tags=["announcements"])
 
@@ -87,9 +87,9 @@ class AnnouncementIn(Schema):
     title: str
     body: str
     everyone: bool = False
-    department_ids: list[int] = []
-    site_ids: list[int] = []
-    community_ids: list[int] = []
+    department_ids: list[Id] = []
+    site_ids: list[Id] = []
+    community_ids: list[Id] = []
     requires_ack: bool = False
     expires_at: datetime | None = None
 
@@ -145,25 +145,25 @@ def publish(request, data: AnnouncementIn):
     return Status(201, announcement)
 
 
-@router.post("/{int:announcement_id}/acknowledge", response={200: ReceivedOut, **WRITE_ERRORS},
+@router.post("/{id:announcement_id}/acknowledge", response={200: ReceivedOut, **WRITE_ERRORS},
              summary="I have read this")  # fmt: skip
-def acknowledge(request, announcement_id: int):
+def acknowledge(request, announcement_id: Id):
     """Idempotent: the first confirmation counts. 404 if you did not receive it."""
     announcement, _receipt = selectors.announcement_for(request.auth, announcement_id)
     return services.announcement_acknowledge(announcement=announcement, user=request.auth)
 
 
-@router.post("/{int:announcement_id}/dismiss", response={200: ReceivedOut, **WRITE_ERRORS},
+@router.post("/{id:announcement_id}/dismiss", response={200: ReceivedOut, **WRITE_ERRORS},
              summary="Remove from my feed")  # fmt: skip
-def dismiss(request, announcement_id: int):
+def dismiss(request, announcement_id: Id):
     """Only for announcements that do not ask for a confirmation (400 otherwise)."""
     announcement, _receipt = selectors.announcement_for(request.auth, announcement_id)
     return services.announcement_dismiss(announcement=announcement, user=request.auth)
 
 
-@router.get("/{int:announcement_id}/receipts", response={200: ReceiptsOut, **READ_ERRORS},
+@router.get("/{id:announcement_id}/receipts", response={200: ReceiptsOut, **READ_ERRORS},
             summary="Reach and read receipts")  # fmt: skip
-def receipts(request, announcement_id: int):
+def receipts(request, announcement_id: Id):
     """For the author (and admins): recipients, read, confirmed, by department, who has not."""
     announcement, _receipt = selectors.announcement_for(request.auth, announcement_id)
     if not policies.can_manage(request.auth, announcement):
@@ -171,9 +171,9 @@ def receipts(request, announcement_id: int):
     return selectors.reach(announcement)
 
 
-@router.post("/{int:announcement_id}/remind", response={200: dict, **WRITE_ERRORS},
+@router.post("/{id:announcement_id}/remind", response={200: dict, **WRITE_ERRORS},
              summary="Remind those who have not read")  # fmt: skip
-def remind(request, announcement_id: int):
+def remind(request, announcement_id: Id):
     """At most once per RUCHE_ANNOUNCEMENT_REMIND_HOURS (400 with the next possible time otherwise)."""
     announcement, _receipt = selectors.announcement_for(request.auth, announcement_id)
     return {"reminded": services.announcement_remind(announcement=announcement, by=request.auth)}

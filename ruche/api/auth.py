@@ -5,6 +5,8 @@ to the session), so a script with a revoked token is told so. The session is che
 a signed-in person is found: an anonymous call is a 401, not a CSRF failure.
 """
 
+import contextlib
+
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
@@ -63,6 +65,25 @@ class SessionAuth(APIKeyCookie):
                 403, _("CSRF check failed: send the X-CSRFToken header with the csrftoken cookie.")
             )
         return user
+
+
+def bearer_language(request) -> str | None:
+    """The language of the token's owner, for an error answered before any operation authenticates
+    the call (an unknown path, a refused input). Read only then: it costs a query."""
+    scheme, _space, secret = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    found = selectors.token_for_secret(secret.strip())
+    return found.user.language if found is not None and found.user.language else None
+
+
+@contextlib.contextmanager
+def callers_language(request):
+    """Messages in the language of the token's owner when a token is presented; else as the
+    middleware chose (the signed-in person's, or Accept-Language)."""
+    language = bearer_language(request)
+    with translation.override(language) if language else contextlib.nullcontext():
+        yield
 
 
 token_auth = TokenAuth()

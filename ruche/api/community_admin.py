@@ -17,7 +17,7 @@ from ninja import Field, Schema, Status
 from ruche.api.common import READ_ERRORS, WRITE_ERRORS, person_or_404
 from ruche.api.communities import router
 from ruche.api.errors import Error
-from ruche.api.schemas import CommunityOut, JoinRequestOut, MemberOut, PersonRef, PostCore
+from ruche.api.schemas import CommunityOut, Id, JoinRequestOut, MemberOut, PersonRef, PostCore
 from ruche.communities import policies, selectors, services
 from ruche.communities.models import Membership
 
@@ -136,11 +136,11 @@ def join_requests(request, slug: str):
 
 
 @router.post(
-    "/{slug}/requests/{int:request_id}/decision",
+    "/{slug}/requests/{id:request_id}/decision",
     response={200: JoinRequestOut, **WRITE_ERRORS},
     summary="Accept or decline a join request",
 )
-def decide_request(request, slug: str, request_id: int, payload: DecisionIn):
+def decide_request(request, slug: str, request_id: Id, payload: DecisionIn):
     community, _role = _community(request.auth, slug)
     join_request = selectors.join_request_in(community, request_id)
     return services.join_request_decide(request=join_request, by=request.auth, approve=payload.approve)
@@ -184,9 +184,9 @@ def moderation_queue(request, slug: str):
 
 
 @router.post(
-    "/{slug}/moderation/posts/{int:post_id}", response={204: None, **WRITE_ERRORS}, summary="Decide on a post"
+    "/{slug}/moderation/posts/{id:post_id}", response={204: None, **WRITE_ERRORS}, summary="Decide on a post"
 )
-def decide_post(request, slug: str, post_id: int, payload: DecisionIn):
+def decide_post(request, slug: str, post_id: Id, payload: DecisionIn):
     community, _role = _community(request.auth, slug)
     placement = selectors.placement_in(community, post_id)
     services.placement_decide(placement=placement, by=request.auth, approve=payload.approve)
@@ -194,19 +194,19 @@ def decide_post(request, slug: str, post_id: int, payload: DecisionIn):
 
 
 @router.post(
-    "/{slug}/moderation/replies/{int:post_id}",
+    "/{slug}/moderation/replies/{id:post_id}",
     response={204: None, **WRITE_ERRORS},
     summary="Decide on a reply",
 )
-def decide_reply(request, slug: str, post_id: int, payload: DecisionIn):
+def decide_reply(request, slug: str, post_id: Id, payload: DecisionIn):
     community, _role = _community(request.auth, slug)
     reply = selectors.waiting_reply_in(community, post_id)
     services.reply_decide(reply=reply, by=request.auth, approve=payload.approve)
     return HttpResponse(status=204)
 
 
-@router.post("/{slug}/pins/{int:post_id}", response={204: None, **WRITE_ERRORS}, summary="Pin or unpin")
-def pin(request, slug: str, post_id: int, payload: PinIn):
+@router.post("/{slug}/pins/{id:post_id}", response={204: None, **WRITE_ERRORS}, summary="Pin or unpin")
+def pin(request, slug: str, post_id: Id, payload: PinIn):
     """`{"pin": true}` keeps the post at the top of the community; `false` lets it go."""
     community, _role = _community(request.auth, slug)
     placement = selectors.placement_in(community, post_id)

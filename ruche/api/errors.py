@@ -10,7 +10,7 @@ import contextlib
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -36,6 +36,11 @@ def _body(errors: list[tuple[str | None, str]]) -> dict:
     if len(errors) > 1:
         body["errors"] = [{"field": f, "detail": d} for f, d in errors]
     return body
+
+
+def json_error(status: int, detail: str, field: str | None = None) -> JsonResponse:
+    """An error in the API's shape, for those answered outside an operation (middleware)."""
+    return JsonResponse({"detail": detail, "field": field}, status=status)
 
 
 def _field_of(location) -> str | None:

@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ruche.accounts.models import User
 from ruche.api.common import READ_ERRORS, WRITE_ERRORS
 from ruche.api.errors import on_field
-from ruche.api.schemas import PersonRef
+from ruche.api.schemas import Id, PersonRef, Whole
 from ruche.ideas import policies, selectors, services
 from ruche.ideas.models import Stage
 
@@ -119,18 +119,18 @@ class IdeaIn(Schema):
 
 
 class IdeasQuery(Schema):
-    stage: int | None = Field(None, ge=1)
+    stage: Id | None = None
     order: Literal["votes", "newest", "trending"] = "votes"
     page: int = Field(1, ge=1, le=selectors.MAX_PAGES)
 
 
 class MoveIn(Schema):
-    stage: int
+    stage: Id
     rationale: str = Field("", max_length=5000)
 
 
 class ReviewIn(Schema):
-    scores: dict[int, int] = Field(..., description="criterion id -> score from 1 to 5")
+    scores: dict[Id, Whole] = Field(..., description="criterion id -> score from 1 to 5")
     comment: str = Field("", max_length=5000)
 
 
@@ -139,7 +139,7 @@ class ReviewerIn(Schema):
 
 
 class MergeIn(Schema):
-    into: int = Field(..., description="The idea kept")
+    into: Id = Field(..., description="The idea kept")
 
 
 class VoteOut(Schema):
@@ -181,9 +181,9 @@ def campaigns(request):
 
 
 @router.get(
-    "/campaigns/{int:campaign_id}", response={200: CampaignDetail, **READ_ERRORS}, summary="A campaign"
+    "/campaigns/{id:campaign_id}", response={200: CampaignDetail, **READ_ERRORS}, summary="A campaign"
 )
-def campaign(request, campaign_id: int):
+def campaign(request, campaign_id: Id):
     campaign = policies.access_campaign(request.auth, campaign_id)
     campaign.stages = _stage_counts(campaign)
     campaign.can_submit = policies.can_submit(request.auth, campaign)
@@ -192,11 +192,11 @@ def campaign(request, campaign_id: int):
 
 
 @router.get(
-    "/campaigns/{int:campaign_id}/ideas",
+    "/campaigns/{id:campaign_id}/ideas",
     response={200: IdeaPageOut, **READ_ERRORS},
     summary="A campaign's ideas",
 )
-def ideas(request, campaign_id: int, params: Query[IdeasQuery]):
+def ideas(request, campaign_id: Id, params: Query[IdeasQuery]):
     """Filtered by `stage`, ordered by `votes` (the default), `newest` or `trending` (votes of the
     last 7 days); 20 a page, up to 50 pages."""
     campaign = policies.access_campaign(request.auth, campaign_id)
@@ -210,9 +210,9 @@ def ideas(request, campaign_id: int, params: Query[IdeasQuery]):
 
 
 @router.post(
-    "/campaigns/{int:campaign_id}/ideas", response={201: IdeaDetail, **WRITE_ERRORS}, summary="Submit an idea"
+    "/campaigns/{id:campaign_id}/ideas", response={201: IdeaDetail, **WRITE_ERRORS}, summary="Submit an idea"
 )
-def submit(request, campaign_id: int, payload: IdeaIn):
+def submit(request, campaign_id: Id, payload: IdeaIn):
     campaign = policies.access_campaign(request.auth, campaign_id)
     idea = services.idea_submit(
         campaign=campaign,
@@ -227,9 +227,9 @@ def submit(request, campaign_id: int, payload: IdeaIn):
 
 
 @router.get(
-    "/campaigns/{int:campaign_id}/results", response={200: ResultsOut, **READ_ERRORS}, summary="Results"
+    "/campaigns/{id:campaign_id}/results", response={200: ResultsOut, **READ_ERRORS}, summary="Results"
 )
-def results(request, campaign_id: int):
+def results(request, campaign_id: Id):
     campaign = policies.access_campaign(request.auth, campaign_id)
     r = selectors.results(campaign)
     return {
@@ -269,42 +269,42 @@ def _detail(viewer, pk: int) -> dict:
     }
 
 
-@router.get("/{int:idea_id}", response={200: IdeaDetail, **READ_ERRORS}, summary="An idea, with its history")
-def idea(request, idea_id: int):
+@router.get("/{id:idea_id}", response={200: IdeaDetail, **READ_ERRORS}, summary="An idea, with its history")
+def idea(request, idea_id: Id):
     """Its discussion is its post's replies: GET /posts/{id} with the same id."""
     return _detail(request.auth, idea_id)
 
 
-@router.put("/{int:idea_id}/vote", response={200: VoteOut, **WRITE_ERRORS}, summary="Vote for an idea")
-def vote(request, idea_id: int):
+@router.put("/{id:idea_id}/vote", response={200: VoteOut, **WRITE_ERRORS}, summary="Vote for an idea")
+def vote(request, idea_id: Id):
     idea = policies.access_idea(request.auth, idea_id)
     services.idea_vote(idea=idea, user=request.auth)
     idea.refresh_from_db(fields=["vote_count"])
     return {"voted": True, "vote_count": idea.vote_count}
 
 
-@router.delete("/{int:idea_id}/vote", response={200: VoteOut, **WRITE_ERRORS}, summary="Remove your vote")
-def unvote(request, idea_id: int):
+@router.delete("/{id:idea_id}/vote", response={200: VoteOut, **WRITE_ERRORS}, summary="Remove your vote")
+def unvote(request, idea_id: Id):
     idea = policies.access_idea(request.auth, idea_id)
     services.idea_unvote(idea=idea, user=request.auth)
     idea.refresh_from_db(fields=["vote_count"])
     return {"voted": False, "vote_count": idea.vote_count}
 
 
-@router.put("/{int:idea_id}/follow", response={204: None, **WRITE_ERRORS}, summary="Follow an idea")
-def follow(request, idea_id: int):
+@router.put("/{id:idea_id}/follow", response={204: None, **WRITE_ERRORS}, summary="Follow an idea")
+def follow(request, idea_id: Id):
     services.idea_follow(idea=policies.access_idea(request.auth, idea_id), user=request.auth)
     return HttpResponse(status=204)
 
 
-@router.delete("/{int:idea_id}/follow", response={204: None, **WRITE_ERRORS}, summary="Stop following")
-def unfollow(request, idea_id: int):
+@router.delete("/{id:idea_id}/follow", response={204: None, **WRITE_ERRORS}, summary="Stop following")
+def unfollow(request, idea_id: Id):
     services.idea_unfollow(idea=policies.access_idea(request.auth, idea_id), user=request.auth)
     return HttpResponse(status=204)
 
 
-@router.post("/{int:idea_id}/moves", response={201: TransitionOut, **WRITE_ERRORS}, summary="Move an idea")
-def move(request, idea_id: int, payload: MoveIn):
+@router.post("/{id:idea_id}/moves", response={201: TransitionOut, **WRITE_ERRORS}, summary="Move an idea")
+def move(request, idea_id: Id, payload: MoveIn):
     """To a stage the workflow allows from the current one; a decision stage needs a `rationale`."""
     idea = policies.access_idea(request.auth, idea_id)
     stage = Stage.objects.filter(pk=payload.stage).first()
@@ -315,8 +315,8 @@ def move(request, idea_id: int, payload: MoveIn):
     )
 
 
-@router.post("/{int:idea_id}/reviewers", response={204: None, **WRITE_ERRORS}, summary="Assign a reviewer")
-def assign(request, idea_id: int, payload: ReviewerIn):
+@router.post("/{id:idea_id}/reviewers", response={204: None, **WRITE_ERRORS}, summary="Assign a reviewer")
+def assign(request, idea_id: Id, payload: ReviewerIn):
     idea = policies.access_idea(request.auth, idea_id)
     reviewer = User.objects.filter(handle=payload.reviewer.lstrip("@").lower(), is_active=True).first()
     if reviewer is None:
@@ -327,8 +327,8 @@ def assign(request, idea_id: int, payload: ReviewerIn):
     return HttpResponse(status=204)
 
 
-@router.put("/{int:idea_id}/review", response={204: None, **WRITE_ERRORS}, summary="Score an assigned idea")
-def review(request, idea_id: int, payload: ReviewIn):
+@router.put("/{id:idea_id}/review", response={204: None, **WRITE_ERRORS}, summary="Score an assigned idea")
+def review(request, idea_id: Id, payload: ReviewIn):
     idea = policies.access_idea(request.auth, idea_id)
     with on_field("scores"):
         services.review_submit(
@@ -337,8 +337,8 @@ def review(request, idea_id: int, payload: ReviewIn):
     return HttpResponse(status=204)
 
 
-@router.post("/{int:idea_id}/merge", response={200: IdeaOut, **WRITE_ERRORS}, summary="Merge a duplicate")
-def merge(request, idea_id: int, payload: MergeIn):
+@router.post("/{id:idea_id}/merge", response={200: IdeaOut, **WRITE_ERRORS}, summary="Merge a duplicate")
+def merge(request, idea_id: Id, payload: MergeIn):
     """This idea is a duplicate of `into`: votes and followers move over; `into` is returned."""
     duplicate = policies.access_idea(request.auth, idea_id)
     return services.idea_merge(

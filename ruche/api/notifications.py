@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from ninja import Query, Router, Schema
 
 from ruche.api.common import READ_ERRORS, WRITE_ERRORS, post_or_404
-from ruche.api.schemas import Count, NotificationPage, PageQuery
+from ruche.api.schemas import Count, Id, NotificationPage, PageQuery
 from ruche.notifications import selectors, services
 
 router = Router(tags=["notifications"])
@@ -23,8 +23,8 @@ def unread_count(request):
     return {"count": selectors.unread_count(request.auth)}
 
 
-@router.post("/{int:notification_id}/read", response={204: None, **WRITE_ERRORS}, summary="Mark one read")
-def mark_read(request, notification_id: int):
+@router.post("/{id:notification_id}/read", response={204: None, **WRITE_ERRORS}, summary="Mark one read")
+def mark_read(request, notification_id: Id):
     """Idempotent: marking an already read notification (or one that is not yours) changes nothing."""
     services.notification_mark_read(user=request.auth, notification_id=notification_id)
     return HttpResponse(status=204)
@@ -69,7 +69,7 @@ class ChannelsIn(Schema):
 class PreferencesIn(Schema):
     kinds: dict[str, ChannelsIn] = {}
     digest: Literal["daily", "weekly", "off"] | None = None
-    communities: dict[int, Literal["all", "highlights", "mute"]] = {}
+    communities: dict[Id, Literal["all", "highlights", "mute"]] = {}
 
 
 def _preferences(user) -> dict:
@@ -108,15 +108,15 @@ def preferences_update(request, payload: PreferencesIn):
 
 
 @router.post(
-    "/threads/{int:post_id}/mute", response={204: None, **WRITE_ERRORS}, summary="Mute a conversation"
+    "/threads/{id:post_id}/mute", response={204: None, **WRITE_ERRORS}, summary="Mute a conversation"
 )
-def thread_mute(request, post_id: int):
+def thread_mute(request, post_id: Id):
     """No more notifications about this post and its replies (a reply mutes its conversation)."""
     services.thread_mute(user=request.auth, post=post_or_404(request.auth, post_id))
     return HttpResponse(status=204)
 
 
-@router.delete("/threads/{int:post_id}/mute", response={204: None, **WRITE_ERRORS}, summary="Unmute")
-def thread_unmute(request, post_id: int):
+@router.delete("/threads/{id:post_id}/mute", response={204: None, **WRITE_ERRORS}, summary="Unmute")
+def thread_unmute(request, post_id: Id):
     services.thread_unmute(user=request.auth, post_id=post_id)
     return HttpResponse(status=204)

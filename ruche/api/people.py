@@ -11,8 +11,9 @@ from ruche.accounts import selectors, services
 from ruche.accounts.models import Department, Site, User
 from ruche.api.common import READ_ERRORS, WRITE_ERRORS, person_or_404
 from ruche.api.posts import ReasonIn, ReportCreated
-from ruche.api.schemas import FollowOut, PageQuery, PeoplePage, PersonOut, PostPage
+from ruche.api.schemas import FollowOut, Id, PageQuery, PeoplePage, PersonOut, PostPage
 from ruche.communities.services import report_create
+from ruche.core.ids import ID_MAX
 from ruche.posts.selectors import author_feed
 
 router = Router(tags=["people"])
@@ -20,10 +21,10 @@ router = Router(tags=["people"])
 
 class DirectoryQuery(Schema):
     q: str = Field("", max_length=100, description="Words of a name or a handle (accents and case ignored)")
-    department: int | None = Field(None, ge=1)
-    site: int | None = Field(None, ge=1)
-    skill: int | None = Field(None, ge=1)
-    page: int = Field(1, ge=1)
+    department: Id | None = None
+    site: Id | None = None
+    skill: Id | None = None
+    page: int = Field(1, ge=1, le=ID_MAX)
 
 
 @router.get("/", response={200: PeoplePage, **READ_ERRORS}, summary="Directory of people")
@@ -57,8 +58,8 @@ class ProfilePatch(Schema):
     last_name: str = Field(None, max_length=80)
     language: str = Field(None, description="`fr` or `en`")
     job_title: str = Field(None, max_length=120)
-    department: int | None = Field(None, ge=1, description="A department id (see the directory filters)")
-    site: int | None = Field(None, ge=1, description="A site id")
+    department: Id | None = Field(None, description="A department id (see the directory filters)")
+    site: Id | None = Field(None, description="A site id")
     manager: str | None = Field(None, description="The manager's handle")
     phone: str = Field(None, max_length=40)
     ask_me_about: str = Field(None, max_length=200)

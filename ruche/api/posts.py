@@ -11,6 +11,7 @@ from ruche.api.common import READ_ERRORS, WRITE_ERRORS, post_or_404
 from ruche.api.errors import on_field
 from ruche.api.schemas import (
     EditIn,
+    Id,
     PostCore,
     PostIn,
     PostOut,
@@ -54,14 +55,14 @@ def create_post(request, payload: PostIn):
     return Status(201, selectors.post_detail(request.auth, post.pk))
 
 
-@router.get("/{int:post_id}", response={200: PostOut, **READ_ERRORS}, summary="A post with its replies")
-def post_detail(request, post_id: int):
+@router.get("/{id:post_id}", response={200: PostOut, **READ_ERRORS}, summary="A post with its replies")
+def post_detail(request, post_id: Id):
     """The post and all its replies (a reply's id gives its whole thread)."""
     return selectors.post_detail(request.auth, post_id)
 
 
-@router.post("/{int:post_id}/replies", response={201: PostCore, **WRITE_ERRORS}, summary="Reply")
-def reply(request, post_id: int, payload: ReplyIn):
+@router.post("/{id:post_id}/replies", response={201: PostCore, **WRITE_ERRORS}, summary="Reply")
+def reply(request, post_id: Id, payload: ReplyIn):
     parent = post_or_404(request.auth, post_id)
     created = services.post_create(
         author=request.auth, body=payload.body, parent=parent, client_token=payload.client_token
@@ -69,21 +70,21 @@ def reply(request, post_id: int, payload: ReplyIn):
     return Status(201, api_selectors.post_with_author(created.pk))
 
 
-@router.patch("/{int:post_id}", response={200: PostCore, **WRITE_ERRORS}, summary="Edit a post or a reply")
-def edit(request, post_id: int, payload: EditIn):
+@router.patch("/{id:post_id}", response={200: PostCore, **WRITE_ERRORS}, summary="Edit a post or a reply")
+def edit(request, post_id: Id, payload: EditIn):
     post = post_or_404(request.auth, post_id)
     return services.post_edit(post=post, by=request.auth, body=payload.body)
 
 
-@router.delete("/{int:post_id}", response={204: None, **WRITE_ERRORS}, summary="Delete a post or a reply")
-def delete(request, post_id: int):
+@router.delete("/{id:post_id}", response={204: None, **WRITE_ERRORS}, summary="Delete a post or a reply")
+def delete(request, post_id: Id):
     post = post_or_404(request.auth, post_id)
     services.post_delete(post=post, by=request.auth)
     return HttpResponse(status=204)
 
 
-@router.put("/{int:post_id}/reaction", response={200: ReactionOut, **WRITE_ERRORS}, summary="React")
-def react(request, post_id: int, payload: ReactionIn):
+@router.put("/{id:post_id}/reaction", response={200: ReactionOut, **WRITE_ERRORS}, summary="React")
+def react(request, post_id: Id, payload: ReactionIn):
     """Set your reaction (like, bravo, love, insightful, funny); another kind replaces it."""
     post = post_or_404(request.auth, post_id)
     with on_field("kind"):
@@ -91,17 +92,15 @@ def react(request, post_id: int, payload: ReactionIn):
     return {"kind": reaction.kind, "emoji": Reaction.EMOJI[reaction.kind]}
 
 
-@router.delete(
-    "/{int:post_id}/reaction", response={204: None, **WRITE_ERRORS}, summary="Remove your reaction"
-)
-def unreact(request, post_id: int):
+@router.delete("/{id:post_id}/reaction", response={204: None, **WRITE_ERRORS}, summary="Remove your reaction")
+def unreact(request, post_id: Id):
     post = post_or_404(request.auth, post_id)
     services.reaction_remove(post=post, user=request.auth)
     return HttpResponse(status=204)
 
 
-@router.get("/{int:post_id}/reactions", response={200: ReactorList, **READ_ERRORS}, summary="Who reacted")
-def reactions(request, post_id: int):
+@router.get("/{id:post_id}/reactions", response={200: ReactorList, **READ_ERRORS}, summary="Who reacted")
+def reactions(request, post_id: Id):
     post = post_or_404(request.auth, post_id)
     return {"items": selectors.reactions_of(request.auth, post)}
 
@@ -114,15 +113,15 @@ class ReportCreated(Schema):
     id: int
 
 
-@router.post("/{int:post_id}/report", response={201: ReportCreated, **WRITE_ERRORS}, summary="Report")
-def report(request, post_id: int, payload: ReasonIn):
+@router.post("/{id:post_id}/report", response={201: ReportCreated, **WRITE_ERRORS}, summary="Report")
+def report(request, post_id: Id, payload: ReasonIn):
     """Flag a post or a reply to its community's moderators (the company's admins otherwise)."""
     post = post_or_404(request.auth, post_id)
     return Status(201, communities.report_create(by=request.auth, post=post, reason=payload.reason))
 
 
-@router.post("/{int:post_id}/hide", response={200: PostCore, **WRITE_ERRORS}, summary="Hide (moderators)")
-def hide(request, post_id: int, payload: ReasonIn):
+@router.post("/{id:post_id}/hide", response={200: PostCore, **WRITE_ERRORS}, summary="Hide (moderators)")
+def hide(request, post_id: Id, payload: ReasonIn):
     """Gone for everyone but its author, who is told the reason; open reports on it are resolved."""
     post = post_or_404(request.auth, post_id)
     return communities.post_hide(post=post, by=request.auth, reason=payload.reason)

@@ -12,7 +12,17 @@ from ruche.api import selectors as api_selectors
 from ruche.api.common import READ_ERRORS, WRITE_ERRORS, post_or_404
 from ruche.api.errors import Error, on_field
 from ruche.api.posts import chosen_communities
-from ruche.api.schemas import AcceptOut, ExpertsIn, ExpertsOut, PageQuery, PostIn, PostOut, PostPage, VoteOut
+from ruche.api.schemas import (
+    AcceptOut,
+    ExpertsIn,
+    ExpertsOut,
+    Id,
+    PageQuery,
+    PostIn,
+    PostOut,
+    PostPage,
+    VoteOut,
+)
 from ruche.communities import policies as community_policies
 from ruche.communities.selectors import community_for
 from ruche.posts import selectors as post_selectors
@@ -64,22 +74,22 @@ def _votes(answer: Post, voted: bool) -> dict:
     return {"voted": voted, "vote_count": api_selectors.vote_count_of(answer.pk)}
 
 
-@router.post("/answers/{int:answer_id}/vote", response={200: VoteOut, **WRITE_ERRORS}, summary="Vote")
-def vote(request, answer_id: int):
+@router.post("/answers/{id:answer_id}/vote", response={200: VoteOut, **WRITE_ERRORS}, summary="Vote")
+def vote(request, answer_id: Id):
     answer = _answer_or_404(request.auth, answer_id)
     services.answer_vote(user=request.auth, answer=answer)
     return _votes(answer, True)
 
 
-@router.delete("/answers/{int:answer_id}/vote", response={200: VoteOut, **WRITE_ERRORS}, summary="Unvote")
-def unvote(request, answer_id: int):
+@router.delete("/answers/{id:answer_id}/vote", response={200: VoteOut, **WRITE_ERRORS}, summary="Unvote")
+def unvote(request, answer_id: Id):
     answer = _answer_or_404(request.auth, answer_id)
     services.answer_unvote(user=request.auth, answer=answer)
     return _votes(answer, False)
 
 
-@router.post("/answers/{int:answer_id}/accept", response={200: AcceptOut, **WRITE_ERRORS}, summary="Accept")
-def accept(request, answer_id: int):
+@router.post("/answers/{id:answer_id}/accept", response={200: AcceptOut, **WRITE_ERRORS}, summary="Accept")
+def accept(request, answer_id: Id):
     """The asker (or a moderator) marks the answer that solved the question."""
     answer = _answer_or_404(request.auth, answer_id)
     question = services.answer_accept(by=request.auth, answer=answer)
@@ -87,16 +97,16 @@ def accept(request, answer_id: int):
 
 
 @router.delete(
-    "/answers/{int:answer_id}/accept", response={200: AcceptOut, **WRITE_ERRORS}, summary="Unaccept"
+    "/answers/{id:answer_id}/accept", response={200: AcceptOut, **WRITE_ERRORS}, summary="Unaccept"
 )
-def unaccept(request, answer_id: int):
+def unaccept(request, answer_id: Id):
     answer = _answer_or_404(request.auth, answer_id)
     question = services.answer_unaccept(by=request.auth, answer=answer)
     return {"question_id": question.pk, "accepted_answer_id": question.accepted_answer_id}
 
 
-@router.post("/{int:question_id}/experts", response={200: ExpertsOut, **WRITE_ERRORS}, summary="Ask experts")
-def ask_experts(request, question_id: int, payload: ExpertsIn):
+@router.post("/{id:question_id}/experts", response={200: ExpertsOut, **WRITE_ERRORS}, summary="Ask experts")
+def ask_experts(request, question_id: Id, payload: ExpertsIn):
     """Call on up to 5 colleagues (by user id) who can read the question; each is notified once."""
     question = post_or_404(request.auth, question_id)
     if not is_question(question):

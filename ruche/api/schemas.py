@@ -3,12 +3,18 @@ hydrated: reactions, replies, the viewer's state), so serialising a page adds no
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.conf import settings
 from ninja import Field, Schema
 
+from ruche.core.ids import ID_MAX
 from ruche.posts.models import Reaction
+
+# Every id an API input takes: positive and within a bigint, so that SQLite and PostgreSQL refuse the
+# same values the same way (422) before any query. A test checks no integer input goes unbounded.
+Id = Annotated[int, Field(ge=1, le=ID_MAX)]
+Whole = Annotated[int, Field(ge=-ID_MAX, le=ID_MAX)]  # any other integer: the service judges its range
 
 KIND_OF_EMOJI = {emoji: kind for kind, emoji in Reaction.EMOJI.items()}
 PAGE_LIMIT = 50
@@ -17,7 +23,7 @@ PAGE_LIMIT = 50
 class CursorQuery(Schema):
     """`?before=<next_cursor of the previous page>`: keyset pagination, newest first."""
 
-    before: int | None = Field(None, ge=1)
+    before: Id | None = None
 
 
 class PageQuery(CursorQuery):
@@ -338,7 +344,7 @@ class HashtagPage(PostPage):
 
 class PostIn(Schema):
     body: str = Field(..., max_length=settings.POST_MAX_LENGTH)
-    communities: list[int] = Field(default_factory=list, max_length=50)
+    communities: list[Id] = Field(default_factory=list, max_length=50)
     client_token: uuid.UUID | None = None
 
 
@@ -420,7 +426,7 @@ class Count(Schema):
 
 
 class ExpertsIn(Schema):
-    user_ids: list[int] = Field(..., min_length=1, max_length=20)
+    user_ids: list[Id] = Field(..., min_length=1, max_length=20)
 
 
 class ExpertsOut(Schema):

@@ -8,7 +8,7 @@ from ninja import Field, Query, Router, Schema
 
 from ruche.api.common import READ_ERRORS
 from ruche.api.errors import Error
-from ruche.api.schemas import PersonRef
+from ruche.api.schemas import Id, PersonRef
 from ruche.search import selectors
 from ruche.search.documents import Kind
 from ruche.search.forms import day_start
@@ -25,12 +25,12 @@ class SearchQuery(Schema):
     kind: KindName = Field(
         "", description="One kind only (then `offset` pages through it); empty: every kind"
     )
-    community: int | None = Field(None, ge=1, description="Posts, questions and replies of this community")
+    community: Id | None = Field(None, description="Posts, questions and replies of this community")
     author: str | None = Field(None, max_length=64, description="Posts, questions and replies by this handle")
     since: date | None = None
     until: date | None = Field(None, description="Inclusive")
-    department: int | None = Field(None, ge=1, description="People of this department")
-    site: int | None = Field(None, ge=1, description="People of this site")
+    department: Id | None = Field(None, description="People of this department")
+    site: Id | None = Field(None, description="People of this site")
     order: Literal["relevance", "date"] = "relevance"
     offset: int = Field(0, ge=0, le=100_000)
 

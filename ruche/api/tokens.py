@@ -5,7 +5,7 @@ from ninja import Router, Status
 from ruche.api import selectors, services
 from ruche.api.auth import session_auth
 from ruche.api.common import READ_ERRORS, WRITE_ERRORS
-from ruche.api.schemas import TokenCreated, TokenIn, TokenList, TokenOut
+from ruche.api.schemas import Id, TokenCreated, TokenIn, TokenList, TokenOut
 
 router = Router(tags=["tokens"])
 
@@ -23,7 +23,7 @@ def create(request, payload: TokenIn):
     return Status(201, token)
 
 
-@router.delete("/{int:token_id}", response={200: TokenOut, **WRITE_ERRORS}, summary="Revoke a token")
-def revoke(request, token_id: int):
+@router.delete("/{id:token_id}", response={200: TokenOut, **WRITE_ERRORS}, summary="Revoke a token")
+def revoke(request, token_id: Id):
     token = selectors.token_of(request.auth, token_id)
     return services.api_token_revoke(token=token, by=request.auth)

@@ -6,5 +6,5 @@ from ruche.api.api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("me/api-tokens/", views.tokens, name="api_tokens"),
-    path("me/api-tokens/<int:pk>/revoke/", views.revoke, name="api_token_revoke"),
+    path("me/api-tokens/<id:pk>/revoke/", views.revoke, name="api_token_revoke"),
 ]

@@ -2,10 +2,12 @@
 
 from django import forms
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ruche.accounts.models import Department, Site, User
 from ruche.communities.models import Community, CommunitySettings, Membership
+from ruche.core.ids import ID_MAX
 
 
 class CommunityForm(forms.Form):
@@ -110,7 +112,17 @@ class HideForm(forms.Form):
     )
 
 
+def _small_count(name: str) -> forms.IntegerField:
+    """A PositiveSmallIntegerField's form field, bounded as PostgreSQL bounds it (SQLite would not)."""
+    return forms.IntegerField(
+        label=capfirst(CommunitySettings._meta.get_field(name).verbose_name), min_value=0, max_value=32767
+    )
+
+
 class GovernanceForm(forms.ModelForm):
+    private_share_max = _small_count("private_share_max")
+    private_per_creator_max = _small_count("private_per_creator_max")
+
     class Meta:
         model = CommunitySettings
         fields = ["creation_policy", "private_share_max", "private_per_creator_max"]
@@ -130,5 +142,5 @@ class InactiveForm(forms.Form):
 
 class AuditFilterForm(forms.Form):
     action = forms.CharField(label=_("Action"), max_length=40, required=False)
-    community = forms.IntegerField(label=_("Community"), required=False, min_value=1)
+    community = forms.IntegerField(label=_("Community"), required=False, min_value=1, max_value=ID_MAX)
     actor = forms.CharField(label=_("Done by (handle)"), max_length=64, required=False)

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from typing import TypeVar
 
+from ruche.core.ids import parse_id
+
 T = TypeVar("T")
 
 
@@ -19,12 +21,9 @@ class Page[T]:
 
 
 def parse_cursor(raw: str | None) -> int | None:
-    """A cursor from the query string; anything that is not a positive id means "first page"."""
-    try:
-        value = int(raw) if raw else None
-    except ValueError:
-        return None
-    return value if value and value > 0 else None
+    """A cursor from the query string; anything that is not a positive id (one that fits a bigint)
+    means "first page"."""
+    return parse_id(raw)
 
 
 def page_from[T](items: list[T], size: int, key=lambda item: item.pk) -> Page[T]:

@@ -4,7 +4,9 @@ import re
 import unicodedata
 
 MENTION_RE = re.compile(r"(?<![\w@/.])@([a-z0-9][a-z0-9._-]{0,62}[a-z0-9]|[a-z0-9])", re.IGNORECASE)
-HASHTAG_RE = re.compile(r"(?<![\w&/#])#(\w[\w-]{0,48}\w|\w)", re.UNICODE)
+HASHTAG_MAX_LENGTH = 50  # Hashtag.key and .name; a longer tag is refused, never cut
+# A tag is the whole run of word characters after #, however long, so that a long one is seen whole.
+HASHTAG_RE = re.compile(r"(?<![\w&/#])#(\w[\w-]*\w|\w)", re.UNICODE)
 
 
 def fold(text: str) -> str:
@@ -12,6 +14,11 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return stripped.casefold()
+
+
+def too_long_tag(name: str) -> bool:
+    """Its spelling or its folded key (NFKD may lengthen it: "ﬁ" is "fi") would not fit a Hashtag."""
+    return max(len(name), len(fold(name))) > HASHTAG_MAX_LENGTH
 
 
 def slugify_handle(text: str) -> str:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ruche.accounts.models import Department, Site, User
 from ruche.communities.models import Community
+from ruche.core.ids import IdsField
 from ruche.ideas.models import Campaign, Stage, Workflow
 
 
@@ -46,13 +47,11 @@ class CampaignForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("Start"), widget=DateTimeInput())
     ends_at = forms.DateTimeField(label=_("End"), widget=DateTimeInput())
     everyone = forms.BooleanField(label=_("The whole company"), required=False)
-    departments = forms.ModelMultipleChoiceField(
+    departments = IdsField(
         label=_("Departments"), queryset=Department.objects.order_by("name"), required=False
     )
-    sites = forms.ModelMultipleChoiceField(
-        label=_("Sites"), queryset=Site.objects.order_by("name"), required=False
-    )
-    communities = forms.ModelMultipleChoiceField(
+    sites = IdsField(label=_("Sites"), queryset=Site.objects.order_by("name"), required=False)
+    communities = IdsField(
         label=_("Communities (their members)"), queryset=Community.objects.none(), required=False
     )
     people = HandlesField(label=_("People (handles)"), required=False, max_length=2000)

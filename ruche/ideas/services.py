@@ -214,13 +214,14 @@ def title_key(title: str) -> str:
 
 
 def _tags(names) -> list:
-    from ruche.posts.services import hashtag_for
+    from ruche.posts.services import hashtag_for, refuse_long_tags
 
+    names = [name.strip().lstrip("#").strip() for name in names]
+    refuse_long_tags(names, field="tags")
     keys = {}
     for name in names:
-        name = name.strip().lstrip("#").strip()
         if name:
-            keys.setdefault(fold(name)[:50], name[:50])
+            keys.setdefault(fold(name), name)
     if len(keys) > MAX_TAGS:
         raise ValidationError({"tags": _("Up to %(max)d tags.") % {"max": MAX_TAGS}})
     return [hashtag_for(key, name) for key, name in keys.items()]

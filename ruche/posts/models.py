@@ -3,12 +3,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ruche.core.text import HASHTAG_MAX_LENGTH
+
 
 class Hashtag(models.Model):
     """`#Qualité` and `#qualite` are one tag: `key` is the folded form, `name` the first spelling."""
 
-    key = models.CharField(max_length=50, unique=True)
-    name = models.CharField(max_length=50)
+    key = models.CharField(max_length=HASHTAG_MAX_LENGTH, unique=True)
+    name = models.CharField(max_length=HASHTAG_MAX_LENGTH)
     follower_count = models.PositiveIntegerField(default=0)
 
     def __str__(self):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from ruche.accounts.models import User
 from ruche.core import markdown
+from ruche.core.text import HASHTAG_MAX_LENGTH, too_long_tag
 from ruche.posts import policies
 from ruche.posts.models import Hashtag, HashtagFollow, Post, PostRevision, Reaction
 from ruche.realtime.events import post_counts_changed
@@ -42,13 +43,24 @@ def _render(post: Post, body: str) -> tuple[str, list[User], list[Hashtag]]:
         ),
         tag_url=lambda key: reverse("posts:tag", args=[key]),
     )
+    refuse_long_tags(parsed.tags.values(), field="body", sigil="#")
     tags = [hashtag_for(key, name) for key, name in parsed.tags.items()]
     return html, list(mentioned.values()), tags
 
 
+def refuse_long_tags(names, *, field: str, sigil: str = "") -> None:
+    """A tag longer than a Hashtag holds is refused whole (cutting it would merge distinct tags)."""
+    for name in names:
+        if too_long_tag(name):
+            raise ValidationError(
+                {field: _("The tag “%(tag)s…” is too long: %(max)d characters at most.")
+                 % {"tag": sigil + name[:20], "max": HASHTAG_MAX_LENGTH}}
+            )  # fmt: skip
+
+
 def hashtag_for(key: str, name: str) -> Hashtag:
     """The hashtag of this folded key, created with `name` the first time (posts, ideas' tags)."""
-    tag, _created = Hashtag.objects.get_or_create(key=key[:50], defaults={"name": name[:50]})
+    tag, _created = Hashtag.objects.get_or_create(key=key, defaults={"name": name})
     return tag
 
 

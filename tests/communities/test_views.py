@@ -167,11 +167,12 @@ def test_directory_is_paginated_and_more_keeps_filters_and_sort(client, alice, b
 def test_directory_with_a_bad_cursor_shows_the_first_page(client, alice, community):
     community(alice, "Atelier")
     client.force_login(alice)
-    for cursor in ("garbage", "W10", "WyJ4Il0", "%00"):
+    for cursor in ("garbage", "W10", "WyJ4Il0", str(2**64)):
         response = client.get(f"/communities/?after={cursor}")
         assert response.status_code == 200 and [c.name for c in response.context["communities"]] == [
             "Atelier"
         ]
+    assert client.get("/communities/?after=%00").status_code == 400  # no NUL reaches the database
 
 
 def test_directory_links_admin_pages_for_admins(client, admin):
