@@ -40,7 +40,9 @@ def _body(errors: list[tuple[str | None, str]]) -> dict:
 
 def json_error(status: int, detail: str, field: str | None = None) -> JsonResponse:
     """An error in the API's shape, for those answered outside an operation (middleware)."""
-    return JsonResponse({"detail": detail, "field": field}, status=status)
+    return JsonResponse(
+        {"detail": detail, "field": field}, status=status, content_type="application/json; charset=utf-8"
+    )
 
 
 def _field_of(location) -> str | None:

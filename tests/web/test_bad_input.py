@@ -180,3 +180,18 @@ def test_the_refusal_is_in_the_persons_language(client, world, alice):
     response = client.post("/posts/new/", {"body": "a\x00b"})
     assert response.status_code == 400
     assert "caractère nul" in response.content.decode()
+
+
+def test_a_refusal_a_page_does_not_catch_is_still_a_400(client, world, monkeypatch):
+    """Say a save met the last wall (ruche.core.storable) in a view that expected no refusal."""
+    from django.core.exceptions import ValidationError
+
+    from ruche.web import views
+
+    def refuse(*args, **kwargs):
+        raise ValidationError({"topic": "Ensure this value has at most 120 characters (it has 300)."})
+
+    monkeypatch.setattr(views, "company_feed", refuse)
+    response = client.get("/company/")
+    assert response.status_code == 400
+    assert "“topic”: Ensure this value has at most 120 characters" in response.content.decode()
