@@ -10,6 +10,7 @@ task with (nothing is run before the test runs it), so the keys the services cho
 
 import datetime
 import importlib
+import threading
 from collections.abc import Callable
 from functools import partial
 
@@ -492,3 +493,67 @@ def test_a_task_run_twice_leaves_what_one_run_left(name, request, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         task.call(**kwargs)
     assert state() == once
+
+
+# Two copies at once (PostgreSQL: SQLite runs one writing transaction at a time) -----------------
+
+
+def _concurrent_cases(make_user) -> list[tuple[Task, dict, list[User]]]:
+    alice, bruno, chloe, david = (make_user(name, "Race") for name in ("Alice", "Bruno", "Chloe", "David"))
+    follow = Follow.objects.create(follower=alice, followed=bruno)
+    mention = posts.post_create(author=alice, body="Bonjour")
+    post = posts.post_create(author=david, body="Nouveau site")
+    reaction = posts.reaction_set(post=post, user=chloe, kind="like")
+    return [
+        (notification_tasks.notify_follow, {"follow_id": follow.pk}, [bruno]),
+        (
+            notification_tasks.notify_new_post,
+            {"post_id": mention.pk, "mentioned_ids": [bruno.pk, chloe.pk]},
+            [bruno, chloe],
+        ),
+        (notification_tasks.notify_reaction, {"reaction_id": reaction.pk}, [david]),
+    ]
+
+
+def _at_once(task: Task, kwargs: dict, copies: int = 2) -> list[BaseException]:
+    start, errors = threading.Barrier(copies), []
+
+    def copy():
+        try:
+            start.wait()
+            task.call(**kwargs)
+        except BaseException as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+        finally:
+            connection.close()  # each thread has its own connection
+
+    threads = [threading.Thread(target=copy) for _ in range(copies)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_copies_of_a_notification_task_at_once_tell_once(make_user, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writing transaction at a time: two copies cannot overlap")
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}
+    }  # nothing runs by itself
+    cases = _concurrent_cases(make_user)
+    for user in User.objects.all():  # e-mailed at once, like mentions
+        for kind in ("follow", "reaction"):
+            preference_set(user=user, kind=kind, channel="email", enabled=True)
+    for task, kwargs, recipients in cases:
+        assert _at_once(task, kwargs) == [], task.name
+        for user in recipients:
+            told = Notification.objects.filter(recipient=user)
+            assert told.count() == 1, task.name
+            assert Email.objects.filter(recipient=user).count() == 1, task.name  # one e-mail queued
+            badges = RealtimeEvent.objects.filter(type="notifications", user_id=user.pk)
+            assert badges.count() == 1, task.name  # the badge raised once
+        Notification.objects.all().delete()
+        Email.objects.all().delete()
+        RealtimeEvent.objects.all().delete()
