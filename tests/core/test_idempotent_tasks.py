@@ -22,7 +22,7 @@ from django.tasks import Task
 from django.utils import timezone
 
 from ruche.accounts.models import Department, Follow, User
-from ruche.accounts.services import user_follow, user_invite
+from ruche.accounts.services import invitation_resend, user_follow, user_invite, user_unfollow
 from ruche.accounts.tasks import send_invitation
 from ruche.announcements import services as announcements
 from ruche.announcements import tasks as announcement_tasks
@@ -557,3 +557,89 @@ def test_two_copies_of_a_notification_task_at_once_tell_once(make_user, settings
         Notification.objects.all().delete()
         Email.objects.all().delete()
         RealtimeEvent.objects.all().delete()
+
+
+# What legitimately repeats, and runs after the world moved on -------------------------------------
+
+
+def test_a_stale_reaction_task_changes_nothing(make_user):
+    alice, bruno, chloe = (make_user(name, "React") for name in ("Alice", "Bruno", "Chloe"))
+    post = posts.post_create(author=alice, body="Nouveau site")
+    first = posts.reaction_set(post=post, user=bruno, kind="like")
+    second = posts.reaction_set(post=post, user=chloe, kind="bravo")
+    for reaction in (first, second, first):  # Bruno's task runs again after Chloé's
+        notification_tasks.notify_reaction.call(reaction_id=reaction.pk)
+    grouped = Notification.objects.get(recipient=alice)
+    assert (grouped.actor, grouped.actor_count) == (chloe, 2)
+
+
+def test_a_follow_after_an_unfollow_is_news_again(make_user):
+    alice, bruno = make_user("Alice", "F"), make_user("Bruno", "F")
+    for _ in range(2):
+        follow = user_follow(follower=alice, followed=bruno)
+        notification_tasks.notify_follow.call(follow_id=follow.pk)
+        notification_tasks.notify_follow.call(follow_id=follow.pk)
+        user_unfollow(follower=alice, followed=bruno)
+    assert Notification.objects.filter(recipient=bruno, kind="follow").count() == 2
+
+
+def test_each_moderation_decision_is_told_even_with_the_same_reason(request):
+    w = World(request)
+    olivia, bruno = w.people("Olivia", "Bruno")
+    group = w.make_community(owner=olivia, members=[bruno])
+    post = posts.post_create(author=bruno, body="Hors sujet", communities=[group])
+    for hide in (True, False, True):
+        kwargs = w.enqueued(
+            notification_tasks.notify_community,
+            lambda hide=hide: communities.post_hide(post=post, by=olivia, reason="Hors sujet", hide=hide),
+        )
+        notification_tasks.notify_community.call(**kwargs)
+        notification_tasks.notify_community.call(**kwargs)
+    kinds = Notification.objects.filter(recipient=bruno).order_by("pk").values_list("kind", flat=True)
+    assert list(kinds) == ["post_hidden", "post_restored", "post_hidden"]
+
+
+def test_a_notice_queued_before_keys_existed_is_still_told(make_user):
+    olivia, bruno = make_user("Olivia", "K"), make_user("Bruno", "K")
+    notification_tasks.notify_community.call(
+        recipient_id=bruno.pk, kind="join_approved", actor_id=olivia.pk, community_id=None, post_id=None
+    )
+    assert Notification.objects.get(recipient=bruno).key is None
+
+
+def test_an_idea_moved_twice_is_told_twice(request):
+    w = World(request)
+    idea = _idea(w)
+    ideas.idea_follow(idea=idea, user=w.voter)
+    for name in ("Shortlisted", "Under review"):
+        kwargs = w.enqueued(
+            idea_tasks.notify_idea_moved,
+            lambda name=name: ideas.idea_move(idea=idea, stage=stage(idea.campaign, name), by=w.manager),
+        )
+        idea_tasks.notify_idea_moved.call(**kwargs)
+        idea_tasks.notify_idea_moved.call(**kwargs)
+    assert Notification.objects.filter(recipient=w.voter, kind="idea_moved").count() == 2
+
+
+def test_an_invitation_sent_again_is_a_new_email_but_a_task_run_twice_is_not(request, mailoutbox):
+    w = World(request)
+    admin = w.admin
+    user = w.run(
+        lambda: user_invite(email="zoe@example.com", first_name="Zoé", last_name="B", invited_by=admin)
+    )
+    assert len(mailoutbox) == 1
+    headers = mailoutbox[0].message()
+    assert headers["List-Unsubscribe"] is None and headers["Message-ID"]  # none to unsubscribe from
+    again = w.enqueued(send_invitation, lambda: invitation_resend(user=user, by=admin))
+    for _ in range(2):
+        w.run(lambda: send_invitation.call(**again))
+    assert len(mailoutbox) == 2 and mailoutbox[1].to == ["zoe@example.com"]
+
+
+def test_a_backfill_run_after_an_unfollow_brings_nothing_back(make_user):
+    alice, bruno = make_user("Alice", "B"), make_user("Bruno", "B")
+    posts.post_create(author=alice, body="Un")
+    user_follow(follower=bruno, followed=alice)
+    user_unfollow(follower=bruno, followed=alice)
+    assert feed_tasks.backfill_follow.call(user_id=bruno.pk, author_id=alice.pk) == 0
+    assert not FeedEntry.objects.filter(user=bruno).exists()
