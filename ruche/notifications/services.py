@@ -35,6 +35,7 @@ from ruche.notifications.preferences import (
     default_enabled,
     delivery_each,
 )
+from ruche.posts.models import Post
 from ruche.posts.policies import readers_among
 from ruche.realtime.events import notifications_added, notifications_changed
 
@@ -52,7 +53,7 @@ class Event:
     kind: str
     actor_id: int
     key: str | None
-    post: object = None  # a Post (a reply with its parent loaded)
+    post: Post | None = None  # a reply with its parent loaded
     community_id: int | None = None
     campaign_id: int | None = None
     announcement_id: int | None = None
