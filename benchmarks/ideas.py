@@ -110,9 +110,9 @@ def build() -> dict:
         "cpu_ms": round((time.process_time() - started_cpu) * 1000, 1),
         "status": response.status_code,
     }
-    from django_tasks_db.models import DBTaskResult
+    from ruche.worker.models import Task
 
-    queued = DBTaskResult.objects.filter(task_path="ruche.ideas.tasks.notify_campaign_opened").get()
+    queued = Task.objects.filter(task_path="ruche.ideas.tasks.notify_campaign_opened").get()
     from ruche.ideas.tasks import notify_campaign_opened
 
     started, started_cpu = time.perf_counter(), time.process_time()

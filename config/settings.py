@@ -58,10 +58,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
-    "django_tasks_db",
     "ninja",  # serves the API docs' assets from our own static files (no CDN)
     # Ruche's apps come before allauth so that their templates (login, layout) win.
     "ruche.core",
+    "ruche.worker",
     "ruche.accounts",
     "ruche.posts",
     "ruche.communities",
@@ -158,11 +158,19 @@ REALTIME_QUEUE_SIZE = 1_000  # events waiting for one slow browser before it is 
 REALTIME_MAX_STREAMS = env_int("RUCHE_REALTIME_MAX_STREAMS", 10_000)  # requests in flight per web process
 REALTIME_TRIM_EVERY = 500  # trim the log each time its ids cross a multiple of this
 
+# Background work: rows of ruche.worker's task table, written with the change they follow and run
+# by `manage.py worker` processes (docs/architecture.md, "Background work").
 TASKS = {
     "default": {
-        "BACKEND": env_str("RUCHE_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": env_str("RUCHE_TASK_BACKEND", "ruche.worker.backend.DatabaseBackend"),
+        "OPTIONS": {"eager": env_bool("RUCHE_TASKS_EAGER", False)},
     }
 }
+TASKS_LEASE_SECONDS = env_int("RUCHE_TASKS_LEASE_SECONDS", 60)  # a worker silent this long is dead
+TASKS_RETRY_BASE_SECONDS = env_int("RUCHE_TASKS_RETRY_BASE_SECONDS", 5)  # then x2 each attempt
+TASKS_RETRY_MAX_SECONDS = env_int("RUCHE_TASKS_RETRY_MAX_SECONDS", 15 * 60)
+TASKS_KEEP_SUCCEEDED_HOURS = env_int("RUCHE_TASKS_KEEP_SUCCEEDED_HOURS", 24)
+TASK_WORKERS = env_int("RUCHE_TASK_WORKERS", 0)  # started by `manage.py serve`; 0: chosen for the machine
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -274,9 +282,9 @@ FEED_MAX_ENTRIES = env_int("RUCHE_FEED_MAX_ENTRIES", 1_000)
 FEED_INACTIVE_DAYS = env_int("RUCHE_FEED_INACTIVE_DAYS", 30)
 FEED_REBUILD_DAYS = env_int("RUCHE_FEED_REBUILD_DAYS", 60)
 FANOUT_BATCH_SIZE = 1_000
-INVITATION_DAYS = env_int("RUCHE_INVITATION_DAYS", 14)
-# Activation links use Django's token machinery; they live as long as an invitation.
-PASSWORD_RESET_TIMEOUT = INVITATION_DAYS * 24 * 60 * 60
+INVITATION_DAYS = env_int("RUCHE_INVITATION_DAYS", 14)  # activation links (ruche.accounts.tokens)
+# Password-reset links: short-lived, whoever holds the mailbox for an hour holds the account.
+PASSWORD_RESET_TIMEOUT = env_int("RUCHE_PASSWORD_RESET_MINUTES", 60) * 60
 
 # Announcements: audiences up to this size get their receipts written in the publishing request;
 # larger ones by the task worker, after commit. E-mails and notifications go out in batches.

@@ -15,7 +15,9 @@ urlpatterns = [
     path("", include("ruche.announcements.urls")),
     path("", include("ruche.rooms.urls")),
     path("", include("ruche.api.urls")),
+    path("", include("ruche.worker.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+handler500 = "ruche.core.views.server_error"

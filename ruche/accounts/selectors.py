@@ -237,3 +237,7 @@ def skill_facets(skill: Skill) -> dict:
         "total": sum(row["n"] for row in rows),
         "sites": [(row["site_id"], row["site__name"], row["n"]) for row in rows if row["site_id"]],
     }
+
+
+def invited_not_activated_count() -> int:
+    return User.objects.filter(activated_at__isnull=True, is_active=True).count()

@@ -18,10 +18,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from ruche.accounts import policies
 from ruche.accounts.completeness import MIN_SKILLS
 from ruche.accounts.models import Department, Follow, Profile, ProfileSettings, Site, Skill, User
-from ruche.core.tasks import enqueue_on_commit
 from ruche.core.text import fold, slugify_handle
 from ruche.search.documents import Kind as SearchKind
-from ruche.search.tasks import reindex_on_commit
+from ruche.search.tasks import reindex_later
 
 PHOTO_SIZE = 512
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
@@ -35,7 +34,7 @@ def _directory_changed(user: User) -> None:
     """Directory rules (department, site, everyone) decide some memberships: re-apply them after commit."""
     from ruche.communities.tasks import apply_rules_to_user
 
-    enqueue_on_commit(apply_rules_to_user, user_id=user.pk)
+    apply_rules_to_user.enqueue(user_id=user.pk)
 
 
 def unique_handle(name: str) -> str:
@@ -68,7 +67,7 @@ def org_unit_rename(*, unit: Department | Site, name: str) -> Department | Site:
         raise ValidationError({"name": _("This name is already used.")})
     unit.name = name
     unit.save(update_fields=["name"])
-    reindex_on_commit(SearchKind.PERSON, unit.profiles.values_list("user_id", flat=True))
+    reindex_later(SearchKind.PERSON, unit.profiles.values_list("user_id", flat=True))
     return unit
 
 
@@ -119,11 +118,11 @@ def user_invite(
         manager=manager,
     )
     _directory_changed(user)
-    reindex_on_commit(SearchKind.PERSON, [user.pk])
+    reindex_later(SearchKind.PERSON, [user.pk])
     if send:
         from ruche.accounts.tasks import send_invitation
 
-        enqueue_on_commit(send_invitation, user_id=user.pk)
+        send_invitation.enqueue(user_id=user.pk)
     return user
 
 
@@ -139,7 +138,7 @@ def invitation_resend(*, user: User, by: User) -> bool:
         return False
     user.invited_at = timezone.now()
     user.save(update_fields=["invited_at"])
-    enqueue_on_commit(send_invitation, user_id=user.pk)
+    send_invitation.enqueue(user_id=user.pk)
     return True
 
 
@@ -257,7 +256,7 @@ def user_deactivate(*, user: User, by: User) -> User:
     user.deactivated_at = timezone.now()
     user.save(update_fields=["is_active", "deactivated_at"])
     _directory_changed(user)
-    reindex_on_commit(SearchKind.PERSON, [user.pk])
+    reindex_later(SearchKind.PERSON, [user.pk])
     return user
 
 
@@ -269,7 +268,7 @@ def user_reactivate(*, user: User, by: User) -> User:
     user.deactivated_at = None
     user.save(update_fields=["is_active", "deactivated_at"])
     _directory_changed(user)
-    reindex_on_commit(SearchKind.PERSON, [user.pk])
+    reindex_later(SearchKind.PERSON, [user.pk])
     return user
 
 
@@ -359,7 +358,7 @@ def profile_update(*, profile: Profile, by: User, skills: list[str] | None = Non
         profile.skills.set(skills_from_names(skills))
     if {"department", "site"} & set(fields):
         _directory_changed(user)
-    reindex_on_commit(SearchKind.PERSON, [user.pk])  # name, job, place, skills, bio: all indexed
+    reindex_later(SearchKind.PERSON, [user.pk])  # name, job, place, skills, bio: all indexed
     return profile
 
 
@@ -427,8 +426,8 @@ def user_follow(*, follower: User, followed: User) -> Follow | None:
     from ruche.feed.tasks import backfill_follow
     from ruche.notifications.tasks import notify_follow
 
-    enqueue_on_commit(notify_follow, follow_id=follow.pk)
-    enqueue_on_commit(backfill_follow, user_id=follower.pk, author_id=followed.pk)
+    notify_follow.enqueue(follow_id=follow.pk)
+    backfill_follow.enqueue(user_id=follower.pk, author_id=followed.pk)
     return follow
 
 

@@ -14,7 +14,6 @@ from ruche.accounts.models import User
 from ruche.announcements import policies
 from ruche.announcements.models import Announcement, Receipt
 from ruche.core import markdown
-from ruche.core.tasks import enqueue_on_commit
 
 TITLE_MAX = 150
 
@@ -125,9 +124,9 @@ def announcement_publish(
 
     if size <= settings.ANNOUNCEMENT_INLINE_RECIPIENTS:
         receipts_materialise(announcement=announcement)
-        enqueue_on_commit(tasks.deliver_announcement, announcement_id=announcement.pk)
+        tasks.deliver_announcement.enqueue(announcement_id=announcement.pk)
     else:
-        enqueue_on_commit(tasks.materialise_and_deliver, announcement_id=announcement.pk)
+        tasks.materialise_and_deliver.enqueue(announcement_id=announcement.pk)
     return announcement
 
 
@@ -229,5 +228,5 @@ def announcement_remind(*, announcement: Announcement, by: User) -> int:
     announcement.save(update_fields=["last_reminded_at"])
     from ruche.announcements import tasks
 
-    enqueue_on_commit(tasks.deliver_announcement, announcement_id=announcement.pk, reminder=True)
+    tasks.deliver_announcement.enqueue(announcement_id=announcement.pk, reminder=True)
     return count

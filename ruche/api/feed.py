@@ -26,7 +26,7 @@ def company(request, params: Query[PageQuery]):
 
 @router.get("/hashtags/{key}", response={200: HashtagPage, **READ_ERRORS}, summary="A hashtag's posts")
 def hashtag(request, key: str, params: Query[PageQuery]):
-    tag = selectors.hashtag_by_key(key)
+    tag = selectors.access_hashtag(request.auth, key)
     page = selectors.tag_feed(request.auth, tag, before=params.before, size=params.limit)
     tag.following = tag.pk in selectors.followed_hashtag_ids(request.auth)
     return {"hashtag": tag, "items": page.items, "next_cursor": page.next_cursor}
@@ -37,7 +37,7 @@ def hashtag(request, key: str, params: Query[PageQuery]):
 )
 def follow_hashtag(request, key: str):
     """Its posts will come to your home feed."""
-    services.hashtag_follow(user=request.auth, hashtag=selectors.hashtag_by_key(key))
+    services.hashtag_follow(user=request.auth, hashtag=selectors.access_hashtag(request.auth, key))
     return {"following": True}
 
 
@@ -45,5 +45,5 @@ def follow_hashtag(request, key: str):
     "/hashtags/{key}/follow", response={204: None, **WRITE_ERRORS}, summary="Stop following a hashtag"
 )
 def unfollow_hashtag(request, key: str):
-    services.hashtag_unfollow(user=request.auth, hashtag=selectors.hashtag_by_key(key))
+    services.hashtag_unfollow(user=request.auth, hashtag=selectors.access_hashtag(request.auth, key))
     return HttpResponse(status=204)

@@ -28,9 +28,8 @@ from ruche.communities.models import (
     Report,
 )
 from ruche.communities.selectors import role_of
-from ruche.core.tasks import enqueue_on_commit
 from ruche.search.documents import Kind as SearchKind
-from ruche.search.tasks import reindex_on_commit, reindex_post_on_commit
+from ruche.search.tasks import reindex_later, reindex_post_later
 
 Role = Membership.Role
 Visibility = Community.Visibility
@@ -153,7 +152,7 @@ def community_create(
         last_activity_at=timezone.now(),
     )
     _add_member(community, by, Role.OWNER)
-    reindex_on_commit(SearchKind.COMMUNITY, [community.pk])
+    reindex_later(SearchKind.COMMUNITY, [community.pk])
     audit(by, "community_create" if approved else "community_request", community=community)
     return community
 
@@ -166,7 +165,7 @@ def community_approve_creation(*, community: Community, by: User, approve: bool)
         )
     if community.approved:
         raise ValidationError(_("This community was already approved."))
-    reindex_on_commit(SearchKind.COMMUNITY, [community.pk])  # found once approved, gone if declined
+    reindex_later(SearchKind.COMMUNITY, [community.pk])  # found once approved, gone if declined
     if approve:
         community.approved = True
         community.save(update_fields=["approved"])
@@ -202,7 +201,7 @@ def community_update(*, community: Community, by: User, **fields) -> Community:
             raise TypeError(key)
         setattr(community, key, value)
     community.save()
-    reindex_on_commit(SearchKind.COMMUNITY, [community.pk])
+    reindex_later(SearchKind.COMMUNITY, [community.pk])
     audit(by, "community_update", community=community, detail=", ".join(sorted(fields)))
     return community
 
@@ -218,7 +217,7 @@ def _add_member(
         Invitation.objects.filter(community=community, user=user).delete()
         from ruche.feed.tasks import backfill_community
 
-        enqueue_on_commit(backfill_community, user_id=user.pk, community_id=community.pk)
+        backfill_community.enqueue(user_id=user.pk, community_id=community.pk)
     return membership
 
 
@@ -228,7 +227,7 @@ def _remove_member(community: Community, user: User) -> bool:
         Community.objects.filter(pk=community.pk).update(member_count=F("member_count") - 1)
         from ruche.feed.tasks import forget_community
 
-        enqueue_on_commit(forget_community, user_id=user.pk, community_id=community.pk)
+        forget_community.enqueue(user_id=user.pk, community_id=community.pk)
     return bool(deleted)
 
 
@@ -373,7 +372,7 @@ def community_archive(*, community: Community, by: User, archive: bool = True) -
         raise refuse(by, "archive", _("You cannot archive this community."), community=community)
     community.archived_at = timezone.now() if archive else None
     community.save(update_fields=["archived_at"])
-    reindex_on_commit(SearchKind.COMMUNITY, [community.pk])
+    reindex_later(SearchKind.COMMUNITY, [community.pk])
     audit(by, "archive" if archive else "restore", community=community)
     return community
 
@@ -529,10 +528,10 @@ def placement_decide(*, placement: Placement, by: User, approve: bool) -> Placem
         from ruche.feed.tasks import fan_out_post
         from ruche.notifications.tasks import notify_new_post
 
-        enqueue_on_commit(fan_out_post, post_id=post.pk)
+        fan_out_post.enqueue(post_id=post.pk)
         before = set(post.mentions.values_list("pk", flat=True))  # already told when it was published
         new = [pk for pk in _resolve_mentions(post) if pk not in before]
-        enqueue_on_commit(notify_new_post, post_id=post.pk, mentioned_ids=new)
+        notify_new_post.enqueue(post_id=post.pk, mentioned_ids=new)
     kind = "post_approved" if approve else "post_rejected"
     _notify(post.author, kind, by, community, post=post, key=f"placement:{placement.pk}")
     return placement
@@ -548,11 +547,11 @@ def reply_decide(*, reply, by: User, approve: bool) -> None:
         reply.awaiting_approval = False
         from ruche.notifications.tasks import notify_new_post
 
-        enqueue_on_commit(notify_new_post, post_id=reply.pk, mentioned_ids=_resolve_mentions(reply))
+        notify_new_post.enqueue(post_id=reply.pk, mentioned_ids=_resolve_mentions(reply))
     else:
         type(reply).objects.filter(pk=reply.pk).update(deleted_at=timezone.now())
         type(reply).objects.filter(pk=reply.parent_id).update(reply_count=F("reply_count") - 1)
-    reindex_post_on_commit(reply)
+    reindex_post_later(reply)
     audit(
         by,
         "reply_approve" if approve else "reply_reject",
@@ -584,7 +583,7 @@ def post_hide(*, post, by: User, reason: str, hide: bool = True):
     post.hidden_by = by if hide else None
     post.hidden_reason = reason[:500] if hide else ""
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-    reindex_post_on_commit(post)
+    reindex_post_later(post)
     community = policies.moderated_community(by, post)
     entry = audit(
         by, "hide" if hide else "restore", community=community, post=post, target=post.author, detail=reason
@@ -657,8 +656,7 @@ def _notify(recipient, kind: str, actor, community, *, key: str, post=None, deta
 
     if recipient is None:
         return
-    enqueue_on_commit(
-        notify_community,
+    notify_community.enqueue(
         recipient_id=recipient.pk,
         kind=kind,
         actor_id=actor.pk,
@@ -695,4 +693,4 @@ def touch(communities) -> None:
         ).values_list("community_id", flat=True)
     )
     for community_id in set(ids) - fresh:
-        enqueue_on_commit(refresh_health, community_id=community_id)
+        refresh_health.enqueue(community_id=community_id)

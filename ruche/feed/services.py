@@ -31,20 +31,20 @@ def _recently_active(user_ids):
     )
 
 
-def _write(post: Post, audience: dict[int, str]) -> int:
-    entries = (
-        FeedEntry(user_id=uid, post=post, reason=reason, created=post.created)
-        for uid, reason in audience.items()
-    )
+def _write(post: Post, audience: dict[int, str], *, after: int = 0, progress=None) -> int:
+    """Bulk writes in batches, in the order of reader ids: `progress(last_id)` is told after each
+    batch commits, and a resumed fan-out starts `after` the last id reached."""
+    readers = sorted(uid for uid in audience if uid > after)
+    size = settings.FANOUT_BATCH_SIZE
     written = 0
-    batch: list[FeedEntry] = []
-    for entry in entries:
-        batch.append(entry)
-        if len(batch) >= settings.FANOUT_BATCH_SIZE:
-            written += len(FeedEntry.objects.bulk_create(batch, ignore_conflicts=True))
-            batch = []
-    if batch:
-        written += len(FeedEntry.objects.bulk_create(batch, ignore_conflicts=True))
+    for start in range(0, len(readers), size):
+        batch = readers[start : start + size]
+        entries = [
+            FeedEntry(user_id=uid, post=post, reason=audience[uid], created=post.created) for uid in batch
+        ]
+        written += len(FeedEntry.objects.bulk_create(entries, ignore_conflicts=True))
+        if progress:
+            progress(batch[-1])
     return written
 
 
@@ -63,8 +63,9 @@ def _community_audience(post: Post) -> tuple[list, set[int] | None] | None:
     return published, set(readers)
 
 
-def post_fan_out(post: Post) -> int:
-    """Write the post into the feed of everyone it concerns and may read it. Idempotent on (user, post)."""
+def post_fan_out(post: Post, *, after: int = 0, progress=None) -> int:
+    """Write the post into the feed of everyone it concerns and may read it. Idempotent on (user, post);
+    resumable: see _write."""
     if post.deleted_at or post.hidden_at or post.parent_id:
         return 0
     where = _community_audience(post)
@@ -90,7 +91,7 @@ def post_fan_out(post: Post) -> int:
     if readers is not None:
         audience = {uid: reason for uid, reason in audience.items() if uid in readers}
     audience.pop(post.author_id, None)
-    return _write(post, audience)
+    return _write(post, audience, after=after, progress=progress)
 
 
 def sources_q(user: User) -> Q:

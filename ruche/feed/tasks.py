@@ -7,6 +7,7 @@ from ruche.feed.models import FeedEntry
 from ruche.posts.models import Hashtag, Post
 from ruche.posts.policies import visible_posts
 from ruche.realtime import events as realtime
+from ruche.worker.runner import checkpoint, save_checkpoint
 
 
 @task()
@@ -16,7 +17,8 @@ def fan_out_post(post_id: int) -> int:
     post = Post.objects.select_related("author").filter(pk=post_id).first()
     if post is None:
         return 0
-    written = services.post_fan_out(post)
+    # In batches, each one's last reader saved: after a crash, the retry goes on from there.
+    written = services.post_fan_out(post, after=checkpoint() or 0, progress=save_checkpoint)
     # Realtime: the "new posts" banner of everyone whose feed now holds it.
     readers = FeedEntry.objects.filter(post=post).values_list("user_id", flat=True)
     realtime.feed_post_arrived(post, readers.iterator(chunk_size=settings.FANOUT_BATCH_SIZE))

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from ruche.accounts.models import User
 from ruche.core import markdown
-from ruche.core.tasks import enqueue_on_commit
 from ruche.core.text import fold
 from ruche.ideas import policies
 from ruche.ideas.models import (
@@ -183,7 +182,7 @@ def campaign_open(*, campaign: Campaign, by: User) -> Campaign:
         raise ValidationError({"ends_at": _("The end date is past: move it before opening the campaign.")})
     campaign.opened_at = timezone.now()
     campaign.save(update_fields=["opened_at"])
-    enqueue_on_commit(notify_campaign_opened, campaign_id=campaign.pk, actor_id=by.pk)
+    notify_campaign_opened.enqueue(campaign_id=campaign.pk, actor_id=by.pk)
     return campaign
 
 
@@ -202,7 +201,7 @@ def campaigns_remind_closing(*, now: datetime.datetime | None = None) -> list[in
     )
     Campaign.objects.filter(pk__in=due).update(reminded_at=now)
     for pk in due:
-        enqueue_on_commit(notify_campaign_closing, campaign_id=pk)
+        notify_campaign_closing.enqueue(campaign_id=pk)
     return due
 
 
@@ -307,7 +306,7 @@ def _idea_submit(*, campaign, author, title, description, tags, coauthors, clien
     CoAuthor.objects.bulk_create([CoAuthor(idea=idea, user=u) for u in others.values()])
     Campaign.objects.filter(pk=campaign.pk).update(idea_count=F("idea_count") + 1)
     if others:
-        enqueue_on_commit(notify_coauthors, idea_id=idea.pk, user_ids=list(others))
+        notify_coauthors.enqueue(idea_id=idea.pk, user_ids=list(others))
     return idea
 
 
@@ -403,7 +402,7 @@ def idea_move(*, idea: Idea, stage: Stage, by: User, rationale: str = "") -> Ide
     )
     idea.stage, idea.moved_at = stage, now
     idea.save(update_fields=["stage", "moved_at"])
-    enqueue_on_commit(notify_idea_moved, transition_id=record.pk)
+    notify_idea_moved.enqueue(transition_id=record.pk)
     return record
 
 
@@ -438,7 +437,7 @@ def idea_merge(*, duplicate: Idea, into: Idea, by: User) -> Idea:
     Idea.objects.filter(pk=into.pk).update(vote_count=counts["votes"], follower_count=counts["followers"])
     Idea.objects.filter(pk=duplicate.pk).update(merged_into=into, vote_count=0, follower_count=0)
     Campaign.objects.filter(pk=duplicate.campaign_id, idea_count__gt=0).update(idea_count=F("idea_count") - 1)
-    enqueue_on_commit(notify_idea_merged, idea_id=duplicate.pk, actor_id=by.pk)
+    notify_idea_merged.enqueue(idea_id=duplicate.pk, actor_id=by.pk)
     into.refresh_from_db()
     return into
 
@@ -469,7 +468,7 @@ def review_assign(*, idea: Idea, reviewer: User, by: User) -> Review:
         raise ValidationError(
             {"reviewer": _("%(name)s already reviews this idea.") % {"name": reviewer.full_name}}
         )
-    enqueue_on_commit(notify_review_assigned, review_id=review.pk)
+    notify_review_assigned.enqueue(review_id=review.pk)
     return review
 
 

@@ -176,9 +176,9 @@ def _wake_sender(due_at: datetime) -> None:
     from ruche.notifications.tasks import emails_send_due
 
     if due_at <= timezone.now():
-        transaction.on_commit(emails_send_due.enqueue)
+        emails_send_due.enqueue()
     elif default_task_backend.supports_defer:
-        transaction.on_commit(lambda: emails_send_due.using(run_after=due_at).enqueue())
+        emails_send_due.using(run_after=due_at).enqueue()
 
 
 def email_build(

@@ -160,8 +160,10 @@ def reactions_of(viewer, post: Post) -> list[Reaction]:
     return list(post.reactions.select_related("user", "user__profile").order_by("-id"))
 
 
-def hashtag_by_key(key: str) -> Hashtag:
-    tag = Hashtag.objects.filter(key=key).first()
+def access_hashtag(viewer, key: str) -> Hashtag:
+    """The hashtag `key` as `viewer` may know it; Http404 alike for one that does not exist and one
+    used only where they cannot read (every surface: page, follow, API)."""
+    tag = visible_hashtags(viewer, Hashtag.objects.filter(key=key)).first()
     if tag is None:
         raise Http404
     return tag

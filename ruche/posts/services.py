@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 
 from ruche.accounts.models import User
 from ruche.core import markdown
-from ruche.core.tasks import enqueue_on_commit
 from ruche.posts import policies
 from ruche.posts.models import Hashtag, HashtagFollow, Post, PostRevision, Reaction
 from ruche.realtime.events import post_counts_changed
-from ruche.search.tasks import reindex_post_on_commit
+from ruche.search.tasks import reindex_post_later
 
 
 def _clean_body(body: str) -> str:
@@ -125,7 +124,7 @@ def _post_create(*, author, body, parent, client_token, communities, campaign) -
     post.save(update_fields=["body_html"])
     post.mentions.set(mentioned)
     post.hashtags.set(tags)
-    reindex_post_on_commit(post, tag_ids=[t.pk for t in tags])
+    reindex_post_later(post, tag_ids=[t.pk for t in tags])
     if where:
         touch(c for c, _status in where)
     else:
@@ -139,8 +138,8 @@ def _post_create(*, author, body, parent, client_token, communities, campaign) -
     elif campaign is None:
         # The author sees their post at once; everyone else gets it from the fan-out task.
         FeedEntry.objects.create(user=author, post=post, reason=FeedEntry.Reason.OWN, created=post.created)
-        enqueue_on_commit(fan_out_post, post_id=post.pk)
-    enqueue_on_commit(notify_new_post, post_id=post.pk, mentioned_ids=[u.pk for u in mentioned])
+        fan_out_post.enqueue(post_id=post.pk)
+    notify_new_post.enqueue(post_id=post.pk, mentioned_ids=[u.pk for u in mentioned])
     return post
 
 
@@ -169,10 +168,10 @@ def post_edit(*, post: Post, by: User, body: str) -> Post:
     post.save(update_fields=["body", "body_html", "edited_at"])
     post.mentions.set(mentioned)
     post.hashtags.set(tags)
-    reindex_post_on_commit(post, tag_ids=[t.pk for t in tags])
+    reindex_post_later(post, tag_ids=[t.pk for t in tags])
     new = [u.pk for u in mentioned if u.pk not in before]
     if new:
-        enqueue_on_commit(notify_new_post, post_id=post.pk, mentioned_ids=new, mentions_only=True)
+        notify_new_post.enqueue(post_id=post.pk, mentioned_ids=new, mentions_only=True)
     return post
 
 
@@ -185,7 +184,7 @@ def post_delete(*, post: Post, by: User) -> Post:
         raise PermissionDenied(_("You cannot delete this post."))
     post.deleted_at = timezone.now()
     post.save(update_fields=["deleted_at"])
-    reindex_post_on_commit(post)
+    reindex_post_later(post)
     if post.parent_id:
         from ruche.qa.services import question_forget_answer
 
@@ -193,7 +192,7 @@ def post_delete(*, post: Post, by: User) -> Post:
         post_counts_changed(post.parent_id)  # realtime
         question_forget_answer(answer=post)
     else:
-        enqueue_on_commit(remove_post_from_feeds, post_id=post.pk)
+        remove_post_from_feeds.enqueue(post_id=post.pk)
     return post
 
 
@@ -210,7 +209,7 @@ def reaction_set(*, post: Post, user: User, kind: str) -> Reaction:
     if created:
         Post.objects.filter(pk=post.pk).update(reaction_count=F("reaction_count") + 1)
         post_counts_changed(post.pk)  # realtime
-        enqueue_on_commit(notify_reaction, reaction_id=reaction.pk)
+        notify_reaction.enqueue(reaction_id=reaction.pk)
     elif reaction.kind != kind:
         reaction.kind = kind
         reaction.save(update_fields=["kind"])
@@ -227,12 +226,14 @@ def reaction_remove(*, post: Post, user: User) -> None:
 
 @transaction.atomic
 def hashtag_follow(*, user: User, hashtag: Hashtag) -> None:
+    if not policies.can_see_hashtag(user, hashtag):
+        raise PermissionDenied
     _follow, created = HashtagFollow.objects.get_or_create(user=user, hashtag=hashtag)
     if created:
         Hashtag.objects.filter(pk=hashtag.pk).update(follower_count=F("follower_count") + 1)
         from ruche.feed.tasks import backfill_hashtag
 
-        enqueue_on_commit(backfill_hashtag, user_id=user.pk, hashtag_id=hashtag.pk)
+        backfill_hashtag.enqueue(user_id=user.pk, hashtag_id=hashtag.pk)
 
 
 @transaction.atomic

@@ -181,11 +181,9 @@ def delete(request, pk: int):
 
 @login_required
 def tag(request, key: str):
-    hashtag = selectors.hashtag_by_key(key)
+    hashtag = selectors.access_hashtag(request.user, key)
     before = parse_cursor(request.GET.get("before"))
     page = selectors.tag_feed(request.user, hashtag, before=before)
-    if not page.items and not before and not policies.can_see_hashtag(request.user, hashtag):
-        raise Http404  # used only where the viewer cannot read: as for an unknown hashtag
     context = {
         "hashtag": hashtag,
         "page": page,
@@ -197,9 +195,7 @@ def tag(request, key: str):
 @login_required
 @require_POST
 def tag_follow(request, key: str):
-    hashtag = selectors.hashtag_by_key(key)
-    if not policies.can_see_hashtag(request.user, hashtag):
-        raise Http404
+    hashtag = selectors.access_hashtag(request.user, key)
     if request.POST.get("follow") == "1":
         services.hashtag_follow(user=request.user, hashtag=hashtag)
         messages.success(

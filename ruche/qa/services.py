@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from ruche.accounts.models import User
 from ruche.communities.services import atomic
-from ruche.core.tasks import enqueue_on_commit
 from ruche.posts.models import Post
 from ruche.posts.services import post_create
 from ruche.qa import policies
@@ -76,7 +75,7 @@ def answer_accept(*, by: User, answer: Post) -> Question:
     question.accepted_answer, question.accepted_by, question.accepted_at = answer, by, timezone.now()
     question.save(update_fields=["accepted_answer", "accepted_by", "accepted_at"])
     if answer.author_id != by.pk:
-        enqueue_on_commit(notify_answer_accepted, question_id=question.pk, actor_id=by.pk)
+        notify_answer_accepted.enqueue(question_id=question.pk, actor_id=by.pk)
     return question
 
 
@@ -116,5 +115,5 @@ def question_ask_experts(*, by: User, question: Post, experts: list[User]) -> li
     requests = ExpertRequest.objects.bulk_create(
         [ExpertRequest(question_id=question.pk, expert=e, asked_by=by) for e in new.values()]
     )
-    enqueue_on_commit(notify_experts, question_id=question.pk, expert_ids=list(new))
+    notify_experts.enqueue(question_id=question.pk, expert_ids=list(new))
     return requests

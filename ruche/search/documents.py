@@ -6,7 +6,7 @@ who may see it is decided again at query time, in SQL, by the owning app's polic
 
 Adding a kind: add it to `Kind`, write a builder, register it in `BUILDERS` and `SOURCES`, create
 its SQLite table / PostgreSQL index in a migration (`backends.create_kind`), and call
-`tasks.reindex_on_commit` from the services that change it. Questions are posts (ruche.qa) with an
+`tasks.reindex_later` from the services that change it. Questions are posts (ruche.qa) with an
 index of their own: found among a few thousand questions, not by filtering a million posts (a word
 common in posts but in no question cost 70 ms that way). A top-level post is indexed as a question
 or as a post, never both; reindexing it settles both kinds (`SAME_OBJECTS`).

@@ -38,6 +38,7 @@ from ruche.core.text import fold, slugify_handle
 from ruche.feed.models import FeedEntry
 from ruche.notifications.models import Notification
 from ruche.posts.models import Hashtag, HashtagFollow, Post, Reaction
+from ruche.worker.backend import EAGER as EAGER_TASKS
 
 DEMO_PASSWORD = "ruche-demo-2026"  # noqa: S105 - a published demo password, shown on the login page
 COMPANY = "Ruche Industries"
@@ -745,9 +746,6 @@ def generate(
     return DemoResult(people=User.objects.count(), posts=posts, seconds=time.monotonic() - started)
 
 
-IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-
-
 def _generate_small(rng: random.Random, employees: int, weeks: int, now: datetime, log: Log) -> int:
     people = _roster(rng, employees, large=False)
     _finish_people(rng, people)
@@ -766,7 +764,7 @@ def _generate_small(rng: random.Random, employees: int, weeks: int, now: datetim
     level = task_log.level
     task_log.setLevel(logging.WARNING)  # thousands of "task started" lines say nothing here
     try:
-        with override_settings(TASKS=IMMEDIATE_TASKS):
+        with override_settings(TASKS=EAGER_TASKS):
             _small_follows(rng, people, now)
             cast = Cast(people)
             everyone = list(range(len(people)))

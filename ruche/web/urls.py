@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("company/", views.company, name="company"),
     path("health/", views.health, name="health"),
+    path("manage/", views.manage, name="manage"),
 ]

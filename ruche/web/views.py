@@ -1,13 +1,17 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 
-from ruche.accounts.selectors import own_completeness
+from ruche.accounts.policies import is_admin
+from ruche.accounts.selectors import invited_not_activated_count, own_completeness
 from ruche.announcements.selectors import pinned_for
+from ruche.communities.selectors import creation_requests, open_reports
 from ruche.core.pagination import parse_cursor
 from ruche.core.views import render_page
 from ruche.feed.selectors import home_feed
 from ruche.ideas.selectors import open_challenges
 from ruche.posts.forms import PostForm
 from ruche.posts.selectors import company_feed
+from ruche.worker.selectors import queue_figures
 
 
 @login_required
@@ -40,6 +44,20 @@ def company(request):
         {"page": page, "feed_url": request.path},
         partial="posts/_page.html",
     )
+
+
+@login_required
+def manage(request):
+    """The administrators' dashboard: each area they run, with what waits for them there."""
+    if not is_admin(request.user):
+        raise PermissionDenied
+    context = {
+        "invited": invited_not_activated_count(),
+        "creation_requests": len(creation_requests()),
+        "reports": len(open_reports()),
+        "tasks": queue_figures(),
+    }
+    return render_page(request, "web/manage.html", context)
 
 
 def health(request):

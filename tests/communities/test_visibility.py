@@ -181,6 +181,14 @@ def test_a_hashtag_used_only_in_confidential_posts_is_unknown_to_outsiders(clien
     assert not user.hashtag_follows.exists() or who == "hugo"  # hugo follows #chantier only
     assert not user.hashtag_follows.filter(hashtag__key="omegasecret").exists()
     assert PUBLIC_MARK in get(client, user, "/tags/chantier/")  # a hashtag also used in public
+    for method, path in [("get", ""), ("post", "/follow"), ("delete", "/follow")]:  # the API alike
+        secret, unknown = (
+            getattr(client, method)(f"/api/v1/feed/hashtags/{key}{path}")
+            for key in ("omegasecret", "nobodyever")
+        )
+        assert secret.status_code == unknown.status_code == 404, (method, path)
+        assert secret.json() == unknown.json()
+    assert not user.hashtag_follows.filter(hashtag__key="omegasecret").exists()
 
 
 def test_members_see_the_confidential_hashtag(client, world):

@@ -61,7 +61,7 @@ def test_tag_and_author_feeds(alice, bruno):
     tagged = post_create(author=alice, body="#lean")
     other = post_create(author=bruno, body="#Lean aussi")
     post_create(author=bruno, body="Sans tag")
-    tag = selectors.hashtag_by_key("lean")
+    tag = selectors.access_hashtag(alice, "lean")
     assert [p.pk for p in selectors.tag_feed(alice, tag)] == [other.pk, tagged.pk]
     assert [p.pk for p in selectors.author_feed(bruno, alice)] == [tagged.pk]
 

@@ -58,12 +58,13 @@ async def stop(hub):
 
 
 class Stream:
-    def __init__(self, *, session_key: str | None = None, query: str = "", headers=()):
+    def __init__(self, *, session_key: str | None = None, query: str = "", headers=(), scheme: str = "http"):
         from config.asgi import application
 
         self.to_app: asyncio.Queue = asyncio.Queue()
         self.body = b""
         self.status: int | None = None
+        self.headers: dict[str, str] = {}
         self.changed = asyncio.Event()
         raw_headers = [(b"host", b"testserver"), (b"accept", b"text/event-stream")]
         if session_key:
@@ -74,7 +75,7 @@ class Stream:
             "asgi": {"version": "3.0"},
             "http_version": "1.1",
             "method": "GET",
-            "scheme": "http",
+            "scheme": scheme,
             "path": "/events/",
             "raw_path": b"/events/",
             "query_string": query.encode(),
@@ -89,6 +90,7 @@ class Stream:
     async def _send(self, message):
         if message["type"] == "http.response.start":
             self.status = message["status"]
+            self.headers = {k.decode().lower(): v.decode() for k, v in message.get("headers", [])}
         elif message["type"] == "http.response.body":
             self.body += message.get("body", b"")
         self.changed.set()

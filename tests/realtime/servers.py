@@ -16,7 +16,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
-IMMEDIATE_TASKS = "django.tasks.backends.immediate.ImmediateBackend"
 PASSWORD = "correct-horse-battery"
 
 
@@ -60,7 +59,7 @@ def base_env(directory: Path, **extra) -> dict:
         RUCHE_VAR_DIR=str(directory / "var"),
         RUCHE_LANGUAGE="en",
         # Side effects run in the request, after commit: the servers need no task worker here.
-        RUCHE_TASK_BACKEND=IMMEDIATE_TASKS,
+        RUCHE_TASKS_EAGER="true",
         PYTHONPATH=str(ROOT),
         **extra,
     )

@@ -32,6 +32,35 @@ def test_signed_out_browsers_are_refused():
     run(scenario())
 
 
+SECURITY_HEADERS = (
+    "x-content-type-options", "referrer-policy", "x-frame-options", "cross-origin-opener-policy",
+    "content-security-policy", "strict-transport-security",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("signed_in", [True, False])
+def test_the_stream_carries_the_security_headers_of_the_pages(make_user, settings, signed_in):
+    settings.SECURE_HSTS_SECONDS = 3600  # as in production (sent over HTTPS only)
+    alice = make_user("Alice")
+    client = Client()
+    client.force_login(alice)
+    page = client.get("/", secure=True)
+    expected = {name: page.headers[name] for name in SECURITY_HEADERS if name in page.headers}
+    assert len(expected) >= 5
+
+    key = session_of(alice) if signed_in else None
+
+    async def scenario():
+        stream = Stream(session_key=key, scheme="https")
+        await stream.until("ready") if signed_in else await asyncio.wait_for(stream.task, 5)
+        headers = {name: stream.headers.get(name) for name in expected}
+        if signed_in:
+            await stream.close()
+        return headers
+
+    assert run(scenario()) == expected
+
+
 def test_the_stream_is_refused_under_wsgi(make_user):
     client = Client()
     client.force_login(make_user("Alice"))

@@ -1,26 +1,94 @@
-"""`make run`: the web server (ASGI: pages and the realtime stream), the task worker and the scheduler
-together, stopped together with Ctrl+C."""
+"""`make run`: the web server (ASGI: pages and the realtime stream), the task workers and the scheduler
+together, supervised: a process that dies is restarted (with backoff, logged), never the end of the
+site. Ctrl+C or SIGTERM stops them all."""
 
+import logging
+import os
 import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from ruche.notifications.scheduler import Scheduler
 
+log = logging.getLogger("ruche.serve")
+STABLE_SECONDS = 60  # a process that ran this long before dying is restarted at once
+MAX_BACKOFF = 30
+
+
+@dataclass
+class Child:
+    name: str
+    command: list[str]
+    process: subprocess.Popen | None = None
+    started: float = 0.0
+    restart_at: float = 0.0
+    failures: int = 0
+    restarts: int = 0
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.command)  # noqa: S603 (our own interpreter and arguments)
+        self.started = time.monotonic()
+
+    def check(self, now: float) -> None:
+        """Restart the process if it died: at once after a long run, else after a growing pause."""
+        if self.process is None:
+            if now >= self.restart_at:
+                self.restarts += 1
+                log.warning("restarting %s (restart %s)", self.name, self.restarts)
+                self.start()
+            return
+        code = self.process.poll()
+        if code is None:
+            return
+        self.failures = 0 if now - self.started >= STABLE_SECONDS else self.failures + 1
+        pause = min(2 ** (self.failures - 1), MAX_BACKOFF) if self.failures else 0
+        log.error(
+            "%s (pid %s) exited with code %s; restarting in %s s", self.name, self.process.pid, code, pause
+        )
+        self.process, self.restart_at = None, now + pause
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+
+    def wait(self) -> None:
+        if self.process is None:
+            return
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def default_task_workers() -> int:
+    """RUCHE_TASK_WORKERS, else two on SQLite (one writes while the other reads: the file has a
+    single writer, more only wait for its lock) and one per core, at least two, on PostgreSQL
+    (measured in docs/performance.md, "Keeping up")."""
+    if settings.TASK_WORKERS:
+        return settings.TASK_WORKERS
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        return 2
+    return max(2, os.cpu_count() or 1)
+
 
 class Command(BaseCommand):
-    help = "Run the web server (granian) and the task worker (db_worker) until interrupted."
+    help = "Run the web server (granian), the task workers and the scheduler, restarting any that dies."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=1)
+        parser.add_argument("--workers", type=int, default=1, help="web worker processes")
+        parser.add_argument(
+            "--task-workers", type=int, default=0, help="task workers (0: RUCHE_TASK_WORKERS)"
+        )
 
-    def handle(self, *args, host, port, workers, **options):
+    def handle(self, *args, host, port, workers, task_workers: int, **options):
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
         python = sys.executable
         # ASGI, for the realtime stream; ordinary pages still run as WSGI, in threads (config/asgi.py).
         # Each open stream is a request in flight: backpressure must allow thousands of them.
@@ -28,33 +96,35 @@ class Command(BaseCommand):
             python, "-m", "granian", "--interface", "asgi", "config.asgi:application",
             "--host", host, "--port", str(port), "--workers", str(workers),
             "--backlog", "4096", "--backpressure", str(settings.REALTIME_MAX_STREAMS),
+            "--respawn-failed-workers", "--respawn-interval", "1",
         ]  # fmt: skip
-        worker = [python, "manage.py", "db_worker", "--interval", "0.5"]
-        processes = [subprocess.Popen(worker), subprocess.Popen(web)]  # noqa: S603 (our own interpreter)
+        count = task_workers or default_task_workers()
+        children = [Child("web server", web)] + [
+            Child(f"task worker {n + 1}", [python, "manage.py", "worker"]) for n in range(count)
+        ]
+        for child in children:
+            child.start()
         self.stdout.write(self.style.SUCCESS(f"\n  Ruche is running on http://{host}:{port}/\n"))
-        self.stdout.write(f"  Database: {settings.DATABASES['default']['NAME']}")
+        self.stdout.write(f"  Database: {settings.DATABASES['default']['NAME']}; {count} task workers")
         self.stdout.write("  Demo log-in: admin@ruche.example (or any colleague) / password ruche-demo-2026")
         self.stdout.write("  Stop with Ctrl+C.\n")
 
-        def stop(*_args):
-            for process in processes:
-                if process.poll() is None:
-                    process.terminate()
-
-        signal.signal(signal.SIGTERM, stop)
+        stopping = []
+        signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
         # E-mail sweep every minute and the digests at their hour (ruche/notifications/scheduler.py).
         scheduler = Scheduler() if settings.SCHEDULER_ENABLED else None
         try:
-            while all(p.poll() is None for p in processes):
+            while not stopping:
                 time.sleep(0.5)
+                now = time.monotonic()
+                for child in children:
+                    child.check(now)
                 if scheduler:
                     scheduler.tick()
         except KeyboardInterrupt:
             pass
         finally:
-            stop()
-            for process in processes:
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+            for child in children:
+                child.stop()
+            for child in children:
+                child.wait()

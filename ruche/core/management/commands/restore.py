@@ -1,0 +1,37 @@
+"""`manage.py restore PATH`: a backup made by `manage.py backup` back into the configured database."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from ruche.core import backup
+
+
+class Command(BaseCommand):
+    help = (
+        "Restore a backup directory (or a database.sqlite3 / database.dump file alone) into the "
+        "configured database and MEDIA_ROOT. Stop Ruche first. See docs/operations.md, Backups."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path, help="A backup directory made by `manage.py backup`.")
+        parser.add_argument(
+            "--force", action="store_true", help="Replace the database even though it is not empty."
+        )
+        parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+
+    def handle(self, *args, path, force, database, **options):
+        connection = connections[database]
+        connection.close()  # this process holds no connection to what is being replaced
+        try:
+            restored = backup.restore(connection.settings_dict, settings.MEDIA_ROOT, path, force=force)
+        except backup.BackupError as exc:
+            raise CommandError(f"Restore failed: {exc}") from exc
+        self.stdout.write(f"Restored into {connection.settings_dict['NAME']}:")
+        for file in restored:
+            self.stdout.write(f"  {file}")
+        self.stdout.write(
+            "Next: `manage.py migrate` (if this backup is older than the code), then start Ruche."
+        )
