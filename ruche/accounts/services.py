@@ -125,6 +125,22 @@ def user_invite(
     return user
 
 
+@transaction.atomic
+def invitation_resend(*, user: User, by: User) -> bool:
+    """E-mail the invitation again (a fresh link) to someone who has not activated their account.
+    A new invitation, so a new e-mail (`invited_at` keys it: ruche.accounts.tasks)."""
+    from ruche.accounts.tasks import send_invitation
+
+    if not policies.can_invite(by):
+        raise PermissionDenied(_("Only administrators can invite people."))
+    if user.activated_at is not None or not user.is_active:
+        return False
+    user.invited_at = timezone.now()
+    user.save(update_fields=["invited_at"])
+    send_invitation.enqueue(user_id=user.pk)
+    return True
+
+
 @dataclass
 class ImportReport:
     created: list[User] = field(default_factory=list)

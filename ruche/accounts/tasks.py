@@ -1,12 +1,12 @@
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from ruche.accounts.models import User
 from ruche.accounts.tokens import activation_tokens, activation_uid
+
+# The outbox's kind for invitations: no unsubscribe link (one cannot unsubscribe from being invited).
+INVITATION = "invitation"
 
 
 def activation_url(user: User) -> str:
@@ -14,24 +14,33 @@ def activation_url(user: User) -> str:
     return settings.SITE_URL + path
 
 
+def invitation_key(user: User) -> str:
+    """One e-mail per invitation sent: `invited_at` says which (sending again sets it anew)."""
+    sent = user.invited_at or user.date_joined
+    return f"{INVITATION}:{sent:%Y%m%d%H%M%S%f}"
+
+
 @task()
 def send_invitation(user_id: int) -> bool:
-    """The invitation e-mail, in the invitee's language, with their activation link."""
+    """Queue the invitation e-mail in the outbox (sent by the worker, retried while the mail server
+    refuses), in the invitee's language, with their activation link. Keyed by the invitation: a task
+    run twice queues one e-mail."""
+    from ruche.notifications.mail import email_queue
+
     user = User.objects.select_related("invited_by").filter(pk=user_id, activated_at__isnull=True).first()
     if user is None:
         return False
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        context = {
+    email = email_queue(
+        recipient=user,
+        kind=INVITATION,
+        template="accounts/email/invitation",
+        context={
             "user": user,
             "inviter": user.invited_by,
             "url": activation_url(user),
-            "site_name": settings.SITE_NAME,
             "days": settings.INVITATION_DAYS,
-        }
-        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
-        text = render_to_string("accounts/email/invitation.txt", context)
-        html = render_to_string("accounts/email/invitation.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[user.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
-    return True
+        },
+        key=invitation_key(user),
+        check_preference=False,
+    )
+    return email is not None

@@ -29,7 +29,7 @@ class ActivationTokens:
     def _state(self, user) -> str:
         """Changes when the link has been used (activated_at, the password) or the person has left."""
         value = f"{user.pk}|{user.password}|{user.activated_at}|{user.is_active}"
-        return salted_hmac(self.salt, value).hexdigest()[:32]
+        return salted_hmac(self.salt, value, algorithm="sha256").hexdigest()[:32]
 
 
 activation_tokens = ActivationTokens()

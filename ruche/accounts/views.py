@@ -277,10 +277,7 @@ def set_active(request, handle: str):
 def resend_invitation(request, handle: str):
     _admin_only(request)
     person = _person_or_404(handle)
-    if person.activated_at is None and person.is_active:
-        from ruche.accounts.tasks import send_invitation
-
-        send_invitation.enqueue(user_id=person.pk)
+    if services.invitation_resend(user=person, by=request.user):
         messages.success(request, _("Invitation sent again to %(email)s.") % {"email": person.email})
     return redirect("accounts:people_admin")
 

@@ -5,7 +5,8 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -142,9 +143,10 @@ def receipts_materialise(*, announcement: Announcement) -> int:
             batch = []
     Receipt.objects.bulk_create(batch, ignore_conflicts=True)
     count = Receipt.objects.filter(announcement=announcement).count()
-    now = timezone.now()
-    Announcement.objects.filter(pk=announcement.pk).update(recipient_count=count, delivered_at=now)
-    announcement.recipient_count, announcement.delivered_at = count, now
+    # Delivered once, when the receipts were first all written (a retried task changes nothing).
+    delivered = Coalesce(F("delivered_at"), Value(timezone.now()))
+    Announcement.objects.filter(pk=announcement.pk).update(recipient_count=count, delivered_at=delivered)
+    announcement.refresh_from_db(fields=["recipient_count", "delivered_at"])
     return count
 
 

@@ -36,8 +36,8 @@ Visibility = Community.Visibility
 COMPANY_WIDE_SLUG = "toute-l-entreprise"
 
 
-def audit(actor, action: str, *, community=None, target=None, post=None, detail: str = "") -> None:
-    AuditEntry.objects.create(
+def audit(actor, action: str, *, community=None, target=None, post=None, detail: str = "") -> AuditEntry:
+    return AuditEntry.objects.create(
         actor=actor, action=action, community=community, target=target, post=post, detail=detail[:500]
     )
 
@@ -170,10 +170,10 @@ def community_approve_creation(*, community: Community, by: User, approve: bool)
         community.approved = True
         community.save(update_fields=["approved"])
         audit(by, "community_approve", community=community, target=community.created_by)
-        _notify(community.created_by, "community_approved", by, community)
+        _notify(community.created_by, "community_approved", by, community, key=f"community:{community.pk}")
         return community
     audit(by, "community_decline", community=community, target=community.created_by, detail=community.name)
-    _notify(community.created_by, "community_declined", by, None)
+    _notify(community.created_by, "community_declined", by, None, key=f"community:{community.pk}")
     community.delete()
     return None
 
@@ -273,7 +273,7 @@ def join_request_create(*, community: Community, user: User, message: str = "") 
         memberships__community=community, memberships__role__in=policies.MANAGERS, is_active=True
     )
     for manager in managers:
-        _notify(manager, "join_request", user, community)
+        _notify(manager, "join_request", user, community, key=f"join_request:{request.pk}")
     return request
 
 
@@ -294,7 +294,8 @@ def join_request_decide(*, request: JoinRequest, by: User, approve: bool) -> Joi
     if approve:
         _add_member(community, request.user)
     audit(by, "join_approve" if approve else "join_decline", community=community, target=request.user)
-    _notify(request.user, "join_approved" if approve else "join_declined", by, community)
+    kind = "join_approved" if approve else "join_declined"
+    _notify(request.user, kind, by, community, key=f"join_request:{request.pk}")
     return request
 
 
@@ -310,7 +311,7 @@ def community_invite(*, community: Community, by: User, user: User) -> Invitatio
     except IntegrityError:
         return None
     audit(by, "invite", community=community, target=user)
-    _notify(user, "community_invitation", by, community)
+    _notify(user, "community_invitation", by, community, key=f"invitation:{invitation.pk}")
     return invitation
 
 
@@ -531,7 +532,8 @@ def placement_decide(*, placement: Placement, by: User, approve: bool) -> Placem
         before = set(post.mentions.values_list("pk", flat=True))  # already told when it was published
         new = [pk for pk in _resolve_mentions(post) if pk not in before]
         notify_new_post.enqueue(post_id=post.pk, mentioned_ids=new)
-    _notify(post.author, "post_approved" if approve else "post_rejected", by, community, post=post)
+    kind = "post_approved" if approve else "post_rejected"
+    _notify(post.author, kind, by, community, post=post, key=f"placement:{placement.pk}")
     return placement
 
 
@@ -583,13 +585,14 @@ def post_hide(*, post, by: User, reason: str, hide: bool = True):
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
     reindex_post_later(post)
     community = policies.moderated_community(by, post)
-    audit(
+    entry = audit(
         by, "hide" if hide else "restore", community=community, post=post, target=post.author, detail=reason
     )
     Report.objects.filter(post=post, resolved_at__isnull=True).update(
         resolved_at=timezone.now(), resolved_by=by
     )
-    _notify(post.author, "post_hidden" if hide else "post_restored", by, community, post=post, detail=reason)
+    kind = "post_hidden" if hide else "post_restored"
+    _notify(post.author, kind, by, community, post=post, detail=reason, key=f"audit:{entry.pk}")
     return post
 
 
@@ -646,7 +649,9 @@ def placement_pin(*, placement: Placement, by: User, pin: bool = True) -> Placem
     return placement
 
 
-def _notify(recipient, kind: str, actor, community, post=None, detail: str = "") -> None:
+def _notify(recipient, kind: str, actor, community, *, key: str, post=None, detail: str = "") -> None:
+    """Tell someone of a decision, after commit. `key` names it (the request, the invitation, the
+    audit entry...): a task run twice tells it once, and a new decision is new news."""
     from ruche.notifications.tasks import notify_community
 
     if recipient is None:
@@ -658,6 +663,7 @@ def _notify(recipient, kind: str, actor, community, post=None, detail: str = "")
         community_id=community.pk if community else None,
         post_id=post.pk if post else None,
         detail=detail,
+        key=key,
     )
 
 

@@ -16,7 +16,7 @@ from ruche.accounts.models import Follow, User
 from ruche.communities.models import Community, Membership, Placement
 from ruche.feed.models import FeedEntry
 from ruche.posts.models import HashtagFollow, Post
-from ruche.posts.policies import can_view_post, visible_posts
+from ruche.posts.policies import can_view_post, readers_among, visible_posts
 
 Reason = FeedEntry.Reason
 
@@ -85,9 +85,9 @@ def post_fan_out(post: Post, *, after: int = 0, progress=None) -> int:
     if post.author.follower_count <= large:
         followers = Follow.objects.filter(followed_id=post.author_id).values("follower_id")
         audience.update(dict.fromkeys(_recently_active(followers), Reason.FOLLOW))
-    for user in post.mentions.filter(is_active=True):
-        if can_view_post(user, post):
-            audience[user.pk] = Reason.MENTION  # a mention reaches people however long they were away
+    # A mention reaches people however long they were away (who may read it: one check for all).
+    for pk in readers_among(post, post.mentions.values_list("pk", flat=True)):
+        audience[pk] = Reason.MENTION
     if readers is not None:
         audience = {uid: reason for uid, reason in audience.items() if uid in readers}
     audience.pop(post.author_id, None)

@@ -12,6 +12,8 @@ from ruche.worker.runner import checkpoint, save_checkpoint
 
 @task()
 def fan_out_post(post_id: int) -> int:
+    """Idempotent on (user, post). Run again, it announces the post again: browsers count new
+    posts by id (realtime.js), so the banner does not grow."""
     post = Post.objects.select_related("author").filter(pk=post_id).first()
     if post is None:
         return 0
@@ -31,21 +33,28 @@ def remove_post_from_feeds(post_id: int) -> int:
 
 @task()
 def backfill_follow(user_id: int, author_id: int) -> int:
-    user = User.objects.get(pk=user_id)
+    """Run again after an unfollow, it brings nothing back: the follow must still be there."""
+    user = User.objects.filter(pk=user_id, following_set__followed_id=author_id).first()
+    if user is None:
+        return 0
     return services.feed_backfill(user, Post.objects.filter(author_id=author_id), FeedEntry.Reason.FOLLOW)
 
 
 @task()
 def backfill_hashtag(user_id: int, hashtag_id: int) -> int:
-    user = User.objects.get(pk=user_id)
-    tag = Hashtag.objects.get(pk=hashtag_id)
+    user = User.objects.filter(pk=user_id, hashtag_follows__hashtag_id=hashtag_id).first()
+    tag = Hashtag.objects.filter(pk=hashtag_id).first()
+    if user is None or tag is None:
+        return 0
     return services.feed_backfill(user, tag.posts.all(), FeedEntry.Reason.HASHTAG)
 
 
 @task()
 def backfill_community(user_id: int, community_id: int) -> int:
-    """A new member sees the community's recent posts in their feed."""
-    user = User.objects.get(pk=user_id)
+    """A new member sees the community's recent posts in their feed (if still a member)."""
+    user = User.objects.filter(pk=user_id, memberships__community_id=community_id).first()
+    if user is None:
+        return 0
     posts = Post.objects.filter(placements__community_id=community_id, placements__status="approved")
     return services.feed_backfill(user, posts, FeedEntry.Reason.COMMUNITY)
 
@@ -53,7 +62,9 @@ def backfill_community(user_id: int, community_id: int) -> int:
 @task()
 def forget_community(user_id: int, community_id: int) -> int:
     """Someone left (or was removed): what they may no longer read leaves their feed."""
-    user = User.objects.get(pk=user_id)
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return 0
     placed = Post.objects.filter(placements__community_id=community_id)
     still_visible = visible_posts(user, placed).values("pk")
     deleted, _rows = (

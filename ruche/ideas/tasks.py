@@ -1,49 +1,24 @@
-"""Notifications about campaigns and ideas, run by the task worker after the change is committed.
-Opening a campaign notifies its whole population in bulk (batches of NOTIFY_BATCH rows)."""
+"""Notifications about campaigns and ideas, run by the task worker after the change is committed,
+at least once: each is safe to run again (event keys, ruche.notifications.services). Opening a
+campaign notifies its whole population in bulk (batches of NOTIFY_BATCH rows)."""
 
+from django.db.models import Q
 from django.tasks import task
 from django.utils import translation
 
 from ruche.accounts.models import User
 from ruche.ideas import policies
 from ruche.ideas.models import Campaign, CoAuthor, Idea, IdeaFollow, IdeaTransition, Review
-from ruche.notifications.models import Channel, Notification
-from ruche.notifications.preferences import turned_off
-from ruche.notifications.services import Kind, notify
-from ruche.realtime.events import notifications_added
+from ruche.notifications.services import Event, Kind, notify_each
 
 NOTIFY_BATCH = 1000
 
 
 def _notify_population(campaign: Campaign, kind: str, actor_id: int) -> int:
     """One notification per person in the population (ids streamed, rows written in batches)."""
-    sent = 0
-    batch: list[Notification] = []
-    ids = (
-        policies.population(campaign)
-        .exclude(pk=actor_id)
-        .exclude(pk__in=turned_off(kind, Channel.IN_APP))
-        .values_list("pk", flat=True)
-        .order_by("pk")
-    )
-    for pk in ids.iterator(chunk_size=NOTIFY_BATCH):
-        batch.append(
-            Notification(
-                recipient_id=pk, kind=kind, actor_id=actor_id, campaign=campaign, detail=campaign.title[:500]
-            )
-        )
-        if len(batch) >= NOTIFY_BATCH:
-            sent += _write(batch)
-            batch = []
-    return sent + _write(batch)
-
-
-def _write(batch: list[Notification]) -> int:
-    """Bulk notifications, and each recipient's badge goes up live (realtime) after commit."""
-    made = Notification.objects.bulk_create(batch)
-    if made:
-        notifications_added(n.recipient_id for n in made)
-    return len(made)
+    event = Event(kind, actor_id, f"campaign:{campaign.pk}", campaign_id=campaign.pk, detail=campaign.title)
+    ids = policies.population(campaign).values_list("pk", flat=True).order_by("pk")
+    return notify_each(event, ids.iterator(chunk_size=NOTIFY_BATCH), batch_size=NOTIFY_BATCH)
 
 
 @task()
@@ -60,18 +35,11 @@ def notify_campaign_closing(campaign_id: int) -> int:
     )
 
 
-def _with_detail(recipient, kind, actor, post, detail: str) -> bool:
-    """`notify` (nobody told of their own act, nothing about what they may not see, preferences
-    and e-mail honoured) with a detail."""
-    return notify(recipient=recipient, kind=kind, actor=actor, post=post, detail=detail[:500]) is not None
-
-
-def _authors_and_followers(idea: Idea) -> list[User]:
+def _authors_and_followers(idea: Idea):
     accepted = CoAuthor.objects.filter(idea=idea, status=CoAuthor.Status.ACCEPTED).values("user_id")
     followers = IdeaFollow.objects.filter(idea=idea).values("user_id")
-    from django.db.models import Q
-
-    return list(User.objects.filter(Q(pk=idea.author_id) | Q(pk__in=accepted) | Q(pk__in=followers)))
+    people = User.objects.filter(Q(pk=idea.author_id) | Q(pk__in=accepted) | Q(pk__in=followers))
+    return people.values_list("pk", flat=True)
 
 
 @task()
@@ -81,52 +49,48 @@ def notify_idea_moved(transition_id: int) -> int:
     )
     if record is None:
         return 0
-    sent = 0
-    for user in _authors_and_followers(record.idea):
+
+    def detail(user) -> str:  # in the reader's language: the stage's label is translated
         with translation.override(user.language or None):
-            detail = f"{record.idea.title} → {record.target.label}"
-            if record.rationale:
-                detail += f" · {record.rationale}"
-        sent += _with_detail(user, Kind.IDEA_MOVED, record.by, record.idea.post, detail)
-    return sent
+            said = f"{record.idea.title} → {record.target.label}"
+        return f"{said} · {record.rationale}" if record.rationale else said
+
+    event = Event(
+        Kind.IDEA_MOVED, record.by_id, f"transition:{record.pk}", post=record.idea.post, detail=detail
+    )
+    return notify_each(event, _authors_and_followers(record.idea))
 
 
 @task()
 def notify_idea_merged(idea_id: int, actor_id: int) -> int:
     idea = Idea.objects.select_related("merged_into__post").filter(pk=idea_id).first()
-    actor = User.objects.filter(pk=actor_id).first()
-    if idea is None or idea.merged_into is None or actor is None:
+    if idea is None or idea.merged_into is None or not User.objects.filter(pk=actor_id).exists():
         return 0
     kept = idea.merged_into
-    recipients = {u.pk: u for u in _authors_and_followers(kept)}
-    recipients.setdefault(idea.author_id, idea.author)
-    return sum(
-        _with_detail(u, Kind.IDEA_MERGED, actor, kept.post, f"{idea.title} → {kept.title}")
-        for u in recipients.values()
-    )
+    detail = f"{idea.title} → {kept.title}"
+    event = Event(Kind.IDEA_MERGED, actor_id, f"idea:{idea.pk}", post=kept.post, detail=detail)
+    return notify_each(event, {*_authors_and_followers(kept), idea.author_id})
 
 
 @task()
 def notify_coauthors(idea_id: int, user_ids: list[int]) -> int:
-    idea = Idea.objects.select_related("post", "author").filter(pk=idea_id).first()
+    idea = Idea.objects.select_related("post").filter(pk=idea_id).first()
     if idea is None:
         return 0
-    return sum(
-        _with_detail(u, Kind.IDEA_COAUTHOR, idea.author, idea.post, idea.title)
-        for u in User.objects.filter(pk__in=user_ids)
-    )
+    event = Event(Kind.IDEA_COAUTHOR, idea.author_id, f"idea:{idea.pk}", post=idea.post, detail=idea.title)
+    return notify_each(event, user_ids)
 
 
 @task()
 def notify_review_assigned(review_id: int) -> bool:
-    review = (
-        Review.objects.select_related("idea__post", "reviewer", "assigned_by").filter(pk=review_id).first()
-    )
+    review = Review.objects.select_related("idea__post").filter(pk=review_id).first()
     if review is None:
         return False
-    return _with_detail(
-        review.reviewer, Kind.IDEA_REVIEW, review.assigned_by, review.idea.post, review.idea.title
+    idea = review.idea
+    event = Event(
+        Kind.IDEA_REVIEW, review.assigned_by_id, f"review:{review.pk}", post=idea.post, detail=idea.title
     )
+    return notify_each(event, [review.reviewer_id]) > 0
 
 
 @task()

@@ -26,13 +26,13 @@ from django.conf import settings
 from django.core import mail, signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from ruche.notifications.models import Channel, Email, Notification
-from ruche.notifications.preferences import DIGEST, channels_for, delivery, kind_label
+from ruche.notifications.preferences import DEFAULTS, DIGEST, channels_for, delivery, kind_label
 
 log = logging.getLogger(__name__)
 State = Email.State
@@ -103,13 +103,15 @@ class NotificationMessage(EmailMultiAlternatives):
 
 def _message(email: Email, subject: str, text: str, html: str) -> EmailMultiAlternatives:
     domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
-    unfolded = {"List-Unsubscribe": f"<{unsubscribe_url(email.recipient_id, email.kind)}>"}
     headers = {
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Auto-Submitted": "auto-generated",
         # Stable: a resend after a crash is recognised as the same message.
         "Message-ID": f"<ruche.{email.pk}.{int(email.created.timestamp())}@{domain}>",
     }
+    unfolded = {}
+    if email.kind == DIGEST or email.kind in DEFAULTS:  # not an invitation: nobody unsubscribes from those
+        unfolded["List-Unsubscribe"] = f"<{unsubscribe_url(email.recipient_id, email.kind)}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = NotificationMessage(
         subject, text, to=[email.recipient.email], headers=headers, unfolded=unfolded
     )
@@ -179,60 +181,99 @@ def _wake_sender(due_at: datetime) -> None:
         emails_send_due.using(run_after=due_at).enqueue()
 
 
+def email_build(
+    *, recipient, kind: str, template: str, context: dict, key: str | None = None
+) -> Email | None:
+    """An outbox row (not saved) rendered now in the recipient's language (HTML and text,
+    List-Unsubscribe for `kind`); None for a person who cannot receive e-mail."""
+    if not recipient.is_active or not recipient.email:
+        return None
+    subject, text, html = render_email(recipient=recipient, kind=kind, template=template, context=context)
+    return Email(recipient=recipient, kind=kind, key=key, subject=subject, text=text, html=html)
+
+
+def emails_write(emails: list[Email]) -> int:
+    """Write rendered e-mails to the outbox in one insert; one whose (recipient, key) is already
+    there is left out (a task run twice queues nothing the second time). Returns how many were given."""
+    emails = [e for e in emails if e is not None]
+    if emails:
+        Email.objects.bulk_create(emails, ignore_conflicts=True)
+        _wake_sender(min(e.due_at for e in emails))
+    return len(emails)
+
+
 def email_queue(
     *, recipient, kind: str, template: str, context: dict, key: str | None = None, check_preference=True
 ) -> Email | None:
-    """Queue a notification-style e-mail rendered now in the recipient's language (HTML and text,
-    List-Unsubscribe for `kind`), sent by the worker with retries. For other apps (announcements):
-    `key` makes it once per recipient (e.g. "announcement:42"); None when the person turned e-mail
-    off for `kind`, has no address, or already has an e-mail with this key."""
-    if not recipient.is_active or not recipient.email:
-        return None
+    """Queue a notification-style e-mail rendered now (`email_build`), sent by the worker with
+    retries. For other apps (announcements, invitations): `key` makes it once per recipient (e.g.
+    "announcement:42"); None when the person turned e-mail off for `kind`, has no address, or
+    already has an e-mail with this key."""
     if check_preference and kind != DIGEST and Channel.EMAIL not in channels_for(recipient.pk, kind):
         return None
-    subject, text, html = render_email(recipient=recipient, kind=kind, template=template, context=context)
+    email = email_build(recipient=recipient, kind=kind, template=template, context=context, key=key)
+    if email is None:
+        return None
     try:
         with transaction.atomic():
-            email = Email.objects.create(
-                recipient=recipient, kind=kind, key=key, subject=subject, text=text, html=html
-            )
+            email.save(force_insert=True)
     except IntegrityError:
         return None
     _wake_sender(email.due_at)
     return email
 
 
-def notification_email_queue(notification: Notification) -> Email:
-    """Attach a new notification to the e-mail waiting for its conversation, or to a new one due
-    after the delay (and not before the conversation's interval since its last e-mail)."""
-    thread = notification.thread_key()
-    recipient = notification.recipient
-    # Locked until this transaction commits: a sender claiming it meanwhile waits, then renders it
-    # with this notification (PostgreSQL; SQLite serialises the writes anyway).
-    waiting = (
-        Email.objects.select_for_update()
-        .filter(recipient=recipient, thread=thread, state=State.PENDING)
-        .first()
-    )
-    if waiting is None:
-        now = timezone.now()
-        due = now + timedelta(minutes=settings.EMAIL_NOTIFY_DELAY_MINUTES)
-        last = Email.objects.filter(recipient=recipient, thread=thread, sent_at__isnull=False).aggregate(
-            last=Max("sent_at")
-        )["last"]
-        if last:
-            due = max(due, last + timedelta(minutes=settings.EMAIL_THREAD_INTERVAL_MINUTES))
-        try:
-            with transaction.atomic():
-                waiting = Email.objects.create(
-                    recipient=recipient, kind=notification.kind, thread=thread, due_at=due
-                )
-        except IntegrityError:  # another worker just opened it
-            waiting = Email.objects.get(recipient=recipient, thread=thread, state=State.PENDING)
-        else:
-            _wake_sender(due)
-    Notification.objects.filter(pk=notification.pk).update(email=waiting)
-    notification.email = waiting
+def notification_emails_queue(notifications: list[Notification]) -> None:
+    """Attach each new notification to the e-mail waiting for its conversation, or to a new one due
+    after the delay (and not before the conversation's interval since its last e-mail). A few
+    queries per conversation, whatever the number of recipients (one event: one conversation)."""
+    threads: dict[str, list[Notification]] = {}
+    for notification in notifications:
+        threads.setdefault(notification.thread_key(), []).append(notification)
+    for thread, told in threads.items():
+        waiting = _waiting_emails(thread, told)
+        for notification in told:
+            notification.email_id = waiting[notification.recipient_id]
+        # One UPDATE: each notification takes its recipient's waiting e-mail.
+        Notification.objects.filter(pk__in=[n.pk for n in told]).update(
+            email=Subquery(
+                Email.objects.filter(
+                    recipient_id=OuterRef("recipient_id"), thread=thread, state=State.PENDING
+                ).values("pk")[:1]
+            )
+        )
+
+
+def _waiting_emails(thread: str, told: list[Notification]) -> dict[int, int]:
+    """{recipient: the pending e-mail of this conversation}, opening the missing ones."""
+    ids = {n.recipient_id for n in told}
+    # Locked until this transaction commits: a sender claiming one meanwhile waits, then renders it
+    # with these notifications (PostgreSQL; SQLite serialises the writes anyway).
+    pending = Email.objects.filter(recipient_id__in=ids, thread=thread, state=State.PENDING)
+    waiting = dict(pending.select_for_update().values_list("recipient_id", "pk"))
+    missing = ids - waiting.keys()
+    if not missing:
+        return waiting
+    kinds = {n.recipient_id: n.kind for n in told}
+    due = timezone.now() + timedelta(minutes=settings.EMAIL_NOTIFY_DELAY_MINUTES)
+    interval = timedelta(minutes=settings.EMAIL_THREAD_INTERVAL_MINUTES)
+    sent = Email.objects.filter(recipient_id__in=missing, thread=thread, sent_at__isnull=False)
+    last = dict(sent.values("recipient_id").annotate(last=Max("sent_at")).values_list("recipient_id", "last"))
+    opened = [
+        Email(
+            recipient_id=pk,
+            kind=kinds[pk],
+            thread=thread,
+            due_at=max(due, last[pk] + interval) if pk in last else due,
+        )
+        for pk in missing
+    ]
+    # Another worker may just have opened one: its e-mail is the one taken.
+    Email.objects.bulk_create(opened, ignore_conflicts=True)
+    # One wake-up per minute at most (the number of recipients does not matter).
+    for minute in {e.due_at.replace(second=0, microsecond=0) + timedelta(minutes=1) for e in opened}:
+        _wake_sender(minute)
+    waiting.update(pending.filter(recipient_id__in=missing).values_list("recipient_id", "pk"))
     return waiting
 
 

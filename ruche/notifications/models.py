@@ -6,7 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
-    """Something that happened to the recipient. Reactions to one post share one row while unread."""
+    """Something that happened to the recipient. Reactions to one post share one row while unread.
+
+    Tasks run at least once, so telling is idempotent: `key` names the event told (the post that
+    mentions, the follow, the idea's transition...), and the database keeps one row per recipient,
+    kind and key; the grouped reactions keep one unread row per recipient and post."""
 
     class Kind(models.TextChoices):
         MENTION = "mention", _("Mention")
@@ -53,6 +57,8 @@ class Notification(models.Model):
         "announcements.Announcement", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     detail = models.CharField(max_length=500, blank=True)
+    # The event told ("post:42", "follow:7", "transition:3"...); empty only on rows older than keys.
+    key = models.CharField(max_length=64, null=True, blank=True)
     created = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     # The e-mail that tells (or will tell) the recipient about it, if any.
@@ -61,6 +67,18 @@ class Notification(models.Model):
     )
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "key"],
+                condition=models.Q(key__isnull=False),
+                name="notif_event_once",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "post"],
+                condition=models.Q(kind="reaction", read_at__isnull=True),
+                name="notif_grouped_unread_once",
+            ),
+        ]
         indexes = [
             models.Index(fields=["recipient", "-id"], name="notif_recipient_recent"),
             models.Index(fields=["recipient"], condition=models.Q(read_at__isnull=True), name="notif_unread"),

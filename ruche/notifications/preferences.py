@@ -9,7 +9,6 @@ applies to everyone who did not choose otherwise.
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from ruche.notifications.models import (
@@ -100,11 +99,6 @@ def channels_for(user_id: int, kind: str) -> set[str]:
     return {c for c in Channel.values if chosen.get(c, default_enabled(kind, c))}
 
 
-def turned_off(kind: str, channel: str):
-    """The ids of the people who turned `channel` off for `kind` (a subquery, for bulk notices)."""
-    return KindPreference.objects.filter(kind=kind, channel=channel, enabled=False).values("user_id")
-
-
 def channels_for_each(user_ids: list[int], kind: str) -> dict[int, set[str]]:
     """`channels_for` for many people at once (a batch of recipients), in one query."""
     chosen: dict[int, dict[str, bool]] = {pk: {} for pk in user_ids}
@@ -125,45 +119,51 @@ def digest_frequency(user) -> str:
 _ORDER = {Level.MUTE: 0, Level.HIGHLIGHTS: 1, Level.ALL: 2}
 
 
-def level_for(user_id: int, *, post=None, community_id: int | None = None) -> str:
-    """How much the person hears about this post or community. A post published in several
-    communities takes the most open of their levels (muting one audience does not silence the
-    others); a post in no community is always ALL."""
+def levels_for_each(user_ids, *, post=None, community_id: int | None = None) -> dict[int, str]:
+    """How much each person hears about this post or community, in two queries. A post published
+    in several communities takes the most open of their levels (muting one audience does not
+    silence the others); a post in no community is always ALL."""
     from ruche.communities.models import Placement
 
-    if post is None:
-        return _community_level(user_id, community_id)
-    chosen = CommunityPreference.objects.filter(user_id=user_id, community_id=OuterRef("community_id"))
-    levels = list(
-        Placement.objects.filter(post_id=post.parent_id or post.pk, status=Placement.Status.APPROVED)
-        .annotate(level=Subquery(chosen.values("level")[:1]))
-        .values_list("level", flat=True)
-    )
-    if not levels:  # not published (awaiting approval, rejected): the community it was meant for
-        return _community_level(user_id, community_id)
-    return max((level or Level.ALL for level in levels), key=_ORDER.__getitem__)
-
-
-def _community_level(user_id: int, community_id: int | None) -> str:
-    if community_id is None:
-        return Level.ALL
-    level = CommunityPreference.objects.filter(user_id=user_id, community_id=community_id)
-    return level.values_list("level", flat=True).first() or Level.ALL
-
-
-def thread_muted(user_id: int, post) -> bool:
-    return ThreadMute.objects.filter(user_id=user_id, post_id=post.parent_id or post.pk).exists()
+    ids = list(user_ids)
+    communities = []
+    if post is not None:
+        placed = Placement.objects.filter(post_id=post.parent_id or post.pk, status=Placement.Status.APPROVED)
+        communities = list(placed.values_list("community_id", flat=True))
+    if not communities and community_id is not None:
+        # Not published (awaiting approval, rejected): the community it was meant for.
+        communities = [community_id]
+    if not communities:
+        return dict.fromkeys(ids, Level.ALL)
+    chosen = CommunityPreference.objects.filter(user_id__in=ids, community_id__in=communities)
+    levels = {(u, c): level for u, c, level in chosen.values_list("user_id", "community_id", "level")}
+    return {
+        pk: max((levels.get((pk, c), Level.ALL) for c in communities), key=_ORDER.__getitem__) for pk in ids
+    }
 
 
 def delivery(recipient, kind: str, *, post=None, community_id: int | None = None) -> set[str]:
-    """The channels a notification of this kind reaches the recipient on, after their choices for
-    the kind, the conversation (muted) and the community (muted, highlights). Empty: not told."""
-    channels = channels_for(recipient.pk, kind)
-    if Channel.IN_APP not in channels:
-        return set()  # the kind is off: no row, hence no e-mail and no digest line either
-    if post is not None and thread_muted(recipient.pk, post):
-        return set()
-    level = level_for(recipient.pk, post=post, community_id=community_id)
-    if level == Level.MUTE or (level == Level.HIGHLIGHTS and kind in CHATTER):
-        return set()
-    return channels
+    """The channels a notification of this kind reaches the recipient on (`delivery_each` for one).
+    Empty: not told."""
+    return delivery_each([recipient.pk], kind, post=post, community_id=community_id).get(recipient.pk, set())
+
+
+def delivery_each(user_ids, kind: str, *, post=None, community_id: int | None = None) -> dict[int, set[str]]:
+    """For many people at once (a few queries whatever their number): the channels on which each
+    hears of a notification of this kind, after their choices for the kind, the conversation
+    (muted) and the community (muted, highlights). Those not told are left out."""
+    wanted = channels_for_each(list(user_ids), kind)
+    # The kind is off in the app: no row, hence no e-mail and no digest line either.
+    ids = [pk for pk, channels in wanted.items() if Channel.IN_APP in channels]
+    if post is not None and ids:
+        muted = ThreadMute.objects.filter(user_id__in=ids, post_id=post.parent_id or post.pk)
+        silent = set(muted.values_list("user_id", flat=True))
+        ids = [pk for pk in ids if pk not in silent]
+    if not ids:
+        return {}
+    levels = levels_for_each(ids, post=post, community_id=community_id)
+    return {
+        pk: wanted[pk]
+        for pk in ids
+        if levels[pk] != Level.MUTE and not (levels[pk] == Level.HIGHLIGHTS and kind in CHATTER)
+    }

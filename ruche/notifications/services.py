@@ -1,12 +1,24 @@
 """Writing notifications and preferences. Notifications are written from tasks, after the action
 that caused them is committed; they honour the recipient's preferences (kind, conversation,
-community) and queue an e-mail when the person wants this kind by e-mail."""
+community) and queue an e-mail when the person wants this kind by e-mail.
+
+Tasks run at least once (again after a crash, twice at once when a lease runs out), so telling is
+idempotent: each notification names its event (`Event.key`, "post:42"), the database keeps one row
+per recipient, kind and key, and a run that finds a row already written tells that person nothing
+more (no second row, e-mail or badge). Many people are told in batches, a few queries each.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import batched
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ruche.accounts.models import User
+from ruche.core.locks import xact_lock
 from ruche.notifications.models import (
     Channel,
     CommunityPreference,
@@ -16,59 +28,154 @@ from ruche.notifications.models import (
     ThreadMute,
 )
 from ruche.notifications.policies import can_mute_thread, can_tune_community
-from ruche.notifications.preferences import DEFAULT_FREQUENCY, DEFAULTS, DIGEST, default_enabled, delivery
-from ruche.posts.policies import can_view_post
-from ruche.realtime.events import notifications_changed
+from ruche.notifications.preferences import (
+    DEFAULT_FREQUENCY,
+    DEFAULTS,
+    DIGEST,
+    default_enabled,
+    delivery_each,
+)
+from ruche.posts.models import Post
+from ruche.posts.policies import readers_among
+from ruche.realtime.events import notifications_added, notifications_changed
 
 Kind = Notification.Kind
 Level = CommunityPreference.Level
+NOTIFY_BATCH = 1000
 
 
-def _may_receive(recipient, actor, post=None) -> bool:
-    """Nobody is told of their own action, a former colleague is told nothing, nor anyone about
-    content they may not see."""
-    if recipient.pk == actor.pk or not recipient.is_active:
-        return False
-    return post is None or can_view_post(recipient, post)
+@dataclass(frozen=True)
+class Event:
+    """Something to tell: its kind, who did it, what about, and its key, the name of the event
+    ("post:42": the post that mentions; "follow:7"; "transition:3"). A person is told an event once.
+    `key` None: no such guarantee (tasks queued before keys existed)."""
+
+    kind: str
+    actor_id: int
+    key: str | None
+    post: Post | None = None  # a reply with its parent loaded
+    community_id: int | None = None
+    campaign_id: int | None = None
+    announcement_id: int | None = None
+    # The same for everyone, or written for each recipient (in their language).
+    detail: str | Callable[[User], str] = ""
+    # False: the caller sends its own e-mail (an announcement's).
+    email: bool = True
+
+    def lock(self) -> None:
+        """Two runs telling the same event take turns (see ruche.core.locks)."""
+        if self.key is not None:
+            xact_lock(f"notify:{self.kind}:{self.key}")
 
 
-def _deliver(notification: Notification, channels: set[str]) -> Notification:
-    notifications_changed(notification.recipient)  # realtime: the badge, after commit
-    if Channel.EMAIL in channels and notification.recipient.email:
-        from ruche.notifications.mail import notification_email_queue
-
-        notification_email_queue(notification)
-    return notification
+def notify_each(event: Event, recipient_ids: Iterable[int], *, batch_size: int = NOTIFY_BATCH) -> int:
+    """Tell the event to these people, `batch_size` at a time (a transaction and a few queries per
+    batch, whatever its size). Returns how many were told now (not those told before)."""
+    return sum(len(_tell(event, list(ids))) for ids in batched(recipient_ids, batch_size))
 
 
-@transaction.atomic
 def notify(
-    *, recipient, kind: str, actor, post=None, community=None, detail: str = ""
+    *, recipient, kind: str, actor, key: str | None, post=None, community=None, detail: str = ""
 ) -> Notification | None:
-    if not _may_receive(recipient, actor, post):
-        return None
-    channels = delivery(recipient, kind, post=post, community_id=community.pk if community else None)
-    if not channels:
-        return None
-    notification = Notification.objects.create(
-        recipient=recipient, kind=kind, actor=actor, post=post, community=community, detail=detail
-    )
-    return _deliver(notification, channels)
+    """Tell one person (`notify_each` for one): None when they are not told, or already were."""
+    community_id = community.pk if community else None
+    event = Event(kind=kind, actor_id=actor.pk, key=key, post=post, community_id=community_id, detail=detail)
+    told = _tell(event, [recipient.pk])
+    return told[0] if told else None
+
+
+def _audience(event: Event, ids) -> tuple[dict[int, User], dict[int, set[str]]]:
+    """Who among these people hears of the event, and on which channels. Nobody is told of their own
+    action, a former colleague is told nothing, nor anyone about content they may not see
+    (ruche.posts.policies); then each person's preferences decide."""
+    users = {u.pk: u for u in User.objects.filter(pk__in=ids, is_active=True).exclude(pk=event.actor_id)}
+    if event.post is not None and users:
+        may = readers_among(event.post, users)
+        users = {pk: u for pk, u in users.items() if pk in may}
+    channels = delivery_each(users, event.kind, post=event.post, community_id=event.community_id)
+    return {pk: u for pk, u in users.items() if pk in channels}, channels
 
 
 @transaction.atomic
-def notify_grouped(*, recipient, kind: str, actor, post, actor_count: int) -> Notification | None:
-    """One unread row per (recipient, kind, post): a new actor replaces it at the top of the list."""
-    if not _may_receive(recipient, actor, post):
-        return None
-    channels = delivery(recipient, kind, post=post)
-    if not channels:
-        return None
-    Notification.objects.filter(recipient=recipient, kind=kind, post=post, read_at__isnull=True).delete()
-    notification = Notification.objects.create(
-        recipient=recipient, kind=kind, actor=actor, post=post, actor_count=max(actor_count, 1)
+def _tell(event: Event, ids: list[int]) -> list[Notification]:
+    event.lock()
+    users, channels = _audience(event, ids)
+    if event.key is not None and users:
+        told = Notification.objects.filter(recipient_id__in=users, kind=event.kind, key=event.key)
+        for pk in told.values_list("recipient_id", flat=True):
+            users.pop(pk)
+    if not users:
+        return []
+    rows = [_row(event, user) for user in users.values()]
+    if event.key is None:
+        made = Notification.objects.bulk_create(rows)
+    else:
+        # The constraint is the last word: a row written meanwhile by anyone is not written again.
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        made = list(
+            Notification.objects.filter(recipient_id__in=users, kind=event.kind, key=event.key).order_by("pk")
+        )
+    for notification in made:
+        notification.recipient = users[notification.recipient_id]
+        notification.post = event.post
+    _deliver(made, channels, email=event.email)
+    return made
+
+
+def _row(event: Event, user: User) -> Notification:
+    detail = event.detail(user) if callable(event.detail) else event.detail
+    return Notification(
+        recipient_id=user.pk,
+        kind=event.kind,
+        actor_id=event.actor_id,
+        post=event.post,
+        community_id=event.community_id,
+        campaign_id=event.campaign_id,
+        announcement_id=event.announcement_id,
+        detail=detail[:500],
+        key=event.key,
     )
-    return _deliver(notification, channels)
+
+
+def _deliver(told: list[Notification], channels: dict[int, set[str]], *, email: bool = True) -> None:
+    """Realtime badges after commit (the exact count for one person, "one more" for a crowd), and
+    the e-mails of those who want this kind by e-mail."""
+    if len(told) == 1:
+        notifications_changed(told[0].recipient)
+    elif told:
+        notifications_added(n.recipient_id for n in told)
+    mailed = [n for n in told if email and Channel.EMAIL in channels[n.recipient_id] and n.recipient.email]
+    if mailed:
+        from ruche.notifications.mail import notification_emails_queue
+
+        notification_emails_queue(mailed)
+
+
+@transaction.atomic
+def notify_reactions(*, post) -> Notification | None:
+    """The author hears of the reactions to their post in one row while unread: the latest person
+    and how many reacted; a new one replaces it at the top of the list. The row tells the current
+    state, so a run that finds the latest row already saying it writes nothing (a task run twice,
+    or a reaction another run already counted)."""
+    xact_lock(f"notify:reaction:post:{post.pk}")
+    reactions = post.reactions.exclude(user_id=post.author_id)
+    latest = reactions.order_by("-created", "-pk").values_list("user_id", flat=True).first()
+    if latest is None:
+        return None
+    event = Event(kind=Kind.REACTION, actor_id=latest, key=None, post=post)
+    count = reactions.count()
+    rows = Notification.objects.filter(recipient_id=post.author_id, kind=Kind.REACTION, post=post)
+    if rows.order_by("-pk").values_list("actor_id", "actor_count").first() == (latest, count):
+        return None
+    users, channels = _audience(event, [post.author_id])
+    if not users:
+        return None
+    rows.filter(read_at__isnull=True).delete()
+    notification = Notification.objects.create(
+        recipient=users[post.author_id], kind=Kind.REACTION, actor_id=latest, post=post, actor_count=count
+    )
+    _deliver([notification], channels)
+    return notification
 
 
 def notification_mark_read(*, user, notification_id: int) -> int:

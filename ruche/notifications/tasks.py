@@ -1,26 +1,28 @@
+"""Notifications, run by the task worker after commit, at least once: each is safe to run again or
+twice at once (one row per recipient, kind and event key: ruche.notifications.services)."""
+
 from django.tasks import task
 
 from ruche.accounts.models import Follow, User
-from ruche.notifications.services import Kind, notify, notify_grouped
+from ruche.notifications.services import Event, Kind, notify, notify_each, notify_reactions
 from ruche.posts.models import Post, Reaction
 
 
 @task()
 def notify_new_post(post_id: int, mentioned_ids: list[int], mentions_only: bool = False) -> int:
-    """Mentions first; then, for a reply, the post's author and the others in the conversation."""
+    """Mentions first; then, for a reply, the post's author and the others in the conversation.
+    Each group is told in bulk: the number of people does not change the number of queries."""
     post = Post.objects.select_related("author", "parent").filter(pk=post_id, deleted_at__isnull=True).first()
     if post is None:
         return 0
-    told: set[int] = {post.author_id}
-    sent = 0
-    for user in User.objects.filter(pk__in=mentioned_ids):
-        sent += notify(recipient=user, kind=Kind.MENTION, actor=post.author, post=post) is not None
-        told.add(user.pk)
+    key = f"post:{post.pk}"
+    told: set[int] = {post.author_id, *mentioned_ids}
+    sent = notify_each(Event(Kind.MENTION, post.author_id, key, post=post), mentioned_ids)
     if mentions_only or post.parent is None:
         return sent
     parent = post.parent
     if parent.author_id not in told:
-        sent += notify(recipient=parent.author, kind=Kind.REPLY, actor=post.author, post=post) is not None
+        sent += notify_each(Event(Kind.REPLY, post.author_id, key, post=post), [parent.author_id])
         told.add(parent.author_id)
     others = (
         Post.objects.filter(parent=parent, deleted_at__isnull=True, pk__lt=post.pk)
@@ -28,30 +30,15 @@ def notify_new_post(post_id: int, mentioned_ids: list[int], mentions_only: bool 
         .values_list("author_id", flat=True)
         .distinct()
     )
-    for user in User.objects.filter(pk__in=list(others)):
-        sent += notify(recipient=user, kind=Kind.THREAD_REPLY, actor=post.author, post=post) is not None
-    return sent
+    return sent + notify_each(Event(Kind.THREAD_REPLY, post.author_id, key, post=post), others.iterator())
 
 
 @task()
 def notify_reaction(reaction_id: int) -> bool:
-    reaction = (
-        Reaction.objects.select_related("post__author", "post__parent", "user").filter(pk=reaction_id).first()
-    )
-    if reaction is None:
+    reaction = Reaction.objects.select_related("post__author", "post__parent").filter(pk=reaction_id).first()
+    if reaction is None or reaction.user_id == reaction.post.author_id:
         return False
-    post = reaction.post
-    others = post.reactions.exclude(user_id=post.author_id).count()
-    return (
-        notify_grouped(
-            recipient=post.author,
-            kind=Kind.REACTION,
-            actor=reaction.user,
-            post=post,
-            actor_count=others,
-        )
-        is not None
-    )
+    return notify_reactions(post=reaction.post) is not None
 
 
 @task()
@@ -59,7 +46,10 @@ def notify_follow(follow_id: int) -> bool:
     follow = Follow.objects.select_related("follower", "followed").filter(pk=follow_id).first()
     if follow is None:
         return False
-    return notify(recipient=follow.followed, kind=Kind.FOLLOW, actor=follow.follower) is not None
+    told = notify(
+        recipient=follow.followed, kind=Kind.FOLLOW, actor=follow.follower, key=f"follow:{follow.pk}"
+    )
+    return told is not None
 
 
 @task()
@@ -70,20 +60,20 @@ def notify_community(
     community_id: int | None,
     post_id: int | None,
     detail: str = "",
+    key: str = "",
 ) -> bool:
-    """Membership and moderation news: requests, decisions, invitations, hidden posts."""
+    """Membership and moderation news: requests, decisions, invitations, hidden posts. `key` names
+    the decision told ("join_request:4", "audit:17"); empty in tasks queued before keys existed."""
+    recipient = User.objects.filter(pk=recipient_id, is_active=True).first()
+    if recipient is None or not User.objects.filter(pk=actor_id).exists():
+        return False
     from ruche.communities.models import Community
 
-    recipient = User.objects.filter(pk=recipient_id, is_active=True).first()
-    actor = User.objects.filter(pk=actor_id).first()
-    if recipient is None or actor is None:
-        return False
     post = Post.objects.select_related("parent").filter(pk=post_id).first() if post_id else None
-    community = Community.objects.filter(pk=community_id).first() if community_id else None
-    notification = notify(
-        recipient=recipient, kind=kind, actor=actor, post=post, community=community, detail=detail
-    )
-    return notification is not None
+    if community_id is not None:  # gone meanwhile (a declined request): told without it
+        community_id = Community.objects.filter(pk=community_id).values_list("pk", flat=True).first()
+    event = Event(kind, actor_id, key or None, post=post, community_id=community_id, detail=detail)
+    return notify_each(event, [recipient.pk]) > 0
 
 
 @task()

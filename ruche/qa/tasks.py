@@ -1,18 +1,27 @@
+"""Questions' notifications, run by the task worker after commit; safe to run twice (event keys)."""
+
 from django.tasks import task
 
 from ruche.accounts.models import User
-from ruche.notifications.services import Kind, notify
+from ruche.notifications.services import Event, Kind, notify, notify_each
 from ruche.qa.models import Question
 
 
 @task()
 def notify_answer_accepted(question_id: int, actor_id: int) -> bool:
-    question = Question.objects.select_related("accepted_answer__author").filter(pk=question_id).first()
+    question = (
+        Question.objects.select_related("accepted_answer__author", "accepted_answer__parent")
+        .filter(pk=question_id)
+        .first()
+    )
     actor = User.objects.filter(pk=actor_id).first()
     if question is None or question.accepted_answer is None or actor is None:
         return False
     answer = question.accepted_answer
-    return notify(recipient=answer.author, kind=Kind.ANSWER_ACCEPTED, actor=actor, post=answer) is not None
+    told = notify(
+        recipient=answer.author, kind=Kind.ANSWER_ACCEPTED, actor=actor, post=answer, key=f"post:{answer.pk}"
+    )
+    return told is not None
 
 
 @task()
@@ -21,7 +30,4 @@ def notify_experts(question_id: int, expert_ids: list[int]) -> int:
     if question is None:
         return 0
     post = question.post
-    return sum(
-        notify(recipient=expert, kind=Kind.EXPERT_ASKED, actor=post.author, post=post) is not None
-        for expert in User.objects.filter(pk__in=expert_ids)
-    )
+    return notify_each(Event(Kind.EXPERT_ASKED, post.author_id, f"post:{post.pk}", post=post), expert_ids)

@@ -1155,10 +1155,11 @@ def _bulk_notifications(rng: random.Random, drafts: list[Draft], people: list[Pe
     participants: dict[int, list[int]] = defaultdict(list)
 
     def add(recipient: int, kind: str, actor: int, draft: Draft, when: datetime, count: int = 1) -> None:
+        key = None if kind == kinds.REACTION else f"post:{draft.pk}"  # grouped reactions have none
         rows.append(
             Notification(
                 recipient_id=uid[recipient], kind=kind, actor_id=uid[actor], post_id=draft.pk,
-                actor_count=count, created=when,
+                actor_count=count, created=when, key=key,
             )
         )  # fmt: skip
 
