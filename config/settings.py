@@ -281,7 +281,8 @@ FEED_MAX_ENTRIES = env_int("RUCHE_FEED_MAX_ENTRIES", 1_000)
 # People not seen for this many days get no fan-out; their feed is rebuilt when they come back.
 FEED_INACTIVE_DAYS = env_int("RUCHE_FEED_INACTIVE_DAYS", 30)
 FEED_REBUILD_DAYS = env_int("RUCHE_FEED_REBUILD_DAYS", 60)
-FANOUT_BATCH_SIZE = 1_000
+# Fan-out writes (and checkpoints) this many feed entries at a time.
+FANOUT_BATCH_SIZE = env_int("RUCHE_FANOUT_BATCH_SIZE", 1_000)
 INVITATION_DAYS = env_int("RUCHE_INVITATION_DAYS", 14)
 # Activation links use Django's token machinery; they live as long as an invitation.
 PASSWORD_RESET_TIMEOUT = INVITATION_DAYS * 24 * 60 * 60
