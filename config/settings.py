@@ -316,5 +316,6 @@ DIGEST_HOUR = env_int("RUCHE_DIGEST_HOUR", 7)
 DIGEST_WEEKDAY = env_int("RUCHE_DIGEST_WEEKDAY", 0)
 # `manage.py serve` runs the scheduler (e-mail sweep every minute, digests at DIGEST_HOUR).
 SCHEDULER_ENABLED = env_bool("RUCHE_SCHEDULER", True)
+EMAIL_SWEEP_SECONDS = env_int("RUCHE_EMAIL_SWEEP_SECONDS", 60)
 # Scheduled digests need a mail server: on a laptop they would flood the console (send_digests still works).
 DIGESTS_SCHEDULED = env_bool("RUCHE_DIGESTS_SCHEDULED", bool(_EMAIL_HOST))
