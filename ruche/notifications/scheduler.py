@@ -26,10 +26,14 @@ class Scheduler:
         """Enqueue what is due; returns what was enqueued (for logs and tests). Never raises."""
         from ruche.notifications.digest import frequencies_due, period
         from ruche.notifications.tasks import digests_send, emails_send_due
+        from ruche.worker.runner import drop_broken_connection
 
         now = now or timezone.now()
         done = []
         try:
+            # A long-lived process has no requests to recycle its connection: one lost with the
+            # database (a restart, a failover) is dropped here, else every later tick would fail.
+            drop_broken_connection()
             sweep_every = timedelta(seconds=settings.EMAIL_SWEEP_SECONDS)
             if self.last_sweep is None or now - self.last_sweep >= sweep_every:
                 emails_send_due.enqueue()
