@@ -77,14 +77,14 @@ class PostgresServer:
         netloc = f"{auth}@{self.host}" + (f":{self.port}" if self.port else "")
         return f"postgres://{netloc}/{dbname}" + (f"?{urlencode(options)}" if options else "")
 
-    def terminate(self, dbname: str) -> int:
-        """Every connection to `dbname` but the tests' own is cut; returns how many were."""
-        with self.connect() as admin:
-            rows = admin.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = %s AND pid <> pg_backend_pid() AND application_name <> %s",
-                [dbname, OUR_APPLICATION],
-            ).fetchall()
+    def terminate(self, admin, dbname: str) -> int:
+        """Every connection to `dbname` but the tests' own is cut (`admin`: a connection of
+        `connect()`); returns how many were."""
+        rows = admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid() AND application_name <> %s",
+            [dbname, OUR_APPLICATION],
+        ).fetchall()
         return sum(1 for (done,) in rows if done)
 
     def create(self, name: str, template: str | None = None) -> None:
