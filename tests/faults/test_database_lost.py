@@ -5,6 +5,7 @@ during the outage get an answer (an error page at worst), never a hang; afterwar
 answers, the queued tasks complete, the scheduler goes on, and no process had to be restarted."""
 
 import http.client
+import re
 import threading
 import time
 import uuid
@@ -77,7 +78,7 @@ def cut_postgres(database, traffic: Traffic, serve) -> dict:
 
     def felt() -> bool:
         answered = traffic.during(started, time.monotonic())
-        return any(o.status == 500 for o in answered) and "database unavailable" in serve.log_text()
+        return any(o.status == 500 for o in answered) and worker_troubled(serve.log_text())
 
     with database.server.connect() as admin:
         while time.monotonic() - started < 2 or not felt():
@@ -88,11 +89,15 @@ def cut_postgres(database, traffic: Traffic, serve) -> dict:
     return {"terminated": terminated, "seconds": round(time.monotonic() - started, 1)}
 
 
-def worker_felt_the_lock(log: str) -> bool:
-    """The worker met the lock: looking for a task, in one ("task fan_out_post #3 failed"), recording
-    its outcome or renewing its lease (ruche/worker/runner.py's messages)."""
-    said = ("database unavailable (", "task ", "could not record a task's outcome (", "heartbeat failed (")
-    return any(line.startswith(said) for line in log.splitlines() if "database is locked" in line)
+# What ruche/worker/runner.py logs when the database fails it: looking for a task, in one,
+# recording its outcome, renewing its lease.
+WORKER_TROUBLE = re.compile(
+    r"^(database unavailable \(|task \S+ #\d+ failed \(attempt|could not record a task's outcome \(|heartbeat failed \()"
+)
+
+
+def worker_troubled(log: str, words: str = "") -> bool:
+    return any(WORKER_TROUBLE.match(line) and words in line for line in log.splitlines())
 
 
 def lock_sqlite(database, traffic: Traffic, serve) -> dict:
@@ -106,7 +111,7 @@ def lock_sqlite(database, traffic: Traffic, serve) -> dict:
     try:
 
         def refused() -> bool:
-            worker_saw_it = worker_felt_the_lock(serve.log_text())
+            worker_saw_it = worker_troubled(serve.log_text(), "database is locked")
             posts = [o for o in traffic.during(started, time.monotonic()) if o.method == "POST"]
             return worker_saw_it and any(o.status == 500 for o in posts)
 
@@ -184,4 +189,4 @@ def test_the_database_goes_away_and_everything_recovers_without_a_restart(fault_
     log = serve.log_text()
     assert "restarting" not in log and "exited with code" not in log, diagnosis()
     if not postgres:
-        assert worker_felt_the_lock(log)
+        assert worker_troubled(log, "database is locked")
