@@ -56,9 +56,10 @@ def database_from_url(url: str, base_dir: Path) -> dict:
             "NAME": name,
             "OPTIONS": {
                 # WAL lets readers run beside the one writer; IMMEDIATE avoids the
-                # "database is locked" upgrade deadlock; the timeout waits for the writer.
+                # "database is locked" upgrade deadlock; the timeout waits for the writer
+                # (`?timeout=` seconds, 20 by default), then the write fails as "database is locked".
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                "timeout": float(options.get("timeout") or 20),
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                     "PRAGMA foreign_keys=ON; PRAGMA cache_size=-20000; PRAGMA mmap_size=134217728;"

@@ -283,7 +283,8 @@ FEED_MAX_ENTRIES = env_int("RUCHE_FEED_MAX_ENTRIES", 1_000)
 # People not seen for this many days get no fan-out; their feed is rebuilt when they come back.
 FEED_INACTIVE_DAYS = env_int("RUCHE_FEED_INACTIVE_DAYS", 30)
 FEED_REBUILD_DAYS = env_int("RUCHE_FEED_REBUILD_DAYS", 60)
-FANOUT_BATCH_SIZE = 1_000
+# Fan-out writes (and checkpoints) this many feed entries at a time.
+FANOUT_BATCH_SIZE = env_int("RUCHE_FANOUT_BATCH_SIZE", 1_000)
 INVITATION_DAYS = env_int("RUCHE_INVITATION_DAYS", 14)  # activation links (ruche.accounts.tokens)
 # Password-reset links: short-lived, whoever holds the mailbox for an hour holds the account.
 PASSWORD_RESET_TIMEOUT = env_int("RUCHE_PASSWORD_RESET_MINUTES", 60) * 60
@@ -317,5 +318,6 @@ DIGEST_HOUR = env_int("RUCHE_DIGEST_HOUR", 7)
 DIGEST_WEEKDAY = env_int("RUCHE_DIGEST_WEEKDAY", 0)
 # `manage.py serve` runs the scheduler (e-mail sweep every minute, digests at DIGEST_HOUR).
 SCHEDULER_ENABLED = env_bool("RUCHE_SCHEDULER", True)
+EMAIL_SWEEP_SECONDS = env_int("RUCHE_EMAIL_SWEEP_SECONDS", 60)
 # Scheduled digests need a mail server: on a laptop they would flood the console (send_digests still works).
 DIGESTS_SCHEDULED = env_bool("RUCHE_DIGESTS_SCHEDULED", bool(_EMAIL_HOST))

@@ -122,6 +122,12 @@ def test_sqlite_url(tmp_path):
     assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
 
 
+def test_sqlite_lock_timeout_from_the_url(tmp_path):
+    assert env.database_from_url(f"sqlite:///{tmp_path}/r.sqlite3", Path("/"))["OPTIONS"]["timeout"] == 20
+    db = env.database_from_url(f"sqlite:///{tmp_path}/r.sqlite3?timeout=2.5", Path("/"))
+    assert db["OPTIONS"]["timeout"] == 2.5 and db["NAME"] == f"{tmp_path}/r.sqlite3"
+
+
 def test_relative_sqlite_path_is_under_the_base_dir():
     assert (
         env.database_from_url("sqlite:///var/x.sqlite3", Path("/srv/ruche"))["NAME"]

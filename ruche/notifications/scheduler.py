@@ -1,7 +1,8 @@
 """A small periodic scheduler: `manage.py serve` (and `manage.py run_scheduler` on a server) calls
 `tick()` every few seconds. It only enqueues tasks; the task worker does the work.
 
-- every minute: send the e-mails that are due (the outbox), in case no deferred task is pending;
+- every minute (settings.EMAIL_SWEEP_SECONDS): send the e-mails that are due (the outbox), in case
+  no deferred task is pending;
 - once a day from settings.DIGEST_HOUR (local time): build and send the daily digests, and the
   weekly ones from settings.DIGEST_WEEKDAY (when settings.DIGESTS_SCHEDULED: a mail server is set). A digest run is idempotent per period, so a restart that
   enqueues it again, or two schedulers, never send twice.
@@ -14,7 +15,6 @@ from django.conf import settings
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
-SWEEP_EVERY = timedelta(minutes=1)
 
 
 class Scheduler:
@@ -26,11 +26,16 @@ class Scheduler:
         """Enqueue what is due; returns what was enqueued (for logs and tests). Never raises."""
         from ruche.notifications.digest import frequencies_due, period
         from ruche.notifications.tasks import digests_send, emails_send_due
+        from ruche.worker.runner import drop_broken_connection
 
         now = now or timezone.now()
         done = []
         try:
-            if self.last_sweep is None or now - self.last_sweep >= SWEEP_EVERY:
+            # A long-lived process has no requests to recycle its connection: one lost with the
+            # database (a restart, a failover) is dropped here, else every later tick would fail.
+            drop_broken_connection()
+            sweep_every = timedelta(seconds=settings.EMAIL_SWEEP_SECONDS)
+            if self.last_sweep is None or now - self.last_sweep >= sweep_every:
                 emails_send_due.enqueue()
                 self.last_sweep = now
                 done.append("emails")
