@@ -121,7 +121,10 @@ def test_the_header_escapes_as_django_does_and_marks_the_current_section(client,
     client.force_login(alice)
     page = client.get("/company/?x=it's").content.decode()
     assert 'width="28" height="28"> L&#x27;Atelier</a>' in page
-    assert '<a href="/company/" title="Company" aria-current="page">' in page and '<a href="/" title="Home" >' in page
+    assert (
+        '<a href="/company/" title="Company" aria-current="page">' in page
+        and '<a href="/" title="Home" >' in page
+    )
     assert 'name="next" value="/company/?x=it&#x27;s"' in page
     assert 'lang="fr">Français</button>' in page and "/people/admin/" not in page
     page = client.get("/search/", {"q": 'l\'usine "x" <b>'}).content.decode()
