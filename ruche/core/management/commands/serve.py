@@ -2,6 +2,8 @@
 together, supervised: a process that dies is restarted (with backoff, logged), never the end of the
 site. Ctrl+C or SIGTERM stops them all."""
 
+import ctypes
+import ctypes.util
 import logging
 import os
 import signal
@@ -31,7 +33,7 @@ class Child:
     restarts: int = 0
 
     def start(self) -> None:
-        self.process = subprocess.Popen(self.command)  # noqa: S603 (our own interpreter and arguments)
+        self.process = subprocess.Popen(self.command, preexec_fn=_die_with_parent)  # noqa: S603 (our own interpreter and arguments)
         self.started = time.monotonic()
 
     def check(self, now: float) -> None:
@@ -63,6 +65,18 @@ class Child:
             self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+def _die_with_parent() -> None:
+    """In the child, before it runs: on Linux, be sent SIGTERM when `serve` dies, even by `kill -9`,
+    so that a restarted `serve` finds its port free and no orphan worker runs on. Elsewhere a
+    supervisor (systemd, a container) stops the whole group."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+PR_SET_PDEATHSIG = 1
 
 
 def default_task_workers() -> int:
