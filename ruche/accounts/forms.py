@@ -164,6 +164,13 @@ class ImportForm(forms.Form):
         label=_("CSV file"),
         help_text=_("Columns: email, first_name, last_name, job_title, department, site, manager_email."),
     )
+    create_units = forms.BooleanField(
+        label=_("Create the departments and sites the file names that do not exist yet"),
+        help_text=_(
+            "Leave unticked to have them listed first: a misspelt name would become a new department."
+        ),
+        required=False,
+    )
 
 
 class ActivationForm(forms.Form):

@@ -5,6 +5,11 @@ def is_admin(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 
+def can_see_photo(user, name: str) -> bool:
+    """Profile photos are for colleagues, like the directory."""
+    return bool(user.is_authenticated and user.is_active)
+
+
 def can_invite(user) -> bool:
     return is_admin(user)
 

@@ -49,8 +49,13 @@ def profile_of(viewer, handle: str) -> User:
 
 def directory(*, name: str = "", department: int | None = None, site: int | None = None,
               skill: int | None = None, page: int = 1):  # fmt: skip
-    """The trombinoscope: activated and invited colleagues, filtered, by name."""
-    people = User.objects.filter(is_active=True).select_related(*PERSON).prefetch_related("profile__skills")
+    """The trombinoscope: colleagues who activated their account (someone invited is not one yet:
+    administrators follow them on the invitations page), filtered, by name."""
+    people = (
+        User.objects.filter(is_active=True, activated_at__isnull=False)
+        .select_related(*PERSON)
+        .prefetch_related("profile__skills")
+    )
     for word in fold(name).split()[:4]:
         people = people.filter(search_text__contains=word)
     if department:

@@ -13,17 +13,16 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ruche.accounts import policies
 from ruche.accounts.completeness import MIN_SKILLS
 from ruche.accounts.models import Department, Follow, Profile, ProfileSettings, Site, Skill, User
+from ruche.core.images import reencoded_image
 from ruche.core.text import fold, slugify_handle
 from ruche.search.documents import Kind as SearchKind
 from ruche.search.tasks import reindex_later
 
 PHOTO_SIZE = 512
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
 MAX_SKILLS = 30
 
 
@@ -146,6 +145,11 @@ def invitation_resend(*, user: User, by: User) -> bool:
 class ImportReport:
     created: list[User] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, message)
+    unknown_units: set[tuple[str, str]] = field(default_factory=set)  # ("department" | "site", name)
+
+    @property
+    def unknown_names(self) -> list[str]:
+        return sorted({name for _unit, name in self.unknown_units}, key=str.lower)
 
 
 CSV_COLUMNS = {
@@ -178,8 +182,20 @@ def _decode(data: bytes) -> str:
     raise ValidationError(_("The file is not a text (CSV) file."))
 
 
-def users_import_csv(*, data: bytes, invited_by: User) -> ImportReport:
-    """Invite everyone in an HR export. Each row stands alone: a bad row is reported, never half-made."""
+def _unknown_unit_message(unit: str, name: str) -> str:
+    if unit == "department":
+        return _(
+            "Unknown department “%(name)s”: check its spelling, or import again asking to create it."
+        ) % {"name": name}
+    return _("Unknown site “%(name)s”: check its spelling, or import again asking to create it.") % {
+        "name": name
+    }
+
+
+def users_import_csv(*, data: bytes, invited_by: User, create_units: bool = False) -> ImportReport:
+    """Invite everyone in an HR export. Each row stands alone: a bad row is reported, never half-made.
+    A department or a site the company does not have yet is created only when asked (`create_units`):
+    otherwise its rows are reported, so that a typo never becomes a new department."""
     if not policies.can_invite(invited_by):
         raise PermissionDenied(_("Only administrators can invite people."))
     text = _decode(data)
@@ -201,10 +217,25 @@ def users_import_csv(*, data: bytes, invited_by: User) -> ImportReport:
         raise ValidationError(_("Missing column(s): %(columns)s.") % {"columns": ", ".join(missing)})
     report = ImportReport()
     managers: list[tuple[int, User, str]] = []
+    known = {
+        "department": {name.lower() for name in Department.objects.values_list("name", flat=True)},
+        "site": {name.lower() for name in Site.objects.values_list("name", flat=True)},
+    }
     for line, row in rows[1:]:
         if not any(cell.strip() for cell in row):
             continue
         values = {c: (row[i].strip() if i < len(row) else "") for c, i in columns.items()}
+        unknown = [
+            (unit, values[unit])
+            for unit in ("department", "site")
+            if values.get(unit, "").lower() not in known[unit] | {""}
+        ]
+        if unknown and not create_units:
+            report.errors.append(
+                (line, " ".join(_unknown_unit_message(unit, name) for unit, name in unknown))
+            )
+            report.unknown_units.update(unknown)
+            continue
         try:
             user = user_invite(
                 invited_by=invited_by,
@@ -362,35 +393,17 @@ def profile_update(*, profile: Profile, by: User, skills: list[str] | None = Non
     return profile
 
 
-def _normalised_photo(upload) -> ContentFile:
-    """Decode as a real image, turn upright, square-crop, resize, and re-encode without metadata."""
-    if upload.size > PHOTO_MAX_BYTES:
-        raise ValidationError({"photo": _("The photo must be smaller than 5 MB.")})
-    try:
-        with Image.open(upload) as image:
-            if image.width * image.height > 40_000_000:
-                raise ValidationError({"photo": _("This image is too large.")})
-            image.load()
-            image = ImageOps.exif_transpose(image).convert("RGB")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise ValidationError({"photo": _("This file is not an image (JPEG, PNG, GIF or WebP).")}) from None
-    image = ImageOps.fit(image, (PHOTO_SIZE, PHOTO_SIZE), Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    image.save(out, format="JPEG", quality=85, optimize=True)  # a fresh file: no EXIF, no GPS
-    return ContentFile(out.getvalue())
-
-
 @transaction.atomic
 def profile_set_photo(*, profile: Profile, by: User, upload) -> Profile:
     if not policies.can_edit_profile(by, profile.user):
         raise PermissionDenied(_("You cannot edit this profile."))
-    _store_photo(profile, _normalised_photo(upload))
+    _store_photo(profile, reencoded_image(upload, field="photo", square=PHOTO_SIZE))
     return profile
 
 
 def _store_photo(profile: Profile, content: ContentFile) -> None:
     old = profile.photo.name if profile.photo else None
-    profile.photo.save(f"{timezone.now():%Y%m%d%H%M%S}.jpg", content, save=False)
+    profile.photo.save(content.name, content, save=False)
     profile.save(update_fields=["photo"])
     if old:
         transaction.on_commit(lambda: profile.photo.storage.delete(old))
@@ -461,7 +474,7 @@ def profile_onboard(
     content = None
     if photo is not None:
         try:
-            content = _normalised_photo(photo)
+            content = reencoded_image(photo, field="photo", square=PHOTO_SIZE)
         except ValidationError as error:
             errors.update(error.message_dict)
     try:

@@ -222,7 +222,9 @@ def people_admin(request):
         if import_form.is_valid():
             try:
                 report = services.users_import_csv(
-                    data=import_form.cleaned_data["file"].read(), invited_by=request.user
+                    data=import_form.cleaned_data["file"].read(),
+                    invited_by=request.user,
+                    create_units=import_form.cleaned_data["create_units"],
                 )
             except ValidationError as error:
                 apply_errors(import_form, error)

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class CommunitiesConfig(AppConfig):
     name = "ruche.communities"
     label = "communities"
+
+    def ready(self):
+        from ruche.communities.policies import can_see_cover
+        from ruche.core.media import register_media
+
+        register_media("covers", can_see_cover)

@@ -28,6 +28,15 @@ def can_see_community(user, community: Community, role: str | None, invited: boo
     return True
 
 
+def can_see_cover(user, name: str) -> bool:
+    """A community's cover image, for those to whom the community exists."""
+    community = Community.objects.filter(cover=name).first()
+    if community is None:
+        return False
+    role = Membership.objects.filter(community=community, user=user).values_list("role", flat=True).first()
+    return can_see_community(user, community, role)
+
+
 def can_read(user, community: Community, role: str | None) -> bool:
     """Whether the user may read what is posted in it: public, or a member."""
     if not _colleague(user) or not community.approved:

@@ -21,14 +21,22 @@ as shape). A value is an int, a set of ints given as a list (for `__in`: its siz
 power of two, is shape; the list is padded by repeating an item), an aware datetime, or a
 person: a signed-in one stands in as an unsaved user with a placeholder id and the same
 `is_active` and `is_staff` (shape); an anonymous one is shape.
+
+What this cannot reproduce is refused when the query is compiled, never run wrong:
+- it is compiled twice, with other placeholders and a stand-in person whose every other field
+  differs (flags flipped, other numbers, texts and moments): any difference between the two
+  compilations that is not a placeholder means the query read something it cannot carry (arithmetic
+  on a value, `viewer.is_superuser`, `viewer.language`, whether `viewer.activated_at` is set...);
+- a value Django writes into the SQL or transforms (a LIKE pattern) is refused;
+- `prefetch_related` is refused: its extra queries would be silently dropped.
 """
 
 import copy
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.core.exceptions import EmptyResultSet
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import Model
 
 _numbers = itertools.count(-7_340_000_000, -1)  # ids no row has
@@ -48,10 +56,10 @@ def _shape(value) -> object:
 
 
 class _Placeholders:
-    """Placeholder values for one compilation, and which argument each one stands for."""
+    """Placeholder values for one compilation (`variant` 0 or 1), and which argument each stands for."""
 
-    def __init__(self, adapt_datetime):
-        self.adapt_datetime = adapt_datetime
+    def __init__(self, adapt_datetime, variant: int):
+        self.adapt_datetime, self.variant = adapt_datetime, variant
         self.sources: dict = {}  # placeholder, as it appears in the SQL's parameters -> source
 
     def _number(self, source) -> int:
@@ -68,10 +76,36 @@ class _Placeholders:
             return moment
         if isinstance(value, Model):
             model = value.__class__  # the model itself, also through a lazy request.user
-            return model(pk=self._number((name, "pk")), is_active=value.is_active, is_staff=value.is_staff)
+            person = model(pk=self._number((name, "pk")), is_active=value.is_active, is_staff=value.is_staff)
+            self._vary(person)
+            return person
         if hasattr(value, "is_authenticated"):
             return value  # anonymous: nothing to stand in for
         return self._number((name, None))
+
+    def _vary(self, person) -> None:
+        """Give the stand-in's other fields values that differ from one variant to the other."""
+        for field in person._meta.concrete_fields:
+            if field.primary_key or field.attname in SHAPE_FIELDS:
+                continue
+            if field.null and not self.variant:
+                value = None  # "is it set?" must be asked of the query, not of the stand-in
+            elif isinstance(field, models.BooleanField):
+                value = bool(self.variant)
+            elif isinstance(field, models.DateTimeField):
+                value = _EPOCH + timedelta(days=1 + self.variant, microseconds=-next(_numbers))
+            elif isinstance(field, models.DateField):
+                value = date(1901 + self.variant, 1, 1)
+            elif isinstance(field, models.IntegerField | models.ForeignKey | models.OneToOneField):
+                value = next(_numbers)
+            elif isinstance(field, models.CharField | models.TextField):
+                value = f"stand-in {self.variant}"
+            else:
+                continue  # JSON and the like: never read by a policy so far
+            setattr(person, field.attname, value)
+
+
+SHAPE_FIELDS = {"is_active", "is_staff"}
 
 
 class _Compiled:
@@ -79,6 +113,8 @@ class _Compiled:
 
     def __init__(self, queryset=None, compiler=None, sql: str = "", slots: tuple = ()):
         self.queryset, self.compiler, self.sql, self.slots = queryset, compiler, sql, slots
+        # What two compilations must share: each parameter's source, or its fixed value.
+        self.template = tuple(source or ("fixed", repr(fixed)) for fixed, source in slots)
         # How each column's values are converted (SQLite's dates...): asked once, not for every run.
         columns = [column for column, *_ in compiler.select[: compiler.col_count]] if compiler else []
         self.converters = compiler.get_converters(columns) if compiler else {}
@@ -143,7 +179,17 @@ class PreparedQuery:
         return compiled, connection
 
     def _compile(self, connection, values: dict) -> _Compiled:
-        placeholders = _Placeholders(connection.ops.adapt_datetimefield_value)
+        """Compiled twice with other stand-ins: the two must differ by their placeholders only."""
+        first, second = (self._compile_variant(connection, values, variant) for variant in (0, 1))
+        if first.sql != second.sql or first.template != second.template:
+            raise ValueError(
+                f"{self.__qualname__}: the query changes with more than its values (arithmetic on a "
+                "value, or a field of the person other than is_active/is_staff): it cannot be prepared"
+            )
+        return first
+
+    def _compile_variant(self, connection, values: dict, variant: int) -> _Compiled:
+        placeholders = _Placeholders(connection.ops.adapt_datetimefield_value, variant)
         arguments = {
             name: placeholders.stand_in(name, value)
             if name in self.value_names and value is not None
@@ -151,6 +197,10 @@ class PreparedQuery:
             for name, value in values.items()
         }
         queryset = self.build(**arguments)
+        if queryset._prefetch_related_lookups:
+            raise ValueError(
+                f"{self.__qualname__}: prefetch_related cannot be prepared (its queries would be lost)"
+            )
         compiler = queryset.query.get_compiler(connection=connection)
         try:
             sql, params = compiler.as_sql()

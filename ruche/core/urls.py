@@ -1,15 +1,10 @@
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.urls import path
-from django.views.static import serve
 
-# Uploaded files (photos) are for colleagues only. At scale a reverse proxy serves them
-# (X-Accel-Redirect / X-Sendfile); see docs/operations.md.
+from ruche.core.media import media
+
+# Uploaded files, checked file by file (ruche/core/media.py). At scale a reverse proxy may serve them
+# after the same check (X-Accel-Redirect / X-Sendfile); see docs/operations.md.
 urlpatterns = [
-    path(
-        f"{settings.MEDIA_URL.strip('/')}/<path:path>",
-        login_required(serve),
-        {"document_root": settings.MEDIA_ROOT},
-        name="media",
-    ),
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media, name="media"),
 ]

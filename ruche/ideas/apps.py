@@ -21,3 +21,8 @@ class IdeasConfig(AppConfig):
         register_kind(Kind.CAMPAIGN_OPENED, Kind.CAMPAIGN_OPENED.label)
         register_kind(Kind.CAMPAIGN_CLOSING, Kind.CAMPAIGN_CLOSING.label)
         register_section(Section("campaigns_closing", campaigns_closing))
+
+        from ruche.core.media import register_media
+        from ruche.ideas.policies import can_see_cover
+
+        register_media("campaigns", can_see_cover)

@@ -134,6 +134,13 @@ def aimed_campaign_ids(user) -> RawSQL:
     return RawSQL(*_aimed_campaign_pks.sql(viewer=user))  # noqa: S611 - Django's SQL, compiled once
 
 
+def can_see_cover(user, name: str) -> bool:
+    """A campaign's cover image, for those who may see the campaign."""
+    from ruche.ideas.models import Campaign
+
+    return visible_campaigns(user, Campaign.objects.filter(cover=name)).exists()
+
+
 def can_view_campaign(user, campaign) -> bool:
     from ruche.ideas.models import Campaign
 

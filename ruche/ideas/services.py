@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from ruche.accounts.models import User
 from ruche.core import markdown
+from ruche.core.images import reencoded_image
 from ruche.core.text import fold
 from ruche.ideas import policies
 from ruche.ideas.models import (
@@ -93,7 +94,7 @@ def _save_campaign(
     campaign.starts_at, campaign.ends_at = starts_at, ends_at
     campaign.everyone, campaign.audience = everyone, audience
     if cover:
-        campaign.cover = cover
+        campaign.cover = reencoded_image(cover, field="cover")  # no EXIF/GPS, an unguessable name
     campaign.save()
     campaign.targets.all().delete()
     if not everyone:

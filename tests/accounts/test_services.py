@@ -125,7 +125,7 @@ Marc;Dubois;marc.dubois@example.com;Chef d'atelier;Maintenance;Lyon;
     ],
 )
 def test_import_hr_export(admin, data):
-    report = services.users_import_csv(data=data, invited_by=admin)
+    report = services.users_import_csv(data=data, invited_by=admin, create_units=True)
     assert report.errors == []
     lea = User.objects.select_related("profile__manager", "profile__department").get(
         email="lea.garnier@example.com"
@@ -145,6 +145,27 @@ def test_import_hr_export(admin, data):
             "Müller",
             "Saint-Étienne",
         )
+
+
+def test_an_unknown_department_or_site_is_reported_not_created_unless_asked(admin):
+    Department.objects.create(name="Maintenance")
+    Site.objects.create(name="Lyon")
+    data = (
+        "email,first_name,last_name,department,site\n"
+        "lea.garnier@example.com,Léa,Garnier,maintenance,Lyon\n"
+        "marc.dubois@example.com,Marc,Dubois,Maintenence,Lyon\n"
+        "elodie.muller@example.com,Élodie,Müller,Maintenance,Lyonn\n"
+    ).encode()
+    report = services.users_import_csv(data=data, invited_by=admin)
+    assert [u.email for u in report.created] == ["lea.garnier@example.com"]  # the case does not matter
+    assert [line for line, _message in report.errors] == [3, 4]
+    assert "Maintenence" in dict(report.errors)[3] and "Lyonn" in dict(report.errors)[4]
+    assert report.unknown_names == ["Lyonn", "Maintenence"]
+    assert set(Department.objects.values_list("name", flat=True)) == {"Maintenance"}
+    assert set(Site.objects.values_list("name", flat=True)) == {"Lyon"}
+    again = services.users_import_csv(data=data, invited_by=admin, create_units=True)
+    assert [u.email for u in again.created] == ["marc.dubois@example.com", "elodie.muller@example.com"]
+    assert set(Department.objects.values_list("name", flat=True)) == {"Maintenance", "Maintenence"}
 
 
 def test_import_reports_bad_lines_and_imports_the_good_ones(admin, alice):
@@ -428,3 +449,13 @@ def test_directory_name_search_ignores_accents_and_case(make_user):
     make_user("Marc", "Durand")
     for query in ("elodie", "ÉLODIE", "fievre elo", "Fièvre"):
         assert [p.pk for p in directory(name=query)] == [elodie.pk], query
+
+
+def test_the_directory_lists_colleagues_who_activated_not_people_only_invited(admin, alice):
+    from ruche.accounts.selectors import directory
+
+    zoe = invite(admin)
+    listed = {p.pk for p in directory()}
+    assert alice.pk in listed and zoe.pk not in listed
+    services.user_activate(user=zoe, password="un mot de passe solide")
+    assert zoe.pk in {p.pk for p in directory()}

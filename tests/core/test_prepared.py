@@ -58,7 +58,7 @@ def test_compiled_once_per_shape_and_related_objects_come_loaded(alice, bruno, p
     posts_after(viewer=bruno, before=None, limit=3)  # another person: the same SQL
     posts_after(viewer=alice, before=posts[-1].pk, limit=3)  # a cursor: another shape
     posts_after(viewer=bruno, before=posts[-2].pk, limit=3)
-    assert len(builds) == 2
+    assert len(builds) == 4  # each shape compiled twice, with other placeholders (see below)
     assert all(pk < 0 for pk, _, _ in builds), "built with placeholders, never with someone's id"
     with CaptureQueriesContext(connection) as queries:
         got = posts_after(viewer=alice, before=None, limit=3)
@@ -142,3 +142,60 @@ def test_sql_of_a_query_that_matches_nothing_selects_nothing(alice, posts):
     assert not Post.objects.filter(pk__in=RawSQL(sql, params)).exists()  # noqa: S611
     sql, params = readable_ids.sql(viewer=alice)
     assert Post.objects.filter(pk__in=RawSQL(sql, params)).count() == len(posts)  # noqa: S611
+
+
+class TestWhatCannotBePreparedIsRefusedWhenCompiled:
+    """Each of these would run with the placeholder's value instead of the caller's: wrong rows,
+    silently. They must fail loudly the first time they are compiled."""
+
+    def test_arithmetic_on_a_value(self, alice, posts):
+        @prepared("before")
+        def older_than(before):
+            return Post.objects.filter(pk__lt=before - 1)
+
+        with pytest.raises(ValueError, match="changes with more than its values"):
+            older_than(before=posts[-1].pk)
+
+    def test_arithmetic_on_a_moment(self, alice, posts):
+        @prepared("now")
+        def last_month(now):
+            return Post.objects.filter(created__gte=now - timedelta(days=28))
+
+        with pytest.raises(ValueError, match="changes with more than its values"):
+            last_month(now=timezone.now())
+
+    @pytest.mark.parametrize("reads", ["is_superuser", "last_seen_at", "feed_built_at"])
+    def test_a_decision_on_a_field_the_stand_in_does_not_carry(self, alice, posts, reads):
+        @prepared("viewer")
+        def depends_on(viewer):
+            if getattr(viewer, reads):  # decided in Python: the stand-in's answer would be cached
+                return Post.objects.all()
+            return Post.objects.filter(author=viewer)
+
+        with pytest.raises(ValueError, match="changes with more than its values"):
+            depends_on(viewer=alice)
+
+    @pytest.mark.parametrize("field", ["language", "date_joined", "last_seen_at"])
+    def test_a_field_used_as_a_parameter(self, alice, posts, field):
+        @prepared("viewer")
+        def alike(viewer):
+            return User.objects.filter(**{field: getattr(viewer, field)})
+
+        with pytest.raises(ValueError, match="changes with more than its values"):
+            alike(viewer=alice)
+
+    def test_prefetch_related(self, alice, posts):
+        @prepared("viewer")
+        def with_reactions(viewer):
+            return Post.objects.filter(author=viewer).prefetch_related("reactions")
+
+        with pytest.raises(ValueError, match="prefetch_related"):
+            with_reactions(viewer=alice)
+
+    def test_what_the_stand_in_carries_is_accepted(self, alice, posts):
+        @prepared("viewer")
+        def own(viewer):
+            staff = Post.objects.all() if viewer.is_staff and viewer.is_active else None
+            return staff if staff is not None else Post.objects.filter(author_id=viewer.pk).order_by("pk")
+
+        assert [p.pk for p in own(viewer=alice)] == [p.pk for p in posts if p.author_id == alice.pk]

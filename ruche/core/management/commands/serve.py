@@ -90,6 +90,9 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, task_workers: int, **options):
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
         python = sys.executable
+        # Links in e-mails (written by the workers) point at this server unless the site URL is set.
+        shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104 (a name, not a bind)
+        os.environ.setdefault("RUCHE_SITE_URL", f"http://{shown}:{port}")
         # ASGI, for the realtime stream; ordinary pages still run as WSGI, in threads (config/asgi.py).
         # Each open stream is a request in flight: backpressure must allow thousands of them.
         web = [
