@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from ruche.accounts.models import User
 from ruche.accounts.tokens import activation_tokens, activation_uid
+from ruche.core.outbox import email_queue
 
 # The outbox's kind for invitations: no unsubscribe link (one cannot unsubscribe from being invited).
 INVITATION = "invitation"
@@ -25,8 +26,6 @@ def send_invitation(user_id: int) -> bool:
     """Queue the invitation e-mail in the outbox (sent by the worker, retried while the mail server
     refuses), in the invitee's language, with their activation link. Keyed by the invitation: a task
     run twice queues one e-mail."""
-    from ruche.notifications.mail import email_queue
-
     user = User.objects.select_related("invited_by").filter(pk=user_id, activated_at__isnull=True).first()
     if user is None:
         return False
