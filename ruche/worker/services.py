@@ -44,6 +44,13 @@ def task_claim(*, worker_id: str, queues: list[str], pk: int | None = None) -> T
     return row
 
 
+def tasks_due(*, queues: list[str]) -> bool:
+    """Whether a row is due now: a plain read, which takes no lock (a claim on SQLite does)."""
+    return Task.objects.filter(
+        status=Status.READY, queue_name__in=queues, run_after__lte=timezone.now()
+    ).exists()
+
+
 def task_renew(*, worker_id: str, pks: list[int]) -> int:
     """The heartbeat: the worker is alive, its rows' leases are extended."""
     return Task.objects.filter(pk__in=pks, worker_id=worker_id, status=Status.RUNNING).update(
