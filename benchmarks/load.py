@@ -337,20 +337,24 @@ class Server:
         return found
 
     def cpu_seconds(self) -> dict:
-        """CPU time so far of the web server (granian and its workers) and of each task worker."""
-        tick = os.sysconf("SC_CLK_TCK")
-        web, workers = 0.0, []
+        """Processor time so far of the web server (granian and its workers) and of each task worker:
+        on a processor (`cpu`), and runnable but waiting for one (`waiting`, from schedstat)."""
+        web, workers = {"cpu": 0.0, "waiting": 0.0}, []
         for pid, command in self.processes().items():
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            seconds = (int(fields[11]) + int(fields[12])) / tick
+            cpu = waiting = 0.0
+            for thread in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+                try:
+                    on, wait, _slices = thread.read_text().split()
+                except (OSError, ValueError):
+                    continue
+                cpu, waiting = cpu + int(on) / 1e9, waiting + int(wait) / 1e9
             if "granian" in command:
-                web += seconds
+                web["cpu"] += cpu
+                web["waiting"] += waiting
             elif "manage.py worker" in command:
-                workers.append(round(seconds, 1))
-        return {"web": round(web, 1), "task_workers": sorted(workers, reverse=True)}
+                workers.append({"cpu": round(cpu, 1), "waiting": round(waiting, 1)})
+        web = {k: round(v, 1) for k, v in web.items()}
+        return {"web": web, "task_workers": sorted(workers, key=lambda w: -w["cpu"])}
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -578,7 +582,7 @@ def run_one(database: str, args) -> dict:
     output = output or RESULTS / f"load-{database}.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    if database == "sqlite":
+    if database == "sqlite" and not args.keep:
         for leftover in DATA.glob("load-run.sqlite3*"):
             leftover.unlink()
     return result
@@ -612,6 +616,7 @@ def main() -> None:
     parser.add_argument("--tree", help="serve another checkout of Ruche (same schema) under the same load")
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for serve (repeatable)")
     parser.add_argument("--output", help="where to save the JSON ({database} is replaced)")
+    parser.add_argument("--keep", action="store_true", help="keep the run's SQLite copy (benchmarks/data/)")
     parser.add_argument("--rebuild", action="store_true", help="generate the company again even if present")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
