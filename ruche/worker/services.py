@@ -57,7 +57,7 @@ def _claim_sql(vendor: str, where: str) -> str:
     # Names from the model, a placeholder for every value.
     return (
         f"UPDATE {table} SET status = %s, attempts = attempts + 1, worker_id = %s, started_at = %s, "  # noqa: S608
-        f"lease_until = %s WHERE id = (SELECT id FROM {table} WHERE status = %s AND {where} "
+        f"lease_until = %s, coalesce_key = NULL WHERE id = (SELECT id FROM {table} WHERE status = %s AND {where} "
         f"ORDER BY status, queue_name, priority DESC, run_after, id LIMIT 1{lock}) RETURNING {columns}"
     )
 
