@@ -56,15 +56,19 @@ def marker(database: str) -> Path:
     return DATA / f"{database}.json"
 
 
-def ensure_company(database: str, employees: int, seed: int, rebuild: bool) -> float:
-    """Generate the company unless this database already holds it; return the generation time."""
+def ensure_company(
+    database: str, employees: int, seed: int, rebuild: bool, *, url: str | None = None, name: str = ""
+) -> float:
+    """Generate the company unless this database already holds it; return the generation time.
+    `url` and `name` (its marker under benchmarks/data/) for a company of another benchmark's own."""
     DATA.mkdir(parents=True, exist_ok=True)
-    url = database_url(database, employees, seed)
+    url = url or database_url(database, employees, seed)
+    done = marker(name or database)
     wanted = {"employees": employees, "seed": seed, "url": url}
     env = child_env(url)
     migrate = [PYTHON, "manage.py", "migrate", "--no-input", "-v0"]
-    if not rebuild and marker(database).exists():
-        known = json.loads(marker(database).read_text())
+    if not rebuild and done.exists():
+        known = json.loads(done.read_text())
         if {k: known.get(k) for k in wanted} == wanted:
             subprocess.run(migrate, cwd=ROOT, env=env, check=True)  # the company, on today's schema
             return known["generation_seconds"]
@@ -78,7 +82,7 @@ def ensure_company(database: str, employees: int, seed: int, rebuild: bool) -> f
         check=True,
     )
     seconds = round(time.monotonic() - started, 1)
-    marker(database).write_text(json.dumps({**wanted, "generation_seconds": seconds}))
+    done.write_text(json.dumps({**wanted, "generation_seconds": seconds}))
     return seconds
 
 

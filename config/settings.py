@@ -271,6 +271,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("RUCHE_LOG_LEVEL", "WARNING")},
+    # Django logs every task's start and end at INFO: two lines a task, thousands a minute under
+    # load. Failures stay logged (ERROR), and our worker logs retries (WARNING).
+    "loggers": {"django.tasks": {"level": env_str("RUCHE_TASKS_LOG_LEVEL", "WARNING")}},
 }
 
 # Product limits and feed tuning.

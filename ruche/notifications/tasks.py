@@ -6,6 +6,7 @@ from django.tasks import task
 from ruche.accounts.models import Follow, User
 from ruche.notifications.services import Event, Kind, notify, notify_each, notify_reactions
 from ruche.posts.models import Post, Reaction
+from ruche.worker.backend import coalesce
 
 
 @task()
@@ -76,10 +77,12 @@ def notify_community(
     return notify_each(event, [recipient.pk]) > 0
 
 
+@coalesce(round_up=60)
 @task()
 def emails_send_due() -> dict:
     """Send the e-mails that are due (the outbox); enqueued by the scheduler every minute and when
-    an e-mail is queued."""
+    an e-mail is queued. One waiting sweep serves every e-mail queued meanwhile (and one deferred
+    sweep every e-mail due within the same minute): each new e-mail asked for its own."""
     from ruche.notifications.mail import emails_send_due as send
 
     return send()

@@ -7,8 +7,14 @@ No `on_commit` step can be lost between the two. Workers only ever see committed
 OPTIONS:
 - `eager` (tests, the demo generator): each row is also run in this process right after commit,
   through the same code as the worker, instead of waiting for one.
+
+A task marked with `coalesce` is not written twice while an identical call waits (see there).
 """
 
+import hashlib
+import json
+import math
+from datetime import UTC, datetime
 from functools import partial
 
 from django.db import transaction
@@ -43,14 +49,20 @@ class DatabaseBackend(BaseTaskBackend):
     def enqueue(self, task, args, kwargs):
         self.validate_task(task)
         now = timezone.now()
-        row = TaskRow.objects.create(
-            task_path=task.module_path,
-            args_kwargs=normalize_json({"args": list(args), "kwargs": kwargs}),
-            queue_name=task.queue_name,
-            priority=task.priority,
-            run_after=task.run_after or now,
-            enqueued_at=now,
-        )
+        fields = {
+            "task_path": task.module_path,
+            "args_kwargs": normalize_json({"args": list(args), "kwargs": kwargs}),
+            "queue_name": task.queue_name,
+            "priority": task.priority,
+            "run_after": task.run_after or now,
+            "enqueued_at": now,
+        }
+        if task.module_path in COALESCED:
+            row = _waiting_once(task, fields)
+            if row.enqueued_at != now:  # not ours: an identical call was waiting, it does the work
+                return task_result(row)
+        else:
+            row = TaskRow.objects.create(**fields)
         result = task_result(row)
         task_enqueued.send(type(self), task_result=result)
         if self.eager and row.run_after <= now:
@@ -68,6 +80,48 @@ class DatabaseBackend(BaseTaskBackend):
             return task_result(TaskRow.objects.get(pk=int(result_id)))
         except (TaskRow.DoesNotExist, ValueError, OverflowError) as exc:
             raise TaskResultDoesNotExist(result_id) from exc
+
+
+# Coalesced tasks ----------------------------------------------------------------------------------
+
+COALESCED: dict[str, int] = {}  # task path -> seconds to which a deferred call's time is rounded up
+
+
+def coalesce(task=None, *, round_up: int = 0):
+    """Mark a task whose identical calls may be merged: enqueueing it while a call with the same
+    arguments, queue and priority, due at the same time, is still waiting adds nothing (that row
+    does the work for both). For idempotent sweeps such as "send the e-mails that are due", which
+    every new e-mail asks for. A deferred call's time is rounded up to `round_up` seconds, so that
+    the calls for one minute (say) are identical; calls due now are identical to each other.
+    (`emails_send_due`, in ruche/notifications/tasks.py, is decorated `@coalesce(round_up=60)` over
+    its task decorator.)
+
+    The waiting row is locked (PostgreSQL) or the database is (SQLite) until the caller commits:
+    no worker can take it before the change that asked for it is visible."""
+
+    def mark(task):
+        COALESCED[task.module_path] = round_up
+        return task
+
+    return mark(task) if task is not None else mark
+
+
+def _waiting_once(task, fields: dict) -> TaskRow:
+    """The waiting row for this call: an identical one already there, else a new one."""
+    deferred = task.run_after is not None
+    if deferred and (step := COALESCED[task.module_path]):
+        fields["run_after"] = datetime.fromtimestamp(
+            math.ceil(fields["run_after"].timestamp() / step) * step, UTC
+        )
+    call = [fields["task_path"], fields["queue_name"], fields["priority"], fields["args_kwargs"]]
+    call.append(fields["run_after"].isoformat() if deferred else None)
+    key = hashlib.sha256(json.dumps(call, sort_keys=True).encode()).hexdigest()
+    waiting = TaskRow.objects.select_for_update().filter(coalesce_key=key)
+    with transaction.atomic():
+        while (row := waiting.first()) is None:
+            # Ours, unless a concurrent transaction has just committed the same call (then theirs).
+            TaskRow.objects.bulk_create([TaskRow(**fields, coalesce_key=key)], ignore_conflicts=True)
+    return row
 
 
 def in_transaction() -> bool:

@@ -37,6 +37,9 @@ class Task(models.Model):
     return_value = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)  # "ExceptionClass: message" of the last failed attempt
     traceback = models.TextField(blank=True)
+    # A coalesced task's call (ruche.worker.backend.coalesce), set while the row waits and cleared
+    # when a worker takes it: an identical call enqueued meanwhile finds this row and adds nothing.
+    coalesce_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         # Whole indexes led by the status, not partial ones: a query's status is a bound parameter,

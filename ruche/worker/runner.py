@@ -95,7 +95,8 @@ def _record(write, **kwargs) -> None:
     """The outcome must reach the database: retried through a lost connection for a while. If it
     never does, the lease runs out and the row is run again (tasks are idempotent)."""
     for pause in (0, 0.5, 1, 2, 5, 10):
-        time.sleep(pause)
+        if pause:
+            time.sleep(pause)
         try:
             write(**kwargs)
             return
@@ -108,10 +109,18 @@ def _record(write, **kwargs) -> None:
 
 
 def drop_broken_connection() -> None:
-    """Close this thread's connection if it is broken or too old; the next query opens a new one.
-    Never inside a transaction (the eager backend runs tasks within the caller's)."""
-    if not connection.in_atomic_block:
+    """Close this thread's connection if it is broken, or older than a CONN_MAX_AGE that is set;
+    the next query opens a new one. Never inside a transaction (the eager backend runs tasks within
+    the caller's). A healthy connection is kept between tasks even with CONN_MAX_AGE=0 (one per web
+    request, SQLite's default): on SQLite, closing the last connection checkpoints the WAL to disk
+    and reopening starts with a cold cache, which cost three quarters of an empty task's time
+    (docs/performance.md, "Keeping up")."""
+    if connection.in_atomic_block:
+        return
+    if connection.settings_dict["CONN_MAX_AGE"]:
         close_old_connections()
+    elif connection.connection is not None and connection.errors_occurred and not connection.is_usable():
+        connection.close()
 
 
 def _path(exc: BaseException) -> str:
@@ -151,12 +160,18 @@ class Worker:
         return self.loop(until_idle=True)
 
     def loop(self, *, until_idle: bool = False) -> int:
-        done, failures = 0, 0
+        done, failures, idle = 0, 0, False
         while not self.stopping.is_set() and not (self.max_tasks and done >= self.max_tasks):
             try:
                 drop_broken_connection()
                 self.housekeeping()
-                row = services.task_claim(worker_id=self.id, queues=self.queues)
+                # Idle, look before claiming: on SQLite a claim takes the database's one write lock,
+                # which an idle worker polling four times a second would take from the web.
+                if idle and not services.tasks_due(queues=self.queues):
+                    row = None
+                else:
+                    row = services.task_claim(worker_id=self.id, queues=self.queues)
+                idle = row is None
                 failures = 0
             except DatabaseError as exc:
                 failures += 1

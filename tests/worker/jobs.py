@@ -5,6 +5,7 @@ import threading
 from django.db import OperationalError
 from django.tasks import task
 
+from ruche.worker.backend import coalesce
 from ruche.worker.runner import checkpoint, save_checkpoint
 
 runs: list[tuple[str, object]] = []
@@ -59,3 +60,12 @@ def batches(total: int, crash_after: int = 0) -> int:
             runs.append(("crashed", 0))
             raise OperationalError("database is locked")
     return done
+
+
+@coalesce(round_up=60)
+@task()
+def sweep(kind: str = "all") -> str:
+    """An idempotent sweep: identical calls waiting together are one."""
+    with lock:
+        runs.append(("sweep", kind))
+    return kind

@@ -13,17 +13,6 @@ from ruche.worker.models import Task
 from ruche.worker.runner import Worker, execute, run_due
 from tests.worker import jobs
 
-QUEUED = {"default": {"BACKEND": "ruche.worker.backend.DatabaseBackend"}}  # rows wait for a worker
-
-
-@pytest.fixture
-def queued(settings, db):
-    settings.TASKS = QUEUED
-    settings.TASKS_RETRY_BASE_SECONDS = 1
-    jobs.reset()
-    yield
-    jobs.reset()
-
 
 def claim(worker="w1"):
     return services.task_claim(worker_id=worker, queues=["default"])
