@@ -109,7 +109,7 @@ def fan_out_mentions(w, n):
 # Ceilings: what one run of the scenario costs (for any number of people).
 SCENARIOS = {
     mentions: 25,
-    conversation: 35,
+    conversation: 40,  # PostgreSQL: 36 (the coalesced e-mail sweep looks for its waiting row)
     experts: 25,
     campaign_population: 25,
     idea_followers: 30,
