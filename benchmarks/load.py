@@ -513,6 +513,7 @@ def measure(args) -> dict:
     window = (drained or time.monotonic()) - started
     return {
         "database": connection.vendor,
+        "server_version": connection.pg_version if connection.vendor == "postgresql" else None,
         "people": User.objects.count(),
         "users": args.users,
         "mix": dict(zip(KINDS, plan["mix"], strict=True)),
