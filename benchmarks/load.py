@@ -29,6 +29,7 @@ One JSON document is printed and saved to benchmarks/results/load-<database>.jso
 import argparse
 import http.client
 import json
+import math
 import os
 import random
 import re
@@ -512,6 +513,7 @@ def measure(args) -> dict:
     window = (drained or time.monotonic()) - started
     return {
         "database": connection.vendor,
+        "server_version": connection.pg_version if connection.vendor == "postgresql" else None,
         "people": User.objects.count(),
         "users": args.users,
         "mix": dict(zip(KINDS, plan["mix"], strict=True)),
@@ -601,6 +603,28 @@ def brief(result: dict) -> str:
     )
 
 
+def chart(paths: list[str], step: float = 5.0) -> str:
+    """The queue length (waiting + running) of saved runs as sparklines on one scale: one character
+    per `step` seconds (the largest sample in it), load then drain (`|` where the load stopped)."""
+    bars = " ▁▂▃▄▅▆▇█"
+    runs = [(Path(p).name, json.loads(Path(p).read_text())) for p in paths]
+    top = max(r["queue"]["max"] for _name, r in runs) or 1
+    lines = [f"one character = {step:g} s; full bar = {top} tasks"]
+    for name, result in runs:
+        cells: dict[int, int] = {}
+        for t, length, _deferred in result["queue"]["series"]:
+            cells[int(t // step)] = max(cells.get(int(t // step), 0), length)
+        stop = int(result["seconds"] // step)
+        line = "".join(
+            ("|" if n == stop else "") + bars[math.ceil(cells.get(n, 0) / top * (len(bars) - 1))]
+            for n in range(max(cells, default=0) + 1)
+        )
+        lines.append(
+            f"{name:<28} {line} max {result['queue']['max']}, drained in {result['drain_seconds']} s"
+        )
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -618,8 +642,12 @@ def main() -> None:
     parser.add_argument("--output", help="where to save the JSON ({database} is replaced)")
     parser.add_argument("--keep", action="store_true", help="keep the run's SQLite copy (benchmarks/data/)")
     parser.add_argument("--rebuild", action="store_true", help="generate the company again even if present")
+    parser.add_argument("--chart", nargs="+", metavar="JSON", help="print saved runs' queues as sparklines")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.chart:
+        print(chart(args.chart))
+        return
     if args.measure:
         print(json.dumps(measure(args)))
         return

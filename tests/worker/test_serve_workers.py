@@ -16,9 +16,9 @@ def test_four_on_sqlite_whatever_the_cores(settings, monkeypatch):
         assert serve.default_task_workers() == 4
 
 
-def test_one_per_core_and_at_least_two_on_postgresql(settings, monkeypatch):
+def test_one_per_core_and_at_least_four_on_postgresql(settings, monkeypatch):
     settings.TASK_WORKERS = 0
     monkeypatch.setitem(settings.DATABASES["default"], "ENGINE", "django.db.backends.postgresql")
-    for cores, workers in ((1, 2), (2, 2), (8, 8), (None, 2)):
+    for cores, workers in ((1, 4), (2, 4), (8, 8), (None, 4)):
         monkeypatch.setattr(serve.os, "cpu_count", lambda cores=cores: cores)
         assert serve.default_task_workers() == workers

@@ -80,16 +80,18 @@ PR_SET_PDEATHSIG = 1
 
 
 def default_task_workers() -> int:
-    """RUCHE_TASK_WORKERS, else four on SQLite and one per core, at least two, on PostgreSQL
-    (measured in docs/performance.md, "Keeping up"). On SQLite a worker spends much of a busy
-    period waiting for the file's one write lock, which the web's writes hold too: with two, the
-    queue of the 60/30/10 load grew by a few tasks a second; with four it stayed short. On
-    PostgreSQL they only need processor time: two kept up on two cores."""
+    """RUCHE_TASK_WORKERS, else four on SQLite and one per core, at least four, on PostgreSQL
+    (measured in docs/performance.md, "Keeping up"). A worker is often not running: on SQLite it
+    waits for the file's one write lock, which the web's writes hold too; on a machine shared
+    with other work it waits for a processor, which the web's many threads take before it. Under
+    the 60/30/10 load, two workers let the queue grow by a few tasks a second (SQLite; PostgreSQL
+    when the machine was busy); four kept it short on both. An idle worker costs a read every
+    quarter of a second."""
     if settings.TASK_WORKERS:
         return settings.TASK_WORKERS
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         return 4
-    return max(2, os.cpu_count() or 1)
+    return max(4, os.cpu_count() or 1)
 
 
 class Command(BaseCommand):
