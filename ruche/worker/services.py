@@ -54,11 +54,13 @@ def _claim_sql(vendor: str, where: str) -> str:
     # PostgreSQL: a row another worker is taking is skipped, not waited for. SQLite: the immediate
     # transaction holds the file's one write lock, so nobody else is taking any.
     lock = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
-    # Names from the model, a placeholder for every value.
+    pick = (  # names from the model, a placeholder for every value
+        f"SELECT id FROM {table} WHERE status = %s AND {where} "  # noqa: S608
+        f"ORDER BY status, queue_name, priority DESC, run_after, id LIMIT 1{lock}"
+    )
     return (
-        f"UPDATE {table} SET status = %s, attempts = attempts + 1, worker_id = %s, started_at = %s, "  # noqa: S608
-        f"lease_until = %s, coalesce_key = NULL WHERE id = (SELECT id FROM {table} WHERE status = %s AND {where} "
-        f"ORDER BY status, queue_name, priority DESC, run_after, id LIMIT 1{lock}) RETURNING {columns}"
+        f"UPDATE {table} SET status = %s, attempts = attempts + 1, worker_id = %s, "  # noqa: S608
+        f"started_at = %s, lease_until = %s, coalesce_key = NULL WHERE id = ({pick}) RETURNING {columns}"
     )
 
 
@@ -100,8 +102,8 @@ def task_succeeded(*, row: Task, return_value) -> None:
 def _succeeded_sql(vendor: str) -> str:
     table = connection.ops.quote_name(Task._meta.db_table)
     return (
-        f"UPDATE {table} SET status = %s, finished_at = %s, return_value = %s, lease_until = NULL, "  # noqa: S608
-        "error = '', traceback = '' WHERE id = %s AND worker_id = %s AND status = %s"
+        f"UPDATE {table} SET status = %s, finished_at = %s, return_value = %s, "  # noqa: S608
+        "lease_until = NULL, error = '', traceback = '' WHERE id = %s AND worker_id = %s AND status = %s"
     )
 
 
