@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ruche.core",
     "ruche.worker",
     "ruche.accounts",
+    "ruche.links",
     "ruche.posts",
     "ruche.communities",
     "ruche.feed",
@@ -299,6 +300,8 @@ FETCH_ALLOWED_PORTS = [int(port) for port in env_list("RUCHE_FETCH_ALLOWED_PORTS
 FETCH_TIMEOUT_SECONDS = env_int("RUCHE_FETCH_TIMEOUT_SECONDS", 8)
 FETCH_MAX_BYTES = env_int("RUCHE_FETCH_MAX_BYTES", 5 * 1024 * 1024)
 FETCH_MAX_REDIRECTS = env_int("RUCHE_FETCH_MAX_REDIRECTS", 4)
+# A link preview older than this is fetched again when someone shares the address anew.
+LINK_PREVIEW_REFRESH_DAYS = env_int("RUCHE_LINK_PREVIEW_REFRESH_DAYS", 7)
 
 # Announcements: audiences up to this size get their receipts written in the publishing request;
 # larger ones by the task worker, after commit. E-mails and notifications go out in batches.

@@ -74,9 +74,12 @@ class Target:
         return name if self.port == default else f"{name}:{self.port}"
 
 
-def fetch(url: str, *, headers: dict[str, str] | None = None, max_bytes: int | None = None) -> Response:
+def fetch(
+    url: str, *, headers: dict[str, str] | None = None, max_bytes: int | None = None, truncate: bool = False
+) -> Response:
     """GET `url` through the door. Any status comes back as a Response (callers decide what a 404
-    means to them); a FetchError says why there is no answer at all."""
+    means to them); a FetchError says why there is no answer at all. A body past `max_bytes` is
+    refused, or with `truncate` cut there (a page's head is all a preview needs)."""
     extra = dict(headers or {})
     if FORBIDDEN_HEADERS & {name.lower() for name in extra}:
         raise ValueError("The outbound door never sends cookies, credentials or a chosen Host header.")
@@ -84,7 +87,7 @@ def fetch(url: str, *, headers: dict[str, str] | None = None, max_bytes: int | N
     deadline = time.monotonic() + settings.FETCH_TIMEOUT_SECONDS
     for _hop in range(settings.FETCH_MAX_REDIRECTS + 1):
         target = checked_target(url)
-        status, response_headers, body = _request(target, extra, limit, deadline)
+        status, response_headers, body = _request(target, extra, limit, deadline, truncate)
         location = response_headers.get("location")
         if status in REDIRECT_STATUSES and location:
             url = urljoin(url, location)
@@ -175,18 +178,20 @@ def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     return None
 
 
-def _request(target: Target, extra: dict[str, str], limit: int, deadline: float):
+def _request(target: Target, extra: dict[str, str], limit: int, deadline: float, truncate: bool):
     """One GET to the first checked address that answers: (status, headers, body); a redirect's
     body is not read."""
     for address in target.addresses:
         try:
-            return _request_at(address, target, extra, limit, deadline)
+            return _request_at(address, target, extra, limit, deadline, truncate)
         except (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError):
             continue  # a dual-stack name whose IPv6 does not answer: try the next checked address
     raise Unreachable(_("The site could not be reached."))
 
 
-def _request_at(address: str, target: Target, extra: dict[str, str], limit: int, deadline: float):
+def _request_at(
+    address: str, target: Target, extra: dict[str, str], limit: int, deadline: float, truncate: bool
+):
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise Unreachable(_("The site took too long to answer."))
@@ -204,7 +209,7 @@ def _request_at(address: str, target: Target, extra: dict[str, str], limit: int,
         try:
             if response.status in REDIRECT_STATUSES and response.headers.get("location"):
                 return response.status, response.headers, b""
-            return response.status, response.headers, _read_capped(response, limit, deadline)
+            return response.status, response.headers, _read_capped(response, limit, deadline, truncate)
         finally:
             response.release_conn()
     except (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError):
@@ -235,16 +240,19 @@ def _pool(address: str, target: Target, timeout: urllib3.Timeout) -> urllib3.HTT
     return urllib3.HTTPConnectionPool(address, target.port, timeout=timeout, maxsize=1)
 
 
-def _read_capped(response, limit: int, deadline: float) -> bytes:
+def _read_capped(response, limit: int, deadline: float, truncate: bool) -> bytes:
     """The (decompressed) body, refused past `limit` bytes or `deadline`: a page that never ends and
     a small gzip that inflates to gigabytes are both cut off."""
     declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if not truncate and declared.isdigit() and int(declared) > limit:
         raise Refused(_("The answer is too large."))
     chunks, size = [], 0
     # read1 returns what one read gives, so a page sent a byte at a time still meets the deadline.
     while chunk := response.read1(CHUNK_BYTES, decode_content=True):
         size += len(chunk)
+        if size > limit and truncate:
+            chunks.append(chunk[: len(chunk) - (size - limit)])
+            break
         if size > limit:
             raise Refused(_("The answer is too large."))
         if time.monotonic() > deadline:

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class PostsConfig(AppConfig):
     name = "ruche.posts"
     label = "posts"
+
+    def ready(self):
+        from ruche.core.media import register_media
+        from ruche.posts.policies import can_see_link_preview_image
+
+        register_media("previews", can_see_link_preview_image)

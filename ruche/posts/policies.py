@@ -134,3 +134,11 @@ def _in_archived_community(post) -> bool:
     return root.placements.filter(community__archived_at__isnull=False).exists() and not (
         root.placements.filter(community__archived_at__isnull=True).exists()
     )
+
+
+def can_see_link_preview_image(user, name: str) -> bool:
+    """A link preview's image, for those who may read a post that shows it."""
+    from ruche.posts.models import Post
+
+    shown = Post.objects.filter(link_preview__image=name, link_preview_hidden=False, deleted_at=None)
+    return visible_posts(user, shown).exists()

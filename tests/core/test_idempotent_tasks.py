@@ -38,6 +38,8 @@ from ruche.feed.models import FeedEntry
 from ruche.ideas import services as ideas
 from ruche.ideas import tasks as idea_tasks
 from ruche.ideas.models import Campaign
+from ruche.links import tasks as link_tasks
+from ruche.links.models import LinkPreview
 from ruche.notifications import tasks as notification_tasks
 from ruche.notifications.models import Email, Notification
 from ruche.notifications.services import preference_set
@@ -61,6 +63,7 @@ from tests.ideas.conftest import (  # noqa: F401
     stage,
     voter,
 )
+from tests.local_sites import LocalSite
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +83,7 @@ STATE: dict[type, tuple[str, ...]] = {
     # Pushed to browsers: a badge must not be raised twice. ("feed.post" is left out: a fan-out run
     # again announces the post again, which browsers fold by post id, see realtime.js.)
     RealtimeEvent: (),
+    LinkPreview: (),
 }
 
 
@@ -473,6 +477,23 @@ def _(w):
 
 
 # The tests ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def article_site(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    page = (
+        b'<meta property="og:title" content="Nouvelle ligne"><meta property="og:description" content="Laser">'
+    )
+    with LocalSite({"/article": (200, {"Content-Type": "text/html"}, page)}) as site:
+        settings.FETCH_ALLOWED_HOSTS = [site.allowed]
+        yield site
+
+
+@case(link_tasks.preview_fetch)
+def _(w):
+    url = w.article_site.url("/article")
+    return {"preview_id": LinkPreview.objects.create(url=url, url_hash="article").pk}
 
 
 def _all_tasks() -> set[str]:

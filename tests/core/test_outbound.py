@@ -244,3 +244,10 @@ def test_an_allowed_name_is_reached_at_its_checked_address_with_its_own_host_hea
     response = outbound.fetch(site.url(host="localhost"))
     assert response.status == 200
     assert site.requests[0]["headers"]["Host"] == f"localhost:{site.port}"
+
+
+def test_truncate_keeps_the_beginning_of_a_page_that_never_ends(door, site):
+    door.FETCH_ALLOWED_HOSTS = [site.allowed]
+    site.routes["/endless"] = _endless
+    response = outbound.fetch(site.url("/endless"), max_bytes=100_000, truncate=True)
+    assert response.body == b"x" * 100_000
