@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "ruche.realtime",
     "ruche.announcements",
     "ruche.rooms",
+    "ruche.sources",
     "ruche.api",
     "ruche.web",
     "allauth",

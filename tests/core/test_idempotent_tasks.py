@@ -49,6 +49,8 @@ from ruche.qa import services as qa
 from ruche.qa import tasks as qa_tasks
 from ruche.realtime.models import RealtimeEvent
 from ruche.search import tasks as search_tasks
+from ruche.sources import tasks as source_tasks
+from ruche.sources.models import Source, SourceItem
 from tests.communities.conftest import add_member, governance, make_community  # noqa: F401
 from tests.ideas.conftest import (  # noqa: F401
     author,
@@ -84,6 +86,9 @@ STATE: dict[type, tuple[str, ...]] = {
     # again announces the post again, which browsers fold by post id, see realtime.js.)
     RealtimeEvent: (),
     LinkPreview: (),
+    SourceItem: (),
+    # A poll says when it last looked: what it published must not move, the time does.
+    Source: ("last_polled_at", "last_success_at", "next_poll_at"),
 }
 
 
@@ -494,6 +499,30 @@ def article_site(settings, tmp_path):
 def _(w):
     url = w.article_site.url("/article")
     return {"preview_id": LinkPreview.objects.create(url=url, url_hash="article").pk}
+
+
+RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Veille</title>
+<item><guid>1</guid><title>Soudure laser</title><link>https://news.example.org/1</link></item></channel></rss>"""
+
+
+@pytest.fixture
+def feed_source(settings, make_community):  # noqa: F811
+    with LocalSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, RSS)}) as site:
+        settings.FETCH_ALLOWED_HOSTS = [site.allowed]
+        community = make_community("Veille")
+        owner = community.memberships.get().user
+        yield Source.objects.create(community=community, added_by=owner, url=site.url("/feed.xml"))
+
+
+@case(source_tasks.source_poll)
+def _(w):
+    return {"source_id": w.feed_source.pk}
+
+
+@case(source_tasks.sources_poll_due)
+def _(w):
+    assert w.feed_source.next_poll_at  # a new source is due at once
+    return {}
 
 
 def _all_tasks() -> set[str]:
