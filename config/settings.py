@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "ruche.announcements",
     "ruche.rooms",
     "ruche.sources",
+    "ruche.alerts",
     "ruche.api",
     "ruche.web",
     "allauth",
