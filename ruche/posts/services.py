@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ruche.accounts.models import User
+from ruche.communities.models import Placement
 from ruche.communities.services import Refused, placements_for, reply_waits, touch
 from ruche.core import markdown
 from ruche.core.events import publish
@@ -107,8 +108,6 @@ def post_create(
 def _post_create(*, author, body, parent, client_token, communities, campaign) -> Post:
     """Save the post, place it in its communities (approved or awaiting a moderator), then render it,
     so that mentions are resolved against who may actually read it."""
-    from ruche.communities.models import Placement
-
     body = _clean_body(body)
     if not author.is_active:
         raise PermissionDenied(_("Your account is deactivated."))

@@ -11,10 +11,7 @@ from django.utils.translation import gettext as _
 
 from ruche.accounts.models import User
 from ruche.communities import policies
-from ruche.communities.models import (
-    AuditEntry,
-    CommunitySettings,
-)
+from ruche.communities.models import AuditEntry, CommunitySettings
 
 
 def audit(actor, action: str, *, community=None, target=None, post=None, detail: str = "") -> AuditEntry:

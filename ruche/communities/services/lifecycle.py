@@ -8,11 +8,7 @@ from django.utils.translation import gettext as _
 from ruche.accounts.models import User
 from ruche.communities import policies
 from ruche.communities.events import CommunityChanged, notify
-from ruche.communities.models import (
-    Community,
-    CommunitySettings,
-    Membership,
-)
+from ruche.communities.models import Community, CommunitySettings, Membership
 from ruche.communities.selectors import role_of
 from ruche.communities.services.audit import atomic, audit, refuse
 from ruche.communities.services.membership import _add_member, rules_apply

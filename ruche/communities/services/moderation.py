@@ -10,18 +10,11 @@ from django.utils.translation import gettext as _
 from ruche.accounts.models import User
 from ruche.communities import policies
 from ruche.communities.events import PlacementApproved, ReplyApproved, notify
-from ruche.communities.models import (
-    Community,
-    Membership,
-    Placement,
-    Report,
-)
+from ruche.communities.models import Community, Membership, Placement, Report
 from ruche.communities.selectors import role_of
 from ruche.communities.services.audit import atomic, audit, refuse
 from ruche.core.events import publish
 from ruche.posts.events import PostVisibilityChanged
-
-# Posts in communities and moderation -----------------------------------------------------------
 
 
 def placements_for(*, author: User, communities) -> list[tuple[Community, str]]:

@@ -6,9 +6,7 @@ from django.utils.translation import gettext as _
 
 from ruche.accounts.models import User
 from ruche.communities import policies
-from ruche.communities.models import (
-    Report,
-)
+from ruche.communities.models import Report
 from ruche.communities.selectors import role_of
 from ruche.communities.services.audit import atomic, audit, refuse
 
