@@ -304,6 +304,8 @@ FETCH_MAX_BYTES = env_int("RUCHE_FETCH_MAX_BYTES", 5 * 1024 * 1024)
 FETCH_MAX_REDIRECTS = env_int("RUCHE_FETCH_MAX_REDIRECTS", 4)
 # A link preview older than this is fetched again when someone shares the address anew.
 LINK_PREVIEW_REFRESH_DAYS = env_int("RUCHE_LINK_PREVIEW_REFRESH_DAYS", 7)
+# `manage.py serve` looks for news sources due this often (each has its own interval, chosen by its animators).
+SOURCES_SWEEP_SECONDS = env_int("RUCHE_SOURCES_SWEEP_SECONDS", 60)
 
 # Announcements: audiences up to this size get their receipts written in the publishing request;
 # larger ones by the task worker, after commit. E-mails and notifications go out in batches.

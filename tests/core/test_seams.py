@@ -110,7 +110,7 @@ def test_every_hook_has_its_provider():
 
 
 def test_serve_runs_the_periodic_jobs_the_apps_register():
-    assert periodic_names() == ["notifications"]
+    assert periodic_names() == ["notifications", "sources"]
 
 
 @dataclass(frozen=True)
@@ -182,3 +182,17 @@ def test_apps_import_only_downwards():
     importers = {line.split(" -> ")[0] for line in contract.get("ignore_imports", [])}
     assert all(importer.endswith(".views") for importer in importers), importers
     assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_logo=True, no_cache=True) == 0
+
+
+def test_a_periodic_job_enqueues_on_its_first_tick_then_every_period_and_survives_a_failure():
+    from ruche.core.periodic import Every
+
+    calls = []
+    job = Every(60, lambda: calls.append(1))
+    assert [job.tick(now) for now in (0, 30, 59.9, 60, 100, 121)] == [True, False, False, True, False, True]
+
+    def down():
+        raise ConnectionError("queue unavailable")
+
+    failing = Every(60, down)
+    assert failing.tick(0) is False and failing.tick(1) is False  # tried again at once, not in a minute
