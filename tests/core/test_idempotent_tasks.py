@@ -47,20 +47,7 @@ from ruche.qa import services as qa
 from ruche.qa import tasks as qa_tasks
 from ruche.realtime.models import RealtimeEvent
 from ruche.search import tasks as search_tasks
-from tests.communities.conftest import add_member, governance, make_community  # noqa: F401
-from tests.ideas.conftest import (  # noqa: F401
-    author,
-    campaign,
-    make_campaign,
-    manager,
-    outsider,
-    person,
-    reviewer,
-    rnd,
-    sales,
-    stage,
-    voter,
-)
+from tests.fixtures.ideas import stage
 
 pytestmark = pytest.mark.django_db
 
