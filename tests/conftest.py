@@ -80,6 +80,19 @@ def make_user(db):
 
 
 @pytest.fixture
+def person(make_user):
+    """person("Zoé"): another colleague (named "Zoé Test"), in a department and a site if given."""
+
+    def make(first_name, department=None, site=None, **fields):
+        user = make_user(first_name, "Test", **fields)
+        user.profile.department, user.profile.site = department, site
+        user.profile.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
 def alice(make_user):
     return make_user("Alice", "Martin")
 
