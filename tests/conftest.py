@@ -6,9 +6,19 @@ from django.tasks.signals import task_finished
 from django.utils import timezone, translation
 
 from ruche.accounts.models import Profile, User
-from ruche.accounts.services import unique_handle
+from ruche.accounts.services import unique_handle, user_follow
 from ruche.search.services import search_reindex
 from ruche.worker.backend import EAGER as EAGER_TASKS
+
+# Fixtures that several folders use, in one place (tests/fixtures/); the realtime servers' database
+# is shared with the browser tests.
+pytest_plugins = [
+    "tests.fixtures.api",
+    "tests.fixtures.communities",
+    "tests.fixtures.ideas",
+    "tests.fixtures.mail",
+    "tests.realtime.servers",
+]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -70,6 +80,19 @@ def make_user(db):
 
 
 @pytest.fixture
+def person(make_user):
+    """person("Zoé"): another colleague (named "Zoé Test"), in a department and a site if given."""
+
+    def make(first_name, department=None, site=None, **fields):
+        user = make_user(first_name, "Test", **fields)
+        user.profile.department, user.profile.site = department, site
+        user.profile.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
 def alice(make_user):
     return make_user("Alice", "Martin")
 
@@ -82,3 +105,29 @@ def bruno(make_user):
 @pytest.fixture
 def admin(make_user):
     return make_user("Ada", "Admin", staff=True)
+
+
+@pytest.fixture
+def chloe(make_user):
+    return make_user("Chloé", "Petit")
+
+
+@pytest.fixture
+def david(make_user):
+    return make_user("David", "Roux")
+
+
+@pytest.fixture
+def as_alice(client, alice):
+    """The test client, signed in as Alice."""
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def busy(alice, bruno, make_user):
+    """Bruno and four more colleagues, all followed by Alice: the authors of her home feed."""
+    others = [bruno] + [make_user("Personne", f"N{i}") for i in range(4)]
+    for person in others:
+        user_follow(follower=alice, followed=person)
+    return others

@@ -8,6 +8,13 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
+def client(client):
+    """Anonymous pages follow the browser's language (French by default): these tests read English."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
 def rules(admin, django_capture_on_commit_callbacks):
     """Make these profile items mandatory, as an admin would."""
     from ruche.accounts import services

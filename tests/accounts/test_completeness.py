@@ -1,48 +1,19 @@
 """Profile completeness: the meter, the next step, the admin rules and the report by department."""
 
-import io
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from ruche.accounts import selectors, services
 from ruche.accounts.completeness import ITEM_KEYS, completeness_of
-from ruche.accounts.models import Department, Profile, ProfileSettings, Site, User
+from ruche.accounts.models import Department, ProfileSettings, Site, User
+from tests.accounts.profiles import fill, fresh, png
 
 pytestmark = pytest.mark.django_db
 
 
-def png() -> SimpleUploadedFile:
-    out = io.BytesIO()
-    Image.new("RGB", (64, 64), (200, 120, 0)).save(out, format="PNG")
-    return SimpleUploadedFile("me.png", out.getvalue(), content_type="image/png")
-
-
-def fresh(user) -> Profile:
-    return Profile.objects.select_related("user").get(pk=user.pk)
-
-
-def fill(user, *, manager=None, photo=False, skills=("Lean", "Excel", "Achats"), **fields):
-    """Everything of a complete profile, unless told otherwise."""
-    department, _ = Department.objects.get_or_create(name=fields.pop("department", "Qualité"))
-    site, _ = Site.objects.get_or_create(name=fields.pop("site", "Lyon"))
-    values = {"job_title": "Auditrice", "bio": "Douze ans à la qualité.", "department": department,
-              "site": site, "manager": manager, **fields}  # fmt: skip
-    services.profile_update(profile=fresh(user), by=user, skills=list(skills), **values)
-    if photo:
-        services.profile_set_photo(profile=fresh(user), by=user, upload=png())
-    return fresh(user)
-
-
 def mandatory(*keys, by):
     return services.profile_settings_update(by=by, mandatory=list(keys))
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 # The meter

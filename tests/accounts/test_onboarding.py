@@ -6,17 +6,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ruche.accounts import services
 from ruche.accounts.middleware import SESSION_KEY
 from ruche.accounts.models import Department, ProfileSettings, Site
-from tests.accounts.test_completeness import fill, fresh, png
-from tests.accounts.test_views import activation_path
+from tests.accounts.profiles import activation_path, fill, fresh, png
 from tests.core.i18n import in_french
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def client(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
 
 
 @pytest.fixture

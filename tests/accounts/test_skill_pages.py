@@ -6,15 +6,9 @@ from django.utils.html import escape
 
 from ruche.accounts import selectors, services
 from ruche.accounts.models import Profile, Site, Skill
-from tests.accounts.test_completeness import fill
+from tests.accounts.profiles import fill
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def client(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
 
 
 def declare(person, *skills, site=None, job="Acheteuse"):

@@ -8,6 +8,7 @@ from ruche.accounts import services
 from ruche.accounts.models import Department, Follow, Profile, Site, User
 from ruche.accounts.tokens import activation_tokens, activation_uid
 from ruche.posts.services import post_create
+from tests.accounts.profiles import activation_path
 from tests.core.i18n import in_french
 from tests.core.pages import busy_posts
 
@@ -15,21 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def client(client):
-    """Anonymous pages follow the browser's language (French by default): these tests read English."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
-@pytest.fixture
 def invitee(admin):
     return services.user_invite(
         invited_by=admin, email="zoe.bernard@example.com", first_name="Zoé", last_name="Bernard", send=False
     )
-
-
-def activation_path(user):
-    return f"/activate/{activation_uid(user)}/{activation_tokens.make_token(user)}/"
 
 
 def logged_in(client, user):

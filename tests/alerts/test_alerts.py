@@ -8,11 +8,10 @@ from ruche.alerts import services
 from ruche.alerts.models import Alert
 from ruche.communities.models import Community
 from ruche.posts.services import post_create
-from tests.communities.conftest import add_member, governance, make_community  # noqa: F401
 
 
 @pytest.fixture
-def production(make_community, bruno):  # noqa: F811
+def production(make_community, bruno):
     return make_community("Production", members=[bruno])
 
 
@@ -24,7 +23,7 @@ def test_a_post_matches_the_alerts_whose_words_it_all_holds(alice, bruno, make_u
     assert services.alerts_matching(post) == {alice.pk: laser}
 
 
-def test_a_community_alert_only_matches_posts_placed_there(alice, bruno, production, add_member):  # noqa: F811
+def test_a_community_alert_only_matches_posts_placed_there(alice, bruno, production, add_member):
     add_member(production, alice)
     services.alert_create(user=alice, query="laser", community=production)
     elsewhere = post_create(author=bruno, body="Le laser du labo")
@@ -57,7 +56,7 @@ def test_the_same_alert_twice_is_refused_whatever_its_spelling(alice):
         services.alert_create(user=alice, query="lasers, soudure")
 
 
-def test_an_alert_on_a_secret_community_one_cannot_read_is_refused(alice, make_community):  # noqa: F811
+def test_an_alert_on_a_secret_community_one_cannot_read_is_refused(alice, make_community):
     secret = make_community("Fusion", visibility=Community.Visibility.SECRET)
     with pytest.raises(ValidationError, match="community you can read"):
         services.alert_create(user=alice, query="rachat", community=secret)

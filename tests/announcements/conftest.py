@@ -1,8 +1,6 @@
 import pytest
 
 from ruche.accounts.models import Department, Profile, Site
-from tests.api.conftest import api_as, queries_of, token_of  # noqa: F401
-from tests.communities.conftest import add_member, governance, make_community  # noqa: F401
 
 
 @pytest.fixture

@@ -1,54 +1,13 @@
 """Announcement e-mails through a real SMTP server (aiosmtpd): content, and a server that refuses in
 the middle of a batch: the messages already accepted are not sent again, the rest is sent on retry."""
 
-import email
-import socket
-from email.policy import default as default_policy
-
 import pytest
-from aiosmtpd.controller import Controller
 
 from ruche.announcements.models import Receipt
 from ruche.announcements.services import announcement_publish
 from ruche.announcements.tasks import deliver_announcement
 
 pytestmark = pytest.mark.django_db
-
-
-class Inbox:
-    """Keeps what the server accepted; refuses the addresses in `refuse` (550)."""
-
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-        self.refuse: set[str] = set()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
-            return "550 mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))
-        return "250 Message accepted"
-
-
-@pytest.fixture
-def smtp(settings):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-        }
-    }
-    yield inbox
-    controller.stop()
 
 
 def test_html_and_text_parts_in_the_recipients_language(

@@ -11,8 +11,8 @@ from ruche.accounts.models import User
 from ruche.api.models import ApiToken
 from ruche.api.services import api_token_create, api_token_revoke
 from ruche.posts.models import Post
-from tests.api.conftest import Api
 from tests.core.i18n import in_french
+from tests.fixtures.api import Api
 
 pytestmark = pytest.mark.django_db
 

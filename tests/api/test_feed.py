@@ -15,14 +15,6 @@ COMPANY_QUERIES = 8
 HASHTAG_QUERIES = 10
 
 
-@pytest.fixture
-def busy(alice, bruno, make_user):
-    others = [bruno] + [make_user("Personne", f"N{i}") for i in range(4)]
-    for person in others:
-        user_follow(follower=alice, followed=person)
-    return others
-
-
 def test_home_feed_pages_with_a_cursor(alice, bruno, api_as, side_effects):
     user_follow(follower=alice, followed=bruno)
     with side_effects():

@@ -51,20 +51,7 @@ from ruche.realtime.models import RealtimeEvent
 from ruche.search import tasks as search_tasks
 from ruche.sources import tasks as source_tasks
 from ruche.sources.models import Source, SourceItem
-from tests.communities.conftest import add_member, governance, make_community  # noqa: F401
-from tests.ideas.conftest import (  # noqa: F401
-    author,
-    campaign,
-    make_campaign,
-    manager,
-    outsider,
-    person,
-    reviewer,
-    rnd,
-    sales,
-    stage,
-    voter,
-)
+from tests.fixtures.ideas import stage
 from tests.local_sites import LocalSite
 
 pytestmark = pytest.mark.django_db
@@ -506,7 +493,7 @@ RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Veille</title>
 
 
 @pytest.fixture
-def feed_source(settings, make_community):  # noqa: F811
+def feed_source(settings, make_community):
     with LocalSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, RSS)}) as site:
         settings.FETCH_ALLOWED_HOSTS = [site.allowed]
         community = make_community("Veille")

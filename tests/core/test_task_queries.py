@@ -20,18 +20,7 @@ from ruche.notifications.models import Email, Notification
 from ruche.posts import services as posts
 from ruche.qa import services as qa
 from ruche.qa import tasks as qa_tasks
-from tests.communities.conftest import add_member, governance, make_community  # noqa: F401
-from tests.ideas.conftest import (  # noqa: F401
-    author,
-    campaign,
-    make_campaign,
-    manager,
-    person,
-    reviewer,
-    rnd,
-    sales,
-    stage,
-)
+from tests.fixtures.ideas import stage
 
 pytestmark = pytest.mark.django_db
 

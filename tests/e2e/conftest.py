@@ -60,3 +60,9 @@ def new_page(new_context):
         return new_context(**{**defaults, **context_args}).new_page()
 
     return make
+
+
+@pytest.fixture
+def new_phone(new_page):
+    """Another person's browser, on a phone."""
+    return lambda: new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)

@@ -18,6 +18,7 @@ from ruche.communities import services as communities
 from ruche.communities.models import Community, Placement
 from ruche.posts import services as posts
 from ruche.posts.models import Post
+from tests.e2e.pages import badge, card
 from tests.e2e.test_screenshots import SHOTS, colleague, fr, shoot, sign_in
 
 pytestmark = [
@@ -28,23 +29,6 @@ pytestmark = [
 
 ABOUT = "Le projet Atlas : refonte de la logistique du site de Lyon. Réservé à l'équipe projet."
 POST_BODY = "Premier jalon d'Atlas validé : le nouveau quai ouvre le 12. #Atlas"
-
-
-@pytest.fixture
-def chloe(make_user):
-    return make_user("Chloé", "Garnier")
-
-
-def phone(new_page) -> Page:
-    return new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-
-
-def card(page: Page, post: Post):
-    return page.locator(f"article.post#post-{post.pk}")
-
-
-def badge(page: Page):
-    return page.get_by_test_id("unread-badge")
 
 
 def flash(page: Page):
@@ -242,7 +226,7 @@ def test_a_guessed_secret_community_url_is_not_found(live_server, login, page, n
     expect(chloe_page.get_by_text("Comité de direction")).to_have_count(0)
 
 
-def test_community_page_on_a_phone(live_server, login, new_page, alice, bruno, chloe, tmp_path):
+def test_community_page_on_a_phone(live_server, login, new_phone, alice, bruno, chloe, tmp_path):
     atlas = communities.community_create(
         by=alice,
         name="Projet Atlas",
@@ -259,7 +243,7 @@ def test_community_page_on_a_phone(live_server, login, new_page, alice, bruno, c
         communities=[atlas],
     )
 
-    page = login(phone(new_page), bruno)
+    page = login(new_phone(), bruno)
     page.goto(f"{live_server.url}{atlas.get_absolute_url()}")
     expect(page.get_by_role("heading", name="Projet Atlas")).to_be_in_viewport()
     expect(page.locator("article.post")).to_have_count(1)
@@ -281,7 +265,7 @@ def test_community_page_on_a_phone(live_server, login, new_page, alice, bruno, c
     assert_no_sideways_scroll(page)
 
     # A colleague who is not a member asks to join from a phone.
-    outsider = login(phone(new_page), chloe)
+    outsider = login(new_phone(), chloe)
     outsider.goto(f"{live_server.url}{atlas.get_absolute_url()}")
     outsider.locator("summary", has_text="Request to join").tap()
     message = outsider.get_by_label("A word for the animators (optional)")
@@ -294,7 +278,7 @@ def test_community_page_on_a_phone(live_server, login, new_page, alice, bruno, c
     assert_no_sideways_scroll(outsider)
 
     # Alice manages members and moderation from her phone.
-    owner = login(phone(new_page), alice)
+    owner = login(new_phone(), alice)
     for where in ("members/", "moderation/"):
         owner.goto(f"{live_server.url}{atlas.get_absolute_url()}{where}")
         expect(owner.locator("h1")).to_be_visible()

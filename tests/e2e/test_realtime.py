@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.test_screenshots import shoot
-from tests.realtime.servers import PASSWORD, AppServer, base_env, migrated_database, run_python, server_dir  # noqa: F401
+from tests.realtime.servers import PASSWORD, AppServer, base_env, run_python
 
 pytestmark = [pytest.mark.e2e, pytest.mark.filterwarnings("ignore::pytest.PytestRemovedIn10Warning")]
 

@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 from ruche.accounts.services import user_follow
 from ruche.posts import services as posts
 from ruche.posts.models import Post
+from tests.e2e.pages import badge, card
 
 pytestmark = [
     pytest.mark.e2e,
@@ -23,18 +24,6 @@ def mark_page(page: Page) -> None:
 
 def assert_same_page(page: Page) -> None:
     assert page.evaluate("window.__sameDocument === true"), "the page was reloaded"
-
-
-def phone(new_page) -> Page:
-    return new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-
-
-def card(page: Page, post: Post):
-    return page.locator(f"article.post#post-{post.pk}")
-
-
-def badge(page: Page):
-    return page.get_by_test_id("unread-badge")
 
 
 def test_mention_notify_reply_loop(live_server, login, page, new_page, alice, bruno):
@@ -150,8 +139,8 @@ def test_an_empty_post_is_refused_and_nothing_is_published(live_server, login, p
     assert not Post.objects.exists()
 
 
-def test_phone_viewport_keeps_nav_and_composer_usable(live_server, login, new_page, alice, tmp_path):
-    page = login(phone(new_page), alice)
+def test_phone_viewport_keeps_nav_and_composer_usable(live_server, login, new_phone, alice, tmp_path):
+    page = login(new_phone(), alice)
     nav = page.get_by_role("navigation", name="Main").locator(".nav-links")
     for url in ("/", "/notifications/"):
         expect(nav.locator(f"a[href='{url}']")).to_be_in_viewport()
@@ -168,8 +157,8 @@ def test_phone_viewport_keeps_nav_and_composer_usable(live_server, login, new_pa
     page.screenshot(path=tmp_path / "phone.png")
 
 
-def test_phone_nav_links_keep_their_names(live_server, login, new_page, alice):
-    page = login(phone(new_page), alice)
+def test_phone_nav_links_keep_their_names(live_server, login, new_phone, alice):
+    page = login(new_phone(), alice)
     for name in ("Home", "Company", "People", "Notifications"):
         expect(page.get_by_role("link", name=name)).to_be_in_viewport(timeout=1_000)
 

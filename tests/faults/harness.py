@@ -1,6 +1,6 @@
 """The fault tests' machinery: a database of their own (SQLite file or PostgreSQL database), the
 real `manage.py serve` (granian and task workers) or `manage.py worker` in subprocesses, an HTTP
-client logged in by session, and waiting on conditions with deadlines (never fixed sleeps)."""
+client logged in by session. Waiting is on conditions with deadlines (tests/waiting.py)."""
 
 import contextlib
 import http.client
@@ -12,31 +12,15 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from tests.servers import PYTHON, ROOT, free_port, manage
+from tests.waiting import wait_until
 
 OUR_APPLICATION = "ruche-fault-tests"  # our own PostgreSQL connections: never terminated by a test
 _numbers = itertools.count(1)
-
-
-# Waiting -----------------------------------------------------------------------------------------------
-
-
-def wait_for(condition, *, timeout: float, what: str, interval: float = 0.1, details=None):
-    """Poll `condition()` until it returns something truthy (returned), or fail after `timeout` s."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            extra = f"\n{details()}" if details else ""
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}{extra}")
-        time.sleep(interval)
 
 
 # Databases ---------------------------------------------------------------------------------------------
@@ -294,7 +278,7 @@ class Process:
             os.killpg(self.pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=10)
-        wait_for(lambda: not group_members(self.pid), timeout=20, what=f"{self.name}'s processes to die")
+        wait_until(lambda: not group_members(self.pid), timeout=20, message=f"{self.name}'s processes to die")
         self.log.close()
 
 
@@ -324,7 +308,7 @@ class Serve(Process):
                 return Client(self.port).get("/health/", timeout=5)[0] == 200
             return False
 
-        wait_for(up, timeout=timeout, what="the server to answer", interval=0.2, details=self.tail)
+        wait_until(up, timeout=timeout, message="the server to answer", interval=0.2, details=self.tail)
         return self
 
     def worker_pids(self) -> list[int]:

@@ -6,8 +6,9 @@ import uuid
 
 import pytest
 
-from tests.faults.harness import Client, fault_env, wait_for
+from tests.faults.harness import Client, fault_env
 from tests.servers import run_python
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.faults
 
@@ -45,10 +46,10 @@ def test_an_acknowledged_post_keeps_its_side_effects_through_a_kill_of_the_whole
     def task_rows():
         return fault_db.tasks()
 
-    wait_for(
+    wait_until(
         lambda: [r for r in task_rows() if r["task_path"] == HOLD and r["status"] == "running"],
         timeout=60,
-        what="the worker to be busy",
+        message="the worker to be busy",
         details=serve.tail,
     )
     word = "zephyrine"
@@ -106,10 +107,10 @@ def test_an_acknowledged_post_keeps_its_side_effects_through_a_kill_of_the_whole
     def diagnosis() -> str:
         return f"tasks: {task_rows()}\n{serve.tail()}"
 
-    wait_for(
+    wait_until(
         lambda: all(r["status"] == "succeeded" for r in post_tasks() + held()),
         timeout=60,
-        what="every task to succeed after the restart",
+        message="every task to succeed after the restart",
         details=diagnosis,
     )
     # The followers (and Bruno, mentioned) have the post in their feed, once each.

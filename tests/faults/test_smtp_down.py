@@ -8,9 +8,10 @@ from collections import Counter
 
 import pytest
 
-from tests.faults.harness import Client, fault_env, wait_for
-from tests.notifications.conftest import Inbox
+from tests.faults.harness import Client, fault_env
+from tests.fixtures.mail import Inbox
 from tests.servers import free_port, run_python
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.faults
 
@@ -77,22 +78,24 @@ def test_e_mails_due_while_smtp_is_down_are_each_delivered_once_when_it_is_back(
                 r["state"] == "pending" and r["attempts"] >= 2 and r["last_error"] for r in rows
             )
 
-        wait_for(retried, timeout=60, what="the e-mails to be tried while SMTP is down", details=diagnosis)
+        wait_until(
+            retried, timeout=60, message="the e-mails to be tried while SMTP is down", details=diagnosis
+        )
         assert inbox.messages == []
 
         inbox.start()  # back, on the same port
-        wait_for(
+        wait_until(
             lambda: all(r["state"] == "sent" for r in outbox()) and len(inbox.messages) >= 6,
             timeout=60,
-            what="the e-mails to be sent",
+            message="the e-mails to be sent",
             details=diagnosis,
         )
         # Two more sweeps after the last one that sent: nothing is sent again.
         sweeps = len(fault_db.tasks(SWEEP))
-        wait_for(
+        wait_until(
             lambda: len([r for r in fault_db.tasks(SWEEP)[sweeps:] if r["status"] == "succeeded"]) >= 2,
             timeout=30,
-            what="two more sweeps",
+            message="two more sweeps",
             details=diagnosis,
         )
     finally:

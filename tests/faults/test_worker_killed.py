@@ -8,8 +8,9 @@ import uuid
 
 import pytest
 
-from tests.faults.harness import Client, alive, fault_env, wait_for
+from tests.faults.harness import Client, alive, fault_env
 from tests.servers import run_python
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.faults
 
@@ -73,23 +74,23 @@ def test_a_worker_killed_mid_fan_out_is_replaced_and_the_fan_out_resumes(fault_d
             else None
         )
 
-    row = wait_for(
-        half_done, timeout=60, what="the fan-out to be under way", interval=0.05, details=diagnosis
+    row = wait_until(
+        half_done, timeout=60, message="the fan-out to be under way", interval=0.05, details=diagnosis
     )
     victim = int(row["worker_id"].rsplit(":", 1)[1])
     assert victim in serve.worker_pids()
     os.kill(victim, signal.SIGKILL)
-    wait_for(lambda: not alive(victim), timeout=10, what="the worker to die")
+    wait_until(lambda: not alive(victim), timeout=10, message="the worker to die")
 
     at_kill = delivered()
     reached = fan_out_row()["checkpoint"]
     assert 0 < at_kill < FOLLOWERS, diagnosis()  # the kill really landed in the middle
     assert fan_out_row()["status"] == "running"  # still held by the dead worker's lease
 
-    done = wait_for(
+    done = wait_until(
         lambda: (r := fan_out_row()) and r["status"] in {"succeeded", "failed"} and r,
         timeout=60,
-        what="the fan-out to finish after the kill",
+        message="the fan-out to finish after the kill",
         details=diagnosis,
     )
     assert done["status"] == "succeeded", diagnosis()

@@ -27,16 +27,6 @@ def tag(key: str) -> Hashtag:
     return Hashtag.objects.get_or_create(key=key, defaults={"name": key})[0]
 
 
-@pytest.fixture
-def chloe(make_user):
-    return make_user("Chloé", "Petit")
-
-
-@pytest.fixture
-def david(make_user):
-    return make_user("David", "Roux")
-
-
 def test_fan_out_reaches_followers_hashtag_followers_and_mentioned(alice, bruno, chloe, david, side_effects):
     user_follow(follower=bruno, followed=alice)
     hashtag_follow(user=chloe, hashtag=tag("qualite"))

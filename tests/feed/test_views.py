@@ -48,14 +48,6 @@ HOME_QUERIES = 15  # whatever the page size: ids first (entries, large sources),
 COMPANY_QUERIES = 8
 
 
-@pytest.fixture
-def busy(alice, bruno, make_user):
-    others = [bruno] + [make_user("Personne", f"N{i}") for i in range(4)]
-    for person in others:
-        user_follow(follower=alice, followed=person)
-    return others
-
-
 @pytest.mark.parametrize("n", [5, 20])
 def test_home_feed_query_count(client, alice, busy, settings, side_effects, django_assert_max_num_queries, n):
     settings.FEED_LARGE_AUDIENCE = 0  # bruno and the others are pulled at read time as well

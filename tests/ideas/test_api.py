@@ -1,15 +1,5 @@
-import pytest
-
 from ruche.ideas.models import Idea, Vote
-from tests.api.conftest import Api
-from tests.ideas.conftest import stage
-
-
-@pytest.fixture
-def api_as(client):
-    from ruche.api.services import api_token_create
-
-    return lambda user: Api(client, api_token_create(user=user, name="script")[1])
+from tests.fixtures.ideas import stage
 
 
 def test_submit_vote_move_over_the_api(api_as, campaign, author, voter, manager):

@@ -11,8 +11,7 @@ from ruche.notifications.digest import digests_build
 from ruche.notifications.mail import emails_send_due
 from ruche.notifications.models import Notification
 from ruche.notifications.services import preference_set
-from tests.ideas.conftest import stage
-from tests.notifications.conftest import smtp  # noqa: F401 (the real SMTP server fixture)
+from tests.fixtures.ideas import stage
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from ruche.accounts.models import User
 from ruche.ideas import policies, services
 from ruche.ideas.models import DEFAULT_STAGES, DEFAULT_TRANSITIONS, Campaign, Idea
-from tests.ideas.conftest import stage
+from tests.fixtures.ideas import stage
 
 STAGES = [name for name, _terminal, _decision in DEFAULT_STAGES]
 ALLOWED = set(DEFAULT_TRANSITIONS)

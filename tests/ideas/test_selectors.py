@@ -1,6 +1,6 @@
 from ruche.ideas import selectors, services
 from ruche.ideas.models import CoAuthor
-from tests.ideas.conftest import stage
+from tests.fixtures.ideas import stage
 
 
 def test_results_participation_funnel_and_decisions(campaign, author, voter, person, rnd, manager):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ruche.ideas import services
 from ruche.ideas.models import Campaign, CoAuthor, Idea, IdeaFollow, Review, Stage, Vote
 from ruche.notifications.models import Notification
-from tests.ideas.conftest import stage
+from tests.fixtures.ideas import stage
 
 Kind = Notification.Kind
 

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from ruche.ideas import services
 from ruche.ideas.models import Idea, Vote
-from tests.ideas.conftest import stage
+from tests.fixtures.ideas import stage
 
 # Today's counts, whatever the number of ideas or comments: lower them when a query goes away.
 CAMPAIGN_QUERIES = 10

@@ -170,11 +170,11 @@ def test_too_many_failures_are_marked_failed_and_can_be_retried(smtp, settings, 
     from ruche.notifications.mail import emails_retry_failed
 
     settings.EMAIL_MAX_ATTEMPTS = 2
-    smtp.refuse = "550 5.1.1 No such user"
+    smtp.refuse.add(alice.email)  # 550, mailbox unavailable
     emails_send_due(now=later(11))
     emails_send_due(now=later(20))
     assert Email.objects.get().state == State.FAILED
-    smtp.refuse = None
+    smtp.refuse.clear()
     assert emails_retry_failed() == 1
     assert emails_send_due(now=later(30))["sent"] == 1 and len(smtp.messages) == 1
 

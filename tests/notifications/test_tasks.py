@@ -9,16 +9,6 @@ from ruche.posts.services import post_create, post_delete, post_edit, reaction_r
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def chloe(make_user):
-    return make_user("Chloé", "Petit")
-
-
-@pytest.fixture
-def david(make_user):
-    return make_user("David", "Roux")
-
-
 def received(user) -> list[tuple[str, str]]:
     """(kind, actor's first name) of what `user` was told, oldest first."""
     return [

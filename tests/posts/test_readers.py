@@ -9,19 +9,6 @@ from ruche.ideas import services as ideas
 from ruche.posts.models import Post
 from ruche.posts.policies import can_view_post, readers_among
 from ruche.posts.services import post_create
-from tests.communities.conftest import add_member, governance, make_community  # noqa: F401
-from tests.ideas.conftest import (  # noqa: F401
-    author,
-    campaign,
-    make_campaign,
-    manager,
-    outsider,
-    person,
-    reviewer,
-    rnd,
-    sales,
-    voter,
-)
 
 pytestmark = pytest.mark.django_db
 Visibility = Community.Visibility

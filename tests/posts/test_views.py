@@ -10,12 +10,6 @@ from tests.core.pages import busy_posts
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def as_alice(client, alice):
-    client.force_login(alice)
-    return client
-
-
 def test_composer_post_publishes_and_redirects(as_alice, alice):
     response = as_alice.post("/posts/new/", {"body": "Bonjour **tout le monde** #Qualité"})
     assert response.status_code == 302 and response.url == "/"

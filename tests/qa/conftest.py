@@ -1,13 +1,6 @@
 import pytest
 
 from ruche.qa.services import question_ask
-from tests.communities.conftest import add_member, governance, make_community  # noqa: F401
-
-
-@pytest.fixture
-def make_person(make_user):
-    """Another colleague, named after `n` (make_user gives handles from names)."""
-    return lambda name: make_user(name, "Test")
 
 
 @pytest.fixture

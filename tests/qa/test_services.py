@@ -26,7 +26,7 @@ def test_first_answer_time_is_the_first_reply_by_someone_else(question, alice, b
     assert Question.objects.get(pk=question.pk).first_answer_at == answer.created
 
 
-def test_vote_once_not_on_your_own_answer(question, alice, bruno, make_person):
+def test_vote_once_not_on_your_own_answer(question, alice, bruno, person):
     answer = post_create(author=bruno, body="Purger le circuit.", parent=question)
     services.answer_vote(user=alice, answer=answer)
     with pytest.raises(ValidationError, match="already voted"):
@@ -49,8 +49,8 @@ def test_votes_only_on_answers_to_questions(alice, bruno):
         services.answer_accept(by=alice, answer=reply)
 
 
-def test_only_the_asker_accepts_and_the_answerer_is_told(question, alice, bruno, make_person):
-    carla = make_person("Carla")
+def test_only_the_asker_accepts_and_the_answerer_is_told(question, alice, bruno, person):
+    carla = person("Carla")
     answer = post_create(author=bruno, body="Purger le circuit.", parent=question)
     with pytest.raises(PermissionDenied):
         services.answer_accept(by=carla, answer=answer)
@@ -71,8 +71,8 @@ def test_only_the_asker_accepts_and_the_answerer_is_told(question, alice, bruno,
     assert Question.objects.get(pk=question.pk).accepted_answer is None
 
 
-def test_a_community_moderator_may_accept(make_community, make_person, bruno):
-    mod = make_person("Mona")
+def test_a_community_moderator_may_accept(make_community, person, bruno):
+    mod = person("Mona")
     community = make_community("Maintenance", moderators=[mod])
     asker = community.created_by
     question = services.question_ask(author=asker, body="Qui connaît la GMAO ?", communities=[community])
@@ -88,8 +88,8 @@ def test_deleted_answer_leaves_no_accepted_answer(question, alice, bruno):
     assert Question.objects.get(pk=question.pk).accepted_answer is None
 
 
-def test_experts_are_asked_once_and_must_be_able_to_read(make_community, make_person, alice, bruno):
-    carla, dan = make_person("Carla"), make_person("Dan")
+def test_experts_are_asked_once_and_must_be_able_to_read(make_community, person, alice, bruno):
+    carla, dan = person("Carla"), person("Dan")
     private = make_community(
         "Projet X", visibility=Community.Visibility.PRIVATE, owner=alice, members=[bruno]
     )
@@ -107,8 +107,8 @@ def test_experts_are_asked_once_and_must_be_able_to_read(make_community, make_pe
         services.question_ask_experts(by=bruno, question=question, experts=[dan])
 
 
-def test_at_most_five_experts_per_question(question, alice, make_person):
-    people = [make_person(f"Expert{i}") for i in range(6)]
+def test_at_most_five_experts_per_question(question, alice, person):
+    people = [person(f"Expert{i}") for i in range(6)]
     with pytest.raises(ValidationError, match="up to 5"):
         services.question_ask_experts(by=alice, question=question, experts=people)
     assert not ExpertRequest.objects.exists()

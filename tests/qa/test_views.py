@@ -10,12 +10,6 @@ from tests.core.pages import busy_posts
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def as_alice(client, alice):
-    client.force_login(alice)
-    return client
-
-
 def test_asking_from_the_composer_leads_to_the_question(as_alice, alice):
     response = as_alice.post("/posts/new/", {"body": "Qui connaît la norme ISO 9001 ?", "kind": "question"})
     post = Post.objects.get()

@@ -5,7 +5,6 @@ import pytest
 from django.conf import settings as django_settings
 
 from ruche.realtime import broadcast
-from tests.realtime.servers import migrated_database, server_dir  # noqa: F401 (fixtures)
 
 REDIS_URL = os.environ.get("RUCHE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 _redis_ok: bool | None = None

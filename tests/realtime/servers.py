@@ -7,12 +7,12 @@ import os
 import shutil
 import subprocess
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.servers import PASSWORD, PEOPLE, PYTHON, ROOT, free_port, manage, run_python
+from tests.waiting import wait_until
 
 __all__ = ["PASSWORD", "PEOPLE", "ROOT", "run_python"]  # re-exported for the realtime and browser tests
 
@@ -54,19 +54,25 @@ class AppServer:
         cmd = [PYTHON, "-m", "granian", "--interface", interface, target, "--host", "127.0.0.1",
                "--port", str(self.port), "--workers", "1", "--backpressure", "512", *extra]  # fmt: skip
         self.process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)  # noqa: S603
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                conn.request("GET", "/health/")
-                if conn.getresponse().status == 200:
-                    return
-            except OSError:
-                time.sleep(0.2)
-            if self.process.poll() is not None:
-                break
-        self.stop()
-        raise RuntimeError(f"the app server on port {self.port} did not start: see {self.log.name}")
+        try:
+            wait_until(self.answers, timeout=60, interval=0.2, message=f"the app server on port {self.port} to answer",
+                       details=lambda: f"see {self.log.name}")  # fmt: skip
+        except Exception:
+            self.stop()
+            raise
+
+    def answers(self) -> bool:
+        """Its health check answers 200 (an exited server fails at once)."""
+        if self.process.poll() is not None:
+            raise AssertionError(f"the app server on port {self.port} exited: see {self.log.name}")
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+        try:
+            conn.request("GET", "/health/")
+            return conn.getresponse().status == 200
+        except OSError:
+            return False
+        finally:
+            conn.close()
 
     def pids(self) -> list[int]:
         """The server and its worker processes."""

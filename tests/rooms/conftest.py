@@ -1,7 +1,5 @@
 import pytest
 
-from tests.communities.conftest import add_member, governance, make_community  # noqa: F401
-
 VIDEO = "https://meet.example.org"
 
 

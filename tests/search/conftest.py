@@ -1,7 +1,6 @@
 import pytest
 
 from ruche.search.services import search_rebuild
-from tests.communities.conftest import add_member, governance, make_community  # noqa: F401
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ import pytest
 from ruche.accounts.services import profile_update, user_deactivate
 from ruche.communities.models import Community
 from ruche.posts.services import post_create
-from ruche.search import selectors
+from ruche.qa.services import answer_accept, question_ask
 from ruche.search.selectors import (
     ACCEPTED_ANSWER_WEIGHT,
     POST_WEIGHT,
@@ -63,12 +63,18 @@ def test_bad_topics_are_harmless(team, bruno, topic):
     assert isinstance(experts_for(viewer=bruno, topic=topic), list)
 
 
-def test_accepted_answers_slot(team, bruno, monkeypatch):
-    from collections import Counter
-
-    monkeypatch.setattr(selectors, "_accepted_answers", lambda viewer, terms: Counter({team["Zoe"].pk: 2}))
-    [zoe] = [e for e in experts_for(viewer=bruno, topic="hydraulique") if e.person == team["Zoe"]]
-    assert zoe.score == 2 * ACCEPTED_ANSWER_WEIGHT and zoe.explanation == "2 accepted answers on the topic"
+def test_accepted_answers_count_for_who_gave_them(team, bruno, side_effects):
+    zoe, paul = team["Zoe"], team["Paul"]
+    with side_effects():
+        for machine in ("presse", "plieuse"):
+            question = question_ask(author=paul, body=f"Pourquoi la {machine} perd-elle son huile ?")
+            answer = post_create(author=zoe, body="Le joint hydraulique est usé.", parent=question)
+            answer_accept(by=paul, answer=answer)
+        post_create(author=zoe, body="Et un avis hydraulique non retenu.", parent=question)
+    [expert] = [e for e in experts_for(viewer=bruno, topic="hydraulique") if e.person == zoe]
+    assert (expert.accepted_answers, expert.replies) == (2, 3)
+    assert expert.score == 2 * ACCEPTED_ANSWER_WEIGHT + 3 * REPLY_WEIGHT
+    assert expert.explanation == "2 accepted answers, 3 replies on the topic"
 
 
 def test_query_count_is_fixed(team, bruno, django_assert_max_num_queries):

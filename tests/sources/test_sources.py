@@ -14,7 +14,6 @@ from ruche.communities.models import Membership
 from ruche.posts.models import Post
 from ruche.sources import services
 from ruche.sources.models import Source, SourceItem
-from tests.communities.conftest import add_member, governance, make_community  # noqa: F401
 from tests.local_sites import LocalSite
 
 START = timezone.now() - timedelta(days=10)
@@ -73,7 +72,7 @@ def animator(make_user):
 
 
 @pytest.fixture
-def community(make_community, animator):  # noqa: F811
+def community(make_community, animator):
     return make_community("Veille", animators=[animator])
 
 
@@ -176,7 +175,7 @@ def test_only_those_who_manage_the_community_add_or_change_sources(
     community,
     animator,
     make_user,
-    add_member,  # noqa: F811
+    add_member,
 ):
     member = make_user("Marc", "Membre")
     add_member(community, member, Membership.Role.MEMBER)

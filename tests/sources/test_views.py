@@ -4,7 +4,6 @@ import pytest
 
 from ruche.communities.models import Community, Membership
 from ruche.sources.models import Source
-from tests.communities.conftest import add_member, governance, make_community  # noqa: F401
 from tests.local_sites import LocalSite
 from tests.sources.test_sources import rss
 
@@ -23,7 +22,7 @@ def animator(make_user):
 
 
 @pytest.fixture
-def community(make_community, animator):  # noqa: F811
+def community(make_community, animator):
     return make_community("Veille", animators=[animator], visibility=Community.Visibility.SECRET)
 
 
@@ -56,7 +55,7 @@ def test_members_cannot_manage_sources_and_outsiders_do_not_see_the_page(
     community,
     animator,
     make_user,
-    add_member,  # noqa: F811
+    add_member,
 ):
     source = Source.objects.create(community=community, added_by=animator, url=site.url("/feed.xml"))
     member, outsider = make_user("Marc", "Membre"), make_user("Oscar", "Dehors")

@@ -1,1 +1,0 @@
-from tests.communities.conftest import add_member, governance, make_community  # noqa: F401
