@@ -26,6 +26,17 @@ DIRECTORY_PAGE_SIZE = 48
 PERSON = ("profile", "profile__department", "profile__site")
 
 
+def access_person(viewer, handle: str) -> User:
+    """The colleague `handle` (profile loaded); Http404 alike for a handle nobody has and for a
+    viewer who is not a signed-in colleague, so the answer says nothing more to one than the other."""
+    person = None
+    if viewer.is_authenticated and viewer.is_active:
+        person = User.objects.select_related("profile").filter(handle=handle).first()
+    if person is None:
+        raise Http404
+    return person
+
+
 def profile_of(viewer, handle: str) -> User:
     person = (
         User.objects.select_related(*PERSON, "profile__manager")

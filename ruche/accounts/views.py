@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,13 +25,6 @@ from ruche.accounts.tokens import activation_tokens, user_id_from_uid
 from ruche.core.pagination import parse_cursor
 from ruche.core.views import apply_errors, render_page, safe_next
 from ruche.posts.selectors import author_feed
-
-
-def _person_or_404(handle: str) -> User:
-    user = User.objects.select_related("profile").filter(handle=handle).first()
-    if user is None:
-        raise Http404
-    return user
 
 
 @login_required
@@ -56,7 +49,7 @@ def profile(request, handle: str):
 
 @login_required
 def profile_edit(request, handle: str | None = None):
-    person = _person_or_404(handle) if handle else request.user
+    person = selectors.access_person(request.user, handle) if handle else request.user
     if not policies.can_edit_profile(request.user, person):
         raise PermissionDenied
     mandatory = ProfileSettings.current().mandatory if person.pk == request.user.pk else []
@@ -82,7 +75,7 @@ def profile_edit(request, handle: str | None = None):
 @login_required
 @require_POST
 def photo(request, handle: str):
-    person = _person_or_404(handle)
+    person = selectors.access_person(request.user, handle)
     if not policies.can_edit_profile(request.user, person):
         raise PermissionDenied
     if request.POST.get("remove"):
@@ -111,7 +104,7 @@ def photo(request, handle: str):
 @login_required
 @require_POST
 def follow(request, handle: str):
-    person = _person_or_404(handle)
+    person = selectors.access_person(request.user, handle)
     if request.POST.get("follow") == "1":
         services.user_follow(follower=request.user, followed=person)
         messages.success(request, _("You follow %(name)s.") % {"name": person.full_name})
@@ -256,7 +249,7 @@ def people_admin(request):
 @require_POST
 def set_active(request, handle: str):
     _admin_only(request)
-    person = _person_or_404(handle)
+    person = selectors.access_person(request.user, handle)
     try:
         if request.POST.get("active") == "1":
             services.user_reactivate(user=person, by=request.user)
@@ -276,7 +269,7 @@ def set_active(request, handle: str):
 @require_POST
 def resend_invitation(request, handle: str):
     _admin_only(request)
-    person = _person_or_404(handle)
+    person = selectors.access_person(request.user, handle)
     if services.invitation_resend(user=person, by=request.user):
         messages.success(request, _("Invitation sent again to %(email)s.") % {"email": person.email})
     return redirect("accounts:people_admin")
@@ -297,7 +290,7 @@ def report_person(request, handle: str):
     """Flag a person (an abusive profile, impersonation…) for the administrators."""
     from ruche.communities.views import report_page
 
-    person = _person_or_404(handle)
+    person = selectors.access_person(request.user, handle)
     thanks = _("Thank you: the administrators will look at it.")
     return report_page(request, person=person, back=person.get_absolute_url(), thanks=thanks)
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Status
 
 from ruche.api import selectors as api_selectors
-from ruche.api.common import READ_ERRORS, WRITE_ERRORS, post_or_404
+from ruche.api.common import READ_ERRORS, WRITE_ERRORS
 from ruche.api.errors import Error, on_field
 from ruche.api.posts import chosen_communities
 from ruche.api.schemas import (
@@ -27,6 +27,7 @@ from ruche.communities import policies as community_policies
 from ruche.communities.selectors import community_for
 from ruche.posts import selectors as post_selectors
 from ruche.posts.models import Post
+from ruche.posts.selectors import access_post
 from ruche.qa import selectors, services
 from ruche.qa.policies import is_answer, is_question
 
@@ -39,7 +40,7 @@ class QuestionsQuery(PageQuery):
 
 
 def _answer_or_404(user, pk: int) -> Post:
-    answer = post_or_404(user, pk)
+    answer = access_post(user, pk)
     if not is_answer(answer):
         raise Http404
     return answer
@@ -108,7 +109,7 @@ def unaccept(request, answer_id: Id):
 @router.post("/{id:question_id}/experts", response={200: ExpertsOut, **WRITE_ERRORS}, summary="Ask experts")
 def ask_experts(request, question_id: Id, payload: ExpertsIn):
     """Call on up to 5 colleagues (by user id) who can read the question; each is notified once."""
-    question = post_or_404(request.auth, question_id)
+    question = access_post(request.auth, question_id)
     if not is_question(question):
         raise Http404
     experts = api_selectors.active_people(payload.user_ids)

@@ -11,7 +11,8 @@ from ruche.communities.selectors import community_for
 from ruche.core.pagination import parse_cursor
 from ruche.core.views import render_page, safe_next
 from ruche.posts.forms import PostForm
-from ruche.posts.views import _card, _post_or_404
+from ruche.posts.selectors import access_post
+from ruche.posts.views import _card
 from ruche.qa import selectors, services
 from ruche.qa.policies import is_answer, is_question
 
@@ -51,7 +52,7 @@ def _state_labels():
 
 
 def _answer_or_404(request, pk: int):
-    answer = _post_or_404(request, pk)
+    answer = access_post(request.user, pk)
     if not is_answer(answer):
         raise Http404
     return answer
@@ -102,7 +103,7 @@ def accept(request, pk: int):
 @login_required
 @require_POST
 def ask_experts(request, pk: int):
-    question = _post_or_404(request, pk)
+    question = access_post(request.user, pk)
     if not is_question(question):
         raise Http404
     ids = [int(i) for i in request.POST.getlist("experts") if i.isdigit()]
