@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
 
+from ruche import resolvers
 from ruche.accounts.selectors import access_person
 from ruche.api.common import READ_ERRORS, WRITE_ERRORS
 from ruche.api.communities import router
@@ -150,7 +151,7 @@ def decide_request(request, slug: str, request_id: Id, payload: DecisionIn):
 @router.post("/{slug}/invitations", response={200: InviteOut, **WRITE_ERRORS}, summary="Invite a colleague")
 def invite(request, slug: str, payload: InviteIn):
     community, _role = _community(request.auth, slug)
-    person = access_person(request.auth, payload.person.removeprefix("@"))
+    person = resolvers.person(payload.person, field="person")
     invitation = services.community_invite(community=community, by=request.auth, user=person)
     return {"invited": invitation is not None}
 

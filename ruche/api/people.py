@@ -7,8 +7,9 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from ruche import resolvers
 from ruche.accounts import selectors, services
-from ruche.accounts.models import Department, Site, User
+from ruche.accounts.models import Department, Site
 from ruche.accounts.selectors import access_person
 from ruche.api.common import READ_ERRORS, WRITE_ERRORS
 from ruche.api.posts import ReasonIn, ReportCreated
@@ -71,14 +72,13 @@ class ProfilePatch(Schema):
 
 def _resolved(fields: dict) -> dict:
     """Ids and handles to the objects the service takes; an unknown one is a 400 naming the field."""
-    lookups = {"department": (Department, "pk"), "site": (Site, "pk"), "manager": (User, "handle")}
-    for name, (model, key) in lookups.items():
-        if fields.get(name) is None:
-            continue
-        found = model.objects.filter(**{key: fields[name]}).first()
-        if found is None or (model is User and not found.is_active):
-            raise ValidationError({name: _("This value does not exist.")})
-        fields[name] = found
+    for name, model in (("department", Department), ("site", Site)):
+        if fields.get(name) is not None:
+            fields[name] = model.objects.filter(pk=fields[name]).first()
+            if fields[name] is None:
+                raise ValidationError({name: _("This value does not exist.")})
+    if fields.get("manager") is not None:
+        fields["manager"] = resolvers.person(fields["manager"], field="manager")
     if "language" in fields and fields["language"] not in dict(settings.LANGUAGES):
         raise ValidationError({"language": _("Choose fr or en.")})
     return fields

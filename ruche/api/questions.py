@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Status
 
+from ruche import resolvers
 from ruche.api import selectors as api_selectors
 from ruche.api.common import READ_ERRORS, WRITE_ERRORS
 from ruche.api.errors import Error, on_field
@@ -24,7 +25,6 @@ from ruche.api.schemas import (
     VoteOut,
 )
 from ruche.communities import policies as community_policies
-from ruche.communities.selectors import community_for
 from ruche.posts import selectors as post_selectors
 from ruche.posts.models import Post
 from ruche.posts.selectors import access_post
@@ -36,7 +36,7 @@ router = Router(tags=["questions"])
 
 class QuestionsQuery(PageQuery):
     state: Literal["unanswered", "open", "resolved", "all"] = "unanswered"
-    community: str | None = Field(None, max_length=90, description="A community's slug")
+    community: str | None = Field(None, max_length=90, description="A community's slug or id")
 
 
 def _answer_or_404(user, pk: int) -> Post:
@@ -46,12 +46,15 @@ def _answer_or_404(user, pk: int) -> Post:
     return answer
 
 
-@router.get("/", response={200: PostPage, 403: Error, **READ_ERRORS}, summary="Questions by state")
+@router.get(
+    "/", response={200: PostPage, 400: Error, 403: Error, **READ_ERRORS}, summary="Questions by state"
+)
 def questions(request, params: Query[QuestionsQuery]):
-    """`unanswered` (the default), `open` (answered, none accepted), `resolved`, or `all`."""
+    """`unanswered` (the default), `open` (answered, none accepted), `resolved`, or `all`; an unknown
+    `community` is a 400 naming it."""
     community = None
     if params.community:
-        community, role = community_for(request.auth, params.community)
+        community, role = resolvers.community(request.auth, params.community, field="community")
         if not community_policies.can_read(request.auth, community, role):
             raise PermissionDenied(_("Only the members of this community can read it."))
     return selectors.questions(

@@ -6,8 +6,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ruche import resolvers
 from ruche.accounts.models import User
-from ruche.communities.selectors import community_for
 from ruche.core.pagination import parse_cursor
 from ruche.core.views import render_page, safe_next
 from ruche.posts.forms import PostForm
@@ -22,9 +22,12 @@ def questions(request):
     """Questions waiting for an answer (or answered, resolved, all), everywhere or in one community."""
     state = request.GET.get("state")
     state = state if state in selectors.State.CHOICES else selectors.State.UNANSWERED
-    community = None
-    if slug := request.GET.get("community"):
-        community, _role = community_for(request.user, slug)
+    community, community_error = None, None
+    if key := request.GET.get("community", "").strip():
+        try:
+            community, _role = resolvers.community(request.user, key, field=None)
+        except ValidationError as error:
+            community_error = _explain(error)
     page = selectors.questions(
         request.user, state=state, community=community, before=parse_cursor(request.GET.get("before"))
     )
@@ -35,10 +38,12 @@ def questions(request):
         "state": state,
         "states": _state_labels(),
         "community": community,
+        "community_error": community_error,
         "form": form,
         "times": selectors.answer_times(request.user, community=community),
     }
-    return render_page(request, "qa/questions.html", context, partial="posts/_page.html")
+    status = 400 if community_error else 200
+    return render_page(request, "qa/questions.html", context, partial="posts/_page.html", status=status)
 
 
 def _state_labels():
