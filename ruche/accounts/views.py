@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ruche.accounts import policies, selectors, services
+from ruche.accounts import policies, sections, selectors, services
 from ruche.accounts.forms import (
     ActivationForm,
     ImportForm,
@@ -24,27 +24,28 @@ from ruche.accounts.tasks import activation_url
 from ruche.accounts.tokens import activation_tokens, user_id_from_uid
 from ruche.core.pagination import parse_cursor
 from ruche.core.views import apply_errors, render_page, safe_next
-from ruche.posts.selectors import author_feed
 
 
 @login_required
 def profile(request, handle: str):
+    """The person, and the sections other apps registered (their posts, their accepted answers)."""
     person = selectors.profile_of(request.user, handle)
-    page = author_feed(request.user, person, before=parse_cursor(request.GET.get("before")))
+    paged = sections.paged_section()
+    if request.htmx and paged:  # "load more" of the posts needs only the posts
+        return render(request, paged.partial, {"person": person, **paged.context(request, person)})
     context = {
         "person": person,
-        "page": page,
-        "feed_url": request.path,
         "can_edit": policies.can_edit_profile(request.user, person),
         "can_follow": policies.can_follow(request.user, person),
+        "can_deactivate": policies.can_deactivate(request.user, person),
+        "card_sections": [s for s in sections.SECTIONS if s.place == "card"],
+        "page_sections": [s for s in sections.SECTIONS if s.place == "page"],
     }
     if policies.can_view_completeness(request.user, person):
         context["completeness"] = selectors.loaded_completeness(person)
-    if not request.htmx:  # "load more" of the posts needs only the posts
-        from ruche.qa.selectors import accepted_answers_of
-
-        context["accepted_answers"] = accepted_answers_of(request.user, person)
-    return render_page(request, "accounts/profile.html", context, partial="posts/_page.html")
+    for section in sections.SECTIONS:
+        context |= section.context(request, person)
+    return render(request, "accounts/profile.html", context)
 
 
 @login_required
@@ -283,16 +284,6 @@ def language(request):
     if code in dict(settings.LANGUAGES):
         services.user_set_language(user=request.user, language=code)
     return redirect(safe_next(request, reverse("home")))
-
-
-@login_required
-def report_person(request, handle: str):
-    """Flag a person (an abusive profile, impersonation…) for the administrators."""
-    from ruche.communities.views import report_page
-
-    person = selectors.access_person(request.user, handle)
-    thanks = _("Thank you: the administrators will look at it.")
-    return report_page(request, person=person, back=person.get_absolute_url(), thanks=thanks)
 
 
 @login_required

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class PostsConfig(AppConfig):
     name = "ruche.posts"
     label = "posts"
+
+    def ready(self):
+        from ruche.accounts.sections import ProfileSection, register_profile_section
+        from ruche.posts.views import profile_posts
+
+        register_profile_section(
+            ProfileSection("posts", "posts/_profile_posts.html", profile_posts, partial="posts/_page.html")
+        )

@@ -158,11 +158,21 @@ def can_react(user, post) -> bool:
 
 
 def can_edit_post(user, post) -> bool:
-    return can_view_post(user, post) and post.author_id == user.pk
+    return can_view_post(user, post) and can_edit_shown(user, post)
 
 
 def can_delete_post(user, post) -> bool:
-    return can_view_post(user, post) and (post.author_id == user.pk or is_admin(user))
+    return can_view_post(user, post) and can_delete_shown(user, post)
+
+
+def can_edit_shown(user, post) -> bool:
+    """`can_edit_post` for a post already shown to `user` (a card): no query."""
+    return post.author_id == user.pk
+
+
+def can_delete_shown(user, post) -> bool:
+    """`can_delete_post` for a post already shown to `user` (a card): no query."""
+    return post.author_id == user.pk or is_admin(user)
 
 
 def can_mention(user, post) -> bool:

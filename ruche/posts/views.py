@@ -167,6 +167,12 @@ def delete(request, pk: int):
     return redirect(post.parent.get_absolute_url() if post.parent_id else reverse("home"))
 
 
+def profile_posts(request, person) -> dict:
+    """The profile page's section of the person's posts (accounts.sections), a page at a time."""
+    before = parse_cursor(request.GET.get("before"))
+    return {"page": selectors.author_feed(request.user, person, before=before), "feed_url": request.path}
+
+
 @login_required
 def tag(request, key: str):
     hashtag = selectors.access_hashtag(request.user, key)

@@ -46,6 +46,11 @@ def questions(request):
     return render_page(request, "qa/questions.html", context, partial="posts/_page.html", status=status)
 
 
+def profile_answers(request, person) -> dict:
+    """The profile page's section of the person's answers that solved a question (accounts.sections)."""
+    return {"accepted_answers": selectors.accepted_answers_of(request.user, person)}
+
+
 def _state_labels():
     State = selectors.State
     return [
