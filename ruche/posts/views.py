@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ruche.core.pagination import parse_cursor
 from ruche.core.views import apply_errors, render_page, safe_next
-from ruche.posts import policies, selectors, services
+from ruche.posts import extensions, policies, selectors, services
 from ruche.posts.forms import PostForm, ReactionForm, ReplyForm
 from ruche.posts.models import Post
 
@@ -35,9 +35,7 @@ def _card(request, post: Post, **extra):
 def create(request):
     form = PostForm(request.POST, user=request.user)
     if form.is_valid():
-        from ruche.qa.services import question_ask
-
-        publish = question_ask if form.is_question else services.post_create
+        publish = extensions.PUBLISHERS.get(form.cleaned_data["kind"], services.post_create)
         try:
             post = publish(
                 author=request.user,
@@ -66,19 +64,19 @@ def create(request):
         response["HX-Retarget"] = "#composer"
         response["HX-Reswap"] = "outerHTML"
         return response
-    from ruche.web.views import home
-
-    return home(request, form=form, status=400)
+    page = extensions.composer_page()
+    if page is None:
+        return render(request, "posts/_composer.html", {"form": form}, status=400)
+    return page(request, form=form, status=400)
 
 
 @login_required
 def detail(request, pk: int):
-    from ruche.qa.selectors import experts_panel
-
     post = selectors.post_detail(request.user, pk)
-    return render(
-        request, "posts/detail.html", {"post": post, "full": True, **experts_panel(request.user, post)}
-    )
+    context = {"post": post, "full": True}
+    for panel in extensions.DETAIL_PANELS.values():
+        context |= panel(request.user, post)
+    return render(request, "posts/detail.html", context)
 
 
 @login_required

@@ -7,7 +7,13 @@ class QaConfig(AppConfig):
 
     def ready(self):
         from ruche.accounts.sections import ProfileSection, register_profile_section
+        from ruche.posts.extensions import register_detail_panel, register_publisher
+        from ruche.qa.selectors import experts_panel
+        from ruche.qa.services import question_ask
         from ruche.qa.views import profile_answers
+
+        register_publisher("question", question_ask)
+        register_detail_panel("experts", experts_panel)
 
         register_profile_section(
             ProfileSection("accepted_answers", "qa/_profile_answers.html", profile_answers, place="card")
