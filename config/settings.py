@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "ruche.rooms",
     "ruche.api",
     "ruche.web",
+    "ruche.demo",
     "allauth",
     "allauth.account",
 ]

@@ -7,11 +7,11 @@ from django.core.management import call_command
 from django.db.models import Count, F, Q
 
 from ruche.accounts.models import Department, Follow, Profile, ProfileSettings, Site, User
+from ruche.demo import company as demo
 from ruche.feed.models import FeedEntry
 from ruche.feed.services import post_fan_out
 from ruche.notifications.models import Notification
 from ruche.posts.models import Hashtag, HashtagFollow, Post, Reaction
-from ruche.web import demo
 
 # The services commit and run their after-commit tasks: that needs real transactions.
 pytestmark = pytest.mark.django_db(transaction=True)
