@@ -19,7 +19,7 @@ from ruche.accounts.forms import (
     ProfileForm,
     ProfileSettingsForm,
 )
-from ruche.accounts.models import ProfileSettings, User
+from ruche.accounts.models import ProfileSettings
 from ruche.accounts.tasks import activation_url
 from ruche.accounts.tokens import activation_tokens, user_id_from_uid
 from ruche.core.pagination import parse_cursor
@@ -162,8 +162,7 @@ def skill_autocomplete(request):
 
 def activate(request, uid: str, token: str):
     """The link from the invitation e-mail: choose a password, and you are in."""
-    user_id = user_id_from_uid(uid)
-    user = User.objects.filter(pk=user_id).first() if user_id else None
+    user = selectors.invitee(user_id_from_uid(uid))
     if (
         user is None
         or user.activated_at
@@ -223,24 +222,13 @@ def people_admin(request):
             except ValidationError as error:
                 apply_errors(import_form, error)
     state = request.GET.get("state", "")
-    people = User.objects.select_related("profile", "profile__department").order_by("-date_joined")
-    if state == "invited":
-        people = people.filter(activated_at__isnull=True, is_active=True)
-    elif state == "activated":
-        people = people.filter(activated_at__isnull=False, is_active=True)
-    elif state == "deactivated":
-        people = people.filter(is_active=False)
     context = {
         "invite_form": invite_form,
         "import_form": import_form,
         "report": report,
-        "people": people[:200],
+        "people": selectors.people_by_state(state),
         "state": state,
-        "counts": {
-            "invited": User.objects.filter(activated_at__isnull=True, is_active=True).count(),
-            "activated": User.objects.filter(activated_at__isnull=False, is_active=True).count(),
-            "deactivated": User.objects.filter(is_active=False).count(),
-        },
+        "counts": selectors.people_state_counts(),
     }
     status = 400 if (invite_form.errors or import_form.errors) else 200
     return render(request, "accounts/people_admin.html", context, status=status)

@@ -81,6 +81,21 @@ def test_small_demo_is_a_believable_company_and_loads_only_once():
     assert (User.objects.count(), Post.objects.count(), Notification.objects.count()) == counts
 
 
+def test_large_mode_writes_feeds_through_the_feed_rules(settings, monkeypatch):
+    """No feed rule of its own: every top-level post goes through post_fan_out, every feed through
+    feed_trim."""
+    from ruche.feed import services as feed
+
+    fanned, trimmed = [], []
+    monkeypatch.setattr(feed, "post_fan_out", lambda post: fanned.append(post.pk))
+    monkeypatch.setattr(feed, "feed_trim", lambda user_id: trimmed.append(user_id))
+    run(employees=210, weeks=1)
+    assert sorted(fanned) == list(
+        Post.objects.filter(parent__isnull=True).order_by("pk").values_list("pk", flat=True)
+    )
+    assert sorted(trimmed) == list(User.objects.order_by("pk").values_list("pk", flat=True))
+
+
 def test_large_mode_matches_what_fan_out_would_write(settings):
     settings.FEED_LARGE_AUDIENCE = 100  # so that a few accounts are pulled at read time, as at scale
 
