@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "ruche.alerts",
     "ruche.api",
     "ruche.web",
+    "ruche.demo",
     "allauth",
     "allauth.account",
 ]

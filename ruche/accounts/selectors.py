@@ -32,6 +32,17 @@ people_matching: Hook[..., list[int]] = Hook("accounts.people_matching")
 PERSON = ("profile", "profile__department", "profile__site")
 
 
+def access_person(viewer, handle: str) -> User:
+    """The colleague `handle` (profile loaded); Http404 alike for a handle nobody has and for a
+    viewer who is not a signed-in colleague, so the answer says nothing more to one than the other."""
+    person = None
+    if viewer.is_authenticated and viewer.is_active:
+        person = User.objects.select_related("profile").filter(handle=handle).first()
+    if person is None:
+        raise Http404
+    return person
+
+
 def profile_of(viewer, handle: str) -> User:
     person = (
         User.objects.select_related(*PERSON, "profile__manager")
@@ -248,3 +259,27 @@ def skill_facets(skill: Skill) -> dict:
 
 def invited_not_activated_count() -> int:
     return User.objects.filter(activated_at__isnull=True, is_active=True).count()
+
+
+# The administrators' people page: who is invited, activated, deactivated.
+_STATES = {
+    "invited": Q(activated_at__isnull=True, is_active=True),
+    "activated": Q(activated_at__isnull=False, is_active=True),
+    "deactivated": Q(is_active=False),
+}
+
+
+def people_by_state(state: str, limit: int = 200) -> list[User]:
+    """The newest people in that state (any other value: everyone)."""
+    people = User.objects.select_related("profile", "profile__department").order_by("-date_joined")
+    return list(people.filter(_STATES.get(state, Q()))[:limit])
+
+
+def people_state_counts() -> dict[str, int]:
+    """How many people in each state, in one query."""
+    return User.objects.aggregate(**{state: Count("pk", filter=q) for state, q in _STATES.items()})
+
+
+def invitee(user_id: int | None) -> User | None:
+    """The person an activation link names, if any (the link's token is checked by the caller)."""
+    return User.objects.filter(pk=user_id).first() if user_id else None

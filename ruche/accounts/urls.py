@@ -16,7 +16,6 @@ urlpatterns = [
     path("people/<str:handle>/edit/", views.profile_edit, name="profile_edit_other"),
     path("people/<str:handle>/photo/", views.photo, name="photo"),
     path("people/<str:handle>/follow/", views.follow, name="follow"),
-    path("people/<str:handle>/report/", views.report_person, name="report"),
     path("people/<str:handle>/followers/", views.followers, name="followers"),
     path("people/<str:handle>/active/", views.set_active, name="set_active"),
     path("people/<str:handle>/invite-again/", views.resend_invitation, name="resend_invitation"),

@@ -3,13 +3,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ruche.accounts import policies, selectors, services
+from ruche.accounts import policies, sections, selectors, services
 from ruche.accounts.forms import (
     ActivationForm,
     ImportForm,
@@ -19,44 +19,38 @@ from ruche.accounts.forms import (
     ProfileForm,
     ProfileSettingsForm,
 )
-from ruche.accounts.models import ProfileSettings, User
+from ruche.accounts.models import ProfileSettings
 from ruche.accounts.tasks import activation_url
 from ruche.accounts.tokens import activation_tokens, user_id_from_uid
 from ruche.core.pagination import parse_cursor
 from ruche.core.views import apply_errors, render_page, safe_next
-from ruche.posts.selectors import author_feed
-
-
-def _person_or_404(handle: str) -> User:
-    user = User.objects.select_related("profile").filter(handle=handle).first()
-    if user is None:
-        raise Http404
-    return user
 
 
 @login_required
 def profile(request, handle: str):
+    """The person, and the sections other apps registered (their posts, their accepted answers)."""
     person = selectors.profile_of(request.user, handle)
-    page = author_feed(request.user, person, before=parse_cursor(request.GET.get("before")))
+    paged = sections.paged_section()
+    if request.htmx and paged:  # "load more" of the posts needs only the posts
+        return render(request, paged.partial, {"person": person, **paged.context(request, person)})
     context = {
         "person": person,
-        "page": page,
-        "feed_url": request.path,
         "can_edit": policies.can_edit_profile(request.user, person),
         "can_follow": policies.can_follow(request.user, person),
+        "can_deactivate": policies.can_deactivate(request.user, person),
+        "card_sections": [s for s in sections.SECTIONS if s.place == "card"],
+        "page_sections": [s for s in sections.SECTIONS if s.place == "page"],
     }
     if policies.can_view_completeness(request.user, person):
         context["completeness"] = selectors.loaded_completeness(person)
-    if not request.htmx:  # "load more" of the posts needs only the posts
-        from ruche.qa.selectors import accepted_answers_of
-
-        context["accepted_answers"] = accepted_answers_of(request.user, person)
-    return render_page(request, "accounts/profile.html", context, partial="posts/_page.html")
+    for section in sections.SECTIONS:
+        context |= section.context(request, person)
+    return render(request, "accounts/profile.html", context)
 
 
 @login_required
 def profile_edit(request, handle: str | None = None):
-    person = _person_or_404(handle) if handle else request.user
+    person = selectors.access_person(request.user, handle) if handle else request.user
     if not policies.can_edit_profile(request.user, person):
         raise PermissionDenied
     mandatory = ProfileSettings.current().mandatory if person.pk == request.user.pk else []
@@ -82,7 +76,7 @@ def profile_edit(request, handle: str | None = None):
 @login_required
 @require_POST
 def photo(request, handle: str):
-    person = _person_or_404(handle)
+    person = selectors.access_person(request.user, handle)
     if not policies.can_edit_profile(request.user, person):
         raise PermissionDenied
     if request.POST.get("remove"):
@@ -111,7 +105,7 @@ def photo(request, handle: str):
 @login_required
 @require_POST
 def follow(request, handle: str):
-    person = _person_or_404(handle)
+    person = selectors.access_person(request.user, handle)
     if request.POST.get("follow") == "1":
         services.user_follow(follower=request.user, followed=person)
         messages.success(request, _("You follow %(name)s.") % {"name": person.full_name})
@@ -168,8 +162,7 @@ def skill_autocomplete(request):
 
 def activate(request, uid: str, token: str):
     """The link from the invitation e-mail: choose a password, and you are in."""
-    user_id = user_id_from_uid(uid)
-    user = User.objects.filter(pk=user_id).first() if user_id else None
+    user = selectors.invitee(user_id_from_uid(uid))
     if (
         user is None
         or user.activated_at
@@ -229,24 +222,13 @@ def people_admin(request):
             except ValidationError as error:
                 apply_errors(import_form, error)
     state = request.GET.get("state", "")
-    people = User.objects.select_related("profile", "profile__department").order_by("-date_joined")
-    if state == "invited":
-        people = people.filter(activated_at__isnull=True, is_active=True)
-    elif state == "activated":
-        people = people.filter(activated_at__isnull=False, is_active=True)
-    elif state == "deactivated":
-        people = people.filter(is_active=False)
     context = {
         "invite_form": invite_form,
         "import_form": import_form,
         "report": report,
-        "people": people[:200],
+        "people": selectors.people_by_state(state),
         "state": state,
-        "counts": {
-            "invited": User.objects.filter(activated_at__isnull=True, is_active=True).count(),
-            "activated": User.objects.filter(activated_at__isnull=False, is_active=True).count(),
-            "deactivated": User.objects.filter(is_active=False).count(),
-        },
+        "counts": selectors.people_state_counts(),
     }
     status = 400 if (invite_form.errors or import_form.errors) else 200
     return render(request, "accounts/people_admin.html", context, status=status)
@@ -256,7 +238,7 @@ def people_admin(request):
 @require_POST
 def set_active(request, handle: str):
     _admin_only(request)
-    person = _person_or_404(handle)
+    person = selectors.access_person(request.user, handle)
     try:
         if request.POST.get("active") == "1":
             services.user_reactivate(user=person, by=request.user)
@@ -276,7 +258,7 @@ def set_active(request, handle: str):
 @require_POST
 def resend_invitation(request, handle: str):
     _admin_only(request)
-    person = _person_or_404(handle)
+    person = selectors.access_person(request.user, handle)
     if services.invitation_resend(user=person, by=request.user):
         messages.success(request, _("Invitation sent again to %(email)s.") % {"email": person.email})
     return redirect("accounts:people_admin")
@@ -290,16 +272,6 @@ def language(request):
     if code in dict(settings.LANGUAGES):
         services.user_set_language(user=request.user, language=code)
     return redirect(safe_next(request, reverse("home")))
-
-
-@login_required
-def report_person(request, handle: str):
-    """Flag a person (an abusive profile, impersonation…) for the administrators."""
-    from ruche.communities.views import report_page
-
-    person = _person_or_404(handle)
-    thanks = _("Thank you: the administrators will look at it.")
-    return report_page(request, person=person, back=person.get_absolute_url(), thanks=thanks)
 
 
 @login_required

@@ -14,7 +14,9 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
 
-from ruche.api.common import READ_ERRORS, WRITE_ERRORS, person_or_404
+from ruche import resolvers
+from ruche.accounts.selectors import access_person
+from ruche.api.common import READ_ERRORS, WRITE_ERRORS
 from ruche.api.communities import router
 from ruche.api.errors import Error
 from ruche.api.schemas import CommunityOut, Id, JoinRequestOut, MemberOut, PersonRef, PostCore
@@ -149,13 +151,13 @@ def decide_request(request, slug: str, request_id: Id, payload: DecisionIn):
 @router.post("/{slug}/invitations", response={200: InviteOut, **WRITE_ERRORS}, summary="Invite a colleague")
 def invite(request, slug: str, payload: InviteIn):
     community, _role = _community(request.auth, slug)
-    person = person_or_404(payload.person.removeprefix("@"))
+    person = resolvers.person(payload.person, field="person")
     invitation = services.community_invite(community=community, by=request.auth, user=person)
     return {"invited": invitation is not None}
 
 
-def _member(community, handle: str):
-    person = person_or_404(handle)
+def _member(viewer, community, handle: str):
+    person = access_person(viewer, handle)
     return selectors.member_user(community, person.pk)
 
 
@@ -164,14 +166,16 @@ def _member(community, handle: str):
 )
 def set_role(request, slug: str, handle: str, payload: RoleIn):
     community, _role = _community(request.auth, slug)
-    person = _member(community, handle)
+    person = _member(request.auth, community, handle)
     return services.member_set_role(community=community, by=request.auth, user=person, role=payload.role)
 
 
 @router.delete("/{slug}/members/{handle}", response={204: None, **WRITE_ERRORS}, summary="Remove a member")
 def remove_member(request, slug: str, handle: str):
     community, _role = _community(request.auth, slug)
-    services.member_remove(community=community, by=request.auth, user=_member(community, handle))
+    services.member_remove(
+        community=community, by=request.auth, user=_member(request.auth, community, handle)
+    )
     return HttpResponse(status=204)
 
 

@@ -6,17 +6,14 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
-from django.utils.translation import gettext as _
+from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from ruche.accounts.models import User
+from ruche import resolvers
 from ruche.api.common import READ_ERRORS, WRITE_ERRORS
-from ruche.api.errors import on_field
+from ruche.api.errors import Error, on_field
 from ruche.api.schemas import Id, PersonRef, Whole
 from ruche.ideas import policies, selectors, services
-from ruche.ideas.models import Stage
 
 router = Router(tags=["ideas"])
 
@@ -119,13 +116,15 @@ class IdeaIn(Schema):
 
 
 class IdeasQuery(Schema):
-    stage: Id | None = None
+    stage: str | None = Field(
+        None, max_length=80, description="A stage of the campaign's workflow: its id or its name"
+    )
     order: Literal["votes", "newest", "trending"] = "votes"
     page: int = Field(1, ge=1, le=selectors.MAX_PAGES)
 
 
 class MoveIn(Schema):
-    stage: Id
+    stage: Id | str = Field(..., description="The stage to move to: its id or its name")
     rationale: str = Field("", max_length=5000)
 
 
@@ -157,17 +156,6 @@ class ResultsOut(Schema):
     top: list[IdeaOut]
 
 
-def _people(handles: list[str]) -> list[User]:
-    wanted = {h.strip().lstrip("@").lower() for h in handles if h.strip()}
-    found = list(User.objects.filter(handle__in=wanted, is_active=True))
-    unknown = wanted - {u.handle for u in found}
-    if unknown:
-        raise ValidationError(
-            {"coauthors": _("Nobody answers to: %(handles)s.") % {"handles": ", ".join(sorted(unknown))}}
-        )
-    return found
-
-
 def _stage_counts(campaign) -> list[dict]:
     return [
         {"id": s.pk, "name": s.label, "terminal": s.terminal, "decision": s.decision, "ideas": n}
@@ -193,18 +181,14 @@ def campaign(request, campaign_id: Id):
 
 @router.get(
     "/campaigns/{id:campaign_id}/ideas",
-    response={200: IdeaPageOut, **READ_ERRORS},
+    response={200: IdeaPageOut, 400: Error, **READ_ERRORS},
     summary="A campaign's ideas",
 )
 def ideas(request, campaign_id: Id, params: Query[IdeasQuery]):
     """Filtered by `stage`, ordered by `votes` (the default), `newest` or `trending` (votes of the
-    last 7 days); 20 a page, up to 50 pages."""
+    last 7 days); 20 a page, up to 50 pages. A `stage` (id or name) the workflow lacks is a 400."""
     campaign = policies.access_campaign(request.auth, campaign_id)
-    stage = None
-    if params.stage:
-        stage = Stage.objects.filter(pk=params.stage, workflow_id=campaign.workflow_id).first()
-        if stage is None:
-            raise ValidationError({"stage": _("This campaign's workflow has no such stage.")})
+    stage = resolvers.stage(campaign.workflow_id, params.stage, field="stage") if params.stage else None
     page = selectors.campaign_ideas(request.auth, campaign, stage=stage, order=params.order, page=params.page)
     return {"items": page.items, "page": page.number, "has_next": page.has_next}
 
@@ -220,7 +204,7 @@ def submit(request, campaign_id: Id, payload: IdeaIn):
         title=payload.title,
         description=payload.description,
         tags=payload.tags,
-        coauthors=_people(payload.coauthors),
+        coauthors=resolvers.people(payload.coauthors, field="coauthors"),
         client_token=payload.client_token,
     )
     return Status(201, _detail(request.auth, idea.pk))
@@ -307,9 +291,7 @@ def unfollow(request, idea_id: Id):
 def move(request, idea_id: Id, payload: MoveIn):
     """To a stage the workflow allows from the current one; a decision stage needs a `rationale`."""
     idea = policies.access_idea(request.auth, idea_id)
-    stage = Stage.objects.filter(pk=payload.stage).first()
-    if stage is None:
-        raise Http404
+    stage = resolvers.stage(idea.campaign.workflow_id, payload.stage, field="stage")
     return Status(
         201, services.idea_move(idea=idea, stage=stage, by=request.auth, rationale=payload.rationale)
     )
@@ -318,11 +300,7 @@ def move(request, idea_id: Id, payload: MoveIn):
 @router.post("/{id:idea_id}/reviewers", response={204: None, **WRITE_ERRORS}, summary="Assign a reviewer")
 def assign(request, idea_id: Id, payload: ReviewerIn):
     idea = policies.access_idea(request.auth, idea_id)
-    reviewer = User.objects.filter(handle=payload.reviewer.lstrip("@").lower(), is_active=True).first()
-    if reviewer is None:
-        raise ValidationError(
-            {"reviewer": _("Nobody answers to: %(handles)s.") % {"handles": payload.reviewer}}
-        )
+    reviewer = resolvers.person(payload.reviewer, field="reviewer")
     services.review_assign(idea=idea, reviewer=reviewer, by=request.auth)
     return HttpResponse(status=204)
 

@@ -5,9 +5,10 @@ from typing import Literal
 from django.http import HttpResponse
 from ninja import Query, Router, Schema
 
-from ruche.api.common import READ_ERRORS, WRITE_ERRORS, post_or_404
+from ruche.api.common import READ_ERRORS, WRITE_ERRORS
 from ruche.api.schemas import Count, Id, NotificationPage, PageQuery
 from ruche.notifications import selectors, services
+from ruche.posts.selectors import access_post
 
 router = Router(tags=["notifications"])
 
@@ -112,7 +113,7 @@ def preferences_update(request, payload: PreferencesIn):
 )
 def thread_mute(request, post_id: Id):
     """No more notifications about this post and its replies (a reply mutes its conversation)."""
-    services.thread_mute(user=request.auth, post=post_or_404(request.auth, post_id))
+    services.thread_mute(user=request.auth, post=access_post(request.auth, post_id))
     return HttpResponse(status=204)
 
 

@@ -7,9 +7,11 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from ruche import resolvers
 from ruche.accounts import selectors, services
-from ruche.accounts.models import Department, Site, User
-from ruche.api.common import READ_ERRORS, WRITE_ERRORS, person_or_404
+from ruche.accounts.models import Department, Site
+from ruche.accounts.selectors import access_person
+from ruche.api.common import READ_ERRORS, WRITE_ERRORS
 from ruche.api.posts import ReasonIn, ReportCreated
 from ruche.api.schemas import FollowOut, Id, PageQuery, PeoplePage, PersonOut, PostPage
 from ruche.communities.services import report_create
@@ -70,14 +72,13 @@ class ProfilePatch(Schema):
 
 def _resolved(fields: dict) -> dict:
     """Ids and handles to the objects the service takes; an unknown one is a 400 naming the field."""
-    lookups = {"department": (Department, "pk"), "site": (Site, "pk"), "manager": (User, "handle")}
-    for name, (model, key) in lookups.items():
-        if fields.get(name) is None:
-            continue
-        found = model.objects.filter(**{key: fields[name]}).first()
-        if found is None or (model is User and not found.is_active):
-            raise ValidationError({name: _("This value does not exist.")})
-        fields[name] = found
+    for name, model in (("department", Department), ("site", Site)):
+        if fields.get(name) is not None:
+            fields[name] = model.objects.filter(pk=fields[name]).first()
+            if fields[name] is None:
+                raise ValidationError({name: _("This value does not exist.")})
+    if fields.get("manager") is not None:
+        fields["manager"] = resolvers.person(fields["manager"], field="manager")
     if "language" in fields and fields["language"] not in dict(settings.LANGUAGES):
         raise ValidationError({"language": _("Choose fr or en.")})
     return fields
@@ -86,7 +87,7 @@ def _resolved(fields: dict) -> dict:
 @router.patch("/{handle}", response={200: PersonOut, **WRITE_ERRORS}, summary="Edit a profile")
 def edit(request, handle: str, payload: ProfilePatch):
     """One's own profile, or anyone's for an admin (the same rules as the edit form)."""
-    person = person_or_404(handle)
+    person = access_person(request.auth, handle)
     fields = _resolved(payload.dict(exclude_unset=True))
     skills = fields.pop("skills", None)
     services.profile_update(profile=person.profile, by=request.auth, skills=skills, **fields)
@@ -95,26 +96,26 @@ def edit(request, handle: str, payload: ProfilePatch):
 
 @router.get("/{handle}/posts", response={200: PostPage, **READ_ERRORS}, summary="A person's posts")
 def posts(request, handle: str, params: Query[PageQuery]):
-    person = person_or_404(handle)
+    person = access_person(request.auth, handle)
     return author_feed(request.auth, person, before=params.before, size=params.limit)
 
 
 @router.post("/{handle}/report", response={201: ReportCreated, **WRITE_ERRORS}, summary="Report someone")
 def report(request, handle: str, payload: ReasonIn):
     """Flag a person's behaviour to the company's admins."""
-    person = person_or_404(handle)
+    person = access_person(request.auth, handle)
     return Status(201, report_create(by=request.auth, person=person, reason=payload.reason))
 
 
 @router.post("/{handle}/follow", response={200: FollowOut, **WRITE_ERRORS}, summary="Follow someone")
 def follow(request, handle: str):
-    person = person_or_404(handle)
+    person = access_person(request.auth, handle)
     services.user_follow(follower=request.auth, followed=person)
     return {"following": True}
 
 
 @router.delete("/{handle}/follow", response={204: None, **WRITE_ERRORS}, summary="Stop following someone")
 def unfollow(request, handle: str):
-    person = person_or_404(handle)
+    person = access_person(request.auth, handle)
     services.user_unfollow(follower=request.auth, followed=person)
     return HttpResponse(status=204)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from ruche.api import selectors as api_selectors
-from ruche.api.common import READ_ERRORS, WRITE_ERRORS, post_or_404
+from ruche.api.common import READ_ERRORS, WRITE_ERRORS
 from ruche.api.errors import on_field
 from ruche.api.schemas import (
     EditIn,
@@ -24,6 +24,7 @@ from ruche.communities import services as communities
 from ruche.communities.selectors import postable_communities
 from ruche.posts import selectors, services
 from ruche.posts.models import Reaction
+from ruche.posts.selectors import access_post
 
 router = Router(tags=["posts"])
 
@@ -63,7 +64,7 @@ def post_detail(request, post_id: Id):
 
 @router.post("/{id:post_id}/replies", response={201: PostCore, **WRITE_ERRORS}, summary="Reply")
 def reply(request, post_id: Id, payload: ReplyIn):
-    parent = post_or_404(request.auth, post_id)
+    parent = access_post(request.auth, post_id)
     created = services.post_create(
         author=request.auth, body=payload.body, parent=parent, client_token=payload.client_token
     )
@@ -72,13 +73,13 @@ def reply(request, post_id: Id, payload: ReplyIn):
 
 @router.patch("/{id:post_id}", response={200: PostCore, **WRITE_ERRORS}, summary="Edit a post or a reply")
 def edit(request, post_id: Id, payload: EditIn):
-    post = post_or_404(request.auth, post_id)
+    post = access_post(request.auth, post_id)
     return services.post_edit(post=post, by=request.auth, body=payload.body)
 
 
 @router.delete("/{id:post_id}", response={204: None, **WRITE_ERRORS}, summary="Delete a post or a reply")
 def delete(request, post_id: Id):
-    post = post_or_404(request.auth, post_id)
+    post = access_post(request.auth, post_id)
     services.post_delete(post=post, by=request.auth)
     return HttpResponse(status=204)
 
@@ -86,7 +87,7 @@ def delete(request, post_id: Id):
 @router.put("/{id:post_id}/reaction", response={200: ReactionOut, **WRITE_ERRORS}, summary="React")
 def react(request, post_id: Id, payload: ReactionIn):
     """Set your reaction (like, bravo, love, insightful, funny); another kind replaces it."""
-    post = post_or_404(request.auth, post_id)
+    post = access_post(request.auth, post_id)
     with on_field("kind"):
         reaction = services.reaction_set(post=post, user=request.auth, kind=payload.kind)
     return {"kind": reaction.kind, "emoji": Reaction.EMOJI[reaction.kind]}
@@ -94,14 +95,14 @@ def react(request, post_id: Id, payload: ReactionIn):
 
 @router.delete("/{id:post_id}/reaction", response={204: None, **WRITE_ERRORS}, summary="Remove your reaction")
 def unreact(request, post_id: Id):
-    post = post_or_404(request.auth, post_id)
+    post = access_post(request.auth, post_id)
     services.reaction_remove(post=post, user=request.auth)
     return HttpResponse(status=204)
 
 
 @router.get("/{id:post_id}/reactions", response={200: ReactorList, **READ_ERRORS}, summary="Who reacted")
 def reactions(request, post_id: Id):
-    post = post_or_404(request.auth, post_id)
+    post = access_post(request.auth, post_id)
     return {"items": selectors.reactions_of(request.auth, post)}
 
 
@@ -116,12 +117,12 @@ class ReportCreated(Schema):
 @router.post("/{id:post_id}/report", response={201: ReportCreated, **WRITE_ERRORS}, summary="Report")
 def report(request, post_id: Id, payload: ReasonIn):
     """Flag a post or a reply to its community's moderators (the company's admins otherwise)."""
-    post = post_or_404(request.auth, post_id)
+    post = access_post(request.auth, post_id)
     return Status(201, communities.report_create(by=request.auth, post=post, reason=payload.reason))
 
 
 @router.post("/{id:post_id}/hide", response={200: PostCore, **WRITE_ERRORS}, summary="Hide (moderators)")
 def hide(request, post_id: Id, payload: ReasonIn):
     """Gone for everyone but its author, who is told the reason; open reports on it are resolved."""
-    post = post_or_404(request.auth, post_id)
+    post = access_post(request.auth, post_id)
     return communities.post_hide(post=post, by=request.auth, reason=payload.reason)

@@ -8,8 +8,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Status
 
+from ruche import resolvers
 from ruche.api import selectors as api_selectors
-from ruche.api.common import READ_ERRORS, WRITE_ERRORS, post_or_404
+from ruche.api.common import READ_ERRORS, WRITE_ERRORS
 from ruche.api.errors import Error, on_field
 from ruche.api.posts import chosen_communities
 from ruche.api.schemas import (
@@ -24,9 +25,9 @@ from ruche.api.schemas import (
     VoteOut,
 )
 from ruche.communities import policies as community_policies
-from ruche.communities.selectors import community_for
 from ruche.posts import selectors as post_selectors
 from ruche.posts.models import Post
+from ruche.posts.selectors import access_post
 from ruche.qa import selectors, services
 from ruche.qa.policies import is_answer, is_question
 
@@ -35,22 +36,25 @@ router = Router(tags=["questions"])
 
 class QuestionsQuery(PageQuery):
     state: Literal["unanswered", "open", "resolved", "all"] = "unanswered"
-    community: str | None = Field(None, max_length=90, description="A community's slug")
+    community: str | None = Field(None, max_length=90, description="A community's slug or id")
 
 
 def _answer_or_404(user, pk: int) -> Post:
-    answer = post_or_404(user, pk)
+    answer = access_post(user, pk)
     if not is_answer(answer):
         raise Http404
     return answer
 
 
-@router.get("/", response={200: PostPage, 403: Error, **READ_ERRORS}, summary="Questions by state")
+@router.get(
+    "/", response={200: PostPage, 400: Error, 403: Error, **READ_ERRORS}, summary="Questions by state"
+)
 def questions(request, params: Query[QuestionsQuery]):
-    """`unanswered` (the default), `open` (answered, none accepted), `resolved`, or `all`."""
+    """`unanswered` (the default), `open` (answered, none accepted), `resolved`, or `all`; an unknown
+    `community` is a 400 naming it."""
     community = None
     if params.community:
-        community, role = community_for(request.auth, params.community)
+        community, role = resolvers.community(request.auth, params.community, field="community")
         if not community_policies.can_read(request.auth, community, role):
             raise PermissionDenied(_("Only the members of this community can read it."))
     return selectors.questions(
@@ -108,7 +112,7 @@ def unaccept(request, answer_id: Id):
 @router.post("/{id:question_id}/experts", response={200: ExpertsOut, **WRITE_ERRORS}, summary="Ask experts")
 def ask_experts(request, question_id: Id, payload: ExpertsIn):
     """Call on up to 5 colleagues (by user id) who can read the question; each is notified once."""
-    question = post_or_404(request.auth, question_id)
+    question = access_post(request.auth, question_id)
     if not is_question(question):
         raise Http404
     experts = api_selectors.active_people(payload.user_ids)

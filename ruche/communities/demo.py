@@ -1,6 +1,6 @@
 """Communities of the demo company: the governance the product stands for, visible on day one.
 
-Called by ruche.web.demo (small mode) once people and posts exist, with tasks running in-process.
+Called by ruche.demo.company (small mode) once people and posts exist, with tasks running in-process.
 """
 
 import random

@@ -3,10 +3,10 @@
 import uuid
 
 from django import forms
-from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
-from ruche.accounts.models import Department, Site, User
+from ruche import resolvers
+from ruche.accounts.models import Department, Site
 from ruche.communities.models import Community
 from ruche.core.ids import IdsField
 from ruche.ideas.models import Campaign, Stage, Workflow
@@ -16,17 +16,7 @@ class HandlesField(forms.CharField):
     """People by handle, separated by commas or spaces (`@marie.dupont, paul`)."""
 
     def clean(self, value):
-        value = super().clean(value)
-        handles = [h.strip().lstrip("@").lower() for h in value.replace(",", " ").split() if h.strip("@ ")]
-        if not handles:
-            return []
-        found = {u.handle: u for u in User.objects.filter(handle__in=handles, is_active=True)}
-        unknown = [h for h in handles if h not in found]
-        if unknown:
-            raise forms.ValidationError(
-                _gettext("Nobody answers to: %(handles)s.") % {"handles": ", ".join(unknown)}
-            )
-        return list({u.pk: u for u in found.values()}.values())
+        return resolvers.people(resolvers.handles_in(super().clean(value)), field=None)
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -133,7 +123,7 @@ class IdeaForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    stage = forms.ModelChoiceField(label=_("Move to"), queryset=Stage.objects.none())
+    stage = forms.CharField(label=_("Move to"), max_length=80)
     rationale = forms.CharField(
         label=_("Rationale"),
         required=False,
@@ -142,9 +132,13 @@ class MoveForm(forms.Form):
         help_text=_("Required for a decision (approved, rejected, parked): it is shown to everyone."),
     )
 
-    def __init__(self, *args, stages=(), **kwargs):
+    def __init__(self, *args, workflow_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["stage"].queryset = Stage.objects.filter(pk__in=[s.pk for s in stages])
+        self.workflow_id = workflow_id
+
+    def clean_stage(self) -> Stage:
+        """By id (the page's list) or by name; whether the move is allowed is the service's rule."""
+        return resolvers.stage(self.workflow_id, self.cleaned_data["stage"], field=None)
 
 
 class StageForm(forms.Form):

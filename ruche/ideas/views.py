@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ruche import resolvers
 from ruche.accounts.models import User
 from ruche.core.views import apply_errors
 from ruche.ideas import policies, selectors, services
 from ruche.ideas.forms import CampaignForm, IdeaForm, MoveForm, StageForm
-from ruche.ideas.models import Stage, Transition, Workflow
+from ruche.ideas.models import Transition, Workflow
 
 
 def _explain(error: Exception) -> str:
@@ -119,11 +120,12 @@ def _order(request) -> str:
 @login_required
 def campaign(request, pk: int, form=None, status=200):
     campaign = policies.access_campaign(request.user, pk)
-    stage = None
-    if stage_id := request.GET.get("stage", ""):
-        stage = Stage.objects.filter(
-            workflow_id=campaign.workflow_id, pk=stage_id if stage_id.isdigit() else 0
-        ).first()
+    stage, stage_error = None, None
+    if key := request.GET.get("stage", "").strip():
+        try:
+            stage = resolvers.stage(campaign.workflow_id, key, field=None)
+        except ValidationError as error:
+            stage_error, status = _explain(error), 400
     try:
         number = int(request.GET.get("page", "1"))
     except ValueError:
@@ -133,6 +135,7 @@ def campaign(request, pk: int, form=None, status=200):
         "campaign": campaign,
         "page": page,
         "stage": stage,
+        "stage_error": stage_error,
         "order": _order(request),
         "orders": [("votes", _("Most voted")), ("newest", _("Newest")), ("trending", _("Trending"))],
         "stages": selectors.stage_counts(campaign),
@@ -204,7 +207,7 @@ def _idea_page(request, idea, *, status=200, **extra):
         "d": detail,
         "idea": idea,
         "campaign": idea.campaign,
-        "move_form": extra.pop("move_form", None) or MoveForm(stages=detail.moves),
+        "move_form": extra.pop("move_form", None) or MoveForm(),
         **extra,
     }
     return render(request, "ideas/idea.html", context, status=status)
@@ -260,8 +263,7 @@ def coauthor(request, pk: int):
 @require_POST
 def move(request, pk: int):
     idea = policies.access_idea(request.user, pk)
-    detail_moves = selectors.idea_detail(request.user, idea).moves
-    form = MoveForm(request.POST, stages=detail_moves)
+    form = MoveForm(request.POST, workflow_id=idea.campaign.workflow_id)
     if form.is_valid():
         try:
             services.idea_move(

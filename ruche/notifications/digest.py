@@ -20,7 +20,8 @@ from datetime import datetime, timedelta
 from itertools import batched
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from ruche.accounts.models import User
@@ -36,7 +37,7 @@ from ruche.notifications.models import (
 )
 from ruche.notifications.preferences import DEFAULT_FREQUENCY, DIGEST, default_enabled
 from ruche.posts.models import Post, Reaction
-from ruche.posts.policies import visible_posts
+from ruche.posts.policies import readers_of
 
 Frequency = DigestPreference.Frequency
 TOP_POSTS = 5
@@ -93,7 +94,7 @@ def _post_item(post: Post) -> Item:
 
 def _post_fields(posts):
     return posts.select_related("author").only(
-        "pk", "parent_id", "body", "created", "reaction_count", "reply_count",
+        "pk", "parent_id", "campaign_id", "body", "created", "reaction_count", "reply_count",
         "author__first_name", "author__last_name", "author__handle",
     )  # fmt: skip
 
@@ -215,18 +216,17 @@ def answers(users: list, since: datetime, now: datetime, run: dict) -> dict[int,
     muted = set(
         ThreadMute.objects.filter(user_id__in=ids, post_id__in=by_question).values_list("user_id", "post_id")
     )
-    by_id = {u.pk: u for u in users}
+    # Someone who answered may since have left the private community of the question: the
+    # policies decide again, for the whole batch at once.
+    unsure = {q for user_id, qs in followed.items() for q in qs if (user_id, q) not in asked}
+    readers = readers_of(Post.objects.select_related("parent").filter(pk__in=unsure), ids) if unsure else {}
     result = {}
     for user_id, questions in followed.items():
-        questions = {q for q in questions if (user_id, q) not in muted}
-        # Someone who answered may since have left the private community of the question:
-        # the policies decide again, in one query for that person.
-        unsure = {q for q in questions if (user_id, q) not in asked}
-        if unsure:
-            seen = set(
-                visible_posts(by_id[user_id], Post.objects.filter(pk__in=unsure)).values_list("pk", flat=True)
-            )
-            questions -= unsure - seen
+        questions = {
+            q
+            for q in questions
+            if (user_id, q) not in muted and ((user_id, q) in asked or user_id in readers.get(q, ()))
+        }
         chosen = [
             a
             for q in questions
@@ -240,42 +240,54 @@ def answers(users: list, since: datetime, now: datetime, run: dict) -> dict[int,
 
 
 def unread(users: list, since: datetime, now: datetime, run: dict) -> dict[int, list[Item]]:
-    """Unread notifications of the period, of kinds wanted in the digest, not already e-mailed."""
-    from ruche.notifications.selectors import _about_visible_content
-
+    """Unread notifications of the period, of kinds wanted in the digest, not already e-mailed, about
+    what the person may still read: the same rule as their notifications page, for the whole batch."""
     ids = [u.pk for u in users]
     rows = Notification.objects.filter(
         recipient_id__in=ids, read_at__isnull=True, created__gte=since, created__lt=now
     ).exclude(email__state=Email.State.SENT)
-    having = set(rows.values_list("recipient_id", flat=True).distinct())
-    if not having:
+    # Each person's latest 50, in one query for the batch.
+    latest = rows.annotate(
+        rank=Window(RowNumber(), partition_by=[F("recipient_id")], order_by=F("id").desc())
+    ).filter(rank__lte=50)
+    candidates = list(latest.select_related("actor", "post", "post__parent", "community").order_by("-id"))
+    if not candidates:
         return {}
     chosen = defaultdict(dict)
     for user_id, kind, enabled in KindPreference.objects.filter(
-        user_id__in=having, channel=Channel.DIGEST
+        user_id__in={n.recipient_id for n in candidates}, channel=Channel.DIGEST
     ).values_list("user_id", "kind", "enabled"):
         chosen[user_id][kind] = enabled
-    result = {}
-    for user in users:
-        if user.pk not in having:
-            continue
-        mine = rows.filter(recipient=user).filter(_about_visible_content(user))
-        notifications = [
-            n
-            for n in mine.select_related("actor", "post", "post__parent", "community").order_by("-id")[:50]
-            if chosen[user.pk].get(n.kind, default_enabled(n.kind, Channel.DIGEST))
-        ][:NOTIFICATIONS]
-        if notifications:
-            result[user.pk] = [
-                Item(
-                    url=settings.SITE_URL + n.target_url(),
-                    author=n.actor.full_name,
-                    excerpt="",
-                    notification=n,
-                )
-                for n in notifications
-            ]
-    return result
+    may_read = _readers_of_notifications(candidates, ids)
+    mine = defaultdict(list)
+    for n in candidates:
+        wanted = chosen[n.recipient_id].get(n.kind, default_enabled(n.kind, Channel.DIGEST))
+        if wanted and may_read(n) and len(mine[n.recipient_id]) < NOTIFICATIONS:
+            mine[n.recipient_id].append(n)
+    return {
+        user_id: [
+            Item(url=settings.SITE_URL + n.target_url(), author=n.actor.full_name, excerpt="", notification=n)
+            for n in notifications
+        ]
+        for user_id, notifications in mine.items()
+    }
+
+
+def _readers_of_notifications(notifications: list[Notification], ids: list[int]) -> Callable:
+    """Whether a notification's recipient may still read what it is about (its post, its thread, its
+    campaign): `notifications.selectors`' rule, asked of a batch in a few queries."""
+    from ruche.ideas.policies import campaign_viewers
+
+    posts = {n.post_id: n.post for n in notifications if n.post_id}
+    readers = readers_of(posts.values(), ids)
+    campaigns = {n.campaign_id for n in notifications if n.campaign_id}
+    viewers = {c: campaign_viewers(c, ids) for c in campaigns}
+
+    def may_read(n: Notification) -> bool:
+        post_ok = n.post_id is None or n.recipient_id in readers[n.post_id]
+        return post_ok and (n.campaign_id is None or n.recipient_id in viewers[n.campaign_id])
+
+    return may_read
 
 
 register_section(Section("top_posts", top_posts))

@@ -17,6 +17,7 @@ from ruche.notifications import selectors, services
 from ruche.notifications.mail import read_unsubscribe_token
 from ruche.notifications.models import Channel
 from ruche.notifications.preferences import DEFAULTS, DIGEST, kind_label
+from ruche.posts.selectors import access_post
 
 
 @login_required
@@ -71,7 +72,7 @@ def preferences(request):
 @login_required
 @require_POST
 def thread_mute(request, pk: int):
-    post = selectors.access_thread(request.user, pk)
+    post = access_post(request.user, pk)
     services.thread_mute(user=request.user, post=post)
     messages.success(request, _("Muted: you will hear no more about this conversation."))
     return redirect(safe_next(request, post.get_absolute_url()))

@@ -10,3 +10,10 @@ class PostsConfig(AppConfig):
         from ruche.posts.policies import can_see_link_preview_image
 
         register_media("previews", can_see_link_preview_image)
+
+        from ruche.accounts.sections import ProfileSection, register_profile_section
+        from ruche.posts.views import profile_posts
+
+        register_profile_section(
+            ProfileSection("posts", "posts/_profile_posts.html", profile_posts, partial="posts/_page.html")
+        )

@@ -6,6 +6,9 @@ secret ones: members). A reply follows its post. `visible_posts` says it in SQL,
 filter before they fetch; `can_view_post` asks the same question about one post.
 """
 
+from collections import defaultdict
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
@@ -68,32 +71,71 @@ def readers_among(post, user_ids) -> set[int]:
     """Of these people, those who may read `post`: `can_view_post` asked of many at once (a notice
     to a crowd), in a few queries whatever their number. The rule of `visible_posts`, stated for a
     set of people; tests/posts/test_readers.py holds the two to the same answers."""
+    return readers_of([post], user_ids)[post.pk]
+
+
+def readers_of(posts, user_ids) -> dict[int, set[int]]:
+    """`readers_among` for many posts at once (a digest's batch): {post id: those of `user_ids` who
+    may read it}, in a few queries whatever the number of people or posts (two more per idea
+    campaign among them). The posts come with their `parent` loaded."""
     from ruche.accounts.models import User
-
-    people = set(User.objects.filter(pk__in=list(user_ids), is_active=True).values_list("pk", flat=True))
-    if post.parent_id:
-        if post.parent.deleted_at is not None:
-            return set()
-        people = _may_read(post.parent, people)
-    return _may_read(post, people)
-
-
-def _may_read(post, people: set[int]) -> set[int]:
     from ruche.communities.models import Community, Membership, Placement
+
+    posts = list(posts)
+    people = set(User.objects.filter(pk__in=list(user_ids), is_active=True).values_list("pk", flat=True))
+    if not people or not posts:
+        return {post.pk: set() for post in posts}
+    placements: dict[int, list[tuple[str, int, str]]] = defaultdict(list)
+    threads = {post.parent_id or post.pk for post in posts}
+    for thread, *row in Placement.objects.filter(post_id__in=threads).values_list(
+        "post_id", "status", "community_id", "community__visibility"
+    ):
+        placements[thread].append(tuple(row))
+    private = {c for rows in placements.values() for _s, c, v in rows if v != Community.Visibility.PUBLIC}
+    members: dict[int, set[int]] = defaultdict(set)
+    if private:
+        for user_id, community_id in Membership.objects.filter(
+            community_id__in=private, user_id__in=people
+        ).values_list("user_id", "community_id"):
+            members[community_id].add(user_id)
+    campaigns = {
+        p.campaign_id for post in posts for p in (post, post.parent) if p is not None and p.campaign_id
+    }
+    if campaigns:
+        # An idea and its discussion stay inside their campaign's audience (provided by ruche.ideas).
+        campaigns = {c: campaign_readers(c, people) for c in campaigns}
+    known = _Known(placements, members, campaigns)
+    result = {}
+    for post in posts:
+        if post.parent_id:
+            allowed = set() if post.parent.deleted_at else _may_read(post.parent, people, known)
+            result[post.pk] = _may_read(post, allowed, known)
+        else:
+            result[post.pk] = _may_read(post, people, known)
+    return result
+
+
+@dataclass
+class _Known:
+    placements: dict  # thread id -> [(status, community id, visibility)]
+    members: dict  # community id -> the people's ids among its members
+    campaign_viewers: dict  # campaign id -> the people's ids who may see it
+
+
+def _may_read(post, people: set[int], known: _Known) -> set[int]:
+    from ruche.communities.models import Community, Placement
 
     if not people or post.pk is None or post.deleted_at is not None:
         return set()
     own = people & {post.author_id}
     allowed = own if (post.hidden_at or post.awaiting_approval) else set(people)
-    placed = Placement.objects.filter(post_id=post.parent_id or post.pk)
-    placements = list(placed.values_list("status", "community_id", "community__visibility"))
+    placements = known.placements[post.parent_id or post.pk]
     if placements and allowed:
         shown = [(c, v) for status, c, v in placements if status == Placement.Status.APPROVED]
         if not any(v == Community.Visibility.PUBLIC for _c, v in shown):
-            members = Membership.objects.filter(community_id__in=[c for c, _v in shown], user_id__in=allowed)
-            allowed &= set(members.values_list("user_id", flat=True)) | own
+            allowed &= set().union(*(known.members[c] for c, _v in shown)) | own
     if post.campaign_id and allowed:
-        allowed &= campaign_readers(post.campaign_id, allowed)
+        allowed &= known.campaign_viewers[post.campaign_id]
     return allowed
 
 
@@ -119,11 +161,21 @@ def can_react(user, post) -> bool:
 
 
 def can_edit_post(user, post) -> bool:
-    return can_view_post(user, post) and post.author_id == user.pk
+    return can_view_post(user, post) and can_edit_shown(user, post)
 
 
 def can_delete_post(user, post) -> bool:
-    return can_view_post(user, post) and (post.author_id == user.pk or is_admin(user))
+    return can_view_post(user, post) and can_delete_shown(user, post)
+
+
+def can_edit_shown(user, post) -> bool:
+    """`can_edit_post` for a post already shown to `user` (a card): no query."""
+    return post.author_id == user.pk
+
+
+def can_delete_shown(user, post) -> bool:
+    """`can_delete_post` for a post already shown to `user` (a card): no query."""
+    return post.author_id == user.pk or is_admin(user)
 
 
 def can_mention(user, post) -> bool:

@@ -166,6 +166,15 @@ def reactions_of(viewer, post: Post) -> list[Reaction]:
     return list(post.reactions.select_related("user", "user__profile").order_by("-id"))
 
 
+def access_post(viewer, pk: int) -> Post:
+    """The post or reply `pk` as `viewer` may see it (author and parent loaded); Http404 alike for
+    one that does not exist and one they may not read, so that nobody learns which."""
+    post = Post.objects.select_related("author", "parent").filter(pk=pk).first()
+    if post is None or not can_view_post(viewer, post):
+        raise Http404
+    return post
+
+
 def access_hashtag(viewer, key: str) -> Hashtag:
     """The hashtag `key` as `viewer` may know it; Http404 alike for one that does not exist and one
     used only where they cannot read (every surface: page, follow, API)."""

@@ -209,6 +209,17 @@ def reaction_set(*, post: Post, user: User, kind: str) -> Reaction:
 
 
 @transaction.atomic
+def reaction_toggle(*, post: Post, user: User, kind: str) -> Reaction | None:
+    """The reaction button: the same kind again takes the reaction back, another kind sets it.
+    Returns the reaction left, or None."""
+    current = Reaction.objects.select_for_update().filter(post=post, user=user).first()
+    if current is not None and current.kind == kind:
+        reaction_remove(post=post, user=user)
+        return None
+    return reaction_set(post=post, user=user, kind=kind)
+
+
+@transaction.atomic
 def reaction_remove(*, post: Post, user: User) -> None:
     deleted, _rows = Reaction.objects.filter(post=post, user=user).delete()
     if deleted:

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,16 +9,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ruche.core.pagination import parse_cursor
 from ruche.core.views import apply_errors, render_page, safe_next
-from ruche.posts import policies, selectors, services
+from ruche.posts import extensions, policies, selectors, services
 from ruche.posts.forms import PostForm, ReactionForm, ReplyForm
 from ruche.posts.models import Post
-
-
-def _post_or_404(request, pk: int) -> Post:
-    post = Post.objects.select_related("author", "parent").filter(pk=pk).first()
-    if post is None or not policies.can_view_post(request.user, post):
-        raise Http404
-    return post
 
 
 def _redirect(request, url: str):
@@ -42,9 +35,7 @@ def _card(request, post: Post, **extra):
 def create(request):
     form = PostForm(request.POST, user=request.user)
     if form.is_valid():
-        from ruche.qa.services import question_ask
-
-        publish = question_ask if form.is_question else services.post_create
+        publish = extensions.PUBLISHERS.get(form.cleaned_data["kind"], services.post_create)
         try:
             post = publish(
                 author=request.user,
@@ -73,25 +64,25 @@ def create(request):
         response["HX-Retarget"] = "#composer"
         response["HX-Reswap"] = "outerHTML"
         return response
-    from ruche.web.views import home
-
-    return home(request, form=form, status=400)
+    page = extensions.composer_page()
+    if page is None:
+        return render(request, "posts/_composer.html", {"form": form}, status=400)
+    return page(request, form=form, status=400)
 
 
 @login_required
 def detail(request, pk: int):
-    from ruche.qa.selectors import experts_panel
-
     post = selectors.post_detail(request.user, pk)
-    return render(
-        request, "posts/detail.html", {"post": post, "full": True, **experts_panel(request.user, post)}
-    )
+    context = {"post": post, "full": True}
+    for panel in extensions.DETAIL_PANELS.values():
+        context |= panel(request.user, post)
+    return render(request, "posts/detail.html", context)
 
 
 @login_required
 @require_POST
 def reply(request, pk: int):
-    parent = _post_or_404(request, pk)
+    parent = selectors.access_post(request.user, pk)
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:
@@ -116,16 +107,11 @@ def reply(request, pk: int):
 @login_required
 @require_POST
 def react(request, pk: int):
-    post = _post_or_404(request, pk)
+    post = selectors.access_post(request.user, pk)
     form = ReactionForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Unknown reaction."), status=400)
-    kind = form.cleaned_data["kind"]
-    current = post.reactions.filter(user=request.user).values_list("kind", flat=True).first()
-    if current == kind:
-        services.reaction_remove(post=post, user=request.user)
-    else:
-        services.reaction_set(post=post, user=request.user, kind=kind)
+    services.reaction_toggle(post=post, user=request.user, kind=form.cleaned_data["kind"])
     if request.htmx:
         return _card(request, post)
     return redirect(safe_next(request, post.get_absolute_url()))
@@ -133,7 +119,7 @@ def react(request, pk: int):
 
 @login_required
 def reactions(request, pk: int):
-    post = _post_or_404(request, pk)
+    post = selectors.access_post(request.user, pk)
     return render(
         request,
         "posts/reactions.html",
@@ -143,7 +129,7 @@ def reactions(request, pk: int):
 
 @login_required
 def edit(request, pk: int):
-    post = _post_or_404(request, pk)
+    post = selectors.access_post(request.user, pk)
     if not policies.can_edit_post(request.user, post):
         raise PermissionDenied
     form = PostForm(request.POST or None, initial={"body": post.body})
@@ -167,7 +153,7 @@ def edit(request, pk: int):
 
 @login_required
 def delete(request, pk: int):
-    post = _post_or_404(request, pk)
+    post = selectors.access_post(request.user, pk)
     if not policies.can_delete_post(request.user, post):
         raise PermissionDenied
     if request.method != "POST":
@@ -177,6 +163,12 @@ def delete(request, pk: int):
         return _card(request, post.parent) if post.parent_id else HttpResponse("")
     messages.success(request, _("The post is deleted."))
     return redirect(post.parent.get_absolute_url() if post.parent_id else reverse("home"))
+
+
+def profile_posts(request, person) -> dict:
+    """The profile page's section of the person's posts (accounts.sections), a page at a time."""
+    before = parse_cursor(request.GET.get("before"))
+    return {"page": selectors.author_feed(request.user, person, before=before), "feed_url": request.path}
 
 
 @login_required
@@ -220,7 +212,7 @@ def report(request, pk: int):
     """Flag a post or a reply for the moderators, with a reason."""
     from ruche.communities.views import report_page
 
-    post = _post_or_404(request, pk)
+    post = selectors.access_post(request.user, pk)
     thanks = _("Thank you: the moderators will look at it.")
     return report_page(request, post=post, back=post.get_absolute_url(), thanks=thanks)
 
@@ -231,7 +223,7 @@ def hide(request, pk: int):
     from ruche.communities.policies import can_moderate_post
     from ruche.communities.services import post_hide
 
-    post = _post_or_404(request, pk)
+    post = selectors.access_post(request.user, pk)
     if not can_moderate_post(request.user, post):
         raise PermissionDenied
     error = None

@@ -12,3 +12,16 @@ class QaConfig(AppConfig):
         reactions.register()  # a question follows its replies
         posts.replies_first.provide(selectors.attach_questions)  # accepted answers first
         posts.annotate_cards.provide(selectors.annotate_answers)
+
+        from ruche.accounts.sections import ProfileSection, register_profile_section
+        from ruche.posts.extensions import register_detail_panel, register_publisher
+        from ruche.qa.selectors import experts_panel
+        from ruche.qa.services import question_ask
+        from ruche.qa.views import profile_answers
+
+        register_publisher("question", question_ask)
+        register_detail_panel("experts", experts_panel)
+
+        register_profile_section(
+            ProfileSection("accepted_answers", "qa/_profile_answers.html", profile_answers, place="card")
+        )

@@ -6,12 +6,13 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ruche import resolvers
 from ruche.accounts.models import User
-from ruche.communities.selectors import community_for
 from ruche.core.pagination import parse_cursor
 from ruche.core.views import render_page, safe_next
 from ruche.posts.forms import PostForm
-from ruche.posts.views import _card, _post_or_404
+from ruche.posts.selectors import access_post
+from ruche.posts.views import _card
 from ruche.qa import selectors, services
 from ruche.qa.policies import is_answer, is_question
 
@@ -21,9 +22,12 @@ def questions(request):
     """Questions waiting for an answer (or answered, resolved, all), everywhere or in one community."""
     state = request.GET.get("state")
     state = state if state in selectors.State.CHOICES else selectors.State.UNANSWERED
-    community = None
-    if slug := request.GET.get("community"):
-        community, _role = community_for(request.user, slug)
+    community, community_error = None, None
+    if key := request.GET.get("community", "").strip():
+        try:
+            community, _role = resolvers.community(request.user, key, field=None)
+        except ValidationError as error:
+            community_error = _explain(error)
     page = selectors.questions(
         request.user, state=state, community=community, before=parse_cursor(request.GET.get("before"))
     )
@@ -34,10 +38,17 @@ def questions(request):
         "state": state,
         "states": _state_labels(),
         "community": community,
+        "community_error": community_error,
         "form": form,
         "times": selectors.answer_times(request.user, community=community),
     }
-    return render_page(request, "qa/questions.html", context, partial="posts/_page.html")
+    status = 400 if community_error else 200
+    return render_page(request, "qa/questions.html", context, partial="posts/_page.html", status=status)
+
+
+def profile_answers(request, person) -> dict:
+    """The profile page's section of the person's answers that solved a question (accounts.sections)."""
+    return {"accepted_answers": selectors.accepted_answers_of(request.user, person)}
 
 
 def _state_labels():
@@ -51,7 +62,7 @@ def _state_labels():
 
 
 def _answer_or_404(request, pk: int):
-    answer = _post_or_404(request, pk)
+    answer = access_post(request.user, pk)
     if not is_answer(answer):
         raise Http404
     return answer
@@ -102,7 +113,7 @@ def accept(request, pk: int):
 @login_required
 @require_POST
 def ask_experts(request, pk: int):
-    question = _post_or_404(request, pk)
+    question = access_post(request.user, pk)
     if not is_question(question):
         raise Http404
     ids = [int(i) for i in request.POST.getlist("experts") if i.isdigit()]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ruche.communities.selectors import community_for
-from ruche.posts.views import _post_or_404
+from ruche.posts.selectors import access_post
 from ruche.rooms import policies, selectors, services
 
 
@@ -31,7 +31,7 @@ def start_in_community(request, slug: str):
 @login_required
 @require_POST
 def start_from_post(request, pk: int):
-    post = _post_or_404(request, pk)
+    post = access_post(request.user, pk)
     return _start(request, post.get_absolute_url(), post=post)
 
 

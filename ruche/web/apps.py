@@ -8,7 +8,11 @@ class WebConfig(AppConfig):
     def ready(self):
         from django.utils.autoreload import file_changed
 
+        from ruche.posts.extensions import register_composer_page
+        from ruche.web.views import home
+
         file_changed.connect(_translations_changed)
+        register_composer_page(home)
 
 
 def _translations_changed(sender, file_path, **kwargs):

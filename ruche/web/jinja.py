@@ -30,6 +30,7 @@ from jinja2.lexer import Token
 
 from ruche.core.paths import path
 from ruche.posts.models import Reaction
+from ruche.posts.policies import can_delete_shown, can_edit_shown
 from ruche.web.templatetags import ruche as tags
 
 
@@ -164,6 +165,9 @@ def environment(**options) -> Environment:
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
     env.globals.update(
         avatar=tags.avatar,
+        # The cards' links follow the policies (ruche/posts/policies.py), not a rule of their own.
+        can_edit_post=can_edit_shown,
+        can_delete_post=can_delete_shown,
         new_token=tags.new_token,
         reaction_kinds=_reaction_kinds(None),
         earlier_replies=earlier_replies,

@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from ruche.accounts.policies import is_admin
 from ruche.accounts.selectors import invited_not_activated_count, own_completeness
@@ -44,6 +45,18 @@ def company(request):
         {"page": page, "feed_url": request.path},
         partial="posts/_page.html",
     )
+
+
+@login_required
+def report_person(request, handle: str):
+    """Flag a person (an abusive profile, impersonation…) for the administrators. Here rather than
+    in accounts: reports are the communities' moderation, a layer above people."""
+    from ruche.accounts.selectors import access_person
+    from ruche.communities.views import report_page
+
+    person = access_person(request.user, handle)
+    thanks = _("Thank you: the administrators will look at it.")
+    return report_page(request, person=person, back=person.get_absolute_url(), thanks=thanks)
 
 
 @login_required

@@ -95,7 +95,8 @@ def test_invite_set_role_and_remove(alice, bruno, make_user, make_community, api
     assert api.post("/communities/projet-x/invitations", {"person": bruno.handle}).json() == {
         "invited": False
     }
-    assert api.post("/communities/projet-x/invitations", {"person": "nobody.here"}).status_code == 404
+    unknown = api.post("/communities/projet-x/invitations", {"person": "nobody.here"})
+    assert unknown.status_code == 400 and unknown.json()["field"] == "person"
     response = api.put(f"/communities/projet-x/members/{bruno.handle}", {"role": "moderator"})
     assert response.status_code == 200 and response.json()["role"] == "moderator"
     response = api.put(f"/communities/projet-x/members/{bruno.handle}", {"role": "king"})

@@ -72,7 +72,11 @@ def test_a_private_communitys_questions_never_reach_outsiders(alice, bruno, make
     api = api_as(alice)
     assert api.get("/questions/", state="all").json()["items"] == []
     assert api.get("/questions/", community="direction").status_code == 403
-    assert api.get("/questions/", community="projet-x").status_code == 404
+    # A secret community is as unknown as a made-up one: the same 400, naming the field.
+    secret_answer = api.get("/questions/", community="projet-x")
+    assert secret_answer.status_code == 400 and secret_answer.json()["field"] == "community"
+    made_up = api.get("/questions/", community="made-up").json()["detail"]
+    assert secret_answer.json()["detail"] == made_up.replace("made-up", "projet-x")
     member = api_as(bruno).get("/questions/", community="direction").json()["items"]
     assert [p["id"] for p in member] == [hidden.pk]
 

@@ -230,3 +230,38 @@ def test_unread_notifications_of_the_week_by_kind_choice(smtp, alice, bruno, sid
     assert digests_build(frequency="weekly", now=next_week) == {"queued": 0, "empty": 2}
     emails_send_due(now=next_week)
     assert smtp.to(alice.email) == []
+
+
+def _busy_colleagues(make_user, make_community, count: int, start: int):
+    """`count` colleagues of a private community, each with a reply to their post (an unread
+    notification) and an answer of theirs to a question that got another answer since (an answer
+    to follow, whose question the policies check again)."""
+    people = [make_user(f"P{start + i}", "Busy") for i in range(count)]
+    team = make_community(f"Équipe {start}", visibility=Community.Visibility.PRIVATE, members=people)
+    asker = people[0]
+    question = question_ask(author=asker, body="Qui sait ?", communities=[team])
+    for person in people:
+        mine = post_create(author=person, body="Mon post", communities=[team])
+        post_create(author=asker if person != asker else people[-1], body="Réponse", parent=mine)
+        post_create(author=person, body="Je sais", parent=question)
+    return people
+
+
+def test_the_digest_costs_the_same_queries_whatever_the_number_of_people(
+    make_user, make_community, side_effects
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(count: int, start: int) -> int:
+        with side_effects():
+            _busy_colleagues(make_user, make_community, count, start)
+        Email.objects.all().delete()
+        with CaptureQueriesContext(connection) as captured:
+            counts = digests_build(frequency="weekly", batch_size=1000)
+        assert counts["queued"] >= count
+        return len(captured)
+
+    few = queries_for(3, 0)
+    many = queries_for(12, 100)  # the first three again, and twelve more
+    assert many == few, "the digest runs a query per person again"

@@ -7,7 +7,7 @@ from django.utils import timezone
 from ruche.communities.models import Community, Placement
 from ruche.ideas import services as ideas
 from ruche.posts.models import Post
-from ruche.posts.policies import can_view_post, readers_among
+from ruche.posts.policies import can_view_post, readers_among, readers_of
 from ruche.posts.services import post_create
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +93,14 @@ def test_readers_among_costs_the_same_for_many(make_user, request, django_assert
     )
     with django_assert_max_num_queries(5):
         assert readers_among(reply, [u.pk for u in crowd]) == {u.pk for u in crowd[:10]}
+
+
+def test_readers_of_many_posts_answers_as_can_view_post(request, django_assert_max_num_queries):
+    people = _people(request)
+    ids = [p.pk for p in people.values()]
+    posts = _posts(request, people)
+    # Three campaigns among the posts: two queries each, besides the people, placements, members.
+    with django_assert_max_num_queries(3 + 2 * 3):
+        readers = readers_of(posts.values(), ids)
+    for name, post in posts.items():
+        assert readers[post.pk] == {p.pk for p in people.values() if can_view_post(p, post)}, name

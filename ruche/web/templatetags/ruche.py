@@ -117,6 +117,17 @@ def card(context, post):
     )
 
 
+def _menu_abilities(user) -> dict[str, bool]:
+    """What the account menu offers, as the policies decide it."""
+    from ruche.accounts import policies
+
+    return {
+        "administer": policies.is_admin(user),
+        "invite": policies.can_invite(user),
+        "view_completeness_report": policies.can_view_completeness_report(user),
+    }
+
+
 @register.simple_tag(takes_context=True)
 def topbar(context):
     """The page header, drawn by Jinja2 (web/topbar.html) with Django's escaping: the markup the
@@ -124,10 +135,12 @@ def topbar(context):
     from django.conf import settings
 
     request = context["request"]
+    user = _unwrapped(context["user"])
     values = {
         "request": request,
         "app_name": getattr(request.resolver_match, "app_name", ""),
-        "user": _unwrapped(context["user"]),
+        "user": user,
+        "may": _menu_abilities(user),
         "site_name": context.get("site_name"),
         "unread_notifications": context.get("unread_notifications"),
         "csrf_input": _csrf_input(context),

@@ -7,11 +7,11 @@ from django.core.management import call_command
 from django.db.models import Count, F, Q
 
 from ruche.accounts.models import Department, Follow, Profile, ProfileSettings, Site, User
+from ruche.demo import company as demo
 from ruche.feed.models import FeedEntry
 from ruche.feed.services import post_fan_out
 from ruche.notifications.models import Notification
 from ruche.posts.models import Hashtag, HashtagFollow, Post, Reaction
-from ruche.web import demo
 
 # The services commit and run their after-commit tasks: that needs real transactions.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -79,6 +79,21 @@ def test_small_demo_is_a_believable_company_and_loads_only_once():
     counts = (User.objects.count(), Post.objects.count(), Notification.objects.count())
     assert "not loaded again" in run(if_empty=True)
     assert (User.objects.count(), Post.objects.count(), Notification.objects.count()) == counts
+
+
+def test_large_mode_writes_feeds_through_the_feed_rules(settings, monkeypatch):
+    """No feed rule of its own: every top-level post goes through post_fan_out, every feed through
+    feed_trim."""
+    from ruche.feed import services as feed
+
+    fanned, trimmed = [], []
+    monkeypatch.setattr(feed, "post_fan_out", lambda post: fanned.append(post.pk))
+    monkeypatch.setattr(feed, "feed_trim", lambda user_id: trimmed.append(user_id))
+    run(employees=210, weeks=1)
+    assert sorted(fanned) == list(
+        Post.objects.filter(parent__isnull=True).order_by("pk").values_list("pk", flat=True)
+    )
+    assert sorted(trimmed) == list(User.objects.order_by("pk").values_list("pk", flat=True))
 
 
 def test_large_mode_matches_what_fan_out_would_write(settings):

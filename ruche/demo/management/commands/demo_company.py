@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from ruche.accounts.models import User
-from ruche.web import demo
+from ruche.demo import company as demo
 
 
 class Command(BaseCommand):

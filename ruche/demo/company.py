@@ -5,9 +5,9 @@ Two modes share one vocabulary:
 - small (the `make run` demo, a few dozen people): everything goes through the real services, so
   mentions, hashtags, feed entries and notifications are exactly what the product makes, then
   timestamps are moved into the past;
-- large (benchmarks, thousands of people): rows are written in bulk (and feed entries with
-  INSERT ... SELECT following the rules of ruche/feed/services.py), because calling services
-  for 50,000 posts would take hours.
+- large (benchmarks, thousands of people): people, follows, posts and reactions are written in
+  bulk, because calling the services for 50,000 posts would take hours; the feeds are then written
+  by the feed's own rules (`post_fan_out`, `feed_trim`), post by post, as the worker would.
 
 Output depends only on the seed and the size (and on "now", which only shifts the dates).
 """
@@ -21,7 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, transaction
@@ -901,7 +900,7 @@ def _generate_large(rng: random.Random, employees: int, weeks: int, now: datetim
     with transaction.atomic():
         _bulk_posts(drafts, people, tags)
         done("posts, mentions, hashtags, reactions written")
-        _bulk_feed(now)
+        _fan_out()
         done(f"{FeedEntry.objects.count()} feed entries")
         _bulk_notifications(rng, drafts, people, now)
         done(f"{Notification.objects.count()} notifications")
@@ -1060,83 +1059,27 @@ def _bulk_posts(drafts: list[Draft], people: list[Person], tags: dict[str, Hasht
             cursor.execute(sql)
 
 
-def _bulk_feed(now: datetime) -> None:
-    """Feed entries as ruche/feed/services.py would have written them, in four INSERT ... SELECT.
+def _fan_out() -> None:
+    """Feed entries written by the feed's own rules, as the worker would have: post by post in the
+    order they were written, each author's own entry (as post_create writes it), `post_fan_out`
+    (followers, hashtags, communities, mentions, large audiences pulled, people long away left to
+    a rebuild), then every feed trimmed by `feed_trim`."""
+    from ruche.feed.services import feed_trim, post_fan_out
 
-    (The SQL is assembled from table names of our own models; every value is a parameter.)
-
-    Priority as in post_fan_out: the author's own entry, then mentions, follows, hashtags (a row
-    already there is kept). Authors and hashtags with more than FEED_LARGE_AUDIENCE followers are not
-    fanned out (pulled at read time); people away longer than FEED_INACTIVE_DAYS get no follow or
-    hashtag entries (their feed is rebuilt when they return); mentions reach everyone active.
-    """
-    q = connection.ops.quote_name
-    t = {
-        "fe": q(FeedEntry._meta.db_table),
-        "post": q(Post._meta.db_table),
-        "user": q(User._meta.db_table),
-        "follow": q(Follow._meta.db_table),
-        "mention": q(Post.mentions.through._meta.db_table),
-        "post_tag": q(Post.hashtags.through._meta.db_table),
-        "tag": q(Hashtag._meta.db_table),
-        "tag_follow": q(HashtagFollow._meta.db_table),
-    }
-    since = now - timedelta(days=settings.FEED_INACTIVE_DAYS)
-    large = settings.FEED_LARGE_AUDIENCE
-    insert = f"INSERT INTO {t['fe']} (user_id, post_id, reason, created) "
-    absent = f"NOT EXISTS (SELECT 1 FROM {t['fe']} e WHERE e.user_id = {{who}} AND e.post_id = p.id)"  # noqa: S608
-    top = "p.parent_id IS NULL AND p.deleted_at IS NULL"
-    statements = [
-        (f"SELECT p.author_id, p.id, 'own', p.created FROM {t['post']} p WHERE {top}", []),  # noqa: S608
+    tops = Post.objects.filter(parent__isnull=True, deleted_at__isnull=True).order_by("pk")
+    FeedEntry.objects.bulk_create(
         (
-            f"SELECT DISTINCT m.user_id, p.id, 'mention', p.created FROM {t['post']} p "  # noqa: S608
-            f"JOIN {t['mention']} m ON m.post_id = p.id JOIN {t['user']} u ON u.id = m.user_id "
-            f"WHERE {top} AND u.is_active = %s AND m.user_id <> p.author_id AND {absent.format(who='m.user_id')}",
-            [True],
+            FeedEntry(user_id=author, post_id=pk, reason=FeedEntry.Reason.OWN, created=created)
+            for pk, author, created in tops.values_list("pk", "author_id", "created")
         ),
-        (
-            f"SELECT f.follower_id, p.id, 'follow', p.created FROM {t['post']} p "  # noqa: S608
-            f"JOIN {t['user']} a ON a.id = p.author_id JOIN {t['follow']} f ON f.followed_id = p.author_id "
-            f"JOIN {t['user']} u ON u.id = f.follower_id WHERE {top} AND a.follower_count <= %s "
-            f"AND u.is_active = %s AND u.last_seen_at >= %s AND {absent.format(who='f.follower_id')}",
-            [large, True, since],
-        ),
-        (
-            f"SELECT DISTINCT hf.user_id, p.id, 'hashtag', p.created FROM {t['post']} p "  # noqa: S608
-            f"JOIN {t['post_tag']} pt ON pt.post_id = p.id JOIN {t['tag']} h ON h.id = pt.hashtag_id "
-            f"JOIN {t['tag_follow']} hf ON hf.hashtag_id = h.id JOIN {t['user']} u ON u.id = hf.user_id "
-            f"WHERE {top} AND h.follower_count <= %s AND u.is_active = %s AND u.last_seen_at >= %s "
-            f"AND hf.user_id <> p.author_id AND {absent.format(who='hf.user_id')}",
-            [large, True, since],
-        ),
-    ]
-    ranked = (
-        f"SELECT id, user_id, post_id, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY post_id DESC) AS rn "  # noqa: S608
-        f"FROM {t['fe']}"
+        batch_size=BATCH,
     )
+    for post in tops.select_related("author").prefetch_related("hashtags").iterator(chunk_size=BATCH):
+        post_fan_out(post)
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            # Millions of index insertions in random order: keep the whole index in memory.
-            cursor.execute("PRAGMA cache_size = -2000000")
-        for select, params in statements:
-            _analyze(cursor, t.values())
-            # In index order, so that the (user, post) indexes grow at their end, page by page.
-            cursor.execute(f"{insert} SELECT * FROM ({select}) AS c ORDER BY 1, 2", params)  # noqa: S608
-        _analyze(cursor, [t["fe"]])
-        # Keep each feed bounded, as feed_trim does: the newest FEED_MAX_ENTRIES posts stay, and
-        # feed_horizon remembers the newest post trimmed (pulled when the reader gets there).
-        cursor.execute(
-            f"SELECT user_id, post_id FROM ({ranked}) AS r WHERE rn = %s",  # noqa: S608
-            [settings.FEED_MAX_ENTRIES + 1],
-        )
-        horizons = cursor.fetchall()
-        cursor.execute(
-            f"DELETE FROM {t['fe']} WHERE id IN (SELECT id FROM ({ranked}) AS r WHERE rn > %s)",  # noqa: S608
-            [settings.FEED_MAX_ENTRIES],
-        )
-    User.objects.bulk_update([User(pk=u, feed_horizon=h) for u, h in horizons], ["feed_horizon"], BATCH)
-    with connection.cursor() as cursor:
-        _analyze(cursor, [t["fe"]])
+        _analyze(cursor, [connection.ops.quote_name(FeedEntry._meta.db_table)])
+    for user_id in User.objects.order_by("pk").values_list("pk", flat=True):
+        feed_trim(user_id)
 
 
 def _analyze(cursor, tables) -> None:
