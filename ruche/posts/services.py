@@ -16,6 +16,8 @@ from ruche.communities.services import Refused, placements_for, reply_waits, tou
 from ruche.core import markdown
 from ruche.core.events import publish
 from ruche.core.text import HASHTAG_MAX_LENGTH, too_long_tag
+from ruche.links.addresses import first_link
+from ruche.links.services import preview_for
 from ruche.posts import policies
 from ruche.posts.events import (
     HashtagFollowed,
@@ -134,7 +136,8 @@ def _post_create(*, author, body, parent, client_token, communities, campaign) -
     )
     Placement.objects.bulk_create([Placement(post=post, community=c, status=status) for c, status in where])
     post.body_html, mentioned, tags = _render(post, body)
-    post.save(update_fields=["body_html"])
+    _show_link_preview(post, body)
+    post.save(update_fields=["body_html", "link_preview", "link_preview_hidden"])
     post.mentions.set(mentioned)
     post.hashtags.set(tags)
     if where:
@@ -147,6 +150,26 @@ def _post_create(*, author, body, parent, client_token, communities, campaign) -
     # Indexed, fanned out to feeds (the author's at once), counted as an answer, notified.
     mentioned_ids = tuple(u.pk for u in mentioned)
     publish(PostPublished(post=post, mentioned_ids=mentioned_ids, tag_ids=tuple(t.pk for t in tags)))
+    return post
+
+
+def _show_link_preview(post: Post, body: str) -> None:
+    """Point the post at the shared preview of its first web address (fetched by the worker, after
+    commit: the post is never held back). A new address shows its preview again, even if the
+    author hid the one before."""
+    url = first_link(markdown.parse(body))
+    preview = preview_for(url) if url else None
+    if (preview.pk if preview else None) != post.link_preview_id:
+        post.link_preview, post.link_preview_hidden = preview, False
+
+
+@transaction.atomic
+def link_preview_hide(*, post: Post, by: User) -> Post:
+    """The author takes the preview off their post (the address stays a link)."""
+    if not policies.can_edit_post(by, post):
+        raise PermissionDenied(_("Only the author can remove the preview."))
+    post.link_preview_hidden = True
+    post.save(update_fields=["link_preview_hidden"])
     return post
 
 
@@ -168,7 +191,8 @@ def post_edit(*, post: Post, by: User, body: str) -> Post:
     post.body = body
     post.body_html, mentioned, tags = _render(post, body)
     post.edited_at = timezone.now()
-    post.save(update_fields=["body", "body_html", "edited_at"])
+    _show_link_preview(post, body)
+    post.save(update_fields=["body", "body_html", "edited_at", "link_preview", "link_preview_hidden"])
     post.mentions.set(mentioned)
     post.hashtags.set(tags)
     new = tuple(u.pk for u in mentioned if u.pk not in before)
