@@ -83,7 +83,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "ruche.accounts.middleware.CompanyLanguageMiddleware",  # the company's language before sign-in
     "ruche.api.middleware.JsonErrorsMiddleware",  # outside CommonMiddleware: sees its slash redirects
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

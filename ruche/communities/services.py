@@ -37,6 +37,7 @@ COMPANY_WIDE_SLUG = "toute-l-entreprise"
 
 
 def audit(actor, action: str, *, community=None, target=None, post=None, detail: str = "") -> AuditEntry:
+    AuditEntry.Action(action)  # a code without a label would show raw in the log: refuse it here
     return AuditEntry.objects.create(
         actor=actor, action=action, community=community, target=target, post=post, detail=detail[:500]
     )
@@ -59,6 +60,7 @@ class Refused(PermissionDenied):
 
 def refuse(actor, action: str, message: str, **where) -> Refused:
     """Record a refused attempt in the audit log, then refuse (raise what this returns)."""
+    AuditEntry.Action(action)
     refusal = Refused(
         message, {"actor": actor, "action": f"refused:{action}", "detail": str(message)[:500], **where}
     )

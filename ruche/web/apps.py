@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WebConfig(AppConfig):
     name = "ruche.web"
     label = "web"
+    verbose_name = _("Web pages")
 
     def ready(self):
         from django.utils.autoreload import file_changed

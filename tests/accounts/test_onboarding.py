@@ -13,10 +13,9 @@ from tests.core.i18n import in_french
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def client(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
+@pytest.fixture(autouse=True)
+def _english(english_company):
+    """Anonymous pages speak the company's language (French by default): these tests read English."""
 
 
 @pytest.fixture

@@ -11,10 +11,9 @@ from tests.accounts.test_completeness import fill
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def client(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
+@pytest.fixture(autouse=True)
+def _english(english_company):
+    """Anonymous pages speak the company's language (French by default): these tests read English."""
 
 
 def declare(person, *skills, site=None, job="Acheteuse"):
