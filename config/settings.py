@@ -201,6 +201,7 @@ LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "ruche" / "locale"]
 TIME_ZONE = env_str("RUCHE_TIME_ZONE", "Europe/Paris")
 USE_I18N = True
+FORMAT_MODULE_PATH = ["ruche.core.formats"]  # English dates day first (ruche/core/formats/en)
 USE_TZ = True
 
 STATIC_URL = "static/"

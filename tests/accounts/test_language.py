@@ -74,3 +74,18 @@ def test_every_ruche_app_has_a_french_name_in_the_admin():
     with translation.override("en"):
         untranslated = [c.label for c in ruche_apps if str(c.verbose_name) == names[c.label]]
     assert untranslated == ["notifications"]  # the same word in both languages
+
+
+def test_english_dates_are_day_first_and_french_ones_unchanged():
+    from datetime import datetime
+
+    from django.utils import formats
+
+    moment = datetime(2026, 10, 25, 14, 30)
+    with translation.override("en"):
+        assert formats.date_format(moment, "SHORT_DATE_FORMAT") == "25/10/2026"
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "25 Oct 2026, 14:30"
+        assert formats.get_format("DATE_INPUT_FORMATS")[0] == "%Y-%m-%d"  # what <input type=date> reads
+    with translation.override("fr"):
+        assert formats.date_format(moment, "SHORT_DATE_FORMAT") == "25/10/2026"
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "25 octobre 2026 14:30"
