@@ -24,6 +24,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from ruche.accounts.models import User
+from ruche.core import markdown
 from ruche.notifications.mail import render_email
 from ruche.notifications.models import (
     Channel,
@@ -85,7 +86,7 @@ def _post_item(post: Post) -> Item:
     return Item(
         url=settings.SITE_URL + post.get_absolute_url(),
         author=post.author.full_name,
-        excerpt=" ".join(post.body.split())[:200],
+        excerpt=markdown.excerpt(post.body_html, 200),
         reactions=post.reaction_count,
         replies=post.reply_count,
     )
@@ -93,7 +94,7 @@ def _post_item(post: Post) -> Item:
 
 def _post_fields(posts):
     return posts.select_related("author").only(
-        "pk", "parent_id", "body", "created", "reaction_count", "reply_count",
+        "pk", "parent_id", "body_html", "created", "reaction_count", "reply_count",
         "author__first_name", "author__last_name", "author__handle",
     )  # fmt: skip
 

@@ -32,14 +32,18 @@ def mention(alice, bruno, side_effects):
 def test_a_mention_is_emailed_after_the_delay_in_the_recipients_language(smtp, alice, bruno, side_effects):
     User.objects.filter(pk=alice.pk).update(language="fr")
     with side_effects():
-        post = post_create(author=bruno, body="Bravo @alice.martin pour le salon")
+        post = post_create(author=bruno, body="**Bravo** @alice.martin pour le [salon](https://example.com)")
     assert emails_send_due()["sent"] == 0 and smtp.messages == []  # it waits: she may see it in the app
     assert emails_send_due(now=later(11))["sent"] == 1
     [message] = smtp.to(alice.email)
     assert message["Subject"] == "Bruno Lefèvre vous a mentionné"
     text, html = smtp.parts(message)
     link = f"https://ruche.example.com{post.get_absolute_url()}"
-    assert "Bruno Lefèvre vous a mentionné" in text and "pour le salon" in text and link in text
+    assert "Bruno Lefèvre vous a mentionné" in text and link in text
+    assert (
+        "> Bravo Alice Martin pour le salon" in text
+        and "Bravo Alice Martin pour le salon</blockquote>" in html
+    )
     assert "<strong>Bruno Lefèvre</strong> vous a mentionné" in html and f'href="{link}"' in html
     assert "Se désabonner de ces e-mails" in text and "Se désabonner de ces e-mails" in html
     unsubscribe = message["List-Unsubscribe"]
