@@ -8,9 +8,18 @@ class WebConfig(AppConfig):
     verbose_name = _("Web pages")
 
     def ready(self):
+        from django.db.models.signals import post_delete
         from django.utils.autoreload import file_changed
 
         file_changed.connect(_translations_changed)
+        # Someone who left a community must not be shown its tags from cached suggestions.
+        post_delete.connect(_membership_ended, sender="communities.Membership")
+
+
+def _membership_ended(sender, instance, **kwargs):
+    from ruche.web.selectors import forget_suggestions
+
+    forget_suggestions(instance.user_id)
 
 
 def _translations_changed(sender, file_path, **kwargs):
