@@ -48,7 +48,7 @@ def _kept_order(objects, ids: list[int], limit: int) -> list:
 # People -------------------------------------------------------------------------------------------
 
 
-def people_to_follow(viewer, limit: int = 4) -> list[User]:
+def people_to_follow(viewer, limit: int = 3) -> list[User]:
     """Colleagues of the viewer's department, site or communities whom they do not follow yet:
     department first, then the most communities in common, then the most followed."""
     ids = _cached(viewer, "people", lambda: _people_candidates(viewer))

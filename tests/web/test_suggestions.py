@@ -121,7 +121,7 @@ def test_query_counts_cold_and_cached(alice, make_user, make_community, places, 
         post_create(author=colleagues[i], body=f"#sujet{i} #commun")
     with django_assert_num_queries(COLD_QUERIES):
         found = selectors.home_suggestions(alice)
-    assert len(found["people_to_follow"]) == 4 and len(found["communities_to_join"]) == 3
+    assert len(found["people_to_follow"]) == 3 and len(found["communities_to_join"]) == 3
     assert found["trending_tags"][0].key == "commun"
     with django_assert_num_queries(WARM_QUERIES):
         assert selectors.home_suggestions(alice) == found
