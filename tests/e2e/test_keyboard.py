@@ -48,3 +48,23 @@ def test_voting_with_the_keyboard_keeps_the_focus_and_the_name_says_what_is_seen
     expect(vote).to_have_attribute("aria-pressed", "true")
     expect(vote).to_have_accessible_name("▲ 1 – Useful answer (1 vote)")
     expect(vote).to_be_focused()
+
+
+def test_following_a_suggested_colleague_with_the_keyboard(live_server, login, page, alice, bruno):
+    from ruche.accounts.models import Department, Follow
+
+    team = Department.objects.create(name="Achats")
+    for person in (alice, bruno):
+        person.profile.department = team
+        person.profile.save()
+    login(page, alice)
+    column = page.get_by_role("complementary", name="Suggestions for you")
+    follow = column.get_by_role("button", name="Follow Bruno Lefèvre")
+    follow.focus()
+    page.keyboard.press("Enter")
+    following = column.get_by_role("button", name="Following ✓ Bruno Lefèvre")
+    expect(following).to_be_focused()
+    assert Follow.objects.filter(follower=alice, followed=bruno).exists()
+    page.keyboard.press(" ")  # changed her mind
+    expect(follow).to_be_focused()
+    assert not Follow.objects.filter(follower=alice, followed=bruno).exists()
