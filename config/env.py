@@ -2,7 +2,7 @@
 
 import os
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -41,6 +41,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_hosts(name: str) -> list[str]:
+    """A comma-separated list of "host" or "host:port" ("[v6]:port" for IPv6)."""
+    hosts = env_list(name, [])
+    for host in hosts:
+        try:
+            parts = urlsplit(f"//{host}")
+            valid = bool(parts.hostname) and (parts.port is None or parts.port > 0)
+        except ValueError:  # a port that is not a number, or out of range
+            valid = False
+        if not valid:
+            raise ImproperlyConfigured(f"{name}: {host!r} is not host or host:port")
+    return hosts
 
 
 def database_from_url(url: str, base_dir: Path) -> dict:

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import database_from_url, env_bool, env_int, env_list, env_str
+from config.env import database_from_url, env_bool, env_hosts, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("RUCHE_VAR_DIR", str(BASE_DIR / "var")))
@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ruche.core",
     "ruche.worker",
     "ruche.accounts",
+    "ruche.links",
     "ruche.posts",
     "ruche.communities",
     "ruche.feed",
@@ -73,6 +74,8 @@ INSTALLED_APPS = [
     "ruche.realtime",
     "ruche.announcements",
     "ruche.rooms",
+    "ruche.sources",
+    "ruche.alerts",
     "ruche.api",
     "ruche.web",
     "allauth",
@@ -292,6 +295,18 @@ FANOUT_BATCH_SIZE = env_int("RUCHE_FANOUT_BATCH_SIZE", 1_000)
 INVITATION_DAYS = env_int("RUCHE_INVITATION_DAYS", 14)  # activation links (ruche.accounts.tokens)
 # Password-reset links: short-lived, whoever holds the mailbox for an hour holds the account.
 PASSWORD_RESET_TIMEOUT = env_int("RUCHE_PASSWORD_RESET_MINUTES", 60) * 60
+
+# Outbound HTTP (ruche.core.outbound): link previews, news sources. Only public addresses, on these
+# ports, within this time and size; intranet hosts ("host" or "host:port") are let through by name.
+FETCH_ALLOWED_HOSTS = env_hosts("RUCHE_FETCH_ALLOWED_HOSTS")
+FETCH_ALLOWED_PORTS = [int(port) for port in env_list("RUCHE_FETCH_ALLOWED_PORTS", ["80", "443"])]
+FETCH_TIMEOUT_SECONDS = env_int("RUCHE_FETCH_TIMEOUT_SECONDS", 8)
+FETCH_MAX_BYTES = env_int("RUCHE_FETCH_MAX_BYTES", 5 * 1024 * 1024)
+FETCH_MAX_REDIRECTS = env_int("RUCHE_FETCH_MAX_REDIRECTS", 4)
+# A link preview older than this is fetched again when someone shares the address anew.
+LINK_PREVIEW_REFRESH_DAYS = env_int("RUCHE_LINK_PREVIEW_REFRESH_DAYS", 7)
+# `manage.py serve` looks for news sources due this often (each has its own interval, chosen by its animators).
+SOURCES_SWEEP_SECONDS = env_int("RUCHE_SOURCES_SWEEP_SECONDS", 60)
 
 # Announcements: audiences up to this size get their receipts written in the publishing request;
 # larger ones by the task worker, after commit. E-mails and notifications go out in batches.

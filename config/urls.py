@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("ruche.realtime.urls")),
     path("", include("ruche.announcements.urls")),
     path("", include("ruche.rooms.urls")),
+    path("", include("ruche.sources.urls")),
     path("", include("ruche.api.urls")),
     path("", include("ruche.worker.urls")),
     path("accounts/", include("allauth.urls")),

@@ -215,3 +215,15 @@ def test_env_int_and_list(monkeypatch):
     monkeypatch.setenv("RUCHE_TEST_N", "forty-two")
     with pytest.raises(ImproperlyConfigured, match="RUCHE_TEST_N"):
         env.env_int("RUCHE_TEST_N", 1)
+
+
+@pytest.mark.parametrize("value", ["wiki.intranet:http", "wiki:0", "wiki:70000", ":8080", "[::1"])
+def test_outbound_allowed_hosts_refuse_what_is_not_host_or_host_port(monkeypatch, value):
+    monkeypatch.setenv("RUCHE_FETCH_ALLOWED_HOSTS", f"ok.intranet,{value}")
+    with pytest.raises(ImproperlyConfigured, match="RUCHE_FETCH_ALLOWED_HOSTS"):
+        env.env_hosts("RUCHE_FETCH_ALLOWED_HOSTS")
+
+
+def test_outbound_allowed_hosts_take_names_addresses_and_ports(monkeypatch):
+    monkeypatch.setenv("RUCHE_FETCH_ALLOWED_HOSTS", "wiki.intranet, 10.0.0.5:8080,[fd00::1]:443")
+    assert env.env_hosts("RUCHE_FETCH_ALLOWED_HOSTS") == ["wiki.intranet", "10.0.0.5:8080", "[fd00::1]:443"]

@@ -8,7 +8,9 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from ruche.accounts.events import PersonReturned
 from ruche.accounts.models import ProfileSettings, User
+from ruche.core.events import publish
 
 SEEN_EVERY = timedelta(minutes=5)
 
@@ -74,9 +76,7 @@ class LastSeenMiddleware:
             if user.last_seen_at is None or now - user.last_seen_at > SEEN_EVERY:
                 away = timedelta(days=settings.FEED_INACTIVE_DAYS)
                 if user.feed_built_at is None or user.last_seen_at is None or now - user.last_seen_at > away:
-                    from ruche.feed.services import feed_rebuild
-
-                    feed_rebuild(user)
+                    publish(PersonReturned(user=user))
                 User.objects.filter(pk=user.pk).update(last_seen_at=now)
                 user.last_seen_at = now
         return self.get_response(request)

@@ -18,11 +18,17 @@ from ruche.accounts.completeness import (
     skill_count_expression,
 )
 from ruche.accounts.models import Department, Follow, Profile, Site, Skill, User
+from ruche.core.hooks import Hook
+from ruche.core.lookups import prefix_q
 from ruche.core.pagination import Page, page_from
 from ruche.core.prepared import prepared
 from ruche.core.text import fold
 
 DIRECTORY_PAGE_SIZE = 48
+
+# Ids of active people with a word of their name or handle starting with the words typed, most
+# relevant first: the people search index answers it (provided by ruche.search).
+people_matching: Hook[..., list[int]] = Hook("accounts.people_matching")
 PERSON = ("profile", "profile__department", "profile__site")
 
 
@@ -80,9 +86,7 @@ def people_suggestions(prefix: str, limit: int = 8) -> list[User]:
     """Mention autocomplete: people with a word of their name or handle starting with what is typed.
     The people search index answers (folded, prefix-indexed: no scan of the people table); the
     best-matching few are then ordered by how followed they are."""
-    from ruche.search.selectors import people_prefix
-
-    ids = people_prefix(prefix[:60], limit=limit * 5)
+    ids = people_matching(prefix[:60], limit=limit * 5)
     if not ids:
         return []
     return list(
@@ -96,8 +100,6 @@ def skill_suggestions(prefix: str, limit: int = 10) -> list[Skill]:
     key = fold(prefix.strip())[:60]
     if not key:
         return []
-    from ruche.search.selectors import prefix_q
-
     return list(Skill.objects.filter(prefix_q("key", key)).order_by("key")[:limit])
 
 

@@ -16,24 +16,17 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from ruche.accounts import policies
 from ruche.accounts.completeness import MIN_SKILLS
+from ruche.accounts.events import PeopleChanged, PersonFollowed
 from ruche.accounts.models import Department, Follow, Profile, ProfileSettings, Site, Skill, User
+from ruche.core.events import publish
 from ruche.core.images import reencoded_image
 from ruche.core.text import fold, slugify_handle
-from ruche.search.documents import Kind as SearchKind
-from ruche.search.tasks import reindex_later
 
 PHOTO_SIZE = 512
 MAX_SKILLS = 30
 
 
 RESERVED_HANDLES = {"admin", "me", "all", "everyone"}  # words that are URLs or would mention many
-
-
-def _directory_changed(user: User) -> None:
-    """Directory rules (department, site, everyone) decide some memberships: re-apply them after commit."""
-    from ruche.communities.tasks import apply_rules_to_user
-
-    apply_rules_to_user.enqueue(user_id=user.pk)
 
 
 def unique_handle(name: str) -> str:
@@ -66,7 +59,7 @@ def org_unit_rename(*, unit: Department | Site, name: str) -> Department | Site:
         raise ValidationError({"name": _("This name is already used.")})
     unit.name = name
     unit.save(update_fields=["name"])
-    reindex_later(SearchKind.PERSON, unit.profiles.values_list("user_id", flat=True))
+    publish(PeopleChanged(user_ids=tuple(unit.profiles.values_list("user_id", flat=True))))
     return unit
 
 
@@ -116,8 +109,7 @@ def user_invite(
         site=_named(Site, site),
         manager=manager,
     )
-    _directory_changed(user)
-    reindex_later(SearchKind.PERSON, [user.pk])
+    publish(PeopleChanged(user_ids=(user.pk,), directory=True))
     if send:
         from ruche.accounts.tasks import send_invitation
 
@@ -286,8 +278,7 @@ def user_deactivate(*, user: User, by: User) -> User:
     user.is_active = False
     user.deactivated_at = timezone.now()
     user.save(update_fields=["is_active", "deactivated_at"])
-    _directory_changed(user)
-    reindex_later(SearchKind.PERSON, [user.pk])
+    publish(PeopleChanged(user_ids=(user.pk,), directory=True))
     return user
 
 
@@ -298,8 +289,7 @@ def user_reactivate(*, user: User, by: User) -> User:
     user.is_active = True
     user.deactivated_at = None
     user.save(update_fields=["is_active", "deactivated_at"])
-    _directory_changed(user)
-    reindex_later(SearchKind.PERSON, [user.pk])
+    publish(PeopleChanged(user_ids=(user.pk,), directory=True))
     return user
 
 
@@ -387,9 +377,8 @@ def profile_update(*, profile: Profile, by: User, skills: list[str] | None = Non
     profile.save(update_fields=list(fields) or None)  # only what was edited: no stale overwrite
     if skills is not None:
         profile.skills.set(skills_from_names(skills))
-    if {"department", "site"} & set(fields):
-        _directory_changed(user)
-    reindex_later(SearchKind.PERSON, [user.pk])  # name, job, place, skills, bio: all indexed
+    # Name, job, place, skills, bio: all indexed; a department or a site decides some memberships.
+    publish(PeopleChanged(user_ids=(user.pk,), directory=bool({"department", "site"} & set(fields))))
     return profile
 
 
@@ -436,11 +425,7 @@ def user_follow(*, follower: User, followed: User) -> Follow | None:
     except IntegrityError:
         return None
     User.objects.filter(pk=followed.pk).update(follower_count=F("follower_count") + 1)
-    from ruche.feed.tasks import backfill_follow
-    from ruche.notifications.tasks import notify_follow
-
-    notify_follow.enqueue(follow_id=follow.pk)
-    backfill_follow.enqueue(user_id=follower.pk, author_id=followed.pk)
+    publish(PersonFollowed(follow_id=follow.pk, follower_id=follower.pk, followed_id=followed.pk))
     return follow
 
 

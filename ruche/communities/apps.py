@@ -12,3 +12,7 @@ class CommunitiesConfig(AppConfig):
         from ruche.core.media import register_media
 
         register_media("covers", can_see_cover)
+
+        from ruche.communities import reactions
+
+        reactions.register()  # directory rules follow the directory (accounts.events)

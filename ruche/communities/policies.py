@@ -132,6 +132,11 @@ def can_read_audit(user) -> bool:
     return is_admin(user)
 
 
+def can_govern(user) -> bool:
+    """Company-wide governance (who may create communities, private quotas) is the admins'."""
+    return is_admin(user)
+
+
 def moderated_community(user, post) -> Community | None:
     """A community of the post (or of its thread) that the user moderates; admins moderate them all."""
     root = post.parent or post

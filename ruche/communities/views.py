@@ -7,7 +7,6 @@ raised by a service becomes the 403 page.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -486,11 +485,13 @@ def admin_settings(request):
     _admin_only(request)
     form = GovernanceForm(request.POST or None, instance=CommunitySettings.current())
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            services.audit(request.user, "settings_update", detail=", ".join(form.changed_data))
-        messages.success(request, _("Governance settings saved."))
-        return redirect("communities:admin_settings")
+        try:
+            services.governance_update(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Governance settings saved."))
+            return redirect("communities:admin_settings")
     context = {"form": form, "admin_tab": "settings"}
     return render(request, "communities/admin_settings.html", context, status=400 if form.errors else 200)
 

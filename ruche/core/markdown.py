@@ -2,6 +2,9 @@
 
 Mentions and hashtags are found in text tokens only (never inside code or links), so that
 `#include` in a code block is not a topic and a URL fragment is not a hashtag.
+
+Bare web addresses become links (linkify-it), but only those written as addresses: with http(s)://
+or www. in front. "main.py" or "rapport.pdf" stay words, though .py and .pdf look like domains.
 """
 
 import html
@@ -16,7 +19,8 @@ from markdown_it.token import Token
 
 from ruche.core.text import HASHTAG_RE, MENTION_RE, fold
 
-_md = MarkdownIt("js-default", {"breaks": True, "typographer": False}).disable("image")
+_md = MarkdownIt("js-default", {"breaks": True, "typographer": False, "linkify": True}).disable("image")
+SHORT_LINK = 48  # characters of a bare address shown in a card; the link keeps all of it
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "del", "s", "code", "pre", "blockquote", "ul", "ol", "li",
@@ -53,8 +57,41 @@ def _text_tokens(tokens: list[Token]) -> Iterator[Token]:
             yield from (child for child, plain in _children_outside_links(block) if plain)
 
 
+def _bare_links(block: Token) -> list[Token]:
+    """The block's children with bare addresses kept as links (shortened) only when written as
+    addresses; a word that merely looks like a domain goes back to text."""
+    children, out = block.children or [], []
+    index = 0
+    while index < len(children):
+        child = children[index]
+        if child.type == "link_open" and child.markup == "linkify":
+            text = children[index + 1].content
+            written_as_address = text.lower().startswith(("http://", "https://", "www."))
+            if written_as_address or str(child.attrGet("href")).startswith("mailto:"):
+                children[index + 1].content = shortened(text)
+                if children[index + 1].content != text:
+                    child.attrSet("title", text)
+                out.extend(children[index : index + 3])
+            else:
+                out.append(Token("text", "", 0, content=text))
+            index += 3
+            continue
+        out.append(child)
+        index += 1
+    return out
+
+
+def shortened(address: str) -> str:
+    """An address as a card shows it: without its scheme, cut with an ellipsis past SHORT_LINK."""
+    shown = address.split("://", 1)[-1]
+    return shown if len(shown) <= SHORT_LINK else shown[: SHORT_LINK - 1] + "…"
+
+
 def parse(text: str) -> Parsed:
     tokens = _md.parse(text)
+    for block in tokens:
+        if block.type == "inline" and block.children:
+            block.children = _bare_links(block)
     parsed = Parsed(tokens=tokens)
     for token in _text_tokens(tokens):
         parsed.handles.update(match.lower() for match in MENTION_RE.findall(token.content))

@@ -6,3 +6,8 @@ class FeedConfig(AppConfig):
     name = "ruche.feed"
     label = "feed"
     verbose_name = _("Feed")
+
+    def ready(self):
+        from ruche.feed import reactions
+
+        reactions.register()  # follows, posts, memberships fill and clean feeds

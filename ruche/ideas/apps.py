@@ -28,3 +28,10 @@ class IdeasConfig(AppConfig):
         from ruche.ideas.policies import can_see_cover
 
         register_media("campaigns", can_see_cover)
+
+        # The campaign rule inside the one visibility policy (ruche/posts/policies.py).
+        from ruche.ideas import policies
+        from ruche.posts.policies import campaign_readers, campaigns_visible_to
+
+        campaigns_visible_to.provide(policies.visible_campaign_ids)
+        campaign_readers.provide(policies.campaign_viewers)

@@ -12,3 +12,12 @@ class NotificationsConfig(AppConfig):
         from ruche.notifications.mail import email_queue
 
         register_outbox(email_queue)  # for the apps below (accounts' invitations)
+
+        from ruche.notifications import reactions
+
+        reactions.register()  # follows, posts, reactions, community decisions are told
+
+        from ruche.core.periodic import register_periodic
+        from ruche.notifications.scheduler import Scheduler
+
+        register_periodic("notifications", lambda: Scheduler().tick)  # e-mail sweep, digests

@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
+from django.http import Http404
 
 from ruche.core.pagination import Page, page_from
 from ruche.core.prepared import prepared
 from ruche.notifications.models import Notification
 from ruche.posts.models import Post
-from ruche.posts.policies import visible_posts
+from ruche.posts.policies import can_view_post, visible_posts
 
 
 def _about_visible_content(user) -> Q:
@@ -126,3 +127,12 @@ def preferences_for(user) -> dict:
         "communities": [(m.community, m.level or CommunityPreference.Level.ALL) for m in memberships],
         "muted_threads": [m.post for m in muted],
     }
+
+
+def access_thread(viewer, pk: int) -> Post:
+    """The post or reply whose conversation the viewer mutes: 404 alike for a missing one and one
+    they may not see, which they may not know exists."""
+    post = Post.objects.select_related("author", "parent").filter(pk=pk).first()
+    if post is None or not can_view_post(viewer, post):
+        raise Http404
+    return post

@@ -11,7 +11,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ruche.accounts.models import User
-from ruche.api.common import post_or_404
 from ruche.core.pagination import parse_cursor
 from ruche.core.views import render_page, safe_next
 from ruche.notifications import selectors, services
@@ -72,7 +71,7 @@ def preferences(request):
 @login_required
 @require_POST
 def thread_mute(request, pk: int):
-    post = post_or_404(request.user, pk)
+    post = selectors.access_thread(request.user, pk)
     services.thread_mute(user=request.user, post=post)
     messages.success(request, _("Muted: you will hear no more about this conversation."))
     return redirect(safe_next(request, post.get_absolute_url()))

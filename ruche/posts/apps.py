@@ -6,3 +6,9 @@ class PostsConfig(AppConfig):
     name = "ruche.posts"
     label = "posts"
     verbose_name = _("Posts")
+
+    def ready(self):
+        from ruche.core.media import register_media
+        from ruche.posts.policies import can_see_link_preview_image
+
+        register_media("previews", can_see_link_preview_image)

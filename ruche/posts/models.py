@@ -62,6 +62,12 @@ class Post(models.Model):
     campaign = models.ForeignKey(
         "ideas.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # The preview of the first web address in the text (ruche.links), shared with every post that
+    # links there; the author may hide it from this post.
+    link_preview = models.ForeignKey(
+        "links.LinkPreview", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    link_preview_hidden = models.BooleanField(default=False)
 
     objects = PostQuerySet.as_manager()
 

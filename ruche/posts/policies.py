@@ -10,6 +10,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from ruche.accounts.policies import is_admin
+from ruche.core.hooks import Hook
+
+# An idea and its discussion stay inside their campaign's audience: the rule is ruche.ideas.policies',
+# provided here so that this stays the one visibility policy. `campaigns_visible_to(user)`: the ids
+# of the campaigns `user` may see, as SQL; `campaign_readers(campaign_id, user_ids)`: those of these
+# people who may see that campaign.
+campaigns_visible_to: Hook[[object], object] = Hook("posts.campaigns_visible_to")
+campaign_readers: Hook[[int, set[int]], set[int]] = Hook("posts.campaign_readers")
 
 
 def _is_colleague(user) -> bool:
@@ -36,10 +44,7 @@ def visible_posts(user, posts: QuerySet) -> QuerySet:
     )
     if is_admin(user):
         return posts
-    # An idea and its discussion stay inside their campaign's audience (ruche.ideas.policies).
-    from ruche.ideas.policies import visible_campaign_ids
-
-    return posts.filter(Q(campaign__isnull=True) | Q(campaign_id__in=visible_campaign_ids(user)))
+    return posts.filter(Q(campaign__isnull=True) | Q(campaign_id__in=campaigns_visible_to(user)))
 
 
 def visible_replies(user, replies: QuerySet) -> QuerySet:
@@ -88,10 +93,7 @@ def _may_read(post, people: set[int]) -> set[int]:
             members = Membership.objects.filter(community_id__in=[c for c, _v in shown], user_id__in=allowed)
             allowed &= set(members.values_list("user_id", flat=True)) | own
     if post.campaign_id and allowed:
-        # An idea and its discussion stay inside their campaign's audience (ruche.ideas.policies).
-        from ruche.ideas.policies import campaign_viewers
-
-        allowed &= campaign_viewers(post.campaign_id, allowed)
+        allowed &= campaign_readers(post.campaign_id, allowed)
     return allowed
 
 
@@ -134,3 +136,11 @@ def _in_archived_community(post) -> bool:
     return root.placements.filter(community__archived_at__isnull=False).exists() and not (
         root.placements.filter(community__archived_at__isnull=True).exists()
     )
+
+
+def can_see_link_preview_image(user, name: str) -> bool:
+    """A link preview's image, for those who may read a post that shows it."""
+    from ruche.posts.models import Post
+
+    shown = Post.objects.filter(link_preview__image=name, link_preview_hidden=False, deleted_at=None)
+    return visible_posts(user, shown).exists()

@@ -9,15 +9,21 @@ from django.http import Http404
 
 from ruche.communities.models import Placement
 from ruche.communities.policies import MODERATORS
+from ruche.core.hooks import Hook
+from ruche.core.lookups import prefix_q
 from ruche.core.pagination import Page, page_from
 from ruche.core.prepared import prepared
 from ruche.posts.models import Hashtag, Post, Reaction
 from ruche.posts.policies import can_view_post, visible_hashtags, visible_posts, visible_replies
-from ruche.qa import selectors as qa
 
 REPLIES_SHOWN = 3
 WITH_AUTHOR = ("author", "author__profile")
 CARD_RELATED = (*WITH_AUTHOR, "question")  # a top-level card: its author, and whether it is a question
+
+# What a card adds when its post is a question (provided by ruche.qa): before the replies are
+# fetched, the ids of those shown first (accepted answers); after, each answer's state for the viewer.
+replies_first: Hook[[list[Post]], list[int]] = Hook("posts.replies_first")
+annotate_cards: Hook[..., None] = Hook("posts.annotate_cards")
 
 
 @prepared("viewer", "ids")
@@ -73,7 +79,7 @@ def hydrate(posts: list[Post], viewer, *, all_replies: bool = False) -> list[Pos
             waiting[placement.post_id].append(placement.community)
     roles = community_roles(viewer)
     moderated = {cid for cid, role in roles.items() if role in MODERATORS}
-    accepted = qa.attach_questions(posts)
+    accepted = replies_first(posts)
     replies = _latest_replies(viewer=viewer, ids=ids, accepted=accepted, every=all_replies)
     by_parent: dict[int, list[Post]] = defaultdict(list)
     for reply in sorted(replies, key=lambda r: r.pk):
@@ -97,7 +103,7 @@ def hydrate(posts: list[Post], viewer, *, all_replies: bool = False) -> list[Pos
         )
         post.shown_replies = by_parent.get(post.pk, [])
         post.more_replies = max(post.reply_count - len(post.shown_replies), 0)
-    qa.annotate_answers(posts, viewer, by_votes=all_replies)
+    annotate_cards(posts, viewer, by_votes=all_replies)
     return posts
 
 
@@ -175,7 +181,6 @@ def hashtag_suggestions(viewer, prefix: str, limit: int = 8) -> list[Hashtag]:
     key = fold(prefix.lstrip("#"))[:50]
     if not key:
         return []
-    from ruche.search.selectors import prefix_q
 
     # The key index finds the prefix range; the few tags in it are then ordered by followers.
     tags = visible_hashtags(viewer, Hashtag.objects.filter(prefix_q("key", key)))

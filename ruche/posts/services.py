@@ -11,12 +11,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ruche.accounts.models import User
+from ruche.communities.models import Placement
+from ruche.communities.services import Refused, placements_for, reply_waits, touch
 from ruche.core import markdown
+from ruche.core.events import publish
 from ruche.core.text import HASHTAG_MAX_LENGTH, too_long_tag
 from ruche.posts import policies
+from ruche.posts.events import (
+    HashtagFollowed,
+    PostCountsChanged,
+    PostDeleted,
+    PostEdited,
+    PostPublished,
+    ReactionAdded,
+)
 from ruche.posts.models import Hashtag, HashtagFollow, Post, PostRevision, Reaction
-from ruche.realtime.events import post_counts_changed
-from ruche.search.tasks import reindex_post_later
 
 
 def _clean_body(body: str) -> str:
@@ -78,8 +87,6 @@ def post_create(
     `campaign`: the post is an idea's (ruche.ideas): seen by the campaign's audience only, not fanned out."""
     if client_token and (done := Post.objects.filter(author=author, client_token=client_token).first()):
         return done
-    from ruche.communities.services import Refused
-
     try:
         return _post_create(
             author=author,
@@ -102,12 +109,6 @@ def post_create(
 def _post_create(*, author, body, parent, client_token, communities, campaign) -> Post:
     """Save the post, place it in its communities (approved or awaiting a moderator), then render it,
     so that mentions are resolved against who may actually read it."""
-    from ruche.communities.models import Placement
-    from ruche.communities.services import placements_for, reply_waits, touch
-    from ruche.feed.models import FeedEntry
-    from ruche.feed.tasks import fan_out_post
-    from ruche.notifications.tasks import notify_new_post
-
     body = _clean_body(body)
     if not author.is_active:
         raise PermissionDenied(_("Your account is deactivated."))
@@ -137,28 +138,20 @@ def _post_create(*, author, body, parent, client_token, communities, campaign) -
     post.save(update_fields=["body_html"])
     post.mentions.set(mentioned)
     post.hashtags.set(tags)
-    reindex_post_later(post, tag_ids=[t.pk for t in tags])
     if where:
         touch(c for c, _status in where)
     else:
         touch_thread(parent)
     if parent is not None:
-        from ruche.qa.services import question_note_answer
-
         Post.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
-        post_counts_changed(parent.pk)  # realtime
-        question_note_answer(reply=post)
-    elif campaign is None:
-        # The author sees their post at once; everyone else gets it from the fan-out task.
-        FeedEntry.objects.create(user=author, post=post, reason=FeedEntry.Reason.OWN, created=post.created)
-        fan_out_post.enqueue(post_id=post.pk)
-    notify_new_post.enqueue(post_id=post.pk, mentioned_ids=[u.pk for u in mentioned])
+        publish(PostCountsChanged(post_id=parent.pk))
+    # Indexed, fanned out to feeds (the author's at once), counted as an answer, notified.
+    mentioned_ids = tuple(u.pk for u in mentioned)
+    publish(PostPublished(post=post, mentioned_ids=mentioned_ids, tag_ids=tuple(t.pk for t in tags)))
     return post
 
 
 def touch_thread(parent: Post | None) -> None:
-    from ruche.communities.services import touch
-
     if parent is not None:
         touch(p.community for p in parent.placements.select_related("community"))
 
@@ -166,8 +159,6 @@ def touch_thread(parent: Post | None) -> None:
 @transaction.atomic
 def post_edit(*, post: Post, by: User, body: str) -> Post:
     """Change the text; the old one is kept as a revision, and only new mentions are notified."""
-    from ruche.notifications.tasks import notify_new_post
-
     if not policies.can_edit_post(by, post):
         raise PermissionDenied(_("You can only edit your own posts."))
     body = _clean_body(body)
@@ -181,39 +172,28 @@ def post_edit(*, post: Post, by: User, body: str) -> Post:
     post.save(update_fields=["body", "body_html", "edited_at"])
     post.mentions.set(mentioned)
     post.hashtags.set(tags)
-    reindex_post_later(post, tag_ids=[t.pk for t in tags])
-    new = [u.pk for u in mentioned if u.pk not in before]
-    if new:
-        notify_new_post.enqueue(post_id=post.pk, mentioned_ids=new, mentions_only=True)
+    new = tuple(u.pk for u in mentioned if u.pk not in before)
+    publish(PostEdited(post=post, new_mention_ids=new, tag_ids=tuple(t.pk for t in tags)))
     return post
 
 
 @transaction.atomic
 def post_delete(*, post: Post, by: User) -> Post:
     """Soft delete: the post disappears everywhere at once; feed rows are cleaned after commit."""
-    from ruche.feed.tasks import remove_post_from_feeds
-
     if not policies.can_delete_post(by, post):
         raise PermissionDenied(_("You cannot delete this post."))
     post.deleted_at = timezone.now()
     post.save(update_fields=["deleted_at"])
-    reindex_post_later(post)
     if post.parent_id:
-        from ruche.qa.services import question_forget_answer
-
         Post.objects.filter(pk=post.parent_id).update(reply_count=F("reply_count") - 1)
-        post_counts_changed(post.parent_id)  # realtime
-        question_forget_answer(answer=post)
-    else:
-        remove_post_from_feeds.enqueue(post_id=post.pk)
+        publish(PostCountsChanged(post_id=post.parent_id))
+    publish(PostDeleted(post=post))
     return post
 
 
 @transaction.atomic
 def reaction_set(*, post: Post, user: User, kind: str) -> Reaction:
     """React to a post; reacting again with another kind changes the reaction, not the count."""
-    from ruche.notifications.tasks import notify_reaction
-
     if kind not in Reaction.Kind.values:
         raise ValidationError({"kind": _("Unknown reaction.")})
     if not policies.can_react(user, post):
@@ -221,8 +201,8 @@ def reaction_set(*, post: Post, user: User, kind: str) -> Reaction:
     reaction, created = Reaction.objects.get_or_create(post=post, user=user, defaults={"kind": kind})
     if created:
         Post.objects.filter(pk=post.pk).update(reaction_count=F("reaction_count") + 1)
-        post_counts_changed(post.pk)  # realtime
-        notify_reaction.enqueue(reaction_id=reaction.pk)
+        publish(PostCountsChanged(post_id=post.pk))
+        publish(ReactionAdded(reaction_id=reaction.pk))
     elif reaction.kind != kind:
         reaction.kind = kind
         reaction.save(update_fields=["kind"])
@@ -234,7 +214,7 @@ def reaction_remove(*, post: Post, user: User) -> None:
     deleted, _rows = Reaction.objects.filter(post=post, user=user).delete()
     if deleted:
         Post.objects.filter(pk=post.pk).update(reaction_count=F("reaction_count") - 1)
-        post_counts_changed(post.pk)  # realtime
+        publish(PostCountsChanged(post_id=post.pk))
 
 
 @transaction.atomic
@@ -243,9 +223,7 @@ def hashtag_follow(*, user: User, hashtag: Hashtag) -> None:
     _follow, created = HashtagFollow.objects.get_or_create(user=user, hashtag=hashtag)
     if created:
         Hashtag.objects.filter(pk=hashtag.pk).update(follower_count=F("follower_count") + 1)
-        from ruche.feed.tasks import backfill_hashtag
-
-        backfill_hashtag.enqueue(user_id=user.pk, hashtag_id=hashtag.pk)
+        publish(HashtagFollowed(user_id=user.pk, hashtag_id=hashtag.pk))
 
 
 @transaction.atomic

@@ -6,3 +6,8 @@ class RealtimeConfig(AppConfig):
     name = "ruche.realtime"
     label = "realtime"
     verbose_name = _("Live updates")
+
+    def ready(self):
+        from ruche.realtime import reactions
+
+        reactions.register()  # open pages update a post's counts live

@@ -958,3 +958,49 @@ def test_audit_log_selector_filters(alice, colin, private):
     assert [e.actor for e in selectors.audit_log(action="refused:join")] == [colin]
     assert [e.action for e in selectors.audit_log(actor=colin.pk)] == ["refused:join"]
     assert selectors.audit_log(community=private.pk)[0].action == "refused:join"
+
+
+# Governance settings ---------------------------------------------------------------------------
+
+
+def test_governance_is_saved_with_its_audit_entry(admin):
+    services.governance_update(by=admin, creation_policy="request", private_share_max=20)
+    rules = CommunitySettings.current()
+    assert (rules.creation_policy, rules.private_share_max, rules.private_per_creator_max) == (
+        "request",
+        20,
+        3,
+    )
+    (entry,) = AuditEntry.objects.filter(action="settings_update")
+    assert (entry.actor, entry.detail) == (admin, "creation_policy, private_share_max")
+    services.governance_update(by=admin, creation_policy="request", private_share_max=20)
+    assert AuditEntry.objects.filter(action="settings_update").count() == 1  # nothing changed: no entry
+
+
+def test_governance_is_the_admins_and_a_refusal_is_audited(alice):
+    with pytest.raises(PermissionDenied):
+        services.governance_update(by=alice, creation_policy="animators")
+    assert CommunitySettings.current().creation_policy == CommunitySettings.Creation.EVERYONE
+    assert AuditEntry.objects.filter(actor=alice, action="refused:settings_update").count() == 1
+    assert not AuditEntry.objects.filter(action="settings_update").exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"private_share_max": 150}, "private_share_max"),
+        ({"creation_policy": "nobody"}, "creation_policy"),
+        ({"private_share_max": 10, "private_per_creator_max": -1}, "private_per_creator_max"),
+    ],
+)
+def test_bad_governance_changes_nothing(admin, fields, field):
+    with pytest.raises(ValidationError) as error:
+        services.governance_update(by=admin, **fields)
+    assert field in error.value.message_dict
+    rules = CommunitySettings.current()
+    assert (rules.creation_policy, rules.private_share_max, rules.private_per_creator_max) == (
+        "everyone",
+        30,
+        3,
+    )
+    assert not AuditEntry.objects.filter(action="settings_update").exists()

@@ -38,6 +38,8 @@ from ruche.feed.models import FeedEntry
 from ruche.ideas import services as ideas
 from ruche.ideas import tasks as idea_tasks
 from ruche.ideas.models import Campaign
+from ruche.links import tasks as link_tasks
+from ruche.links.models import LinkPreview
 from ruche.notifications import tasks as notification_tasks
 from ruche.notifications.models import Email, Notification
 from ruche.notifications.services import preference_set
@@ -47,6 +49,8 @@ from ruche.qa import services as qa
 from ruche.qa import tasks as qa_tasks
 from ruche.realtime.models import RealtimeEvent
 from ruche.search import tasks as search_tasks
+from ruche.sources import tasks as source_tasks
+from ruche.sources.models import Source, SourceItem
 from tests.communities.conftest import add_member, governance, make_community  # noqa: F401
 from tests.ideas.conftest import (  # noqa: F401
     author,
@@ -61,6 +65,7 @@ from tests.ideas.conftest import (  # noqa: F401
     stage,
     voter,
 )
+from tests.local_sites import LocalSite
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +85,10 @@ STATE: dict[type, tuple[str, ...]] = {
     # Pushed to browsers: a badge must not be raised twice. ("feed.post" is left out: a fan-out run
     # again announces the post again, which browsers fold by post id, see realtime.js.)
     RealtimeEvent: (),
+    LinkPreview: (),
+    SourceItem: (),
+    # A poll says when it last looked: what it published must not move, the time does.
+    Source: ("last_polled_at", "last_success_at", "next_poll_at"),
 }
 
 
@@ -473,6 +482,47 @@ def _(w):
 
 
 # The tests ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def article_site(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    page = (
+        b'<meta property="og:title" content="Nouvelle ligne"><meta property="og:description" content="Laser">'
+    )
+    with LocalSite({"/article": (200, {"Content-Type": "text/html"}, page)}) as site:
+        settings.FETCH_ALLOWED_HOSTS = [site.allowed]
+        yield site
+
+
+@case(link_tasks.preview_fetch)
+def _(w):
+    url = w.article_site.url("/article")
+    return {"preview_id": LinkPreview.objects.create(url=url, url_hash="article").pk}
+
+
+RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Veille</title>
+<item><guid>1</guid><title>Soudure laser</title><link>https://news.example.org/1</link></item></channel></rss>"""
+
+
+@pytest.fixture
+def feed_source(settings, make_community):  # noqa: F811
+    with LocalSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, RSS)}) as site:
+        settings.FETCH_ALLOWED_HOSTS = [site.allowed]
+        community = make_community("Veille")
+        owner = community.memberships.get().user
+        yield Source.objects.create(community=community, added_by=owner, url=site.url("/feed.xml"))
+
+
+@case(source_tasks.source_poll)
+def _(w):
+    return {"source_id": w.feed_source.pk}
+
+
+@case(source_tasks.sources_poll_due)
+def _(w):
+    assert w.feed_source.next_poll_at  # a new source is due at once
+    return {}
 
 
 def _all_tasks() -> set[str]:

@@ -74,7 +74,7 @@ def test_unknown_people_stay_text():
         ("[clic](javascript:alert(1))", 'href="javascript'),
         ("[clic](JaVaScRiPt:alert(1))", "<a "),
         ("[clic](data:text/html;base64,PHNjcmlwdD4=)", 'href="data:'),
-        ('<a href="https://x" onclick="alert(1)">x</a>', "<a "),
+        ('<a href="https://x" onclick="alert(1)">x</a>', '<a href="https://x" onclick'),
         ("<iframe src=https://evil.example></iframe>", "<iframe"),
         ("![img](https://evil.example/track.png)", "<img"),
     ],
@@ -139,3 +139,43 @@ def test_a_mention_shows_the_name_and_keeps_the_handle_in_its_title():
     )
     assert '<a href="/people/bruno.lefevre/" class="mention" title="@bruno.lefevre"' in html
     assert ">Bruno Lefèvre</a>" in html and "@Bruno" not in html.replace('title="@bruno', "")
+
+
+@pytest.mark.parametrize(
+    "text,href,shown",
+    [
+        (
+            "Voir https://www.example.org/article",
+            "https://www.example.org/article",
+            "www.example.org/article",
+        ),
+        ("lire www.example.fr/a?b=1 svp", "http://www.example.fr/a?b=1", "www.example.fr/a?b=1"),
+        ("(http://example.org/x)", "http://example.org/x", "example.org/x"),
+    ],
+)
+def test_bare_addresses_become_links(text, href, shown):
+    html = markdown.render_plain(text)
+    assert f'<a href="{href}"' in html and f">{shown}</a>" in html
+
+
+def test_long_bare_addresses_are_shortened_but_lead_to_the_whole_address():
+    address = "https://intranet.example.org/documents/2026/comite-de-direction/compte-rendu-decembre.pdf"
+    html = markdown.render_plain(f"Le compte rendu : {address}")
+    assert f'href="{address}"' in html and f'title="{address}"' in html
+    assert ">intranet.example.org/documents/2026/comite-de-d…</a>" in html
+
+
+@pytest.mark.parametrize("text", ["voir main.py et rapport.pdf", "example.com", "le site acme.fr"])
+def test_words_that_only_look_like_domains_stay_words(text):
+    assert "<a" not in markdown.render_plain(text)
+
+
+def test_a_bare_address_hides_no_hashtag_or_mention():
+    parsed = markdown.parse("https://example.org/@bob/page#roadmap then #real")
+    assert parsed.tags == {"real": "real"} and parsed.handles == set()
+
+
+def test_only_web_addresses_are_linked(text="javascript:alert(1) ftp://example.org/file"):
+    assert 'href="javascript' not in markdown.render_plain(text) and 'href="ftp' not in markdown.render_plain(
+        text
+    )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from ruche.notifications.scheduler import Scheduler
+from ruche.core.periodic import periodic_ticks
 
 log = logging.getLogger("ruche.serve")
 STABLE_SECONDS = 60  # a process that ran this long before dying is restarted at once
@@ -132,16 +132,16 @@ class Command(BaseCommand):
 
         stopping = []
         signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-        # E-mail sweep every minute and the digests at their hour (ruche/notifications/scheduler.py).
-        scheduler = Scheduler() if settings.SCHEDULER_ENABLED else None
+        # The apps' periodic jobs (ruche/core/periodic.py): the e-mail sweep and the digests.
+        ticks = periodic_ticks() if settings.SCHEDULER_ENABLED else []
         try:
             while not stopping:
                 time.sleep(0.5)
                 now = time.monotonic()
                 for child in children:
                     child.check(now)
-                if scheduler:
-                    scheduler.tick()
+                for tick in ticks:
+                    tick()
         except KeyboardInterrupt:
             pass
         finally:
