@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "ruche.accounts.middleware.CompanyLanguageMiddleware",  # the company's language before sign-in
     "ruche.api.middleware.JsonErrorsMiddleware",  # outside CommonMiddleware: sees its slash redirects
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -205,6 +205,7 @@ LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "ruche" / "locale"]
 TIME_ZONE = env_str("RUCHE_TIME_ZONE", "Europe/Paris")
 USE_I18N = True
+FORMAT_MODULE_PATH = ["ruche.core.formats"]  # English dates day first (ruche/core/formats/en)
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -51,6 +51,13 @@ def _immediate_tasks(settings):
 
 
 @pytest.fixture
+def english_company(settings):
+    """The company's default language is English: pages seen before sign-in (log-in, activation,
+    unsubscribe) read English, whatever the browser asks for."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
 def side_effects(django_capture_on_commit_callbacks):
     """Run what services defer until commit (fan-out, notifications), as the worker would."""
     return lambda: django_capture_on_commit_callbacks(execute=True)

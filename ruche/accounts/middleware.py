@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -12,6 +13,40 @@ from ruche.accounts.models import ProfileSettings, User
 from ruche.core.events import publish
 
 SEEN_EVERY = timedelta(minutes=5)
+
+
+class CompanyLanguageMiddleware:
+    """Before sign-in, pages speak the company's language (`RUCHE_LANGUAGE`), not the browser's.
+
+    A French company's log-in page stays French on an English browser, and the sign-in messages
+    with it. A visitor who picked a language with the switch (the language cookie) keeps it; the
+    JSON API still negotiates with Accept-Language, as HTTP clients expect. Once signed in,
+    `UserLanguageMiddleware` applies the person's own choice.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith("/api/"):
+            language = translation.get_language_from_request(request)
+        else:
+            language = self._chosen(request) or settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", translation.get_language())
+        if request.path_info.startswith("/api/"):
+            patch_vary_headers(response, ("Accept-Language",))
+        return response
+
+    @staticmethod
+    def _chosen(request) -> str | None:
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        try:
+            return translation.get_supported_language_variant(cookie) if cookie else None
+        except LookupError:
+            return None
 
 
 class UserLanguageMiddleware:

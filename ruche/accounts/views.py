@@ -105,14 +105,22 @@ def photo(request, handle: str):
 @login_required
 @require_POST
 def follow(request, handle: str):
+    """Follow or unfollow; htmx gets the toggle button back (the home page's suggestions), a plain
+    form goes back to `next` (or the profile) with a message."""
     person = selectors.access_person(request.user, handle)
-    if request.POST.get("follow") == "1":
+    following = request.POST.get("follow") == "1"
+    if following:
         services.user_follow(follower=request.user, followed=person)
-        messages.success(request, _("You follow %(name)s.") % {"name": person.full_name})
     else:
         services.user_unfollow(follower=request.user, followed=person)
+    if request.htmx:
+        context = {"person": person, "following": following, "next": safe_next(request, reverse("home"))}
+        return render(request, "accounts/_follow_button.html", context)
+    if following:
+        messages.success(request, _("You follow %(name)s.") % {"name": person.full_name})
+    else:
         messages.success(request, _("You no longer follow %(name)s.") % {"name": person.full_name})
-    return redirect(person.get_absolute_url())
+    return redirect(safe_next(request, person.get_absolute_url()))
 
 
 @login_required

@@ -1,12 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AnnouncementsConfig(AppConfig):
     name = "ruche.announcements"
     label = "announcements"
+    verbose_name = _("Announcements")
 
     def ready(self):
-        from django.utils.translation import gettext_lazy as _
 
         from ruche.notifications.models import Notification
         from ruche.notifications.preferences import register_kind

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CommunitiesConfig(AppConfig):
     name = "ruche.communities"
     label = "communities"
+    verbose_name = _("Communities")
 
     def ready(self):
         from ruche.communities.policies import can_see_cover

@@ -226,6 +226,52 @@ class Report(models.Model):
 class AuditEntry(models.Model):
     """Every moderation and membership decision, and every refused attempt at one."""
 
+    class Action(models.TextChoices):
+        """Every code written to the log; a refused attempt is stored as `refused:<code>`."""
+
+        COMMUNITY_CREATE = "community_create", _("Community created")
+        COMMUNITY_REQUEST = "community_request", _("Community requested")
+        COMMUNITY_APPROVE = "community_approve", _("Community approved")
+        COMMUNITY_DECLINE = "community_decline", _("Community declined")
+        COMMUNITY_UPDATE = "community_update", _("Community edited")
+        ARCHIVE = "archive", _("Community archived")
+        RESTORE = "restore", _("Restored")
+        JOIN = "join", _("Joined")
+        LEAVE = "leave", _("Left")
+        JOIN_REQUEST = "join_request", _("Asked to join")
+        JOIN_APPROVE = "join_approve", _("Request to join approved")
+        JOIN_DECLINE = "join_decline", _("Request to join declined")
+        JOIN_DECIDE = "join_decide", _("Decision on a request to join")
+        INVITE = "invite", _("Invited to the community")
+        INVITATION_ACCEPT = "invitation_accept", _("Invitation accepted")
+        INVITATION_DECLINE = "invitation_decline", _("Invitation declined")
+        REMOVE_MEMBER = "remove_member", _("Member removed")
+        SET_ROLE = "set_role", _("Role changed")
+        RULE_ADD = "rule_add", _("Automatic membership rule added")
+        RULE_REMOVE = "rule_remove", _("Automatic membership rule removed")
+        MODERATE = "moderate", _("Moderation")
+        POST = "post", _("Post published")
+        POST_APPROVE = "post_approve", _("Post approved")
+        POST_REJECT = "post_reject", _("Post rejected")
+        REPLY_APPROVE = "reply_approve", _("Reply approved")
+        REPLY_REJECT = "reply_reject", _("Reply rejected")
+        HIDE = "hide", _("Post hidden")
+        REPORT = "report", _("Reported")
+        REPORT_DISMISS = "report_dismiss", _("Report dismissed")
+        PIN = "pin", _("Post pinned")
+        UNPIN = "unpin", _("Post unpinned")
+        SETTINGS_UPDATE = "settings_update", _("Governance settings changed")
+
+    REFUSED_PREFIX = "refused:"
+
+    @classmethod
+    def label_of(cls, code: str) -> str:
+        """The translated label of a stored code (`refused:<code>` reads "Refused: <label>")."""
+        refused = code.startswith(cls.REFUSED_PREFIX)
+        base = code.removeprefix(cls.REFUSED_PREFIX)
+        label = str(cls.Action(base).label) if base in cls.Action.values else base
+        return _("Refused: %(action)s") % {"action": label} if refused else label
+
     actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     action = models.CharField(max_length=40, db_index=True)
     community = models.ForeignKey(
@@ -238,3 +284,11 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-id"]
+
+    @property
+    def action_label(self) -> str:
+        return self.label_of(self.action)
+
+    @property
+    def refused(self) -> bool:
+        return self.action.startswith(self.REFUSED_PREFIX)

@@ -175,6 +175,17 @@ def listed_communities(user, communities):
     )
 
 
+def joinable_communities(user, communities):
+    """Narrow a Community queryset, in SQL, to those `user` may join in one click (can_join): public,
+    approved, not archived, not already theirs."""
+    if not _colleague(user):
+        return communities.none()
+    member_of = Membership.objects.filter(user=user).values("community_id")
+    return communities.filter(visibility=Visibility.PUBLIC, approved=True, archived_at__isnull=True).exclude(
+        pk__in=member_of
+    )
+
+
 def abilities(user, community: Community, role: str | None) -> dict[str, bool]:
     """What the viewer may do in the community, for a page or an API answer to show."""
     return {

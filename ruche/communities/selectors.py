@@ -443,7 +443,8 @@ def departures_of(community: Community, limit: int = 100) -> list:
 
 def audit_filters() -> dict:
     """Choices for the audit log's filters."""
-    actions = sorted(set(AuditEntry.objects.values_list("action", flat=True).distinct()))
+    codes = set(AuditEntry.objects.values_list("action", flat=True).distinct())
+    actions = sorted(((code, AuditEntry.label_of(code)) for code in codes), key=lambda choice: choice[1])
     communities = list(Community.objects.order_by("name").only("pk", "name"))
     return {"actions": actions, "communities": communities}
 

@@ -151,8 +151,10 @@ def join(request, slug: str):
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
+        if request.htmx:  # the home page's suggestions: the button becomes a link to it
+            return render(request, "communities/_joined.html", {"community": community})
         messages.success(request, _("Welcome to “%(name)s”!") % {"name": community.name})
-    return redirect(community.get_absolute_url())
+    return redirect(safe_next(request, community.get_absolute_url()))
 
 
 @login_required

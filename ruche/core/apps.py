@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "ruche.core"
     label = "core"
+    verbose_name = _("Shared foundations")
 
     def ready(self):
         from django.db.models.signals import pre_save

@@ -7,10 +7,13 @@ Bare web addresses become links (linkify-it), but only those written as addresse
 or www. in front. "main.py" or "rapport.pdf" stay words, though .py and .pdf look like domains.
 """
 
+import html
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import nh3
+from django.utils.html import strip_tags
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -98,8 +101,9 @@ def parse(text: str) -> Parsed:
     return parsed
 
 
-def _link(href: str, text: str, css: str) -> list[Token]:
-    opening = Token("link_open", "a", 1, attrs={"href": href, "class": css})
+def _link(href: str, text: str, css: str, title: str = "") -> list[Token]:
+    attrs = {"href": href, "class": css} | ({"title": title} if title else {})
+    opening = Token("link_open", "a", 1, attrs=attrs)
     return [opening, Token("text", "", 0, content=text), Token("link_close", "a", -1)]
 
 
@@ -134,14 +138,19 @@ def render(
     *,
     mention_url: Callable[[str], str | None],
     tag_url: Callable[[str], str | None],
+    mention_name: Callable[[str], str] | None = None,
 ) -> str:
     """HTML for parsed Markdown; `mention_url(handle)` is None for unknown people (left as text),
-    `tag_url(key)` None where hashtags are not links."""
+    `tag_url(key)` None where hashtags are not links. A mention shows `mention_name(handle)` (the
+    person's name; the handle stays in the text written, and in the link's title)."""
 
     def replace(sigil: str, name: str) -> list[Token] | None:
         if sigil == "@":
             url = mention_url(name.lower())
-            return _link(url, "@" + name, "mention") if url else None
+            if not url:
+                return None
+            shown = mention_name(name.lower()) if mention_name else "@" + name
+            return _link(url, shown, "mention", title="@" + name.lower())
         url = None if name.isdigit() else tag_url(fold(name))
         return _link(url, "#" + name, "hashtag") if url else None
 
@@ -169,3 +178,19 @@ def sanitize(html: str) -> str:
 def render_plain(text: str) -> str:
     """Markdown without mentions or hashtags (bios, descriptions)."""
     return render(parse(text), mention_url=lambda _handle: None, tag_url=lambda _slug: None)
+
+
+def plain_text(body_html: str) -> str:
+    """The words of rendered Markdown, on one line: no `**`, `#` or link syntax, mentions by name."""
+    return re.sub(r"\s+", " ", html.unescape(strip_tags(body_html))).strip()
+
+
+def excerpt(body_html: str, length: int = 160) -> str:
+    """A plain-text excerpt of rendered Markdown, cut at a word (notifications, e-mails, digests)."""
+    text = plain_text(body_html)
+    if len(text) <= length:
+        return text
+    cut = text[: length - 1]
+    if " " in cut[length // 2 :]:  # end on a whole word, unless that loses too much
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.") + "…"

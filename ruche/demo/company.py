@@ -1010,12 +1010,14 @@ def _create_tag_follows(people: list[Person], tag_follows: list[tuple[int, str]]
     return tags
 
 
-def _render_body(body: str, handles: set[str]) -> tuple[str, dict[str, str]]:
+def _render_body(body: str, names: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """As posts.services renders a body, with the roster's names (handle -> full name)."""
     parsed = markdown.parse(body)
     html = markdown.render(
         parsed,
-        mention_url=lambda h: reverse("accounts:profile", args=[h]) if h in handles else None,
+        mention_url=lambda h: reverse("accounts:profile", args=[h]) if h in names else None,
         tag_url=lambda key: reverse("posts:tag", args=[key]),
+        mention_name=names.get,
     )
     return html, parsed.tags
 
@@ -1023,7 +1025,7 @@ def _render_body(body: str, handles: set[str]) -> tuple[str, dict[str, str]]:
 def _bulk_posts(drafts: list[Draft], people: list[Person], tags: dict[str, Hashtag]) -> None:
     """Posts with ids chosen here (in time order), then their mentions, hashtags and reactions."""
     start = (Post.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-    handles = {p.handle for p in people}
+    names = {p.handle: f"{p.first} {p.last}" for p in people}
     replies: Counter[int] = Counter()
     for pk, draft in enumerate(drafts, start=start):
         draft.pk = pk
@@ -1032,7 +1034,7 @@ def _bulk_posts(drafts: list[Draft], people: list[Person], tags: dict[str, Hasht
     posts, mention_rows, tag_rows, reactions = [], [], [], []
     mention_through, tag_through = Post.mentions.through, Post.hashtags.through
     for draft in drafts:
-        html, found = _render_body(draft.body, handles)
+        html, found = _render_body(draft.body, names)
         posts.append(
             Post(
                 pk=draft.pk, author_id=people[draft.author].user.pk,

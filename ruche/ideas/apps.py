@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IdeasConfig(AppConfig):
     name = "ruche.ideas"
     label = "ideas"
+    verbose_name = _("Ideas")
 
     def ready(self):
         from ruche.ideas.digest import campaigns_closing

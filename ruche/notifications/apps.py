@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
     name = "ruche.notifications"
     label = "notifications"
+    verbose_name = _("Notifications")
 
     def ready(self):
         from ruche.core.outbox import register_outbox

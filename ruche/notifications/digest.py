@@ -25,6 +25,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from ruche.accounts.models import User
+from ruche.core import markdown
 from ruche.notifications.mail import render_email
 from ruche.notifications.models import (
     Channel,
@@ -86,7 +87,7 @@ def _post_item(post: Post) -> Item:
     return Item(
         url=settings.SITE_URL + post.get_absolute_url(),
         author=post.author.full_name,
-        excerpt=" ".join(post.body.split())[:200],
+        excerpt=markdown.excerpt(post.body_html, 200),
         reactions=post.reaction_count,
         replies=post.reply_count,
     )
@@ -94,7 +95,7 @@ def _post_item(post: Post) -> Item:
 
 def _post_fields(posts):
     return posts.select_related("author").only(
-        "pk", "parent_id", "campaign_id", "body", "created", "reaction_count", "reply_count",
+        "pk", "parent_id", "campaign_id", "body_html", "created", "reaction_count", "reply_count",
         "author__first_name", "author__last_name", "author__handle",
     )  # fmt: skip
 

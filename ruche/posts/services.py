@@ -53,6 +53,7 @@ def _render(post: Post, body: str) -> tuple[str, list[User], list[Hashtag]]:
             reverse("accounts:profile", args=[handle]) if handle in mentioned else None
         ),
         tag_url=lambda key: reverse("posts:tag", args=[key]),
+        mention_name=lambda handle: mentioned[handle].full_name,
     )
     refuse_long_tags(parsed.tags.values(), field="body", sigil="#")
     tags = [hashtag_for(key, name) for key, name in parsed.tags.items()]

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchConfig(AppConfig):
     name = "ruche.search"
-    verbose_name = "Search"
+    verbose_name = _("Search index")
 
     def ready(self):
         from ruche.accounts.selectors import people_matching

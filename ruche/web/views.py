@@ -12,6 +12,7 @@ from ruche.feed.selectors import home_feed
 from ruche.ideas.selectors import open_challenges
 from ruche.posts.forms import PostForm
 from ruche.posts.selectors import company_feed
+from ruche.web.selectors import home_suggestions
 from ruche.worker.selectors import queue_figures
 
 
@@ -31,6 +32,8 @@ def home(request, form=None, status=200):
         # Announcements not yet confirmed or dismissed, pinned above the feed (one query).
         "pinned_announcements": None if request.htmx else pinned_for(request.user),
     }
+    if not request.htmx:  # the side column: whom to follow, where to go, the week's tags
+        context |= home_suggestions(request.user)
     if not page.items and before is None:
         context["discover"] = company_feed(request.user)
     return render_page(request, "web/home.html", context, partial="posts/_page.html", status=status)

@@ -7,11 +7,9 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def client(client):
-    """Anonymous pages follow the browser's language (French by default): these tests read English."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
+@pytest.fixture(autouse=True)
+def _english(english_company):
+    """Anonymous pages speak the company's language (French by default): these tests read English."""
 
 
 @pytest.fixture

@@ -37,12 +37,12 @@ def test_activation_page_shows_the_form(client, invitee):
     assert "Welcome, Zoé!" in page and 'name="password1"' in page and 'name="password2"' in page
 
 
-def test_mismatched_passwords_show_a_translated_error_and_change_nothing(client, invitee):
+def test_mismatched_passwords_show_a_translated_error_and_change_nothing(client, invitee, settings):
+    settings.LANGUAGE_CODE = "fr"  # a French company
     path = activation_path(invitee)
     response = client.post(
-        path, {"password1": "un mot de passe solide", "password2": "un mot de passe solid"},
-        HTTP_ACCEPT_LANGUAGE="fr",
-    )  # fmt: skip
+        path, {"password1": "un mot de passe solide", "password2": "un mot de passe solid"}
+    )
     assert response.status_code == 400
     assert in_french("The two passwords differ.") in response.content.decode()
     invitee.refresh_from_db()

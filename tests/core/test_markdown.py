@@ -118,6 +118,29 @@ def test_render_plain_links_nothing():
     assert "<a" not in html and "@bruno.lefevre #qualite" in html
 
 
+def test_an_excerpt_is_plain_text_without_markdown_syntax():
+    html = render(
+        "# Salon **Lyon**\n\nVoir [le plan](https://example.com/plan) et `make demo`, merci @bruno.lefevre\n"
+        "- un\n- deux &amp; <b>trois</b>"
+    )
+    text = markdown.plain_text(html)
+    assert text == "Salon Lyon Voir le plan et make demo, merci @bruno.lefevre un deux & <b>trois</b>"
+    assert markdown.excerpt(html, 20) == "Salon Lyon Voir le…"
+    assert markdown.excerpt("<p>" + "x" * 30 + "</p>", 10) == "x" * 9 + "…"
+    assert markdown.excerpt("", 20) == ""
+
+
+def test_a_mention_shows_the_name_and_keeps_the_handle_in_its_title():
+    html = markdown.render(
+        markdown.parse("Merci @Bruno.Lefevre"),
+        mention_url=lambda handle: f"/people/{handle}/",
+        tag_url=lambda key: None,
+        mention_name=lambda handle: "Bruno Lefèvre",
+    )
+    assert '<a href="/people/bruno.lefevre/" class="mention" title="@bruno.lefevre"' in html
+    assert ">Bruno Lefèvre</a>" in html and "@Bruno" not in html.replace('title="@bruno', "")
+
+
 @pytest.mark.parametrize(
     "text,href,shown",
     [

@@ -59,7 +59,10 @@ SUBSCRIBERS = {
     posts_events.HashtagFollowed: ["ruche.feed.reactions.backfill_hashtag"],
     communities_events.CommunityChanged: ["ruche.search.reactions.reindex_community"],
     communities_events.MemberAdded: ["ruche.feed.reactions.backfill_community"],
-    communities_events.MemberRemoved: ["ruche.feed.reactions.forget_community"],
+    communities_events.MemberRemoved: [
+        "ruche.feed.reactions.forget_community",
+        "ruche.web.apps._membership_ended",
+    ],
     communities_events.PlacementApproved: [
         "ruche.feed.reactions.fan_out_approved",
         "ruche.notifications.reactions.notify_approved_post",

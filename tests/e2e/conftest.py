@@ -35,6 +35,12 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(autouse=True)
+def _english(english_company):
+    """The browser tests read English, on pages seen before sign-in too (they speak the company's
+    language, not the browser's)."""
+
+
 @pytest.fixture
 def login(live_server):
     """Sign `user` in on `page` through the real allauth form, and land on the home feed."""

@@ -179,7 +179,7 @@ def test_readme_screenshots(live_server, new_page):
     expect(cards.first).to_have_attribute("id", f"post-{audit.pk}")
     smed_card = page.locator(f"#post-{smed.pk}")
     expect(smed_card.locator(".reply")).to_have_count(2)
-    expect(smed_card.get_by_role("link", name="@camille.durand")).to_be_visible()
+    expect(smed_card.locator('a.mention[title="@camille.durand"]')).to_have_text("Camille Durand")
     expect(page.get_by_role("button", name="Publier")).to_be_visible()
     expect(page.get_by_test_id("unread-badge")).to_be_visible()
     shoot(page, "home-feed.png")

@@ -44,10 +44,10 @@ def test_mention_notify_reply_loop(live_server, login, page, new_page, alice, br
     page.get_by_role("button", name="Publish").click()
 
     first = page.locator("#feed-items > article.post").first
-    expect(first.locator(".post-body")).to_have_text("Merci @bruno.lefevre pour l'audit #Qualité !")
+    expect(first.locator(".post-body")).to_have_text("Merci Bruno Lefèvre pour l'audit #Qualité !")
     post = Post.objects.get(author=alice)
     expect(first).to_have_attribute("id", f"post-{post.pk}")
-    mention = first.get_by_role("link", name="@bruno.lefevre")
+    mention = first.get_by_role("link", name="Bruno Lefèvre")
     expect(mention).to_have_attribute("href", "/people/bruno.lefevre/")
     expect(first.get_by_role("link", name="#Qualité")).to_have_attribute("href", "/tags/qualite/")
     expect(composer).to_have_value("")  # a fresh composer, ready for the next post
@@ -63,7 +63,7 @@ def test_mention_notify_reply_loop(live_server, login, page, new_page, alice, br
     bruno_page.get_by_role("link", name="Notifications").click()
     expect(bruno_page.get_by_role("heading", name="Notifications")).to_be_visible()
     notification = bruno_page.get_by_role("button", name=re.compile("Alice Martin mentioned you"))
-    expect(notification).to_contain_text("Merci @bruno.lefevre")
+    expect(notification).to_contain_text("Merci Bruno Lefèvre pour l'audit")  # the excerpt, in plain words
     notification.click()
     expect(bruno_page).to_have_url(f"{live_server.url}/posts/{post.pk}/")
     expect(badge(bruno_page)).to_have_count(0)  # opening it marked it read

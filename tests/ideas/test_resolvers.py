@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from ruche import resolvers
 from ruche.ideas.models import Idea
-from tests.api.conftest import Api
-from tests.ideas.conftest import stage
+from tests.fixtures.api import Api
+from tests.fixtures.ideas import stage
 
 
 @pytest.fixture

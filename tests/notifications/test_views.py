@@ -13,7 +13,9 @@ def told(alice, bruno, make_user, side_effects):
     """Alice has: a mention, a reply, reactions from four people, a new follower."""
     chloe, david, emma = (make_user(n, "Test") for n in ("Chloé", "David", "Emma"))
     with side_effects():
-        mention = post_create(author=bruno, body="Bravo @alice.martin")
+        mention = post_create(
+            author=bruno, body="**Bravo** @alice.martin, voir [le plan](https://example.com)"
+        )
         post = post_create(author=alice, body="Mon annonce")
         post_create(author=chloe, body="Super", parent=post)
         for person in (bruno, chloe, david, emma):
@@ -28,6 +30,7 @@ def test_notifications_page_and_unread_badge(client, alice, told):
     assert response.status_code == 200
     page = response.content.decode()
     assert '<span class="badge" data-testid="unread-badge">4<' in page
+    assert '<span class="excerpt">Bravo Alice Martin, voir le plan</span>' in page  # plain words
     assert "<strong>David Test</strong> now follows you" in page
     assert "<strong>Emma Test</strong> and 3 others reacted to your post" in page
     assert "<strong>Chloé Test</strong> replied to your post" in page

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def test_post_renders_markdown_mentions_and_hashtags(alice, bruno):
     post = services.post_create(author=alice, body="Bravo @bruno.lefevre pour la **démo** #Qualité")
-    assert '<a href="/people/bruno.lefevre/" class="mention"' in post.body_html
+    assert '<a href="/people/bruno.lefevre/" class="mention" title="@bruno.lefevre"' in post.body_html
+    assert ">Bruno Lefèvre</a>" in post.body_html and "@bruno.lefevre</a>" not in post.body_html
+    assert post.body.startswith("Bravo @bruno.lefevre")  # the text written keeps the handle
     assert '<a href="/tags/qualite/" class="hashtag"' in post.body_html
     assert "<strong>démo</strong>" in post.body_html
     assert list(post.mentions.all()) == [bruno]

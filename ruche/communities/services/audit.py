@@ -15,6 +15,7 @@ from ruche.communities.models import AuditEntry, CommunitySettings
 
 
 def audit(actor, action: str, *, community=None, target=None, post=None, detail: str = "") -> AuditEntry:
+    AuditEntry.Action(action)  # a code without a label would show raw in the log: refuse it here
     return AuditEntry.objects.create(
         actor=actor, action=action, community=community, target=target, post=post, detail=detail[:500]
     )
@@ -37,6 +38,7 @@ class Refused(PermissionDenied):
 
 def refuse(actor, action: str, message: str, **where) -> Refused:
     """Record a refused attempt in the audit log, then refuse (raise what this returns)."""
+    AuditEntry.Action(action)
     refusal = Refused(
         message, {"actor": actor, "action": f"refused:{action}", "detail": str(message)[:500], **where}
     )

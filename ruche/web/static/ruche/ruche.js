@@ -115,3 +115,25 @@
   else focusTarget();
   window.addEventListener("hashchange", focusTarget);
 })();
+
+// After htmx redraws a toggle (a reaction, a vote, a follow), the button pressed is a new element:
+// put the focus back on it, so that someone using the keyboard goes on from where they were.
+// The form (or element) carries data-keep-focus="<a key stable across the swap>".
+(function () {
+  "use strict";
+  let pending = null;
+  document.addEventListener("htmx:beforeRequest", (ev) => {
+    const holder = document.activeElement && document.activeElement.closest("[data-keep-focus]");
+    pending = holder && holder.contains(ev.detail.elt) ? holder.dataset.keepFocus : null;
+  });
+  document.addEventListener("htmx:afterSettle", () => {
+    if (!pending) return;
+    const key = pending;
+    pending = null;
+    const active = document.activeElement;
+    if (active && active !== document.body && active.isConnected) return; // focus is still somewhere useful
+    const holder = document.querySelector(`[data-keep-focus="${CSS.escape(key)}"]`);
+    const target = holder && holder.querySelector("button:not([disabled]), a[href], summary");
+    if (target) target.focus();
+  });
+})();
