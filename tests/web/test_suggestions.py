@@ -9,6 +9,7 @@ from django.utils import timezone
 from ruche.accounts.models import Department, Follow, Site, User
 from ruche.accounts.services import user_follow
 from ruche.communities.models import Community, Membership
+from ruche.communities.services import community_leave
 from ruche.ideas import services as ideas
 from ruche.posts.models import Post
 from ruche.posts.services import post_create
@@ -184,5 +185,5 @@ def test_leaving_a_private_community_takes_its_tags_away_at_once(alice, bruno, m
     private = make_community("Projet X", visibility=Visibility.PRIVATE, members=[alice, bruno])
     post_create(author=bruno, body="#projetx", communities=[private])
     assert [t.key for t in selectors.trending_tags(alice)] == ["projetx"]
-    Membership.objects.filter(community=private, user=alice).delete()
+    community_leave(community=private, user=alice)
     assert selectors.trending_tags(alice) == []
