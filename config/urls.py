@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("ruche.announcements.urls")),
     path("", include("ruche.rooms.urls")),
     path("", include("ruche.sources.urls")),
+    path("", include("ruche.alerts.urls")),
     path("", include("ruche.api.urls")),
     path("", include("ruche.worker.urls")),
     path("accounts/", include("allauth.urls")),

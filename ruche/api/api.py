@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from ruche.api import (
+    alerts,
     announcements,
     communities,
     community_admin,  # noqa: F401 (registers its operations on the communities router)
@@ -14,6 +15,7 @@ from ruche.api import (
     posts,
     questions,
     search,
+    sources,
     tokens,
 )
 from ruche.api.auth import AUTH
@@ -41,3 +43,5 @@ api.add_router("/ideas", ideas.router)
 api.add_router("/search", search.router)
 api.add_router("/tokens", tokens.router)
 api.add_router("/announcements", announcements.router)
+api.add_router("/alerts", alerts.router)
+api.add_router("/communities", sources.router)  # a community's news sources

@@ -84,6 +84,16 @@ def delete(request, post_id: Id):
     return HttpResponse(status=204)
 
 
+@router.delete(
+    "/{id:post_id}/link-preview", response={204: None, **WRITE_ERRORS}, summary="Remove the link preview"
+)
+def preview_hide(request, post_id: Id):
+    """The author takes the preview of the post's first link off it; the address stays a link."""
+    post = access_post(request.auth, post_id)
+    services.link_preview_hide(post=post, by=request.auth)
+    return HttpResponse(status=204)
+
+
 @router.put("/{id:post_id}/reaction", response={200: ReactionOut, **WRITE_ERRORS}, summary="React")
 def react(request, post_id: Id, payload: ReactionIn):
     """Set your reaction (like, bravo, love, insightful, funny); another kind replaces it."""

@@ -269,7 +269,22 @@ class QuestionState(Schema):
     accepted_at: datetime | None
 
 
+class LinkPreviewOut(Schema):
+    """The page a post links to, as Ruche fetched it; `image_url` is served by Ruche, to readers of the post."""
+
+    url: str
+    title: str
+    description: str
+    site_name: str
+    image_url: str | None
+
+    @staticmethod
+    def resolve_image_url(obj):
+        return obj.image.url if obj.image else None
+
+
 class PostOut(PostCore):
+    link_preview: LinkPreviewOut | None = None
     communities: list[CommunityRef]
     waiting_in: list[CommunityRef]
     reactions: list[ReactionCount]
@@ -278,6 +293,11 @@ class PostOut(PostCore):
     more_replies: int
     question: QuestionState | None
     feed_reason: str | None = None
+
+    @staticmethod
+    def resolve_link_preview(obj):
+        preview = obj.link_preview
+        return preview if preview and preview.shows_something and not obj.link_preview_hidden else None
 
     @staticmethod
     def resolve_communities(obj):

@@ -38,6 +38,7 @@ class Notification(models.Model):
         IDEA_MERGED = "idea_merged", _("An idea you follow was merged into another")
         ANNOUNCEMENT = "announcement", _("Announcement")
         ANNOUNCEMENT_REMINDER = "announcement_reminder", _("Reminder of an announcement")
+        ALERT = "alert", _("New content matching one of your alerts")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -18,7 +18,8 @@ from ruche.posts.policies import can_view_post, visible_hashtags, visible_posts,
 
 REPLIES_SHOWN = 3
 WITH_AUTHOR = ("author", "author__profile")
-CARD_RELATED = (*WITH_AUTHOR, "question")  # a top-level card: its author, and whether it is a question
+# A top-level card: its author, whether it is a question, the preview of its first link.
+CARD_RELATED = (*WITH_AUTHOR, "question", "link_preview")
 
 # What a card adds when its post is a question (provided by ruche.qa): before the replies are
 # fetched, the ids of those shown first (accepted answers); after, each answer's state for the viewer.

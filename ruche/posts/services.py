@@ -158,7 +158,7 @@ def _show_link_preview(post: Post, body: str) -> None:
     """Point the post at the shared preview of its first web address (fetched by the worker, after
     commit: the post is never held back). A new address shows its preview again, even if the
     author hid the one before."""
-    url = first_link(markdown.parse(body))
+    url = first_link(markdown.parse(body)) if post.parent_id is None else None  # replies show links only
     preview = preview_for(url) if url else None
     if (preview.pk if preview else None) != post.link_preview_id:
         post.link_preview, post.link_preview_hidden = preview, False

@@ -9,6 +9,7 @@ urlpatterns = [
     path("posts/<id:pk>/reply/", views.reply, name="reply"),
     path("posts/<id:pk>/react/", views.react, name="react"),
     path("posts/<id:pk>/reactions/", views.reactions, name="reactions"),
+    path("posts/<id:pk>/preview/hide/", views.preview_hide, name="preview_hide"),
     path("posts/<id:pk>/edit/", views.edit, name="edit"),
     path("posts/<id:pk>/delete/", views.delete, name="delete"),
     path("posts/<id:pk>/report/", views.report, name="report"),

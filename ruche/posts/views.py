@@ -118,6 +118,16 @@ def react(request, pk: int):
 
 
 @login_required
+@require_POST
+def preview_hide(request, pk: int):
+    post = selectors.access_post(request.user, pk)
+    services.link_preview_hide(post=post, by=request.user)
+    if request.htmx:
+        return _card(request, post)
+    return redirect(safe_next(request, post.get_absolute_url()))
+
+
+@login_required
 def reactions(request, pk: int):
     post = selectors.access_post(request.user, pk)
     return render(

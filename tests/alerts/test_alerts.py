@@ -79,3 +79,23 @@ def test_matching_is_one_query_whatever_the_number_of_alerts(
     post = post_create(author=bruno, body="soudure laser")
     with django_assert_max_num_queries(1):
         assert len(services.alerts_matching(post)) == 10
+
+
+def test_an_alert_notifies_once_those_who_may_read_the_post(
+    alice, bruno, make_user, make_community, side_effects
+):
+    from ruche.notifications.models import Notification
+
+    chloe = make_user("Chloé", "Durand")
+    secret = make_community("Fusion", visibility=Community.Visibility.SECRET, members=[bruno, alice])
+    for person in (alice, chloe):
+        services.alert_create(user=person, query="soudure laser")
+        services.alert_create(user=person, query="laser")
+    with side_effects():
+        public = post_create(author=bruno, body="La soudure laser arrive")
+        post_create(author=bruno, body="Soudure laser : le rachat", communities=[secret])
+    told = Notification.objects.filter(kind="alert").order_by("recipient_id", "post_id")
+    assert [(n.recipient_id, n.post_id) for n in told] == sorted(
+        [(alice.pk, public.pk), (chloe.pk, public.pk), (alice.pk, public.pk + 1)]
+    )
+    assert {n.detail for n in told} == {"soudure laser"}

@@ -27,6 +27,8 @@ import ruche
 from ruche.accounts.models import Department, Follow, User
 from ruche.accounts.services import invitation_resend, user_follow, user_invite, user_unfollow
 from ruche.accounts.tasks import send_invitation
+from ruche.alerts import services as alerts
+from ruche.alerts import tasks as alert_tasks
 from ruche.announcements import services as announcements
 from ruche.announcements import tasks as announcement_tasks
 from ruche.announcements.models import Announcement, Receipt
@@ -510,6 +512,13 @@ def _(w):
 def _(w):
     assert w.feed_source.next_poll_at  # a new source is due at once
     return {}
+
+
+@case(alert_tasks.alerts_notify)
+def _(w):
+    alice, bruno = w.people("Alice", "Bruno")
+    alerts.alert_create(user=alice, query="soudure laser")
+    return {"post_id": posts.post_create(author=bruno, body="Soudure laser à Lyon").pk}
 
 
 def _all_tasks() -> set[str]:

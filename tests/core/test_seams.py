@@ -43,6 +43,7 @@ SUBSCRIBERS = {
         "ruche.notifications.reactions.notify_published",
         "ruche.qa.reactions.note_answer",
         "ruche.search.reactions.reindex_written",
+        "ruche.alerts.reactions.match_published",
     ],
     posts_events.PostEdited: [
         "ruche.notifications.reactions.notify_new_mentions",
@@ -66,8 +67,12 @@ SUBSCRIBERS = {
     communities_events.PlacementApproved: [
         "ruche.feed.reactions.fan_out_approved",
         "ruche.notifications.reactions.notify_approved_post",
+        "ruche.alerts.reactions.match_published",
     ],
-    communities_events.ReplyApproved: ["ruche.notifications.reactions.notify_approved_reply"],
+    communities_events.ReplyApproved: [
+        "ruche.notifications.reactions.notify_approved_reply",
+        "ruche.alerts.reactions.match_approved_reply",
+    ],
     communities_events.CommunityNotice: ["ruche.notifications.reactions.notify_community"],
 }
 
