@@ -142,7 +142,7 @@ def join_requests(request, slug: str):
 )
 def decide_request(request, slug: str, request_id: Id, payload: DecisionIn):
     community, _role = _community(request.auth, slug)
-    join_request = selectors.join_request_in(community, request_id)
+    join_request = selectors.join_request_in(community, request_id, viewer=request.auth)
     return services.join_request_decide(request=join_request, by=request.auth, approve=payload.approve)
 
 
@@ -154,9 +154,9 @@ def invite(request, slug: str, payload: InviteIn):
     return {"invited": invitation is not None}
 
 
-def _member(community, handle: str):
+def _member(community, handle: str, viewer):
     person = person_or_404(handle)
-    return selectors.member_user(community, person.pk)
+    return selectors.member_user(community, person.pk, viewer=viewer)
 
 
 @router.put(
@@ -164,14 +164,16 @@ def _member(community, handle: str):
 )
 def set_role(request, slug: str, handle: str, payload: RoleIn):
     community, _role = _community(request.auth, slug)
-    person = _member(community, handle)
+    person = _member(community, handle, request.auth)
     return services.member_set_role(community=community, by=request.auth, user=person, role=payload.role)
 
 
 @router.delete("/{slug}/members/{handle}", response={204: None, **WRITE_ERRORS}, summary="Remove a member")
 def remove_member(request, slug: str, handle: str):
     community, _role = _community(request.auth, slug)
-    services.member_remove(community=community, by=request.auth, user=_member(community, handle))
+    services.member_remove(
+        community=community, by=request.auth, user=_member(community, handle, request.auth)
+    )
     return HttpResponse(status=204)
 
 
@@ -188,7 +190,7 @@ def moderation_queue(request, slug: str):
 )
 def decide_post(request, slug: str, post_id: Id, payload: DecisionIn):
     community, _role = _community(request.auth, slug)
-    placement = selectors.placement_in(community, post_id)
+    placement = selectors.placement_in(community, post_id, viewer=request.auth)
     services.placement_decide(placement=placement, by=request.auth, approve=payload.approve)
     return HttpResponse(status=204)
 
@@ -200,7 +202,7 @@ def decide_post(request, slug: str, post_id: Id, payload: DecisionIn):
 )
 def decide_reply(request, slug: str, post_id: Id, payload: DecisionIn):
     community, _role = _community(request.auth, slug)
-    reply = selectors.waiting_reply_in(community, post_id)
+    reply = selectors.waiting_reply_in(community, post_id, viewer=request.auth)
     services.reply_decide(reply=reply, by=request.auth, approve=payload.approve)
     return HttpResponse(status=204)
 
@@ -209,6 +211,6 @@ def decide_reply(request, slug: str, post_id: Id, payload: DecisionIn):
 def pin(request, slug: str, post_id: Id, payload: PinIn):
     """`{"pin": true}` keeps the post at the top of the community; `false` lets it go."""
     community, _role = _community(request.auth, slug)
-    placement = selectors.placement_in(community, post_id)
+    placement = selectors.placement_in(community, post_id, viewer=request.auth)
     services.placement_pin(placement=placement, by=request.auth, pin=payload.pin)
     return HttpResponse(status=204)
