@@ -1,0 +1,193 @@
+"""Issue 12: as an outsider, every URL of the site and every API path, against private, secret,
+campaign and announcement content (what the outside review did, ~1,500 URLs by hand).
+
+Outsiders: Colin, a colleague in none of it (followed authors, a followed hashtag, @mentioned in
+every private text); Ivan, invited but not activated yet; an anonymous visitor (reads only). For
+each URL: no marker in the answer, the same status for a private object as for a made-up one (no
+existence oracle, tags included), and no row changed. Then the other ways out: feeds, search,
+autocompletion, notifications, e-mails and digests, live events.
+
+The world is built once for the module (the tests only read it, or roll their writes back)."""
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.test import Client, override_settings
+from django.utils import translation
+
+from ruche.api.services import api_token_create
+from ruche.feed.models import FeedEntry
+from ruche.notifications.digest import digests_build
+from ruche.notifications.models import Email, Notification
+from ruche.posts.models import Hashtag, Post
+from ruche.realtime.models import RealtimeEvent
+from ruche.realtime.policies import PUBLIC, post_channels, stream_channels
+from ruche.worker.backend import EAGER as EAGER_TASKS
+from tests.security.sweep import MARK, Sweep, query_url, site_routes
+from tests.security.world import build_world, mark
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once, inside a transaction rolled back when the module ends (each test's own writes
+    are rolled back to a savepoint, as usual)."""
+    test_settings = override_settings(
+        TASKS=EAGER_TASKS,
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+        VIDEO_BASE_URL="https://meet.example.org",
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],  # speed, not safety
+        ALLOWED_HOSTS=["testserver"],
+    )
+    with django_db_blocker.unblock(), test_settings, translation.override("en"):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            sent = len(mail.outbox)
+            built = build_world()
+            built.mails = mail.outbox[sent:]
+            yield built
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def _media_and_video(settings, world, tmp_path_factory):
+    settings.VIDEO_BASE_URL = "https://meet.example.org"
+    settings.MEDIA_ROOT = world.campaign.cover.storage.location
+
+
+def outsider_client(world, who: str) -> tuple[Client, dict]:
+    client = Client()
+    if who == "anonymous":
+        return client, {}
+    user = getattr(world, who)
+    client.force_login(user)
+    _token, secret = api_token_create(user=user, name="sweep")
+    return client, {"Authorization": f"Bearer {secret}"}
+
+
+def report(problems: list[str]) -> str:
+    return f"{len(problems)} problem(s):\n" + "\n".join(problems)
+
+
+# Every URL and API path ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["colin", "ivan", "anonymous"])
+def test_every_url_and_api_path_as_an_outsider(world, who):
+    client, headers = outsider_client(world, who)
+    sweep = Sweep(world, client, headers, unsafe=who == "colin")
+    problems = sweep.run()
+    assert not problems, report(problems)
+    assert sweep.requests > 400, sweep.requests  # the sweep really ran
+
+
+def test_the_sweep_covers_every_route():
+    routes = site_routes()
+    assert len({r.route for r in routes if r.api}) >= 60
+    assert {"posts/<id:pk>/", "ideas/campaigns/<id:pk>/", "api/v1/feed/hashtags/{key}"} <= {
+        r.route for r in routes
+    }
+
+
+def test_the_member_sees_the_markers(world):
+    """Not vacuous: the same pages show the markers to someone who may read them."""
+    client = Client()
+    client.force_login(world.mia)
+    pages = {
+        f"/posts/{world.priv.pk}/": "privpost",
+        f"/posts/{world.sec.pk}/": "secpost",
+        f"/communities/{world.secret.slug}/": "secretname",
+        f"/ideas/campaigns/{world.campaign.pk}/": "campaign",
+        f"/ideas/{world.idea.pk}/": "ideacomment",
+        f"/announcements/{world.announcement.pk}/": "announcementbody",
+        f"/tags/{world.tags[0]}/": "privreply",
+        f"/api/v1/posts/{world.question.pk}": "question",
+        query_url("/search/", q=mark("answer")): "answer",
+    }
+    for url, what in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert mark(what) in response.content.decode(), url
+
+
+# The other ways out --------------------------------------------------------------------------------
+
+
+OUTSIDERS = ["colin", "ivan"]
+
+
+@pytest.mark.parametrize("who", OUTSIDERS)
+def test_search_and_autocomplete_find_nothing(world, who):
+    client, headers = outsider_client(world, who)
+    words = [mark(w) for w in ("privpost", "privreply", "secpost", "question", "answer", "secretname")]
+    words += [mark(w) for w in ("campaign", "idea", "ideadesc", "ideacomment", "announcement", "room")]
+    words += [*world.tags, MARK]
+    problems = []
+    for word in words:
+        for url, kwargs in [
+            (query_url("/search/", q=word), {}),
+            (query_url("/api/v1/search/", q=word), {"headers": headers}),
+            (query_url("/autocomplete/hashtags/", q=word), {}),
+            (query_url("/autocomplete/people/", q=word), {}),
+            (query_url("/api/v1/search/experts", q=word), {"headers": headers}),
+            (query_url("/", q=word), {}),
+        ]:
+            body = client.get(url, **kwargs).content.decode().replace(word, "")
+            if MARK in body:
+                problems.append(url)
+    assert not problems, report(problems)
+
+
+@pytest.mark.parametrize("who", OUTSIDERS)
+def test_feeds_notifications_and_emails_carry_nothing(world, who):
+    user = getattr(world, who)
+    private = [p.pk for p in world.private_posts]
+    assert not FeedEntry.objects.filter(user=user, post_id__in=private).exists()
+    told = Notification.objects.filter(recipient=user)
+    assert not told.filter(post_id__in=private).exists()
+    assert all(MARK not in str(vars(n)) for n in told)
+    digests_build(frequency="daily")
+    digests_build(frequency="weekly")
+    for email in Email.objects.filter(recipient=user):
+        assert MARK not in f"{email.subject}{email.text}{email.html}", email.kind
+    for message in world.mails:
+        if user.email in message.to:
+            assert MARK not in f"{message.subject}{message.body}", message.subject
+
+
+def test_the_outsiders_were_told_about_what_they_may_see(world):
+    """Not vacuous: Colin follows the authors and a hashtag, and is mentioned; the public post
+    reached him, the private ones did not."""
+    assert FeedEntry.objects.filter(user=world.colin, post=world.public).exists()
+    assert Email.objects.filter(recipient=world.ivan, kind="invitation").exists() or any(
+        world.ivan.email in m.to for m in world.mails
+    )
+
+
+@pytest.mark.parametrize("who", OUTSIDERS)
+def test_live_events_stay_in_their_channels(world, who):
+    user = getattr(world, who)
+    channels = set(stream_channels(user))
+    for post in world.private_posts:
+        assert PUBLIC not in post_channels(post)
+        assert not channels & set(post_channels(post)), post.body
+    private = {p.pk for p in world.private_posts}
+    heard = RealtimeEvent.objects.filter(user=user) | RealtimeEvent.objects.filter(channel__in=channels)
+    if who == "colin":  # not vacuous: the public post of someone he follows reached him
+        assert heard.filter(type="feed.post", data__post=world.public.pk).exists()
+    for event in heard:
+        assert MARK not in str(event.data)
+        assert event.data.get("post") not in private, event.type
+
+
+def test_hashtags_used_only_in_private_do_not_exist_for_outsiders(world):
+    from ruche.posts.policies import visible_hashtags
+
+    keys = set(visible_hashtags(world.colin, Hashtag.objects.all()).values_list("key", flat=True))
+    assert not keys & set(world.tags)
+    assert world.public_tag in keys
+    assert Post.objects.filter(hashtags__key=world.tags[0]).exists()
