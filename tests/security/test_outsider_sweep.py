@@ -9,6 +9,8 @@ autocompletion, notifications, e-mails and digests, live events.
 
 The world is built once for the module (the tests only read it, or roll their writes back)."""
 
+import json
+
 import pytest
 from django.core import mail
 from django.db import transaction
@@ -16,6 +18,7 @@ from django.test import Client, override_settings
 from django.utils import translation
 
 from ruche.api.services import api_token_create
+from ruche.communities.models import Placement
 from ruche.feed.models import FeedEntry
 from ruche.notifications.digest import digests_build
 from ruche.notifications.models import Email, Notification
@@ -23,7 +26,19 @@ from ruche.posts.models import Hashtag, Post
 from ruche.realtime.models import RealtimeEvent
 from ruche.realtime.policies import PUBLIC, post_channels, stream_channels
 from ruche.worker.backend import EAGER as EAGER_TASKS
-from tests.security.sweep import MARK, Sweep, query_url, site_routes
+from tests.security.sweep import (
+    INTRUDER,
+    MARK,
+    MISSING_ID,
+    Route,
+    Sweep,
+    content,
+    fingerprint,
+    leaked,
+    query_url,
+    site_routes,
+    slots_of,
+)
 from tests.security.world import build_world, mark
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +206,63 @@ def test_hashtags_used_only_in_private_do_not_exist_for_outsiders(world):
     assert not keys & set(world.tags)
     assert world.public_tag in keys
     assert Post.objects.filter(hashtags__key=world.tags[0]).exists()
+
+
+def test_the_sweep_notices_a_write_and_a_marker(world):
+    """The harness itself: a member's reaction is a write, a member's page shows the marker."""
+    client = Client()
+    client.force_login(world.mia)
+    sweep = Sweep(world, client, {}, unsafe=True)
+    sweep.state = fingerprint()
+    sweep.request(
+        Route("posts/<id:pk>/react/", "posts:react", ["POST"]), "POST", {"pk": str(world.public.pk)}
+    )
+    sweep.request(Route("posts/<id:pk>/", "posts:detail", ["GET"]), "GET", {"pk": str(world.priv.pk)})
+    assert len(sweep.problems) == 2, sweep.problems
+    wrote, shown = sweep.problems
+    assert "posts.Reaction" in wrote and mark("privpost") in shown
+
+
+# Private objects named in forms and query strings ------------------------------------------------------
+
+
+def test_an_outsider_cannot_publish_into_communities_they_cannot_read(world):
+    client, headers = outsider_client(world, "colin")
+    targets = [world.private.pk, world.secret.pk]
+    client.post("/posts/new/", {"body": INTRUDER, "communities": targets})
+    for path in ("/api/v1/posts/", "/api/v1/questions/"):
+        for communities in ([world.secret.pk], [MISSING_ID]):
+            body = json.dumps({"body": INTRUDER, "communities": communities})
+            statuses = client.post(path, body, content_type="application/json", headers=headers).status_code
+            assert statuses in {400, 403, 404, 422}, (path, statuses)
+    assert_same = [
+        client.post(
+            "/api/v1/posts/",
+            json.dumps({"body": INTRUDER, "communities": [pk]}),
+            content_type="application/json",
+            headers=headers,
+        ).status_code
+        for pk in (world.secret.pk, MISSING_ID)
+    ]
+    assert assert_same[0] == assert_same[1]
+    assert not Placement.objects.filter(post__author=world.colin, community_id__in=targets).exists()
+    assert not Post.objects.filter(author=world.colin, placements__community_id__in=targets).exists()
+
+
+def test_filters_naming_a_secret_community_answer_as_for_a_made_up_one(world):
+    client, headers = outsider_client(world, "colin")
+    for path in ("/search/", "/api/v1/search/"):
+        for word in (mark("secpost"), "Omega"):
+            answers = [
+                client.get(query_url(path, q=word, community=pk), headers=headers)
+                for pk in (world.secret.pk, MISSING_ID)
+            ]
+            assert answers[0].status_code == answers[1].status_code, path
+            assert not any(leaked(content(a), [word]) for a in answers), path
+
+
+def test_a_route_nothing_fills_fails_the_sweep_with_its_name(world):
+    sweep = Sweep(world, Client(), {}, unsafe=False)
+    sweep.sweep_route(Route("gadgets/<id:gadget_id>/", "shop:gadget", ["GET"]), slots_of(world))
+    assert sweep.problems == ["gadgets/<id:gadget_id>/ (shop:gadget): nothing fills <gadget_id>"]
+    assert sweep.requests == 0
