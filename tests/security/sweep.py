@@ -299,6 +299,20 @@ FORM = {  # what an outsider's form would say; each view reads the fields it kno
 }
 
 
+def probe_query(world, *, missing: bool) -> dict[str, str]:
+    """The query string of a list page naming private things (or made-up ones): filters, cursors."""
+    w, made_up = world, str(MISSING_ID)
+    return {
+        "q": mark("secpost"),
+        "community": made_up if missing else str(w.secret.pk),
+        "tag": MISSING_WORD if missing else w.tags[1],
+        "campaign": made_up if missing else str(w.campaign.pk),
+        "before": made_up if missing else str(w.sec.pk),
+        "after": made_up if missing else str(w.sec.pk),
+        "post": made_up if missing else str(w.sec.pk),
+    }
+
+
 def form_body(world) -> dict:
     return {
         **FORM,
@@ -427,6 +441,13 @@ class Sweep:
         base = {name: slot.values[0].text for name, slot in filled.items()}
         if not filled:
             self.request(route, method, {})
+            if method == "GET":  # a list page: its filters and cursors, naming private things
+                private = self.request(route, method, {}, query=probe_query(self.world, missing=False))
+                missing = self.request(route, method, {}, query=probe_query(self.world, missing=True))
+                if private != missing:
+                    self.problems.append(
+                        f"GET {route.route}?<filters>: private ones answer {private}, made-up ones {missing}"
+                    )
             return
         for name, slot in filled.items():
             statuses = defaultdict(list)
@@ -442,9 +463,9 @@ class Sweep:
                         f"a made-up one {missing} (an existence oracle)"
                     )
 
-    def request(self, route: Route, method: str, values: dict[str, str], *, private: bool = False) -> int:
-        url = route.url(values)
-        sent = list(values.values())
+    def request(self, route: Route, method: str, values: dict[str, str], *, private=False, query=None) -> int:
+        url = route.url(values) + (f"?{urlencode(query)}" if query else "")
+        sent = [*values.values(), *(query or {}).values()]
         before = self.state
         with TestCase.captureOnCommitCallbacks(execute=True):
             response = self._send(route, method, url)
