@@ -498,13 +498,5 @@ class Sweep:
         return call(url, json.dumps(body), content_type="application/json", headers=self.api_headers)
 
 
-def marker_free(text: str) -> bool:
-    return MARK not in text
-
-
-def marked(*names: str) -> list[str]:
-    return [mark(n) for n in names]
-
-
 def query_url(path: str, **params) -> str:
     return f"{path}?{urlencode(params)}"

@@ -68,12 +68,6 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             outer.__exit__(None, None, None)
 
 
-@pytest.fixture(autouse=True)
-def _media_and_video(settings, world, tmp_path_factory):
-    settings.VIDEO_BASE_URL = "https://meet.example.org"
-    settings.MEDIA_ROOT = world.campaign.cover.storage.location
-
-
 def outsider_client(world, who: str) -> tuple[Client, dict]:
     client = Client()
     if who == "anonymous":
@@ -127,6 +121,8 @@ def test_the_member_sees_the_markers(world):
         response = client.get(url)
         assert response.status_code == 200, url
         assert mark(what) in response.content.decode(), url
+    assert client.get(f"/media/{world.campaign.cover.name}").status_code == 200  # the cover is served
+    assert client.get(f"/rooms/{world.room.pk}/").status_code == 200
 
 
 # The other ways out --------------------------------------------------------------------------------
