@@ -10,6 +10,7 @@ import random
 import string
 from types import SimpleNamespace
 
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.utils import timezone
@@ -66,12 +67,13 @@ def _person(first_name: str, department: str = "", site: str = "", *, activate: 
 
 
 def build_world() -> SimpleNamespace:
+    cache.clear()  # nothing cached by an earlier test (whose rows were rolled back) may survive
     rules = CommunitySettings.current()
     rules.creation_policy = CommunitySettings.Creation.EVERYONE
     rules.private_share_max = 100
     rules.private_per_creator_max = 0
     rules.save()
-    ProfileSettings.current()  # made on the first page otherwise
+    ProfileSettings.objects.get_or_create(pk=1)  # made on the first page otherwise
     with _done():
         olivia = _person("Olivia", "R&D")  # owns the communities, in the campaign's department
         mia = _person("Mia", "R&D")  # member of everything
