@@ -30,6 +30,7 @@ from ruche.posts.models import Hashtag
 from ruche.posts.services import hashtag_follow, post_create, reaction_set
 from ruche.qa.services import answer_accept, answer_vote, question_ask
 from ruche.rooms.services import room_start
+from ruche.sources.models import Source
 
 MARK = "zq" + "".join(random.choices(string.ascii_lowercase, k=10))  # a word no page holds by chance
 Visibility = Community.Visibility
@@ -164,6 +165,10 @@ def build_world() -> SimpleNamespace:
             requires_ack=True,
         )
         token, _secret = api_token_create(user=mia, name=mark("token"))
+    # source_add fetches the feed over the network: the row is made as it would leave it.
+    source = Source.objects.create(
+        community=private, added_by=olivia, url=f"https://news.example.com/{MARK}.xml", title=mark("source")
+    )
 
     return SimpleNamespace(
         olivia=olivia,
@@ -193,6 +198,7 @@ def build_world() -> SimpleNamespace:
         comment=comment,
         announcement=announcement,
         token=token,
+        source=source,
         tags=[privtag, sectag, mark("ideatag")],
         public_tag=public_tag,
         notification=Notification.objects.filter(recipient=mia).order_by("pk").first(),
