@@ -144,7 +144,7 @@ def join_requests(request, slug: str):
 )
 def decide_request(request, slug: str, request_id: Id, payload: DecisionIn):
     community, _role = _community(request.auth, slug)
-    join_request = selectors.join_request_in(community, request_id)
+    join_request = selectors.join_request_in(community, request_id, viewer=request.auth)
     return services.join_request_decide(request=join_request, by=request.auth, approve=payload.approve)
 
 
@@ -158,7 +158,7 @@ def invite(request, slug: str, payload: InviteIn):
 
 def _member(viewer, community, handle: str):
     person = access_person(viewer, handle)
-    return selectors.member_user(community, person.pk)
+    return selectors.member_user(community, person.pk, viewer=viewer)
 
 
 @router.put(
@@ -192,7 +192,7 @@ def moderation_queue(request, slug: str):
 )
 def decide_post(request, slug: str, post_id: Id, payload: DecisionIn):
     community, _role = _community(request.auth, slug)
-    placement = selectors.placement_in(community, post_id)
+    placement = selectors.placement_in(community, post_id, viewer=request.auth)
     services.placement_decide(placement=placement, by=request.auth, approve=payload.approve)
     return HttpResponse(status=204)
 
@@ -204,7 +204,7 @@ def decide_post(request, slug: str, post_id: Id, payload: DecisionIn):
 )
 def decide_reply(request, slug: str, post_id: Id, payload: DecisionIn):
     community, _role = _community(request.auth, slug)
-    reply = selectors.waiting_reply_in(community, post_id)
+    reply = selectors.waiting_reply_in(community, post_id, viewer=request.auth)
     services.reply_decide(reply=reply, by=request.auth, approve=payload.approve)
     return HttpResponse(status=204)
 
@@ -213,6 +213,6 @@ def decide_reply(request, slug: str, post_id: Id, payload: DecisionIn):
 def pin(request, slug: str, post_id: Id, payload: PinIn):
     """`{"pin": true}` keeps the post at the top of the community; `false` lets it go."""
     community, _role = _community(request.auth, slug)
-    placement = selectors.placement_in(community, post_id)
+    placement = selectors.placement_in(community, post_id, viewer=request.auth)
     services.placement_pin(placement=placement, by=request.auth, pin=payload.pin)
     return HttpResponse(status=204)

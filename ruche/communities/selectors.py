@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from ruche.accounts.policies import is_admin
 from ruche.communities import policies
 from ruche.communities.models import (
     AuditEntry,
@@ -382,21 +383,34 @@ def my_invitations(user) -> list[Invitation]:
     )
 
 
-def join_request_in(community: Community, pk: int) -> JoinRequest:
+def _readable_or_404(viewer, community: Community) -> None:
+    """What is inside a community the viewer cannot read (its requests, members, placements, rules,
+    reports) does not exist for them: 404, as for an id that does not exist, never a 403 that would
+    confirm it (an existence oracle). Readers who may not act get the service's refusal."""
+    role = community.viewer_role if hasattr(community, "viewer_role") else role_of(viewer, community)
+    if not policies.can_read(viewer, community, role) and not is_admin(viewer):
+        raise Http404
+
+
+def join_request_in(community: Community, pk: int, *, viewer) -> JoinRequest:
     request = community.join_requests.select_related("user", "community").filter(pk=pk).first()
     if request is None:
         raise Http404
+    if request.user_id != viewer.pk:  # one's own request is known to its author
+        _readable_or_404(viewer, community)
     return request
 
 
-def member_user(community: Community, user_id: int):
+def member_user(community: Community, user_id: int, *, viewer):
+    _readable_or_404(viewer, community)
     membership = community.memberships.select_related("user").filter(user_id=user_id).first()
     if membership is None:
         raise Http404
     return membership.user
 
 
-def placement_in(community: Community, post_id: int) -> Placement:
+def placement_in(community: Community, post_id: int, *, viewer) -> Placement:
+    _readable_or_404(viewer, community)
     placement = (
         Placement.objects.select_related("post", "post__author", "community")
         .filter(community=community, post_id=post_id)
@@ -407,7 +421,8 @@ def placement_in(community: Community, post_id: int) -> Placement:
     return placement
 
 
-def waiting_reply_in(community: Community, post_id: int) -> Post:
+def waiting_reply_in(community: Community, post_id: int, *, viewer) -> Post:
+    _readable_or_404(viewer, community)
     reply = (
         Post.objects.select_related("parent", "author")
         .filter(pk=post_id, parent__placements__community=community, awaiting_approval=True)
@@ -419,14 +434,17 @@ def waiting_reply_in(community: Community, post_id: int) -> Post:
     return reply
 
 
-def report_by_id(pk: int) -> Report:
+def report_by_id(pk: int, *, viewer) -> Report:
     report = Report.objects.select_related("post", "post__parent", "community").filter(pk=pk).first()
     if report is None:
         raise Http404
+    if report.community is not None:
+        _readable_or_404(viewer, report.community)
     return report
 
 
-def rule_in(community: Community, pk: int):
+def rule_in(community: Community, pk: int, *, viewer):
+    _readable_or_404(viewer, community)
     rule = community.rules.select_related("community").filter(pk=pk).first()
     if rule is None:
         raise Http404

@@ -244,7 +244,7 @@ def members(request, slug: str):
 @require_POST
 def member_role(request, slug: str, user_id: int):
     community, _role = selectors.community_for(request.user, slug)
-    person = selectors.member_user(community, user_id)
+    person = selectors.member_user(community, user_id, viewer=request.user)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a role."))
@@ -265,7 +265,7 @@ def member_role(request, slug: str, user_id: int):
 @require_POST
 def member_remove(request, slug: str, user_id: int):
     community, _role = selectors.community_for(request.user, slug)
-    person = selectors.member_user(community, user_id)
+    person = selectors.member_user(community, user_id, viewer=request.user)
     try:
         services.member_remove(community=community, by=request.user, user=person)
     except ValidationError as error:
@@ -298,7 +298,7 @@ def invite(request, slug: str):
 @require_POST
 def request_decide(request, slug: str, pk: int):
     community, _role = selectors.community_for(request.user, slug)
-    join_request = selectors.join_request_in(community, pk)
+    join_request = selectors.join_request_in(community, pk, viewer=request.user)
     approve = _yes(request, "approve")
     try:
         services.join_request_decide(request=join_request, by=request.user, approve=approve)
@@ -360,7 +360,7 @@ def rule_add(request, slug: str):
 @require_POST
 def rule_remove(request, slug: str, pk: int):
     community, _role = selectors.community_for(request.user, slug)
-    services.rule_remove(rule=selectors.rule_in(community, pk), by=request.user)
+    services.rule_remove(rule=selectors.rule_in(community, pk, viewer=request.user), by=request.user)
     messages.success(request, _("Rule removed."))
     return redirect("communities:settings", slug=community.slug)
 
@@ -400,7 +400,7 @@ def moderation(request, slug: str):
 @require_POST
 def moderate_post(request, slug: str, post_id: int):
     community, _role = selectors.community_for(request.user, slug)
-    placement = selectors.placement_in(community, post_id)
+    placement = selectors.placement_in(community, post_id, viewer=request.user)
     approve = _yes(request, "approve")
     try:
         services.placement_decide(placement=placement, by=request.user, approve=approve)
@@ -417,7 +417,7 @@ def moderate_post(request, slug: str, post_id: int):
 @require_POST
 def moderate_reply(request, slug: str, post_id: int):
     community, _role = selectors.community_for(request.user, slug)
-    reply = selectors.waiting_reply_in(community, post_id)
+    reply = selectors.waiting_reply_in(community, post_id, viewer=request.user)
     approve = _yes(request, "approve")
     services.reply_decide(reply=reply, by=request.user, approve=approve)
     messages.success(request, _("Reply published.") if approve else _("Reply rejected."))
@@ -428,7 +428,7 @@ def moderate_reply(request, slug: str, post_id: int):
 @require_POST
 def pin(request, slug: str, post_id: int):
     community, _role = selectors.community_for(request.user, slug)
-    placement = selectors.placement_in(community, post_id)
+    placement = selectors.placement_in(community, post_id, viewer=request.user)
     pinning = _yes(request, "pin")
     services.placement_pin(placement=placement, by=request.user, pin=pinning)
     messages.success(request, _("Post pinned at the top.") if pinning else _("Post unpinned."))
@@ -447,7 +447,7 @@ def _report_next(request, report) -> str:
 @login_required
 @require_POST
 def report_hide(request, pk: int):
-    report = selectors.report_by_id(pk)
+    report = selectors.report_by_id(pk, viewer=request.user)
     if report.post is None:
         raise Http404
     form = HideForm(request.POST)
@@ -466,7 +466,7 @@ def report_hide(request, pk: int):
 @login_required
 @require_POST
 def report_dismiss(request, pk: int):
-    report = selectors.report_by_id(pk)
+    report = selectors.report_by_id(pk, viewer=request.user)
     services.report_dismiss(report=report, by=request.user)
     messages.success(request, _("Report dismissed."))
     return redirect(_report_next(request, report))
