@@ -18,6 +18,7 @@ from PIL import Image
 
 from ruche.accounts.models import Department, ProfileSettings, Site
 from ruche.accounts.services import user_activate, user_follow, user_invite
+from ruche.alerts.services import alert_create
 from ruche.announcements.services import announcement_publish
 from ruche.api.services import api_token_create
 from ruche.communities import services as communities
@@ -170,6 +171,8 @@ def build_world() -> SimpleNamespace:
         community=private, added_by=olivia, url=f"https://news.example.com/{MARK}.xml", title=mark("source")
     )
 
+    alert = alert_create(user=olivia, query=mark("alert"), community=private)
+
     return SimpleNamespace(
         olivia=olivia,
         mia=mia,
@@ -199,6 +202,7 @@ def build_world() -> SimpleNamespace:
         announcement=announcement,
         token=token,
         source=source,
+        alert=alert,
         tags=[privtag, sectag, mark("ideatag")],
         public_tag=public_tag,
         notification=Notification.objects.filter(recipient=mia).order_by("pk").first(),
