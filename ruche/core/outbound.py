@@ -16,6 +16,7 @@ import ipaddress
 import socket
 import time
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from urllib.parse import urljoin, urlsplit
 
@@ -222,7 +223,13 @@ def _request_at(
 
 def user_agent() -> str:
     """Who is asking, and where to find out more: sites see a Ruche, not a disguised browser."""
-    return f"Ruche/{package_version('ruche')} (+{settings.SITE_URL})"
+    return f"Ruche/{VERSION} (+{settings.SITE_URL})"
+
+
+try:
+    VERSION = package_version("ruche")
+except PackageNotFoundError:  # run from a checkout that was never installed
+    VERSION = "dev"
 
 
 def _pool(address: str, target: Target, timeout: urllib3.Timeout) -> urllib3.HTTPConnectionPool:
