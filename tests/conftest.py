@@ -36,6 +36,9 @@ def _immediate_tasks(settings):
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed, not safety
     settings.FEED_PAGE_SIZE = 20  # query pins compare pages of 5 and 20 posts
+    # No test reaches the Internet (a post's link would be previewed): only the local sites a test
+    # lets through by host:port (tests/local_sites.py).
+    settings.FETCH_ALLOWED_PORTS = []
     cache.clear()  # ids repeat from one test to the next: no cached figure may survive a test
     failures = []
 

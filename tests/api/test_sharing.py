@@ -5,7 +5,7 @@ from ruche.communities.models import Community
 from ruche.sources.models import Source
 from tests.links.test_post_previews import page
 from tests.local_sites import LocalSite
-from tests.sources.test_sources import rss
+from tests.sources.feeds import rss
 
 
 def test_a_post_carries_its_link_preview_and_its_author_removes_it(
@@ -41,7 +41,7 @@ def test_animators_manage_sources_and_members_cannot(api_as, make_user, make_com
     community = make_community("Veille", animators=[anna], members=[marc])
     feed = rss(("1", "Soudure laser"))
     with LocalSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed)}) as site:
-        settings.FETCH_ALLOWED_HOSTS = [site.allowed]
+        settings.FETCH_ALLOWED_HOSTS, settings.FETCH_ALLOWED_PORTS = [site.allowed], [80, 443]
         base = f"/communities/{community.slug}/sources"
         assert api_as(marc).post(base, {"url": site.url("/feed.xml")}).status_code == 403
         refused = api_as(anna).post(base, {"url": "http://10.0.0.1/feed.xml"})

@@ -6,19 +6,14 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import ExifTags, Image
+from PIL import Image
 
 from ruche.ideas.models import Campaign
+from tests.images import spy_jpeg
 
 
 def spy_photo() -> SimpleUploadedFile:
-    image = Image.new("RGB", (1200, 800), (200, 30, 30))
-    exif = Image.Exif()
-    exif[ExifTags.Base.Make] = "Spycam"
-    exif[ExifTags.IFD.GPSInfo] = {1: "N", 2: (48.0, 51.0, 24.0), 3: "E", 4: (2.0, 21.0, 3.0)}
-    out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif)
-    return SimpleUploadedFile("chez-moi-rue-des-lilas.jpg", out.getvalue(), content_type="image/jpeg")
+    return SimpleUploadedFile("chez-moi-rue-des-lilas.jpg", spy_jpeg(), content_type="image/jpeg")
 
 
 def test_a_campaign_cover_is_stripped_renamed_and_seen_by_its_audience_only(

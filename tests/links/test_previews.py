@@ -5,11 +5,12 @@ import io
 import json
 
 import pytest
-from PIL import ExifTags, Image
+from PIL import Image
 
 from ruche.links import services
 from ruche.links.addresses import normalised
 from ruche.links.models import LinkPreview
+from tests.images import spy_jpeg
 from tests.local_sites import LocalSite
 
 ARTICLE = b"""<!doctype html><html><head><meta charset="utf-8">
@@ -24,23 +25,13 @@ PLAIN = """<html><head><title> Compte rendu\tdu CODIR </title>
 <meta name="description" content="Décisions de décembre"></head><body>x</body></html>""".encode("latin-1")
 
 
-def spy_jpeg() -> bytes:
-    image = Image.new("RGB", (1600, 1200), (30, 90, 200))
-    exif = Image.Exif()
-    exif[ExifTags.Base.Make] = "Spycam"
-    exif[ExifTags.IFD.GPSInfo] = {1: "N", 2: (48.0, 51.0, 24.0), 3: "E", 4: (2.0, 21.0, 3.0)}
-    out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif)
-    return out.getvalue()
-
-
 @pytest.fixture
 def site(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     routes = {
         "/article": (200, {"Content-Type": "text/html; charset=utf-8"}, ARTICLE),
         "/plain": (200, {"Content-Type": "text/html; charset=iso-8859-1"}, PLAIN),
-        "/images/robot.jpg": (200, {"Content-Type": "image/jpeg"}, spy_jpeg()),
+        "/images/robot.jpg": (200, {"Content-Type": "image/jpeg"}, spy_jpeg((1600, 1200))),
     }
     with LocalSite(routes) as local:
         settings.FETCH_ALLOWED_HOSTS = [local.allowed]

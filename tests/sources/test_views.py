@@ -4,21 +4,6 @@ import pytest
 
 from ruche.communities.models import Community, Membership
 from ruche.sources.models import Source
-from tests.local_sites import LocalSite
-from tests.sources.test_sources import rss
-
-
-@pytest.fixture
-def site(settings):
-    feed = rss(("1", "Soudure laser"), ("2", "Rivets"))
-    with LocalSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed)}) as local:
-        settings.FETCH_ALLOWED_HOSTS = [local.allowed]
-        yield local
-
-
-@pytest.fixture
-def animator(make_user):
-    return make_user("Anna", "Animatrice")
 
 
 @pytest.fixture
@@ -33,7 +18,9 @@ def test_an_animator_adds_a_source_and_sees_its_health(client, site, community, 
         response = client.post(url, {"url": site.url("/feed.xml"), "keywords": "", "interval_minutes": "60"})
     assert response.status_code == 302
     page = client.get(url).content.decode()
-    assert "Veille Airbus" in page and "Working" in page and ">2</dd>" in page  # two items published
+    assert (
+        "Veille Airbus" in page and "Working" in page and ">5</dd>" in page
+    )  # its latest five items published
 
 
 def test_a_wrong_address_is_told_on_the_form_and_nothing_is_saved(client, site, community, animator):
