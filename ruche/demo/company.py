@@ -764,7 +764,7 @@ def _generate_small(rng: random.Random, employees: int, weeks: int, now: datetim
     task_log.setLevel(logging.WARNING)  # thousands of "task started" lines say nothing here
     try:
         # The demo's links point at made-up articles: nothing is fetched from the Internet while it
-        # is written (the previews say so, and are fetched again when someone shares the address).
+        # is written (their previews stay empty, and are tried again when someone shares the address).
         with override_settings(TASKS=EAGER_TASKS, FETCH_ALLOWED_PORTS=[]):
             _small_follows(rng, people, now)
             cast = Cast(people)

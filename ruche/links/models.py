@@ -37,8 +37,12 @@ class LinkPreview(models.Model):
 
     @property
     def is_stale(self) -> bool:
-        """Fetched long enough ago (or never) that a new share should look again."""
-        refresh = timedelta(days=settings.LINK_PREVIEW_REFRESH_DAYS)
+        """Fetched long enough ago (or never) that a new share should look again; a page that gave
+        nothing (down, refused) is tried again after an hour."""
+        if self.status == self.Status.FAILED:
+            refresh = timedelta(hours=1)
+        else:
+            refresh = timedelta(days=settings.LINK_PREVIEW_REFRESH_DAYS)
         return self.fetched_at is None or self.fetched_at < timezone.now() - refresh
 
     @property

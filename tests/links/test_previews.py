@@ -3,6 +3,7 @@ home and stripped, one preview per address, and nothing fetched from inside the 
 
 import io
 import json
+from datetime import timedelta
 
 import pytest
 from PIL import Image
@@ -165,3 +166,13 @@ def test_a_stale_preview_is_fetched_again_and_its_old_image_removed(site, django
 )
 def test_addresses_are_normalised(url, normal):
     assert normalised(url) == normal
+
+
+@pytest.mark.django_db
+def test_a_page_that_gave_nothing_is_tried_again_an_hour_later(site):
+    site.routes["/flaky"] = (503, {}, b"busy")
+    preview = fetched(site.url("/flaky"))
+    assert preview.status == LinkPreview.Status.FAILED and not preview.is_stale
+    site.routes["/flaky"] = site.routes["/article"]
+    LinkPreview.objects.filter(pk=preview.pk).update(fetched_at=preview.fetched_at - timedelta(minutes=61))
+    assert fetched(site.url("/flaky")).title == "Airbus commande 100 robots de soudure"
