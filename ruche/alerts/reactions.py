@@ -1,6 +1,7 @@
 """New content is matched against the alerts after it is written (registered in AlertsConfig.ready);
 a post that waited for a moderator is matched when it is approved (the key tells each person once)."""
 
+from ruche.alerts.models import Alert
 from ruche.alerts.tasks import alerts_notify
 from ruche.communities.events import PlacementApproved, ReplyApproved
 from ruche.core.events import subscribe
@@ -14,8 +15,13 @@ def register() -> None:
 
 
 def match_published(event: PostPublished | PlacementApproved) -> None:
-    alerts_notify.enqueue(post_id=event.post.pk)
+    _match_later(event.post.pk)
 
 
 def match_approved_reply(event: ReplyApproved) -> None:
-    alerts_notify.enqueue(post_id=event.reply.pk)
+    _match_later(event.reply.pk)
+
+
+def _match_later(post_id: int) -> None:
+    if Alert.objects.exists():  # no alert anywhere (most days of a small company): no task at all
+        alerts_notify.enqueue(post_id=post_id)

@@ -23,7 +23,9 @@ class SourceIn(Schema):
     keywords: str = Field(
         "", max_length=300, description="Comma-separated: only items mentioning one are published."
     )
-    interval_minutes: int = Field(60, description=f"One of {', '.join(map(str, services.INTERVALS))}.")
+    interval_minutes: int = Field(
+        60, ge=1, le=max(services.INTERVALS), description=f"One of {', '.join(map(str, services.INTERVALS))}."
+    )
 
 
 class PauseIn(Schema):
