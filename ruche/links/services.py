@@ -19,6 +19,7 @@ from ruche.links.models import LinkPreview
 PAGE_BYTES = 512 * 1024  # a page's head is near its start; the rest is not read
 OEMBED_BYTES = 64 * 1024
 PREVIEW_IMAGE_SIDE = 800
+URL_MAX = LinkPreview._meta.get_field("url").max_length
 ACCEPT_PAGE = "text/html,application/xhtml+xml;q=0.9,image/*;q=0.8"
 
 
@@ -28,8 +29,8 @@ def preview_for(url: str) -> LinkPreview | None:
     from ruche.links.tasks import preview_fetch
 
     normal = normalised(url)
-    if normal is None:
-        return None
+    if normal is None or len(normal) > URL_MAX:
+        return None  # an address longer than any real page's stays a plain link
     preview, created = LinkPreview.objects.get_or_create(
         url_hash=address_hash(normal), defaults={"url": normal}
     )

@@ -12,6 +12,7 @@ from ruche.core.text import fold
 from ruche.links.pages import clean, web_address
 
 SUMMARY_MAX = 600
+LINK_MAX = 2048  # SourceItem.link
 
 
 class NotAFeed(ValueError):
@@ -45,6 +46,7 @@ def parse(body: bytes, url: str, content_type: str = "") -> Feed:
 
 def _item(entry, base: str) -> Item | None:
     link = web_address(entry.get("link", ""), base)
+    link = link if len(link) <= LINK_MAX else ""  # kept as the item's key, never stored cut
     identity = entry.get("id") or link
     if not identity:
         return None

@@ -42,16 +42,19 @@ def source_add(*, community, by, url: str, keywords: str = "", interval_minutes:
     if Source.objects.filter(community=community, url=normal).exists():
         raise ValidationError({"url": _("This feed is already a source of the community.")})
     feed = _fetch_feed(normal, field="url")  # before the transaction: no lock held while waiting
-    with transaction.atomic():
-        source = Source.objects.create(
-            community=community,
-            added_by=by,
-            url=normal,
-            title=feed.title or normal,
-            keywords=keywords.strip()[:300],
-            interval_minutes=interval_minutes,
-        )
-        source_poll.enqueue(source_id=source.pk)
+    try:
+        with transaction.atomic():
+            source = Source.objects.create(
+                community=community,
+                added_by=by,
+                url=normal,
+                title=feed.title or normal[:200],  # a feed without a title is named by its address
+                keywords=keywords.strip()[:300],
+                interval_minutes=interval_minutes,
+            )
+            source_poll.enqueue(source_id=source.pk)
+    except IntegrityError:  # added by someone else while this feed was being fetched
+        raise ValidationError({"url": _("This feed is already a source of the community.")}) from None
     return source
 
 

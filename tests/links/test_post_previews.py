@@ -115,3 +115,12 @@ def test_previews_cost_no_query_on_the_home_feed(
     with django_assert_max_num_queries(HOME_QUERIES):
         html = client.get("/").content.decode()
     assert html.count('class="link-preview') >= 5
+
+
+def test_an_address_longer_than_any_page_is_a_link_without_preview_and_the_post_is_kept(
+    site, alice, side_effects
+):
+    address = site.url("/article?q=" + "x" * 3000)
+    with side_effects():
+        post = post_create(author=alice, body=f"Voir {address}")
+    assert Post.objects.get(pk=post.pk).link_preview is None and not LinkPreview.objects.exists()

@@ -191,3 +191,14 @@ def test_an_atom_feed_is_read_too(site, community, animator):
     source = services.source_add(community=community, by=animator, url=site.url("/atom"))
     assert source.title == "Blog fournisseur" and services.source_poll(source.pk) == 1
     assert f"(<{site.url('/catalogue')}>)" in published(community)[0]
+
+
+def test_a_feed_without_a_title_is_named_by_its_long_address(site, community, animator):
+    long_path = "/" + "rubrique/" * 40 + "feed.xml"
+    site.routes[long_path] = (
+        200,
+        {"Content-Type": "application/rss+xml"},
+        rss(("1", "Un article"), title=""),
+    )
+    source = services.source_add(community=community, by=animator, url=site.url(long_path))
+    assert source.title == site.url(long_path)[:200]
