@@ -24,6 +24,12 @@ def company(request, params: Query[PageQuery]):
     return selectors.company_feed(request.auth, before=params.before, size=params.limit)
 
 
+@router.get("/saved", response={200: PostPage, **READ_ERRORS}, summary="Saved posts")
+def saved(request, params: Query[PageQuery]):
+    """The posts you saved for later and may still read, newest post first."""
+    return selectors.saved_feed(request.auth, before=params.before, size=params.limit)
+
+
 @router.get("/hashtags/{key}", response={200: HashtagPage, **READ_ERRORS}, summary="A hashtag's posts")
 def hashtag(request, key: str, params: Query[PageQuery]):
     tag = selectors.access_hashtag(request.auth, key)

@@ -84,6 +84,21 @@ def delete(request, post_id: Id):
     return HttpResponse(status=204)
 
 
+@router.put("/{id:post_id}/bookmark", response={204: None, **WRITE_ERRORS}, summary="Save for later")
+def bookmark(request, post_id: Id):
+    """Keep the post in your saved posts (`GET /feed/saved`); a reply saves its thread."""
+    services.bookmark_set(post=access_post(request.auth, post_id), user=request.auth, saved=True)
+    return HttpResponse(status=204)
+
+
+@router.delete(
+    "/{id:post_id}/bookmark", response={204: None, **WRITE_ERRORS}, summary="Remove from saved posts"
+)
+def unbookmark(request, post_id: Id):
+    services.bookmark_set(post=access_post(request.auth, post_id), user=request.auth, saved=False)
+    return HttpResponse(status=204)
+
+
 @router.delete(
     "/{id:post_id}/link-preview", response={204: None, **WRITE_ERRORS}, summary="Remove the link preview"
 )

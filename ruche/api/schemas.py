@@ -285,6 +285,7 @@ class LinkPreviewOut(Schema):
 
 class PostOut(PostCore):
     link_preview: LinkPreviewOut | None = None
+    saved: bool = False  # in your saved posts
     communities: list[CommunityRef]
     waiting_in: list[CommunityRef]
     reactions: list[ReactionCount]

@@ -133,6 +133,17 @@ class Reaction(models.Model):
         return self.EMOJI[self.kind]
 
 
+class Bookmark(models.Model):
+    """A post someone saved for later ("Saved posts"); shown only while they may still read it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookmarks")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="bookmarks")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "post"], name="bookmark_once")]
+
+
 class HashtagFollow(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hashtag_follows"

@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 
@@ -13,7 +13,7 @@ from ruche.core.hooks import Hook
 from ruche.core.lookups import prefix_q
 from ruche.core.pagination import Page, page_from
 from ruche.core.prepared import prepared
-from ruche.posts.models import Hashtag, Post, Reaction
+from ruche.posts.models import Bookmark, Hashtag, Post, Reaction
 from ruche.posts.policies import can_view_post, visible_hashtags, visible_posts, visible_replies
 
 REPLIES_SHOWN = 3
@@ -29,7 +29,13 @@ annotate_cards: Hook[..., None] = Hook("posts.annotate_cards")
 
 @prepared("viewer", "ids")
 def _visible_ids(viewer, ids):
-    return visible_posts(viewer, Post.objects.filter(pk__in=ids)).values_list("pk", flat=True)
+    """The ids the viewer may see, each with whether the viewer saved it (in the same query)."""
+    saved = Exists(Bookmark.objects.filter(user_id=viewer.pk, post_id=OuterRef("pk")))
+    return (
+        visible_posts(viewer, Post.objects.filter(pk__in=ids))
+        .annotate(saved=saved)
+        .values_list("pk", "saved")
+    )
 
 
 @prepared("ids")
@@ -68,8 +74,10 @@ def hydrate(posts: list[Post], viewer, *, all_replies: bool = False) -> list[Pos
     if not posts:
         return posts
     # The last word on visibility, whatever list the posts came from: one query, no leak.
-    visible = set(_visible_ids(viewer=viewer, ids=[p.pk for p in posts]))
+    visible = dict(_visible_ids(viewer=viewer, ids=[p.pk for p in posts]))
     posts[:] = [p for p in posts if p.pk in visible]
+    for post in posts:
+        post.saved = visible[post.pk]
     ids = [p.pk for p in posts]
     where: dict[int, list] = defaultdict(list)
     waiting: dict[int, list] = defaultdict(list)
@@ -130,6 +138,11 @@ def _page(queryset: QuerySet, viewer, before: int | None, size: int | None = Non
     page = page_from(items, size)
     hydrate(page.items, viewer)
     return page
+
+
+def saved_feed(viewer, *, before: int | None = None, size: int | None = None) -> Page[Post]:
+    """The posts the viewer saved and may still read, newest post first."""
+    return _page(Post.objects.filter(bookmarks__user=viewer, deleted_at=None), viewer, before, size)
 
 
 def company_feed(viewer, *, before: int | None = None, size: int | None = None) -> Page[Post]:

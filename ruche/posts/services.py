@@ -27,7 +27,7 @@ from ruche.posts.events import (
     PostPublished,
     ReactionAdded,
 )
-from ruche.posts.models import Hashtag, HashtagFollow, Post, PostRevision, Reaction
+from ruche.posts.models import Bookmark, Hashtag, HashtagFollow, Post, PostRevision, Reaction
 
 
 def _clean_body(body: str) -> str:
@@ -162,6 +162,17 @@ def _show_link_preview(post: Post, body: str) -> None:
     preview = preview_for(url) if url else None
     if (preview.pk if preview else None) != post.link_preview_id:
         post.link_preview, post.link_preview_hidden = preview, False
+
+
+def bookmark_set(*, post: Post, user: User, saved: bool) -> bool:
+    """Save a post for later, or take it off the list; saving twice keeps one (returns `saved`)."""
+    if not policies.can_view_post(user, post):
+        raise PermissionDenied(_("You cannot see this post."))
+    if saved:
+        Bookmark.objects.get_or_create(user=user, post=post.parent or post)
+    else:
+        Bookmark.objects.filter(user=user, post=post.parent or post).delete()
+    return saved
 
 
 @transaction.atomic

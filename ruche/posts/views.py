@@ -128,6 +128,23 @@ def preview_hide(request, pk: int):
 
 
 @login_required
+@require_POST
+def save(request, pk: int):
+    post = selectors.access_post(request.user, pk)
+    saved = services.bookmark_set(post=post, user=request.user, saved=request.POST.get("saved") == "1")
+    if request.htmx:
+        return _card(request, post)
+    messages.success(request, _("Saved for later.") if saved else _("Removed from your saved posts."))
+    return redirect(safe_next(request, post.get_absolute_url()))
+
+
+@login_required
+def saved(request):
+    page = selectors.saved_feed(request.user, before=parse_cursor(request.GET.get("before")))
+    return render_page(request, "posts/saved.html", {"page": page}, partial="posts/_page.html")
+
+
+@login_required
 def reactions(request, pk: int):
     post = selectors.access_post(request.user, pk)
     return render(
