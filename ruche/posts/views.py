@@ -30,6 +30,13 @@ def _card(request, post: Post, **extra):
     return render(request, "posts/_card.html", {"post": post, "full": full, **extra})
 
 
+def _card_or_back(request, post: Post):
+    """After a toggle on a card: htmx gets the card again, a plain form goes back where it was."""
+    if request.htmx:
+        return _card(request, post)
+    return redirect(safe_next(request, post.get_absolute_url()))
+
+
 @login_required
 @require_POST
 def create(request):
@@ -112,9 +119,7 @@ def react(request, pk: int):
     if not form.is_valid():
         return HttpResponse(_("Unknown reaction."), status=400)
     services.reaction_toggle(post=post, user=request.user, kind=form.cleaned_data["kind"])
-    if request.htmx:
-        return _card(request, post)
-    return redirect(safe_next(request, post.get_absolute_url()))
+    return _card_or_back(request, post)
 
 
 @login_required
@@ -122,9 +127,7 @@ def react(request, pk: int):
 def preview_hide(request, pk: int):
     post = selectors.access_post(request.user, pk)
     services.link_preview_hide(post=post, by=request.user)
-    if request.htmx:
-        return _card(request, post)
-    return redirect(safe_next(request, post.get_absolute_url()))
+    return _card_or_back(request, post)
 
 
 @login_required
@@ -132,10 +135,9 @@ def preview_hide(request, pk: int):
 def save(request, pk: int):
     post = selectors.access_post(request.user, pk)
     saved = services.bookmark_set(post=post, user=request.user, saved=request.POST.get("saved") == "1")
-    if request.htmx:
-        return _card(request, post)
-    messages.success(request, _("Saved for later.") if saved else _("Removed from your saved posts."))
-    return redirect(safe_next(request, post.get_absolute_url()))
+    if not request.htmx:
+        messages.success(request, _("Saved for later.") if saved else _("Removed from your saved posts."))
+    return _card_or_back(request, post)
 
 
 @login_required
