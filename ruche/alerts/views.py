@@ -16,10 +16,8 @@ from ruche.core.views import apply_errors, safe_next
 
 @login_required
 def alerts(request):
-    also = request.POST.get("community") if request.method == "POST" else None
-    communities = selectors.watchable_communities(
-        request.user, also=also if str(also or "").isdigit() else None
-    )
+    # A search narrowed to a community the person does not belong to may still watch it.
+    communities = selectors.watchable_communities(request.user, also=request.POST.get("community"))
     form = AlertForm(request.POST or None, communities=communities)
     if request.method == "POST" and form.is_valid():
         community = Community.objects.filter(pk=form.cleaned_data["community"]).first()

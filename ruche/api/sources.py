@@ -2,16 +2,13 @@
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from ruche.api.common import READ_ERRORS, WRITE_ERRORS
 from ruche.api.schemas import Id
-from ruche.communities.selectors import community_for
-from ruche.sources import policies, selectors, services
+from ruche.sources import selectors, services
 
 router = Router(tags=["sources"])
 
@@ -50,23 +47,16 @@ class SourceList(Schema):
     items: list[SourceOut]
 
 
-def _managed(user, slug: str):
-    community, role = community_for(user, slug)
-    if not policies.can_manage_sources(user, community, role):
-        raise PermissionDenied(_("Only the community's owners and animators manage its news sources."))
-    return community
-
-
 @router.get(
     "/{slug}/sources", response={200: SourceList, **READ_ERRORS}, summary="A community's news sources"
 )
 def sources(request, slug: str):
-    return {"items": selectors.sources_of(_managed(request.auth, slug))}
+    return {"items": selectors.sources_of(selectors.managed_community(request.auth, slug)[0])}
 
 
 @router.post("/{slug}/sources", response={201: SourceOut, **WRITE_ERRORS}, summary="Add a news source")
 def add(request, slug: str, payload: SourceIn):
-    community = _managed(request.auth, slug)
+    community = selectors.managed_community(request.auth, slug)[0]
     return Status(201, services.source_add(community=community, by=request.auth, **payload.dict()))
 
 
@@ -76,7 +66,7 @@ def add(request, slug: str, payload: SourceIn):
     summary="Pause or resume",
 )
 def pause(request, slug: str, source_id: Id, payload: PauseIn):
-    source = selectors.source_in(_managed(request.auth, slug), source_id)
+    source = selectors.source_in(selectors.managed_community(request.auth, slug)[0], source_id)
     return services.source_pause(source=source, by=request.auth, paused=payload.paused)
 
 
@@ -84,6 +74,6 @@ def pause(request, slug: str, source_id: Id, payload: PauseIn):
     "/{slug}/sources/{id:source_id}", response={204: None, **WRITE_ERRORS}, summary="Remove a source"
 )
 def remove(request, slug: str, source_id: Id):
-    source = selectors.source_in(_managed(request.auth, slug), source_id)
+    source = selectors.source_in(selectors.managed_community(request.auth, slug)[0], source_id)
     services.source_remove(source=source, by=request.auth)
     return HttpResponse(status=204)

@@ -1,6 +1,7 @@
 """Writes on posts: create, reply, edit, delete, react, follow a hashtag."""
 
 import uuid
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -42,9 +43,18 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def _render(post: Post, body: str) -> tuple[str, list[User], list[Hashtag]]:
-    """HTML for the body, with the people it really mentions and the hashtags it carries."""
+class Rendered(NamedTuple):
+    html: str
+    mentioned: list[User]
+    tags: list[Hashtag]
+    link: str | None  # the first web address, normalised (ruche.links)
+
+
+def _render(post: Post, body: str) -> Rendered:
+    """HTML for the body, with the people it really mentions, the hashtags it carries and the
+    first web address it links to."""
     parsed = markdown.parse(body)
+    link = first_link(parsed)  # before mentions and hashtags become links of ours
     candidates = User.objects.filter(handle__in=parsed.handles, is_active=True).select_related("profile")
     mentioned = {u.handle: u for u in candidates if policies.can_mention(u, post)}
     html = markdown.render(
@@ -57,7 +67,7 @@ def _render(post: Post, body: str) -> tuple[str, list[User], list[Hashtag]]:
     )
     refuse_long_tags(parsed.tags.values(), field="body", sigil="#")
     tags = [hashtag_for(key, name) for key, name in parsed.tags.items()]
-    return html, list(mentioned.values()), tags
+    return Rendered(html, list(mentioned.values()), tags, link)
 
 
 def refuse_long_tags(names, *, field: str, sigil: str = "") -> None:
@@ -136,8 +146,8 @@ def _post_create(*, author, body, parent, client_token, communities, campaign) -
         campaign_id=campaign,
     )
     Placement.objects.bulk_create([Placement(post=post, community=c, status=status) for c, status in where])
-    post.body_html, mentioned, tags = _render(post, body)
-    _show_link_preview(post, body)
+    post.body_html, mentioned, tags, link = _render(post, body)
+    _show_link_preview(post, link)
     post.save(update_fields=["body_html", "link_preview", "link_preview_hidden"])
     post.mentions.set(mentioned)
     post.hashtags.set(tags)
@@ -154,12 +164,11 @@ def _post_create(*, author, body, parent, client_token, communities, campaign) -
     return post
 
 
-def _show_link_preview(post: Post, body: str) -> None:
+def _show_link_preview(post: Post, url: str | None) -> None:
     """Point the post at the shared preview of its first web address (fetched by the worker, after
     commit: the post is never held back). A new address shows its preview again, even if the
-    author hid the one before."""
-    url = first_link(markdown.parse(body)) if post.parent_id is None else None  # replies show links only
-    preview = preview_for(url) if url else None
+    author hid the one before. Replies show their links as links only."""
+    preview = preview_for(url) if url and post.parent_id is None else None
     if (preview.pk if preview else None) != post.link_preview_id:
         post.link_preview, post.link_preview_hidden = preview, False
 
@@ -201,9 +210,9 @@ def post_edit(*, post: Post, by: User, body: str) -> Post:
     PostRevision.objects.create(post=post, body=post.body, edited_by=by)
     before = set(post.mentions.values_list("pk", flat=True))
     post.body = body
-    post.body_html, mentioned, tags = _render(post, body)
+    post.body_html, mentioned, tags, link = _render(post, body)
     post.edited_at = timezone.now()
-    _show_link_preview(post, body)
+    _show_link_preview(post, link)
     post.save(update_fields=["body", "body_html", "edited_at", "link_preview", "link_preview_hidden"])
     post.mentions.set(mentioned)
     post.hashtags.set(tags)

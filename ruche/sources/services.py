@@ -25,7 +25,7 @@ INTERVALS = (15, 30, 60, 180, 360, 1440)  # minutes an animator may choose betwe
 
 def _require_manager(user, community) -> None:
     if not policies.can_manage_sources(user, community, role_of(user, community)):
-        raise PermissionDenied(_("Only the community's owners and animators manage its news sources."))
+        raise PermissionDenied(policies.NOT_MANAGER)
 
 
 def source_add(*, community, by, url: str, keywords: str = "", interval_minutes: int = 60) -> Source:

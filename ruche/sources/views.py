@@ -2,27 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ruche.communities.selectors import community_for
 from ruche.core.views import apply_errors
-from ruche.sources import policies, selectors, services
+from ruche.sources import selectors, services
 from ruche.sources.forms import SourceForm
-
-
-def _managed(request, slug: str):
-    community, role = community_for(request.user, slug)
-    if not policies.can_manage_sources(request.user, community, role):
-        raise PermissionDenied
-    return community, role
 
 
 @login_required
 def sources(request, slug: str):
-    community, role = _managed(request, slug)
+    community, role = selectors.managed_community(request.user, slug)
     form = SourceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -41,7 +33,7 @@ def sources(request, slug: str):
 @login_required
 @require_POST
 def pause(request, slug: str, pk: int):
-    community, _role = _managed(request, slug)
+    community, _role = selectors.managed_community(request.user, slug)
     paused = request.POST.get("paused") == "1"
     source = services.source_pause(source=selectors.source_in(community, pk), by=request.user, paused=paused)
     messages.success(
@@ -53,7 +45,7 @@ def pause(request, slug: str, pk: int):
 @login_required
 @require_POST
 def remove(request, slug: str, pk: int):
-    community, _role = _managed(request, slug)
+    community, _role = selectors.managed_community(request.user, slug)
     source = selectors.source_in(community, pk)
     services.source_remove(source=source, by=request.user)
     messages.success(request, _("“%(name)s” removed; what it published stays.") % {"name": source})

@@ -40,3 +40,9 @@ def test_only_ones_own_alert_can_be_removed(client, alice, bruno):
     assert client.post(f"/alerts/{alert.pk}/delete/").status_code == 404
     client.force_login(alice)
     assert client.post(f"/alerts/{alert.pk}/delete/").status_code == 302 and not Alert.objects.exists()
+
+
+def test_a_community_id_beyond_any_row_is_a_form_error(client, alice):
+    client.force_login(alice)
+    response = client.post("/alerts/", {"q": "laser", "community": "9" * 30})
+    assert response.status_code == 400 and not Alert.objects.exists()

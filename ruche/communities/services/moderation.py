@@ -99,10 +99,11 @@ def _resolve_mentions(post) -> list[int]:
     nobody could be mentioned in it. Returns the ids of the people it mentions now."""
     from ruche.posts.services import _render
 
-    post.body_html, mentioned, _tags = _render(post, post.body)
+    rendered = _render(post, post.body)
+    post.body_html = rendered.html
     post.save(update_fields=["body_html"])
-    post.mentions.set(mentioned)
-    return [user.pk for user in mentioned]
+    post.mentions.set(rendered.mentioned)
+    return [user.pk for user in rendered.mentioned]
 
 
 @atomic
