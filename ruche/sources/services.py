@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -134,10 +134,18 @@ def _failed(source: Source, error: Exception) -> int:
 
 
 def _publish_new(source: Source, items: list[feeds.Item]) -> int:
-    seen = set(SourceItem.objects.filter(source=source).values_list("key", flat=True))
-    seen_links = set(SourceItem.objects.filter(source=source).exclude(link="").values_list("link", flat=True))
-    new = [item for item in items if item.key not in seen and (not item.link or item.link not in seen_links)]
-    first_poll = not seen
+    """The feed's items not seen before (by id, or by link when the id changed), oldest first."""
+    mine = SourceItem.objects.filter(source=source)
+    first_poll = not mine.exists()
+    # Only what this feed holds now is looked up: a source's history grows, a feed does not.
+    links = [item.link for item in items if item.link]
+    seen = set(
+        mine.filter(Q(key__in=[item.key for item in items]) | Q(link__in=links)).values_list("key", "link")
+    )
+    seen_keys, seen_links = {key for key, _link in seen}, {link for _key, link in seen}
+    new = [
+        item for item in items if item.key not in seen_keys and (not item.link or item.link not in seen_links)
+    ]
     quiet = new[:-FIRST_ITEMS] if first_poll else []  # a new source does not flood the community
     published = 0
     for item in new:
