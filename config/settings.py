@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "ruche.worker",
     "ruche.accounts",
     "ruche.links",
+    "ruche.files",
     "ruche.posts",
     "ruche.communities",
     "ruche.feed",
@@ -219,6 +220,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True  # `make run` serves static files without a collectstatic step.
 WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "ruche.files.uploads.SizeLimitHandler",  # stops reading at the administrators' size limit
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Mail goes to SMTP when RUCHE_EMAIL_HOST is set; on a laptop it is printed by the server instead.

@@ -13,6 +13,7 @@ from ruche.core.hooks import Hook
 from ruche.core.lookups import prefix_q
 from ruche.core.pagination import Page, page_from
 from ruche.core.prepared import prepared
+from ruche.files.selectors import attachments_of
 from ruche.posts.models import Bookmark, Hashtag, Post, Reaction
 from ruche.posts.policies import can_view_post, visible_hashtags, visible_posts, visible_replies
 
@@ -69,8 +70,8 @@ def _reaction_counts(viewer, ids):
 
 
 def hydrate(posts: list[Post], viewer, *, all_replies: bool = False) -> list[Post]:
-    """Attach replies, reaction summaries and the viewer's own reactions: five queries (one more
-    when questions show answers), whatever the number of posts, each compiled once per process."""
+    """Attach replies, reaction summaries, attachments and the viewer's own reactions: six queries
+    (one more when questions show answers), whatever the number of posts."""
     if not posts:
         return posts
     # The last word on visibility, whatever list the posts came from: one query, no leak.
@@ -100,7 +101,9 @@ def hydrate(posts: list[Post], viewer, *, all_replies: bool = False) -> list[Pos
         summary[row["post_id"]].append((Reaction.EMOJI[row["kind"]], row["n"]))
         if row["by_viewer"]:
             mine[row["post_id"]] = row["kind"]
+    files = attachments_of("post", [p.pk for p in every])
     for post in every:
+        post.files = files.get(post.pk, [])
         post.reaction_summary = summary.get(post.pk, [])
         post.my_reaction = mine.get(post.pk)
     for post in posts:
@@ -171,6 +174,10 @@ def post_detail(viewer, pk: int, *, all_replies: bool = True) -> Post:
         return post_detail(viewer, post.parent_id, all_replies=all_replies)
     hydrate([post], viewer, all_replies=all_replies)
     return post
+
+
+def attachments_of_post(post: Post) -> list:
+    return attachments_of("post", [post.pk]).get(post.pk, [])
 
 
 def reactions_of(viewer, post: Post) -> list[Reaction]:

@@ -17,6 +17,7 @@ from ruche.communities.services import Refused, placements_for, reply_waits, tou
 from ruche.core import markdown
 from ruche.core.events import publish
 from ruche.core.text import HASHTAG_MAX_LENGTH, too_long_tag
+from ruche.files.services import attachments_attach, attachments_delete, attachments_replace
 from ruche.links.addresses import first_link
 from ruche.links.services import preview_for
 from ruche.posts import policies
@@ -31,9 +32,10 @@ from ruche.posts.events import (
 from ruche.posts.models import Bookmark, Hashtag, HashtagFollow, Post, PostRevision, Reaction
 
 
-def _clean_body(body: str) -> str:
+def _clean_body(body: str, *, empty_ok: bool = False) -> str:
+    """The text, stripped; it may be empty only for a message that carries files."""
     body = (body or "").strip()
-    if not body:
+    if not body and not empty_ok:
         raise ValidationError({"body": _("Write something before publishing.")})
     if len(body) > settings.POST_MAX_LENGTH:
         raise ValidationError(
@@ -94,9 +96,11 @@ def post_create(
     client_token: uuid.UUID | None = None,
     communities=(),
     campaign=None,
+    attachments=(),
 ) -> Post:
     """Publish a post, or a reply when `parent` is given. A repeated client_token returns the first post.
-    `campaign`: the post is an idea's (ruche.ideas): seen by the campaign's audience only, not fanned out."""
+    `campaign`: the post is an idea's (ruche.ideas): seen by the campaign's audience only, not fanned out.
+    `attachments`: ids of files the author uploaded (ruche.files), attached in this order."""
     if client_token and (done := Post.objects.filter(author=author, client_token=client_token).first()):
         return done
     try:
@@ -107,6 +111,7 @@ def post_create(
             client_token=client_token,
             communities=list(communities),
             campaign=campaign,
+            attachments=list(attachments),
         )
     except Refused as refusal:
         refusal.record()  # the rollback took the audit entry away: a refused attempt stays on record
@@ -118,10 +123,10 @@ def post_create(
 
 
 @transaction.atomic
-def _post_create(*, author, body, parent, client_token, communities, campaign) -> Post:
+def _post_create(*, author, body, parent, client_token, communities, campaign, attachments) -> Post:
     """Save the post, place it in its communities (approved or awaiting a moderator), then render it,
     so that mentions are resolved against who may actually read it."""
-    body = _clean_body(body)
+    body = _clean_body(body, empty_ok=bool(attachments))
     if not author.is_active:
         raise PermissionDenied(_("Your account is deactivated."))
     waits = False
@@ -146,6 +151,8 @@ def _post_create(*, author, body, parent, client_token, communities, campaign) -
         campaign_id=campaign,
     )
     Placement.objects.bulk_create([Placement(post=post, community=c, status=status) for c, status in where])
+    if attachments:
+        attachments_attach(kind="post", holder_id=post.pk, ids=attachments, by=author)
     post.body_html, mentioned, tags, link = _render(post, body)
     _show_link_preview(post, link)
     post.save(update_fields=["body_html", "link_preview", "link_preview_hidden"])
@@ -200,11 +207,14 @@ def touch_thread(parent: Post | None) -> None:
 
 
 @transaction.atomic
-def post_edit(*, post: Post, by: User, body: str) -> Post:
-    """Change the text; the old one is kept as a revision, and only new mentions are notified."""
+def post_edit(*, post: Post, by: User, body: str, attachments=None) -> Post:
+    """Change the text; the old one is kept as a revision, and only new mentions are notified.
+    `attachments`: the ids of the files the post keeps or gains, in order (None: unchanged)."""
     if not policies.can_edit_post(by, post):
         raise PermissionDenied(_("You can only edit your own posts."))
-    body = _clean_body(body)
+    if attachments is not None:
+        attachments = attachments_replace(kind="post", holder_id=post.pk, ids=attachments, by=by)
+    body = _clean_body(body, empty_ok=bool(attachments))
     if body == post.body:
         return post
     PostRevision.objects.create(post=post, body=post.body, edited_by=by)
@@ -228,6 +238,8 @@ def post_delete(*, post: Post, by: User) -> Post:
         raise PermissionDenied(_("You cannot delete this post."))
     post.deleted_at = timezone.now()
     post.save(update_fields=["deleted_at"])
+    # Its files go with it, and its replies' (they disappear with their thread).
+    attachments_delete(kind="post", holder_ids=[post.pk, *post.replies.values_list("pk", flat=True)])
     if post.parent_id:
         Post.objects.filter(pk=post.parent_id).update(reply_count=F("reply_count") - 1)
         publish(PostCountsChanged(post_id=post.parent_id))
