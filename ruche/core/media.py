@@ -108,11 +108,16 @@ def _modified_time(path: str):
 
 
 def _streamed(path: str, content_type: str) -> FileResponse:
+    # A storage that can stream (ruche.core.s3) sends bytes as they arrive; open() is the generic way.
+    opener = getattr(default_storage, "open_stream", None) or default_storage.open
     try:
-        file = default_storage.open(path, "rb")
+        file = opener(path)
     except FileNotFoundError:  # deleted since the modified time was read
         raise Http404 from None
-    return FileResponse(file, content_type=content_type)
+    response = FileResponse(file, content_type=content_type)
+    if "Content-Length" not in response:  # a stream FileResponse cannot measure
+        response["Content-Length"] = file.size
+    return response
 
 
 def media_headers(path: str, served: Served, modified=None) -> dict[str, str]:

@@ -6,8 +6,10 @@ from urllib.parse import urljoin
 
 from botocore.exceptions import ClientError
 from django.conf import settings
+from django.core.files.base import File
 from django.utils.encoding import filepath_to_uri
 from storages.backends.s3 import S3Storage
+from storages.utils import clean_name
 
 
 def _missing(error: ClientError) -> bool:
@@ -29,3 +31,16 @@ class PrivateS3Storage(S3Storage):
             if _missing(error):
                 raise FileNotFoundError(f"File does not exist: {name}") from error
             raise
+
+    def open_stream(self, name) -> File:
+        """The object's bytes as they arrive, for ruche.core.media to send on (open() would first copy
+        the whole object into memory); its size known. FileNotFoundError if there is no such object."""
+        try:
+            answer = self.bucket.Object(self._normalize_name(clean_name(name))).get()
+        except ClientError as error:
+            if _missing(error):
+                raise FileNotFoundError(f"File does not exist: {name}") from error
+            raise
+        stream = File(answer["Body"])  # no name: FileResponse would look for it on the local disk
+        stream.size = answer["ContentLength"]
+        return stream

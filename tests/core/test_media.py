@@ -50,7 +50,6 @@ def get(client, settings, name, mode="", **headers):
     settings.MEDIA_ACCEL = mode
     response = client.get(f"/media/{name}", headers=headers)
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
     return response, body
 
 

@@ -68,7 +68,6 @@ def jpeg(name="chez-moi.jpg"):
 def download(client, url, **headers):
     response = client.get(url, headers=headers)
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
     return response, body
 
 
@@ -88,6 +87,7 @@ def test_a_photo_lives_privately_in_the_bucket_and_is_served_through_the_rule(
     client.force_login(bruno)
     response, body = download(client, photo.url)
     assert response.status_code == 200 and body == bucket.read(photo.name)
+    assert response["Content-Length"] == str(len(body))
     assert response["Content-Type"] == "image/jpeg" and response["Cache-Control"].startswith("private")
     response, body = download(client, photo.url, if_modified_since=response["Last-Modified"])
     assert response.status_code == 304 and body == b""
