@@ -3,7 +3,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ruche.core.uploads import unguessable_name
 from ruche.files.types import DEFAULT_GROUPS, GROUPS
+
+
+def attachment_path(instance, filename: str) -> str:
+    return unguessable_name("attachments", filename)
 
 
 class Attachment(models.Model):
@@ -24,8 +29,8 @@ class Attachment(models.Model):
     holder_id = models.PositiveBigIntegerField(null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    file = models.FileField(max_length=200)
-    thumbnail = models.FileField(max_length=200, blank=True)
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    thumbnail = models.FileField(upload_to=attachment_path, max_length=200, blank=True)
     name = models.CharField(_("name"), max_length=150)  # the uploader's file name, cleaned
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()

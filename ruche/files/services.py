@@ -1,7 +1,6 @@
 """Writes on attachments: upload (checked, images cleaned), attach to what was written, replace on
 an edit, delete with their holder, sweep what was never attached."""
 
-import secrets
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -54,7 +53,7 @@ def attachment_upload(*, uploader, upload) -> Attachment:
         return _store_image(uploader, upload, name)
     return _store(
         uploader,
-        {"file": (f"{secrets.token_urlsafe(16)}.{extension}", upload)},
+        {"file": (f"document.{extension}", upload)},
         name=name,
         kind=Attachment.Kind.DOCUMENT,
         content_type=file_type.content_type,
@@ -69,13 +68,12 @@ def _store_image(uploader, upload, name: str) -> Attachment:
     lossless = name.lower().endswith(".png")
     big = fitted(image, IMAGE_SIDE)
     full = encoded(big, lossless=lossless)
-    token = secrets.token_urlsafe(16)
     extension = "png" if lossless else "jpg"
     return _store(
         uploader,
         {
-            "file": (f"{token}.{extension}", full),
-            "thumbnail": (f"{token}.thumb.jpg", encoded(fitted(image, THUMBNAIL_SIDE))),
+            "file": (f"image.{extension}", full),
+            "thumbnail": ("thumbnail.jpg", encoded(fitted(image, THUMBNAIL_SIDE))),
         },
         name=f"{name.rsplit('.', 1)[0]}.{extension}",
         kind=Attachment.Kind.IMAGE,
@@ -91,7 +89,8 @@ def _store(uploader, files: dict[str, tuple[str, object]], **fields) -> Attachme
     saved = []
     try:
         for field, (name, content) in files.items():
-            saved.append(default_storage.save(f"attachments/{name}", content))
+            path = Attachment._meta.get_field(field).generate_filename(None, name)  # random, in attachments/
+            saved.append(default_storage.save(path, content))
             fields[field] = saved[-1]
         return Attachment.objects.create(uploader=uploader, **fields)
     except BaseException:

@@ -41,7 +41,7 @@ def test_a_post_shows_its_photo_and_its_document_tile(client, alice, bruno, file
     assert "Rapport Q3.pdf" in page and "PDF" in page and f'href="/media/{pdf.file.name}"' in page
     response = client.get(f"/media/{pdf.file.name}")
     assert b"".join(response.streaming_content) == PDF
-    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Type"] == "application/octet-stream"  # never shown by the browser itself
     assert (
         response["Content-Disposition"].startswith("attachment")
         and "Rapport Q3.pdf" in response["Content-Disposition"]
