@@ -22,6 +22,19 @@ pytest_plugins = [
 ]
 
 
+def _media_through_ruche() -> None:
+    """Django's live test server answers /media/ itself, from MEDIA_ROOT, to anyone: browser tests
+    would never meet Ruche's permission check (ruche/core/media.py). Without that shortcut, they do,
+    as production does. Loud if Django moves it: the browser tests would otherwise prove nothing."""
+    from django.test import testcases
+
+    assert hasattr(testcases, "_MediaFilesHandler"), "Django's live server no longer serves media itself"
+    testcases._MediaFilesHandler = lambda application: application
+
+
+_media_through_ruche()
+
+
 def pytest_collection_modifyitems(config, items):
     if os.environ.get("RUCHE_SKIP_E2E"):
         skip = pytest.mark.skip(reason="Chromium not installed (/usr/bin/chromium)")
