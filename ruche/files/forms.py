@@ -4,6 +4,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ruche.files.models import FileSettings
 from ruche.files.names import clean_name
@@ -32,11 +33,11 @@ def refuse_cut_off_upload(request) -> None:
 
 
 class FileSettingsForm(forms.Form):
-    max_size_mb = forms.IntegerField(label=_("Largest file (MB)"), min_value=1, max_value=200)
+    max_size_mb = forms.IntegerField(label=gettext_lazy("Largest file (MB)"), min_value=1, max_value=200)
     groups = forms.MultipleChoiceField(
-        label=_("Allowed types"),
+        label=gettext_lazy("Allowed types"),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Choose at least one type of file.")},
+        error_messages={"required": gettext_lazy("Choose at least one type of file.")},
     )
 
     def __init__(self, *args, **kwargs):

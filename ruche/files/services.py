@@ -205,8 +205,9 @@ def file_settings_update(*, by, max_size_mb: int, groups: list[str]) -> FileSett
     current = FileSettings.objects.select_for_update().get_or_create(pk=1)[0]
     current.max_size_mb, current.groups = max_size_mb, [g for g in GROUPS if g in groups]
     current.save()
-    transaction.on_commit(lambda: cache.delete(FileSettings.CACHE_KEY))
-    transaction.on_commit(forget_rules)
+    for forget in (lambda: cache.delete(FileSettings.CACHE_KEY), forget_rules):
+        forget()  # now, for this request
+        transaction.on_commit(forget)  # and after commit, for a request that read them meanwhile
     return current
 
 

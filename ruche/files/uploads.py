@@ -20,7 +20,7 @@ class SizeLimitHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data, start):
         if start + len(raw_data) > self.limit:
             self.request.ruche_upload_too_large = self.file_name
-            raise StopUpload(connection_reset=True)
+            raise StopUpload(connection_reset=False)  # the rest is read and dropped: a clear answer follows
         return raw_data  # on to the next handler, which keeps it
 
     def file_complete(self, file_size):
