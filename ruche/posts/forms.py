@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -84,7 +86,8 @@ class ShareForm(forms.Form):
             "Sharing never widens who may read the post: whoever may not read it sees “not available”."
         ),
     )
-    client_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    # A fresh token with each blank form: a double-submitted page shares once.
+    client_token = forms.UUIDField(required=False, widget=forms.HiddenInput, initial=uuid.uuid4)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,6 @@
 """Share a post with a comment (issue 13, item 5): a share never widens who may read the original."""
 
+import re
 import uuid
 from datetime import timedelta
 from types import SimpleNamespace
@@ -221,6 +222,10 @@ def test_the_share_page_shares_and_goes_to_the_new_post(client, world):
     share = Post.objects.get(body="Encore")
     assert response.status_code == 302 and response.url == f"/posts/{share.pk}/"
     assert share.shared_post == world.original and share.placements.get().community == world.square
+    token = re.search(r'name="client_token" value="([^"]+)"', html).group(1)
+    for _twice in range(2):  # a double-submitted page shares once
+        client.post(f"/posts/{world.original.pk}/share/", {"body": "Deux fois", "client_token": token})
+    assert Post.objects.filter(body="Deux fois").count() == 1
 
 
 def test_the_share_page_without_a_destination_shares_to_the_company(client, world):
