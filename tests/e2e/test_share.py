@@ -23,7 +23,7 @@ def test_share_a_post_into_a_community_with_a_comment(
 
     login(page, alice)
     page.goto(f"{live_server.url}/posts/{original.pk}/")
-    share = page.get_by_role("link", name="Share this post with a comment")
+    share = page.get_by_role("link", name="Share this post")
     share.focus()
     page.keyboard.press("Enter")  # reachable and labelled for the keyboard
     expect(page.get_by_role("heading", name="Share a post")).to_be_visible()
