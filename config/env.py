@@ -107,3 +107,72 @@ def database_from_url(url: str, base_dir: Path) -> dict:
             "OPTIONS": options,
         }
     raise ImproperlyConfigured(f"RUCHE_DATABASE_URL: unsupported scheme {parsed.scheme!r}")
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of `choices` (case-insensitive); unset or empty is `default`; anything else stops start-up."""
+    raw = os.environ.get(name)
+    value = default if raw is None or raw.strip() == "" else raw.strip().lower()
+    if value not in choices:
+        shown = ", ".join(repr(choice) for choice in choices)
+        raise ImproperlyConfigured(f"{name} must be one of {shown}, got {raw!r}")
+    return value
+
+
+def file_storage_from_env() -> dict:
+    """STORAGES["default"]: where uploaded files live (docs/operations.md, "Files").
+
+    RUCHE_STORAGE=local (default) keeps them under MEDIA_ROOT; RUCHE_STORAGE=s3 in a private bucket of
+    any S3-compatible store. Either way they are read only through ruche.core.media's view: objects are
+    private, and a file's URL is ours (/media/<name>), never the bucket's."""
+    if env_choice("RUCHE_STORAGE", "local", ("local", "s3")) == "local":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    bucket = env_str("RUCHE_S3_BUCKET").strip()
+    if not bucket:
+        raise ImproperlyConfigured("RUCHE_STORAGE=s3 needs RUCHE_S3_BUCKET, the bucket's name")
+    endpoint = env_str("RUCHE_S3_ENDPOINT_URL").strip()
+    if endpoint and not (urlsplit(endpoint).scheme in {"http", "https"} and urlsplit(endpoint).hostname):
+        raise ImproperlyConfigured(
+            f"RUCHE_S3_ENDPOINT_URL must be an http(s) URL (e.g. https://s3.example.com), got {endpoint!r}"
+        )
+    key_id, secret = env_str("RUCHE_S3_ACCESS_KEY_ID").strip(), env_str("RUCHE_S3_SECRET_ACCESS_KEY").strip()
+    if bool(key_id) != bool(secret):
+        raise ImproperlyConfigured(
+            "RUCHE_S3_ACCESS_KEY_ID and RUCHE_S3_SECRET_ACCESS_KEY go together: set both, or neither "
+            "(then boto3 finds credentials itself: AWS_* variables, ~/.aws, an instance role)"
+        )
+    # Stores other than AWS (MinIO, Ceph, Garage...) expect the bucket in the path, not the host name.
+    style = env_choice(
+        "RUCHE_S3_ADDRESSING_STYLE", "path" if endpoint else "auto", ("auto", "path", "virtual")
+    )
+    return {
+        "BACKEND": "ruche.core.s3.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint or None,
+            "region_name": env_str("RUCHE_S3_REGION").strip() or None,
+            "access_key": key_id or None,
+            "secret_key": secret or None,
+            "addressing_style": style,
+            "default_acl": "private",
+            "file_overwrite": False,  # a name taken gets another, never replaces someone's file
+            "querystring_auth": True,  # were a bucket URL ever made, it would be signed and expire
+        },
+    }
+
+
+def media_accel_from_env(storage: dict) -> tuple[str, str]:
+    """(RUCHE_MEDIA_ACCEL, RUCHE_MEDIA_ACCEL_PREFIX): who sends a permitted file's bytes."""
+    accel = env_choice("RUCHE_MEDIA_ACCEL", "", ("", "x-accel-redirect", "x-sendfile"))
+    prefix = env_str("RUCHE_MEDIA_ACCEL_PREFIX", "/protected-media/").strip()
+    if not (prefix.startswith("/") and prefix.endswith("/")):
+        raise ImproperlyConfigured(
+            f"RUCHE_MEDIA_ACCEL_PREFIX must start and end with '/' (e.g. /protected-media/), got {prefix!r}"
+        )
+    if accel == "x-sendfile" and storage["BACKEND"] != "django.core.files.storage.FileSystemStorage":
+        raise ImproperlyConfigured(
+            "RUCHE_MEDIA_ACCEL=x-sendfile hands the web server a file's path on this machine's disk: "
+            "it cannot serve files kept in an S3 bucket (RUCHE_STORAGE=s3). Unset RUCHE_MEDIA_ACCEL "
+            "(Ruche streams the files itself), or keep files on local disk."
+        )
+    return accel, prefix

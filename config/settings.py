@@ -6,7 +6,16 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import database_from_url, env_bool, env_hosts, env_int, env_list, env_str
+from config.env import (
+    database_from_url,
+    env_bool,
+    env_hosts,
+    env_int,
+    env_list,
+    env_str,
+    file_storage_from_env,
+    media_accel_from_env,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("RUCHE_VAR_DIR", str(BASE_DIR / "var")))
@@ -64,6 +73,7 @@ INSTALLED_APPS = [
     "ruche.worker",
     "ruche.accounts",
     "ruche.links",
+    "ruche.files",
     "ruche.posts",
     "ruche.communities",
     "ruche.feed",
@@ -210,15 +220,25 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded files: on local disk under MEDIA_ROOT, or in a private S3-compatible bucket
+# (RUCHE_STORAGE=s3, RUCHE_S3_*); served only by ruche.core.media after the file's reading rule, the
+# bytes sent by Django or, after the same check, by the web server (RUCHE_MEDIA_ACCEL: x-accel-redirect
+# for nginx, x-sendfile for Apache or lighttpd). docs/operations.md, "Files".
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("RUCHE_MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage_from_env(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+MEDIA_ACCEL, MEDIA_ACCEL_PREFIX = media_accel_from_env(STORAGES["default"])
 WHITENOISE_USE_FINDERS = True  # `make run` serves static files without a collectstatic step.
 WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "ruche.files.uploads.SizeLimitHandler",  # stops reading at the administrators' size limit
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Mail goes to SMTP when RUCHE_EMAIL_HOST is set; on a laptop it is printed by the server instead.

@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 
 from ruche.accounts.models import Profile, User
 from ruche.accounts.services import unique_handle, user_follow
+from ruche.files.services import forget_rules
 from ruche.search.services import search_reindex
 from ruche.worker.backend import EAGER as EAGER_TASKS
 
@@ -40,6 +41,7 @@ def _immediate_tasks(settings):
     # lets through by host:port (tests/local_sites.py).
     settings.FETCH_ALLOWED_PORTS = []
     cache.clear()  # ids repeat from one test to the next: no cached figure may survive a test
+    forget_rules()  # the attachment pickers' copy of the rules, too
     failures = []
 
     def record(sender, task_result, **kwargs):

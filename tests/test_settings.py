@@ -1,6 +1,7 @@
 """Settings come from the environment; production refuses to start when they are unsafe."""
 
 import os
+import re
 import secrets
 import subprocess  # noqa: S404
 import sys
@@ -227,3 +228,105 @@ def test_outbound_allowed_hosts_refuse_what_is_not_host_or_host_port(monkeypatch
 def test_outbound_allowed_hosts_take_names_addresses_and_ports(monkeypatch):
     monkeypatch.setenv("RUCHE_FETCH_ALLOWED_HOSTS", "wiki.intranet, 10.0.0.5:8080,[fd00::1]:443")
     assert env.env_hosts("RUCHE_FETCH_ALLOWED_HOSTS") == ["wiki.intranet", "10.0.0.5:8080", "[fd00::1]:443"]
+
+
+# --- uploaded files: where they live, who sends them (docs/operations.md, "Files") -------------
+
+S3_VARIABLES = ["RUCHE_STORAGE", "RUCHE_S3_BUCKET", "RUCHE_S3_ENDPOINT_URL", "RUCHE_S3_REGION"]
+S3_VARIABLES += ["RUCHE_S3_ACCESS_KEY_ID", "RUCHE_S3_SECRET_ACCESS_KEY", "RUCHE_S3_ADDRESSING_STYLE"]
+
+
+@pytest.fixture
+def files_env(monkeypatch):
+    for name in [*S3_VARIABLES, "RUCHE_MEDIA_ACCEL", "RUCHE_MEDIA_ACCEL_PREFIX"]:
+        monkeypatch.delenv(name, raising=False)
+
+    def set_env(**variables):
+        for name, value in variables.items():
+            monkeypatch.setenv(name, value)
+
+    return set_env
+
+
+def test_files_are_on_local_disk_streamed_by_django_by_default(files_env):
+    storage = env.file_storage_from_env()
+    assert storage == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    assert env.media_accel_from_env(storage) == ("", "/protected-media/")
+
+
+def test_an_s3_bucket_is_private_and_never_overwritten(files_env):
+    files_env(
+        RUCHE_STORAGE="S3",
+        RUCHE_S3_BUCKET="ruche-files",
+        RUCHE_S3_ENDPOINT_URL="https://s3.intranet:9000",
+        RUCHE_S3_ACCESS_KEY_ID="key",
+        RUCHE_S3_SECRET_ACCESS_KEY="secret",
+    )
+    storage = env.file_storage_from_env()
+    assert storage["BACKEND"] == "ruche.core.s3.PrivateS3Storage"
+    assert {
+        "bucket_name": "ruche-files",
+        "endpoint_url": "https://s3.intranet:9000",
+        "region_name": None,
+        "access_key": "key",
+        "secret_key": "secret",
+        "addressing_style": "path",  # another store than AWS: the bucket in the path
+        "default_acl": "private",
+        "file_overwrite": False,
+    }.items() <= storage["OPTIONS"].items()
+    assert env.media_accel_from_env(storage) == ("", "/protected-media/")
+    files_env(RUCHE_MEDIA_ACCEL="X-Accel-Redirect", RUCHE_MEDIA_ACCEL_PREFIX="/internal/")
+    assert env.media_accel_from_env(storage) == ("x-accel-redirect", "/internal/")
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"RUCHE_STORAGE": "nfs"}, "RUCHE_STORAGE must be one of 'local', 's3', got 'nfs'"),
+        ({"RUCHE_STORAGE": "s3"}, "RUCHE_STORAGE=s3 needs RUCHE_S3_BUCKET"),
+        (
+            {"RUCHE_STORAGE": "s3", "RUCHE_S3_BUCKET": "b", "RUCHE_S3_ENDPOINT_URL": "s3.intranet"},
+            "RUCHE_S3_ENDPOINT_URL must be an http(s) URL",
+        ),
+        (
+            {"RUCHE_STORAGE": "s3", "RUCHE_S3_BUCKET": "b", "RUCHE_S3_ACCESS_KEY_ID": "key"},
+            "RUCHE_S3_ACCESS_KEY_ID and RUCHE_S3_SECRET_ACCESS_KEY go together",
+        ),
+        (
+            {"RUCHE_STORAGE": "s3", "RUCHE_S3_BUCKET": "b", "RUCHE_S3_ADDRESSING_STYLE": "dns"},
+            "RUCHE_S3_ADDRESSING_STYLE must be one of",
+        ),
+    ],
+)
+def test_a_storage_that_cannot_work_is_refused_by_name(files_env, variables, message):
+    files_env(**variables)
+    with pytest.raises(ImproperlyConfigured, match=re.escape(message)):
+        env.file_storage_from_env()
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        (
+            {"RUCHE_MEDIA_ACCEL": "sendfile"},
+            "RUCHE_MEDIA_ACCEL must be one of '', 'x-accel-redirect', 'x-sendfile'",
+        ),
+        ({"RUCHE_MEDIA_ACCEL_PREFIX": "protected"}, "RUCHE_MEDIA_ACCEL_PREFIX must start and end with '/'"),
+        (
+            {"RUCHE_MEDIA_ACCEL": "x-sendfile", "RUCHE_STORAGE": "s3", "RUCHE_S3_BUCKET": "b"},
+            "cannot serve files kept in an S3 bucket",
+        ),
+    ],
+)
+def test_a_web_server_mode_that_cannot_work_is_refused_by_name(files_env, variables, message):
+    files_env(**variables)
+    with pytest.raises(ImproperlyConfigured, match=re.escape(message)):
+        env.media_accel_from_env(env.file_storage_from_env())
+
+
+def test_x_sendfile_with_a_bucket_stops_the_start(tmp_path):
+    result = run(
+        SETUP, tmp_path, RUCHE_STORAGE="s3", RUCHE_S3_BUCKET="ruche-files", RUCHE_MEDIA_ACCEL="x-sendfile"
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "RUCHE_MEDIA_ACCEL=x-sendfile" in result.stderr

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ruche.core.text import fold
+from ruche.core.uploads import unguessable_name
 
 
 class UserManager(BaseUserManager):
@@ -162,7 +163,7 @@ class Skill(models.Model):
 
 
 def photo_path(profile, filename):
-    return f"photos/{profile.user_id}/{filename}"
+    return unguessable_name(f"photos/{profile.user_id}", filename)
 
 
 class Profile(models.Model):

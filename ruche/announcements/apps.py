@@ -8,6 +8,10 @@ class AnnouncementsConfig(AppConfig):
     verbose_name = _("Announcements")
 
     def ready(self):
+        from ruche.announcements.policies import can_view_id, existing_announcements
+        from ruche.files.holders import register_holder
+
+        register_holder("announcement", may_read=can_view_id, alive=existing_announcements)
 
         from ruche.notifications.models import Notification
         from ruche.notifications.preferences import register_kind

@@ -68,3 +68,20 @@ def can_remind(user, announcement) -> bool:
         return False
     due = next_reminder_at(announcement)
     return due is None or due <= timezone.now()
+
+
+def can_view_id(user, pk: int) -> bool:
+    """`can_view` for an announcement known by its id (who may download its attachments)."""
+    from ruche.announcements.models import Announcement, Receipt
+
+    announcement = Announcement.objects.filter(pk=pk).first()
+    if announcement is None or not _colleague(user):
+        return False
+    receipt = Receipt.objects.filter(announcement=announcement, user=user).first()
+    return can_view(user, announcement, receipt)
+
+
+def existing_announcements(ids) -> set[int]:
+    from ruche.announcements.models import Announcement
+
+    return set(Announcement.objects.filter(pk__in=list(ids)).values_list("pk", flat=True))

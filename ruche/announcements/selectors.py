@@ -64,6 +64,12 @@ def published(user, *, before: int | None = None, size: int | None = None) -> Pa
     return page_from(items, size)
 
 
+def files_of(announcement: Announcement) -> list:
+    from ruche.files.selectors import attachments_of
+
+    return attachments_of("announcement", [announcement.pk]).get(announcement.pk, [])
+
+
 def announcement_for(user, pk: int) -> tuple[Announcement, Receipt | None]:
     """The announcement and the viewer's receipt; 404 for whoever neither received nor manages it."""
     announcement = Announcement.objects.select_related("author__profile").filter(pk=pk).first()

@@ -14,6 +14,7 @@ from ruche.accounts.models import User
 from ruche.announcements import policies
 from ruche.announcements.models import Announcement, Receipt
 from ruche.core import markdown
+from ruche.files.services import attachments_attach
 
 TITLE_MAX = 150
 
@@ -96,9 +97,11 @@ def announcement_publish(
     communities=(),
     requires_ack: bool = False,
     expires_at: datetime | None = None,
+    attachments=(),
 ) -> Announcement:
     """Publish to an audience. An audience matching nobody is refused before anything is written.
-    Small audiences get their receipts at once; a large one's are written by the worker."""
+    Small audiences get their receipts at once; a large one's are written by the worker.
+    `attachments`: ids of files the author uploaded (ruche.files)."""
     departments, sites, communities = list(departments), list(sites), list(communities)
     title, body = _check(
         author=author, title=title, body=body, expires_at=expires_at, communities=communities
@@ -120,6 +123,8 @@ def announcement_publish(
     announcement.departments.set(departments)
     announcement.sites.set(sites)
     announcement.communities.set(communities)
+    if attachments:
+        attachments_attach(kind="announcement", holder_id=announcement.pk, ids=attachments, by=author)
     from ruche.announcements import tasks
 
     if size <= settings.ANNOUNCEMENT_INLINE_RECIPIENTS:

@@ -11,6 +11,8 @@ from ruche.announcements import policies, selectors, services
 from ruche.announcements.forms import AnnouncementForm
 from ruche.core.pagination import parse_cursor
 from ruche.core.views import apply_errors, render_page, safe_next
+from ruche.files.forms import attachment_ids
+from ruche.files.selectors import waiting_uploads
 
 
 @login_required
@@ -32,7 +34,9 @@ def create(request):
     form = AnnouncementForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            announcement = services.announcement_publish(author=request.user, **form.service_arguments())
+            announcement = services.announcement_publish(
+                author=request.user, attachments=attachment_ids(request), **form.service_arguments()
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -42,7 +46,8 @@ def create(request):
             )
             return redirect(announcement)
     status = 400 if form.is_bound else 200
-    return render(request, "announcements/create.html", {"form": form}, status=status)
+    waiting = waiting_uploads(request.user, request.POST.getlist("attachments"))
+    return render(request, "announcements/create.html", {"form": form, "waiting": waiting}, status=status)
 
 
 @login_required
@@ -51,7 +56,7 @@ def detail(request, pk: int):
     announcement, receipt = selectors.announcement_for(request.user, pk)
     if receipt is not None and receipt.opened_at is None:
         receipt = services.receipt_open(announcement=announcement, user=request.user)
-    context = {"announcement": announcement, "receipt": receipt}
+    context = {"announcement": announcement, "receipt": receipt, "files": selectors.files_of(announcement)}
     if policies.can_manage(request.user, announcement):
         context["reach"] = selectors.reach(announcement)
         context["can_remind"] = policies.can_remind(request.user, announcement)

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from ruche.announcements import policies, selectors, services
 from ruche.api.common import READ_ERRORS, WRITE_ERRORS
-from ruche.api.schemas import Id, PageQuery, PersonRef
+from ruche.api.schemas import ATTACHMENTS, AttachmentOut, Id, PageQuery, PersonRef
 
 router = Router(tags=["announcements"])
 
@@ -92,10 +92,30 @@ class AnnouncementIn(Schema):
     community_ids: list[Id] = []
     requires_ack: bool = False
     expires_at: datetime | None = None
+    attachments: list[Id] = ATTACHMENTS
 
 
 class PublishedOut(AnnouncementOut):
     recipient_count: int
+
+
+class AnnouncementDetail(AnnouncementOut):
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_attachments(obj):
+        return selectors.files_of(obj)
+
+
+@router.get(
+    "/{id:announcement_id}", response={200: AnnouncementDetail, **READ_ERRORS}, summary="An announcement"
+)
+def announcement(request, announcement_id: Id):
+    """With its attachments; reading it counts as opened, as on its page."""
+    announcement, receipt = selectors.announcement_for(request.auth, announcement_id)
+    if receipt is not None and receipt.opened_at is None:
+        services.receipt_open(announcement=announcement, user=request.auth)
+    return announcement
 
 
 @router.get("/", response={200: ReceivedPage, **READ_ERRORS}, summary="Announcements I received")
@@ -140,6 +160,7 @@ def publish(request, data: AnnouncementIn):
         everyone=data.everyone,
         requires_ack=data.requires_ack,
         expires_at=data.expires_at,
+        attachments=data.attachments,
         **_targets(data),
     )
     return Status(201, announcement)

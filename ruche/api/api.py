@@ -9,6 +9,7 @@ from ruche.api import (
     community_admin,  # noqa: F401 (registers its operations on the communities router)
     errors,
     feed,
+    files,
     ideas,
     notifications,
     people,
@@ -44,4 +45,5 @@ api.add_router("/search", search.router)
 api.add_router("/tokens", tokens.router)
 api.add_router("/announcements", announcements.router)
 api.add_router("/alerts", alerts.router)
+api.add_router("/files", files.router)
 api.add_router("/communities", sources.router)  # a community's news sources

@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ruche import resolvers
 from ruche.api.common import READ_ERRORS, WRITE_ERRORS
 from ruche.api.errors import Error, on_field
-from ruche.api.schemas import Id, PersonRef, Whole
+from ruche.api.schemas import ATTACHMENTS, AttachmentOut, Id, PersonRef, Whole
 from ruche.ideas import policies, selectors, services
 
 router = Router(tags=["ideas"])
@@ -97,6 +97,7 @@ class TransitionOut(Schema):
 class IdeaDetail(IdeaOut):
     description: str
     description_html: str
+    attachments: list[AttachmentOut]
     follower_count: int
     merged_into: int | None
     tags: list[str]
@@ -113,6 +114,7 @@ class IdeaIn(Schema):
     tags: list[str] = Field(default_factory=list, max_length=10)
     coauthors: list[str] = Field(default_factory=list, max_length=5, description="Handles")
     client_token: uuid.UUID | None = None
+    attachments: list[Id] = ATTACHMENTS
 
 
 class IdeasQuery(Schema):
@@ -206,6 +208,7 @@ def submit(request, campaign_id: Id, payload: IdeaIn):
         tags=payload.tags,
         coauthors=resolvers.people(payload.coauthors, field="coauthors"),
         client_token=payload.client_token,
+        attachments=payload.attachments,
     )
     return Status(201, _detail(request.auth, idea.pk))
 
@@ -243,6 +246,7 @@ def _detail(viewer, pk: int) -> dict:
         "my_vote": idea.my_vote,
         "description": d.post.body,
         "description_html": d.post.body_html,
+        "attachments": d.post.files,
         "merged_into": idea.merged_into_id,
         "tags": [t.name for t in idea.tags.all()],
         "coauthors": [c.user for c in d.coauthors],

@@ -53,6 +53,7 @@ def create_post(request, payload: PostIn):
         body=payload.body,
         client_token=payload.client_token,
         communities=chosen_communities(request.auth, payload.communities),
+        attachments=payload.attachments,
     )
     return Status(201, selectors.post_detail(request.auth, post.pk))
 
@@ -67,7 +68,11 @@ def post_detail(request, post_id: Id):
 def reply(request, post_id: Id, payload: ReplyIn):
     parent = access_post(request.auth, post_id)
     created = services.post_create(
-        author=request.auth, body=payload.body, parent=parent, client_token=payload.client_token
+        author=request.auth,
+        body=payload.body,
+        parent=parent,
+        client_token=payload.client_token,
+        attachments=payload.attachments,
     )
     return Status(201, api_selectors.post_with_author(created.pk))
 
@@ -93,7 +98,7 @@ def share(request, post_id: Id, payload: ShareIn):
 @router.patch("/{id:post_id}", response={200: PostCore, **WRITE_ERRORS}, summary="Edit a post or a reply")
 def edit(request, post_id: Id, payload: EditIn):
     post = access_post(request.auth, post_id)
-    return services.post_edit(post=post, by=request.auth, body=payload.body)
+    return services.post_edit(post=post, by=request.auth, body=payload.body, attachments=payload.attachments)
 
 
 @router.delete("/{id:post_id}", response={204: None, **WRITE_ERRORS}, summary="Delete a post or a reply")

@@ -70,6 +70,7 @@ def ask(request, payload: PostIn):
         body=payload.body,
         client_token=payload.client_token,
         communities=chosen_communities(request.auth, payload.communities),
+        attachments=payload.attachments,
     )
     return Status(201, post_selectors.post_detail(request.auth, post.pk))
 

@@ -9,7 +9,9 @@ from django.conf import settings
 from ninja import Field, Schema
 
 from ruche.core.ids import ID_MAX
+from ruche.files.display import media_url
 from ruche.posts.models import Reaction
+from ruche.posts.selectors import attachments_of_post
 
 # Every id an API input takes: positive and within a bigint, so that SQLite and PostgreSQL refuse the
 # same values the same way (422) before any query. A test checks no integer input goes unbounded.
@@ -202,6 +204,29 @@ def _reactions(obj) -> list[dict]:
     ]
 
 
+class AttachmentOut(Schema):
+    """A file attached to a post (or uploaded, waiting to be). Its addresses are served by Ruche, to
+    those who may read what holds it; `thumbnail_url` for images only."""
+
+    id: int
+    name: str
+    kind: Literal["image", "document"]
+    content_type: str
+    size: int
+    width: int | None
+    height: int | None
+    url: str
+    thumbnail_url: str | None
+
+    @staticmethod
+    def resolve_url(obj):
+        return media_url(obj.file.name)
+
+    @staticmethod
+    def resolve_thumbnail_url(obj):
+        return media_url(obj.thumbnail.name) if obj.thumbnail else None
+
+
 class PostCore(Schema):
     """A post or a reply, without what a card adds (reactions summary, replies)."""
 
@@ -218,6 +243,12 @@ class PostCore(Schema):
     reply_count: int
     reaction_count: int
     url: str
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_attachments(obj):
+        found = getattr(obj, "files", None)  # a card's, fetched for the whole page (posts.selectors.hydrate)
+        return found if found is not None else attachments_of_post(obj)
 
     @staticmethod
     def resolve_hidden(obj):
@@ -411,10 +442,16 @@ class HashtagPage(PostPage):
     hashtag: HashtagOut
 
 
+ATTACHMENTS = Field(
+    default_factory=list, max_length=10, description="Ids of files you uploaded (POST /files/), in order."
+)
+
+
 class PostIn(Schema):
-    body: str = Field(..., max_length=settings.POST_MAX_LENGTH)
+    body: str = Field("", max_length=settings.POST_MAX_LENGTH)  # may be empty when files are attached
     communities: list[Id] = Field(default_factory=list, max_length=50)
     client_token: uuid.UUID | None = None
+    attachments: list[Id] = ATTACHMENTS
 
 
 class ShareIn(Schema):
@@ -424,12 +461,16 @@ class ShareIn(Schema):
 
 
 class ReplyIn(Schema):
-    body: str = Field(..., max_length=settings.POST_MAX_LENGTH)
+    body: str = Field("", max_length=settings.POST_MAX_LENGTH)
     client_token: uuid.UUID | None = None
+    attachments: list[Id] = ATTACHMENTS
 
 
 class EditIn(Schema):
     body: str = Field(..., max_length=settings.POST_MAX_LENGTH)
+    attachments: list[Id] | None = Field(
+        None, max_length=10, description="The files the post keeps or gains, in order; absent: unchanged."
+    )
 
 
 class ReactionIn(Schema):

@@ -3,7 +3,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ruche.core.uploads import unguessable_name
+
 User = settings.AUTH_USER_MODEL
+
+
+def cover_path(community, filename):
+    return unguessable_name("covers", filename)
 
 
 class Community(models.Model):
@@ -21,7 +27,7 @@ class Community(models.Model):
     name = models.CharField(_("name"), max_length=80)
     slug = models.SlugField(max_length=90, unique=True)
     description = models.TextField(_("description"), max_length=2000, blank=True)
-    cover = models.ImageField(_("cover image"), upload_to="covers/", blank=True)
+    cover = models.ImageField(_("cover image"), upload_to=cover_path, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.WORK)
     visibility = models.CharField(
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC

@@ -1,7 +1,9 @@
 """Backups that finish while the site is written to, and their restore (docs/operations.md, "Backups").
 
 A backup is one directory, `ruche-<UTC time>/`, holding the database (`database.sqlite3`, or
-`database.dump` in pg_dump's custom format) and the uploaded media (`media.tar`, MEDIA_ROOT's tree).
+`database.dump` in pg_dump's custom format) and the uploaded files (`media.tar`, MEDIA_ROOT's tree)
+when they are on this machine's disk. Kept in an S3 bucket, they are not copied: the backup holds a
+note (`media-not-included.txt`) saying where they are, to be backed up with the store's own tools.
 It is built under a hidden `.ruche-<UTC time>.partial` name and renamed once complete and checked:
 a directory named `ruche-*` is always a whole backup; a failed run leaves nothing behind.
 """
@@ -20,6 +22,7 @@ from urllib.parse import quote
 SQLITE_FILE = "database.sqlite3"
 POSTGRES_FILE = "database.dump"
 MEDIA_FILE = "media.tar"
+MEDIA_NOTE = "media-not-included.txt"
 SQLITE_BUSY_SECONDS = 20  # the read lock is refused only while a WAL is recovered: wait as the app does
 
 # libpq's environment variables for Django's settings: the password never reaches a command line.
@@ -52,15 +55,19 @@ def default_output(var_dir: Path, now: datetime | None = None) -> Path:
 # --- backing up -------------------------------------------------------------------------------
 
 
-def create(db: dict, media_root: Path, output: Path) -> list[Path]:
-    """Copy the database `db` (Django's settings dict) and `media_root` into the new directory `output`."""
+def create(db: dict, media_root: Path | None, output: Path, *, media_elsewhere: str = "") -> list[Path]:
+    """Copy the database `db` (Django's settings dict) and `media_root` into the new directory `output`.
+    `media_root` None: the files are not on this disk; `media_elsewhere` says where, in the note."""
     output = Path(output).absolute()
     partial = _partial_directory(output)
     try:
         # The database first: media uploaded meanwhile are extra files; a photo the copy refers to
         # could only be missing if it was replaced (and its old file deleted) in between.
         copy_database(db, partial)
-        archive_media(Path(media_root), partial / MEDIA_FILE)
+        if media_root is None:
+            write_media_note(partial / MEDIA_NOTE, media_elsewhere)
+        else:
+            archive_media(Path(media_root), partial / MEDIA_FILE)
         _fsync(partial)
         partial.rename(output)
         _fsync(output.parent)
@@ -160,11 +167,23 @@ def archive_media(media_root: Path, dest: Path) -> Path:
     return dest
 
 
+def write_media_note(dest: Path, elsewhere: str) -> Path:
+    dest.write_text(
+        f"This backup holds the database only. The uploaded files (photos, covers, attachments) are "
+        f"not in it: they are kept in {elsewhere or 'an object store'}. Back that up with the "
+        f"store's own tools (bucket versioning, replication, a scheduled copy).\n"
+    )
+    dest.chmod(0o600)
+    _fsync(dest)
+    return dest
+
+
 # --- restoring --------------------------------------------------------------------------------
 
 
-def restore(db: dict, media_root: Path, source: Path, force: bool = False) -> list[Path]:
-    """Put a backup (its directory, or a database file alone) back into `db` and `media_root`."""
+def restore(db: dict, media_root: Path | None, source: Path, force: bool = False) -> list[Path]:
+    """Put a backup (its directory, or a database file alone) back into `db` and `media_root` (None:
+    the files are kept in a bucket, where a media archive is not extracted: the caller says so)."""
     database_file, media_file = backup_files(Path(source), _vendor(db))
     try:
         if not force and not database_is_empty(db):
@@ -178,7 +197,7 @@ def restore(db: dict, media_root: Path, source: Path, force: bool = False) -> li
             restore_postgres(database_file, db)
     except (OSError, sqlite3.Error) as exc:
         raise BackupError(str(exc)) from exc
-    if not media_file:
+    if not media_file or media_root is None:
         return [database_file]
     try:
         extract_media(media_file, Path(media_root))

@@ -117,6 +117,7 @@ class IdeaForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("client_token", uuid.uuid4())
         super().__init__(*args, **kwargs)
+        self.waiting = []  # files uploaded for this idea, shown again after a refusal
 
     def tag_names(self) -> list[str]:
         return [t for t in self.cleaned_data.get("tags", "").split(",") if t.strip()]

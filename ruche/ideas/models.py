@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from ruche.core.uploads import unguessable_name
+
 
 class InnovationManager(models.Model):
     """A colleague who may create campaigns (admins always may)."""
@@ -98,7 +100,7 @@ class Transition(models.Model):
 
 
 def cover_path(campaign, filename):
-    return f"campaigns/{campaign.pk or 'new'}/{filename}"
+    return unguessable_name(f"campaigns/{campaign.pk or 'new'}", filename)
 
 
 class Campaign(models.Model):

@@ -243,8 +243,10 @@ def idea_submit(
     tags=(),
     coauthors=(),
     client_token: uuid.UUID | None = None,
+    attachments=(),
 ) -> Idea:
-    """Submit an idea: a post inside the campaign (its discussion), plus what makes it an idea."""
+    """Submit an idea: a post inside the campaign (its discussion), plus what makes it an idea, with
+    the files `attachments` names (ruche.files)."""
     if client_token and (done := Idea.objects.filter(author=author, post__client_token=client_token).first()):
         return done
     return _idea_submit(
@@ -255,11 +257,12 @@ def idea_submit(
         tags=tags,
         coauthors=coauthors,
         client_token=client_token,
+        attachments=attachments,
     )
 
 
 @transaction.atomic
-def _idea_submit(*, campaign, author, title, description, tags, coauthors, client_token) -> Idea:
+def _idea_submit(*, campaign, author, title, description, tags, coauthors, client_token, attachments) -> Idea:
     from ruche.ideas.tasks import notify_coauthors
     from ruche.posts.services import post_create
 
@@ -288,8 +291,16 @@ def _idea_submit(*, campaign, author, title, description, tags, coauthors, clien
         raise ValidationError(errors)
     hashtags = _tags(tags)
     try:
-        post = post_create(author=author, body=description, client_token=client_token, campaign=campaign)
+        post = post_create(
+            author=author,
+            body=description,
+            client_token=client_token,
+            campaign=campaign,
+            attachments=attachments,
+        )
     except ValidationError as error:
+        if "attachments" in getattr(error, "error_dict", {}):
+            raise
         raise ValidationError({"description": error.messages}) from None
     idea = Idea.objects.create(
         post=post,

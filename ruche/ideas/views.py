@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 from ruche import resolvers
 from ruche.accounts.models import User
 from ruche.core.views import apply_errors
+from ruche.files.forms import attachment_ids
+from ruche.files.selectors import waiting_uploads
 from ruche.ideas import policies, selectors, services
 from ruche.ideas.forms import CampaignForm, IdeaForm, MoveForm, StageForm
 from ruche.ideas.models import Transition, Workflow
@@ -164,12 +166,14 @@ def submit(request, pk: int):
                 tags=form.tag_names(),
                 coauthors=form.cleaned_data["coauthors"],
                 client_token=form.cleaned_data["client_token"],
+                attachments=attachment_ids(request),
             )
         except (ValidationError, PermissionDenied) as error:
             apply_errors(form, _refusal(error))
         else:
             messages.success(request, _("Your idea is submitted."))
             return redirect(idea.get_absolute_url())
+    form.waiting = waiting_uploads(request.user, request.POST.getlist("attachments"))
     return campaign_view_with_form(request, pk, form)
 
 

@@ -5,6 +5,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ruche.core.uploads import unguessable_name
+
+
+def image_path(preview, filename):
+    return unguessable_name("previews", filename)
+
 
 class LinkPreview(models.Model):
     """What a shared web page looks like (title, description, site, image), fetched once per
@@ -23,7 +29,7 @@ class LinkPreview(models.Model):
     description = models.TextField(_("description"), max_length=1000, blank=True)
     site_name = models.CharField(_("site"), max_length=200, blank=True)
     # Downloaded, checked, resized and stripped: a reader's browser never contacts the site.
-    image = models.ImageField(_("image"), upload_to="previews/", blank=True)
+    image = models.ImageField(_("image"), upload_to=image_path, blank=True)
     error = models.CharField(max_length=300, blank=True)
     fetched_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -13,6 +13,11 @@ class PostsConfig(AppConfig):
 
         register_media("previews", can_see_link_preview_image)
 
+        from ruche.files.holders import register_holder
+        from ruche.posts.policies import can_view_post_id, existing_posts
+
+        register_holder("post", may_read=can_view_post_id, alive=existing_posts)
+
         from ruche.accounts.sections import ProfileSection, register_profile_section
         from ruche.posts.views import profile_posts
 

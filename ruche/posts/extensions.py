@@ -15,7 +15,7 @@ _composer_page: list[Callable] = []
 
 
 def register_publisher(kind: str, publish: Callable) -> None:
-    """`publish(*, author, body, client_token, communities)` -> Post, like `post_create`."""
+    """`publish(*, author, body, client_token, communities, attachments)` -> Post, like `post_create`."""
     PUBLISHERS[kind] = publish
 
 

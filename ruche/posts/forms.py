@@ -20,7 +20,7 @@ class PostForm(forms.Form):
             }
         ),
         max_length=settings.POST_MAX_LENGTH,
-        error_messages={"required": _("Write something before publishing.")},
+        required=False,  # a message may be only its files: the service decides (posts.services._clean_body)
     )
     client_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
     communities = forms.TypedMultipleChoiceField(coerce=int, required=False, label=_("Publish in"))
@@ -31,6 +31,7 @@ class PostForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.waiting = []  # files uploaded for this message (ruche.files), shown again after a refusal
         from ruche.communities.selectors import composer_choices
 
         self.user = user
@@ -53,9 +54,13 @@ class ReplyForm(forms.Form):
         label=_("Your reply"),
         widget=forms.Textarea(attrs={"rows": 1, "data-autocomplete": "", "placeholder": _("Write a reply…")}),
         max_length=settings.POST_MAX_LENGTH,
-        error_messages={"required": _("Write something before replying.")},
+        required=False,
     )
     client_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.waiting = []
 
 
 class ReactionForm(forms.Form):

@@ -67,6 +67,21 @@ def can_view_post(user, post) -> bool:
     return visible_posts(user, Post.objects.filter(pk=post.pk)).exists()
 
 
+def can_view_post_id(user, pk: int) -> bool:
+    """`can_view_post` for a post known by its id (who may download a post's attachment)."""
+    from ruche.posts.models import Post
+
+    post = Post.objects.select_related("parent").filter(pk=pk).first()
+    return post is not None and can_view_post(user, post)
+
+
+def existing_posts(ids) -> set[int]:
+    """Of these ids, the posts that still exist and are not deleted."""
+    from ruche.posts.models import Post
+
+    return set(Post.objects.filter(pk__in=list(ids), deleted_at__isnull=True).values_list("pk", flat=True))
+
+
 def readers_among(post, user_ids) -> set[int]:
     """Of these people, those who may read `post`: `can_view_post` asked of many at once (a notice
     to a crowd), in a few queries whatever their number. The rule of `visible_posts`, stated for a

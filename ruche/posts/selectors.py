@@ -16,6 +16,7 @@ from ruche.core.hooks import Hook
 from ruche.core.lookups import prefix_q
 from ruche.core.pagination import Page, page_from
 from ruche.core.prepared import prepared
+from ruche.files.selectors import attachments_of
 from ruche.posts.models import Bookmark, Hashtag, Post, Reaction
 from ruche.posts.policies import can_share, can_view_post, visible_hashtags, visible_posts, visible_replies
 
@@ -91,9 +92,9 @@ class Shared:
 
 
 def hydrate(posts: list[Post], viewer, *, all_replies: bool = False) -> list[Post]:
-    """Attach replies, reaction summaries and the viewer's own reactions, and to a share what the
-    viewer may see of its original: five queries (one more when questions show answers), whatever
-    the number of posts, each compiled once per process."""
+    """Attach replies, reaction summaries, attachments and the viewer's own reactions, and to a share
+    what the viewer may see of its original: six queries (one more when questions show answers),
+    whatever the number of posts."""
     if not posts:
         return posts
     # The last word on visibility, whatever list the posts came from, asked in the same query of the
@@ -127,7 +128,10 @@ def hydrate(posts: list[Post], viewer, *, all_replies: bool = False) -> list[Pos
         summary[row["post_id"]].append((Reaction.EMOJI[row["kind"]], row["n"]))
         if row["by_viewer"]:
             mine[row["post_id"]] = row["kind"]
+    # The originals' files in the same query (shown only to whom may read them, like the rest).
+    files = attachments_of("post", [p.pk for p in every + shown])
     for post in every:
+        post.files = files.get(post.pk, [])
         post.reaction_summary = summary.get(post.pk, [])
         post.my_reaction = mine.get(post.pk)
     for post in posts:
@@ -141,6 +145,7 @@ def hydrate(posts: list[Post], viewer, *, all_replies: bool = False) -> list[Pos
         post.more_replies = max(post.reply_count - len(post.shown_replies), 0)
     for original in shown:
         original.communities = [c for c in where.get(original.pk, []) if c.is_open or c.pk in roles]
+        original.files = files.get(original.pk, [])
     annotate_cards(posts, viewer, by_votes=all_replies)
     return posts
 
@@ -217,6 +222,10 @@ def post_detail(viewer, pk: int, *, all_replies: bool = True) -> Post:
         return post_detail(viewer, post.parent_id, all_replies=all_replies)
     hydrate([post], viewer, all_replies=all_replies)
     return post
+
+
+def attachments_of_post(post: Post) -> list:
+    return attachments_of("post", [post.pk]).get(post.pk, [])
 
 
 def reactions_of(viewer, post: Post) -> list[Reaction]:

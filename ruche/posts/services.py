@@ -17,6 +17,7 @@ from ruche.communities.services import Refused, placements_for, reply_waits, tou
 from ruche.core import markdown
 from ruche.core.events import publish
 from ruche.core.text import HASHTAG_MAX_LENGTH, too_long_tag
+from ruche.files.services import attachments_attach, attachments_delete, attachments_replace
 from ruche.links.addresses import first_link
 from ruche.links.services import preview_for
 from ruche.posts import policies
@@ -32,10 +33,10 @@ from ruche.posts.models import Bookmark, Hashtag, HashtagFollow, Post, PostRevis
 from ruche.posts.selectors import share_target
 
 
-def _clean_body(body: str, *, required: bool = True) -> str:
-    """The text, trimmed; `required` False for a share, whose comment may be left empty."""
+def _clean_body(body: str, *, empty_ok: bool = False) -> str:
+    """The text, stripped; it may be empty only for a message that carries files, or a share."""
     body = (body or "").strip()
-    if not body and required:
+    if not body and not empty_ok:
         raise ValidationError({"body": _("Write something before publishing.")})
     if len(body) > settings.POST_MAX_LENGTH:
         raise ValidationError(
@@ -96,9 +97,11 @@ def post_create(
     client_token: uuid.UUID | None = None,
     communities=(),
     campaign=None,
+    attachments=(),
 ) -> Post:
     """Publish a post, or a reply when `parent` is given. A repeated client_token returns the first post.
-    `campaign`: the post is an idea's (ruche.ideas): seen by the campaign's audience only, not fanned out."""
+    `campaign`: the post is an idea's (ruche.ideas): seen by the campaign's audience only, not fanned out.
+    `attachments`: ids of files the author uploaded (ruche.files), attached in this order."""
     return _once(
         author,
         client_token,
@@ -109,6 +112,7 @@ def post_create(
             client_token=client_token,
             communities=list(communities),
             campaign=campaign,
+            attachments=list(attachments),
         ),
     )
 
@@ -131,6 +135,7 @@ def post_share(
             client_token=client_token,
             communities=list(communities),
             campaign=None,
+            attachments=[],
             shared=original,
         ),
     )
@@ -152,12 +157,15 @@ def _once(author: User, client_token: uuid.UUID | None, create) -> Post:
 
 
 @transaction.atomic
-def _post_create(*, author, body, parent, client_token, communities, campaign, shared=None) -> Post:
+def _post_create(
+    *, author, body, parent, client_token, communities, campaign, attachments, shared=None
+) -> Post:
     """Save the post, place it in its communities (approved or awaiting a moderator), then render it,
-    so that mentions are resolved against who may actually read it."""
+    so that mentions are resolved against who may actually read it. `shared`: the post is a share
+    of that one (or of its original)."""
     if shared is not None:
         shared = share_target(author, shared)
-    body = _clean_body(body, required=shared is None)
+    body = _clean_body(body, empty_ok=bool(attachments) or shared is not None)
     if not author.is_active:
         raise PermissionDenied(_("Your account is deactivated."))
     waits = False
@@ -184,6 +192,8 @@ def _post_create(*, author, body, parent, client_token, communities, campaign, s
         is_share=shared is not None,
     )
     Placement.objects.bulk_create([Placement(post=post, community=c, status=status) for c, status in where])
+    if attachments:
+        attachments_attach(kind="post", holder_id=post.pk, ids=attachments, by=author)
     post.body_html, mentioned, tags, link = _render(post, body)
     _show_link_preview(post, link)
     post.save(update_fields=["body_html", "link_preview", "link_preview_hidden"])
@@ -246,11 +256,14 @@ def touch_thread(parent: Post | None) -> None:
 
 
 @transaction.atomic
-def post_edit(*, post: Post, by: User, body: str) -> Post:
-    """Change the text; the old one is kept as a revision, and only new mentions are notified."""
+def post_edit(*, post: Post, by: User, body: str, attachments=None) -> Post:
+    """Change the text; the old one is kept as a revision, and only new mentions are notified.
+    `attachments`: the ids of the files the post keeps or gains, in order (None: unchanged)."""
     if not policies.can_edit_post(by, post):
         raise PermissionDenied(_("You can only edit your own posts."))
-    body = _clean_body(body, required=not post.is_share)
+    if attachments is not None:
+        attachments = attachments_replace(kind="post", holder_id=post.pk, ids=attachments, by=by)
+    body = _clean_body(body, empty_ok=bool(attachments) or post.is_share)
     if body == post.body:
         return post
     PostRevision.objects.create(post=post, body=post.body, edited_by=by)
@@ -274,6 +287,8 @@ def post_delete(*, post: Post, by: User) -> Post:
         raise PermissionDenied(_("You cannot delete this post."))
     post.deleted_at = timezone.now()
     post.save(update_fields=["deleted_at"])
+    # Its files go with it, and its replies' (they disappear with their thread).
+    attachments_delete(kind="post", holder_ids=[post.pk, *post.replies.values_list("pk", flat=True)])
     if post.parent_id:
         Post.objects.filter(pk=post.parent_id).update(reply_count=F("reply_count") - 1)
         publish(PostCountsChanged(post_id=post.parent_id))

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ruche.core.pagination import parse_cursor
 from ruche.core.views import apply_errors, render_page, safe_next
+from ruche.files.forms import attachment_ids
+from ruche.files.selectors import waiting_uploads
 from ruche.posts import extensions, policies, selectors, services
 from ruche.posts.forms import PostForm, ReactionForm, ReplyForm, ShareForm
 from ruche.posts.models import Post
@@ -49,6 +51,7 @@ def create(request):
                 body=form.cleaned_data["body"],
                 client_token=form.cleaned_data["client_token"],
                 communities=form.chosen_communities(),
+                attachments=attachment_ids(request),
             )
         except (ValidationError, PermissionDenied) as error:
             apply_errors(form, error if isinstance(error, ValidationError) else ValidationError(str(error)))
@@ -66,6 +69,7 @@ def create(request):
             else:
                 messages.success(request, _("Your post is published."))
             return redirect(safe_next(request, reverse("home")))
+    form.waiting = waiting_uploads(request.user, request.POST.getlist("attachments"))
     if request.htmx:
         response = render(request, "posts/_composer.html", {"form": form})
         response["HX-Retarget"] = "#composer"
@@ -98,6 +102,7 @@ def reply(request, pk: int):
                 body=form.cleaned_data["body"],
                 parent=parent,
                 client_token=form.cleaned_data["client_token"],
+                attachments=attachment_ids(request),
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -105,6 +110,7 @@ def reply(request, pk: int):
             if request.htmx:
                 return _card(request, parent)
             return redirect(safe_next(request, parent.get_absolute_url()))
+    form.waiting = waiting_uploads(request.user, request.POST.getlist("attachments"))
     if request.htmx:
         return _card(request, parent, reply_form=form)
     post = selectors.post_detail(request.user, parent.parent_id or parent.pk)
@@ -195,12 +201,21 @@ def edit(request, pk: int):
     form = PostForm(request.POST or None, initial={"body": post.body})
     if request.method == "POST" and form.is_valid():
         try:
-            services.post_edit(post=post, by=request.user, body=form.cleaned_data["body"])
+            services.post_edit(
+                post=post,
+                by=request.user,
+                body=form.cleaned_data["body"],
+                attachments=attachment_ids(request),
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(request, _("Your post is updated."))
             return redirect(post.get_absolute_url())
+    if request.method == "POST":
+        form.waiting = waiting_uploads(request.user, request.POST.getlist("attachments"))
+    else:
+        form.waiting = selectors.attachments_of_post(post)
     revisions = post.revisions.all()[:20]
     status = 400 if form.errors else 200
     return render(

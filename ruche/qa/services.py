@@ -18,9 +18,11 @@ MAX_EXPERTS_ASKED = 5
 
 
 @atomic
-def question_ask(*, author: User, body: str, communities=(), client_token=None) -> Post:
+def question_ask(*, author: User, body: str, communities=(), client_token=None, attachments=()) -> Post:
     """Publish a question: a post (feeds, communities, mentions, search) that is also a Question."""
-    post = post_create(author=author, body=body, communities=communities, client_token=client_token)
+    post = post_create(
+        author=author, body=body, communities=communities, client_token=client_token, attachments=attachments
+    )
     Question.objects.get_or_create(post=post)
     return post
 

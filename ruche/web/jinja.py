@@ -29,6 +29,7 @@ from jinja2.ext import Extension
 from jinja2.lexer import Token
 
 from ruche.core.paths import path
+from ruche.files.display import attach_rules, file_label, filesize, media_url
 from ruche.posts.models import Reaction
 from ruche.posts.policies import can_delete_shown, can_edit_shown
 from ruche.web.templatetags import ruche as tags
@@ -168,6 +169,7 @@ def environment(**options) -> Environment:
     # Old-style: `_()` only translates; `|format(name=…)` fills in, and autoescape escapes the result.
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
     env.globals.update(
+        attach_rules=attach_rules,
         avatar=tags.avatar,
         # The cards' links follow the policies (ruche/posts/policies.py), not a rule of their own.
         can_edit_post=can_edit_shown,
@@ -186,6 +188,9 @@ def environment(**options) -> Environment:
         ago=tags.ago,
         isoformat=isoformat,
         display_name=tags.display_name,
+        file_label=file_label,
+        filesize=filesize,
+        media_url=media_url,
         localised=localised,
         post_url=tags.post_url,
         reaction_emoji=tags.reaction_emoji,

@@ -9,6 +9,8 @@ from ruche.communities.selectors import creation_requests, open_reports
 from ruche.core.pagination import parse_cursor
 from ruche.core.views import render_page
 from ruche.feed.selectors import home_feed
+from ruche.files.models import FileSettings
+from ruche.files.services import allowed_extensions
 from ruche.ideas.selectors import open_challenges
 from ruche.posts.forms import PostForm
 from ruche.posts.selectors import company_feed
@@ -72,6 +74,7 @@ def manage(request):
         "creation_requests": len(creation_requests()),
         "reports": len(open_reports()),
         "tasks": queue_figures(),
+        "file_rules": {"max_size_mb": FileSettings.current().max_size_mb, "types": allowed_extensions()},
     }
     return render_page(request, "web/manage.html", context)
 

@@ -151,8 +151,8 @@ def test_errors_follow_accept_language_when_the_person_chose_no_language(client,
     response = api.post("/posts/", {"body": "   "})
     assert response.status_code == 400
     assert response.json() == {"detail": in_french("Write something before publishing."), "field": "body"}
-    missing = api.post("/posts/", {})
-    assert missing.json() == {"detail": in_french("This field is required."), "field": "body"}
+    missing = api.put("/posts/1/reaction", {})  # the schema's own validation
+    assert missing.json() == {"detail": in_french("This field is required."), "field": "kind"}
 
 
 def test_errors_follow_the_persons_language_setting(client, alice, token_of):

@@ -55,7 +55,7 @@ def test_a_client_token_makes_a_retry_safe(alice, api_as):
     ("payload", "status", "field"),
     [
         ({"body": "   "}, 400, "body"),
-        ({}, 422, "body"),
+        ({}, 400, "body"),  # no text and no file
         ({"body": 12}, 422, "body"),
         ({"body": "x" * 10_001}, 422, "body"),
         ({"body": "ok", "communities": ["qualite"]}, 422, "communities"),

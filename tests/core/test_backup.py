@@ -52,13 +52,14 @@ class Site:
             return {"ENGINE": "django.db.backends.sqlite3", "NAME": self.name}
         return {**settings.DATABASES["default"], "NAME": self.name, "OPTIONS": {}}
 
-    def manage(self, *args: str) -> subprocess.CompletedProcess:
+    def manage(self, *args: str, **variables: str) -> subprocess.CompletedProcess:
         environ = {k: v for k, v in os.environ.items() if not k.startswith(("RUCHE_", "DJANGO_"))}
         environ |= {
             "RUCHE_DATABASE_URL": self.url,
             "RUCHE_VAR_DIR": str(self.var),
             "RUCHE_MEDIA_ROOT": str(self.media),
             "DJANGO_SETTINGS_MODULE": "config.settings",
+            **variables,
         }
         return subprocess.run(  # noqa: S603
             [sys.executable, "manage.py", *args],
@@ -274,6 +275,30 @@ def test_restore_end_to_end_into_a_new_database_then_over_a_damaged_one(sites):
     assert target.row_counts() == expected
     assert probe_batches(target) == 5
     assert (target.media / "photos" / "alice.jpg").read_bytes() == PHOTO
+
+
+def test_files_kept_in_a_bucket_are_named_not_copied_and_never_restored_to_disk(sites):
+    """With RUCHE_STORAGE=s3 the backup says where the files are; a restore leaves the disk alone."""
+    source = sites("source")
+    (source.media / "photos").mkdir(parents=True)
+    (source.media / "photos" / "alice.jpg").write_bytes(PHOTO)
+    in_a_bucket = {"RUCHE_STORAGE": "s3", "RUCHE_S3_BUCKET": "ruche-files"}
+    in_a_bucket["RUCHE_S3_ENDPOINT_URL"] = "https://s3.intranet:9000"  # never contacted
+    result = source.manage("backup", "--output", str(source.var / "bucket"), **in_a_bucket)
+    assert result.returncode == 0, result.stderr
+    made = source.var / "bucket"
+    assert sorted(p.name for p in made.iterdir()) == sorted([database_file(), backup.MEDIA_NOTE])
+    assert "NOT in this backup" in result.stdout and "'ruche-files'" in result.stdout
+    assert "ruche-files" in (made / backup.MEDIA_NOTE).read_text()
+
+    result = source.manage("backup", "--output", str(source.var / "disk"))  # then a local one
+    assert result.returncode == 0, result.stderr
+    target = sites("target", empty=True)
+    result = target.manage("restore", str(source.var / "disk"), **in_a_bucket)
+    assert result.returncode == 0, result.stderr
+    assert "Uploaded files were NOT restored" in result.stdout and "ruche-files" in result.stdout
+    assert not target.media.exists()  # media.tar left alone: the files belong in the bucket
+    assert target.row_counts() == source.row_counts()
 
 
 def database_file() -> str:

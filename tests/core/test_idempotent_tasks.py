@@ -37,6 +37,9 @@ from ruche.communities import tasks as community_tasks
 from ruche.communities.models import AutoMembershipRule, Community, CommunityStats, Membership
 from ruche.feed import tasks as feed_tasks
 from ruche.feed.models import FeedEntry
+from ruche.files import services as files
+from ruche.files import tasks as file_tasks
+from ruche.files.models import Attachment
 from ruche.ideas import services as ideas
 from ruche.ideas import tasks as idea_tasks
 from ruche.ideas.models import Campaign
@@ -76,6 +79,7 @@ STATE: dict[type, tuple[str, ...]] = {
     RealtimeEvent: (),
     LinkPreview: (),
     SourceItem: (),
+    Attachment: (),
     # A poll says when it last looked: what it published must not move, the time does.
     Source: ("last_polled_at", "last_success_at", "next_poll_at"),
 }
@@ -102,7 +106,18 @@ def state() -> dict:
     found = {model.__name__: _rows(model, left_out) for model, left_out in STATE.items()}
     found["sent"] = [(m.to, m.subject, m.body) for m in mail.outbox]
     found["search"] = _search_documents()
+    found["stored"] = _stored_files()
     return found
+
+
+def _stored_files() -> list[str]:
+    """The uploaded files on disk (a task may delete some)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
 # The cases ----------------------------------------------------------------------------------------
@@ -530,6 +545,32 @@ def _(w):
     alice, bruno = w.people("Alice", "Bruno")
     alerts.alert_create(user=alice, query="soudure laser")
     return {"post_id": posts.post_create(author=bruno, body="Soudure laser à Lyon").pk}
+
+
+@pytest.fixture
+def stored_upload(settings, tmp_path, make_user):
+    """An upload of a text file, kept under a temporary media folder."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return files.attachment_upload(
+        uploader=make_user("Fanny", "Test"), upload=SimpleUploadedFile("a.txt", b"a")
+    )
+
+
+@case(file_tasks.stored_files_delete)
+def _(w):
+    upload = w.stored_upload
+    Attachment.objects.filter(pk=upload.pk).delete()  # as the services do, before the task
+    return {"names": [upload.file.name]}
+
+
+@case(file_tasks.attachments_sweep)
+def _(w):
+    Attachment.objects.filter(pk=w.stored_upload.pk).update(
+        created=timezone.now() - datetime.timedelta(days=2)
+    )
+    return {}
 
 
 def _all_tasks() -> set[str]:

@@ -118,7 +118,7 @@ def test_every_hook_has_its_provider():
 
 
 def test_serve_runs_the_periodic_jobs_the_apps_register():
-    assert periodic_names() == ["notifications", "sources"]
+    assert periodic_names() == ["attachments", "notifications", "sources"]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from tests.fixtures.ideas import stage
 
 # Today's counts, whatever the number of ideas or comments: lower them when a query goes away.
 CAMPAIGN_QUERIES = 10
-IDEA_QUERIES = 21
+IDEA_QUERIES = 22
 RESULTS_QUERIES = 14
 
 

@@ -52,6 +52,7 @@ SLOT_RULES = [
     ("/rules/", "pk", "rule"),
     ("/sources/", "pk", "source"),
     ("alerts/", "pk", "alert"),
+    ("files/", "pk", "file"),
     ("/members/", "user_id", "member"),
     ("/members/", "handle", "member_handle"),
     ("/moderation/posts/", "post_id", "post"),
@@ -94,6 +95,7 @@ SLOT_RULES = [
     ("", "token_id", "token"),
     ("", "alert_id", "alert"),
     ("", "source_id", "source"),
+    ("", "file_id", "file"),
     ("", "slug", "community"),
     ("", "handle", "person"),
 ]
@@ -128,6 +130,7 @@ def slots_of(world) -> dict[str, Slot]:
         "rule": Slot("rule", ids(w.rule), str(MISSING_ID)),
         "source": Slot("source", ids(w.source), str(MISSING_ID)),
         "alert": Slot("alert", ids(w.alert), str(MISSING_ID)),
+        "file": Slot("file", ids(w.private_file, w.waiting_file), str(MISSING_ID)),
         "report": Slot("report", ids(w.report), str(MISSING_ID)),
         "room": Slot("room", ids(w.room), str(MISSING_ID)),
         "token": Slot("token", ids(w.token), str(MISSING_ID)),
@@ -141,7 +144,19 @@ def slots_of(world) -> dict[str, Slot]:
         # Who belongs to a private community is for its readers: a member is answered as a non-member.
         "member": Slot("member", [Value(str(w.mia.pk), True)], str(w.jules.pk)),
         "member_handle": Slot("member_handle", [Value(w.mia.handle, True)], w.jules.handle),
-        "media": Slot("media", [Value(w.campaign.cover.name, True)], f"campaigns/{MISSING_WORD}.jpg"),
+        "media": Slot(
+            "media",
+            [
+                Value(n, True)
+                for n in (
+                    w.campaign.cover.name,
+                    w.private_file.file.name,
+                    w.private_file.thumbnail.name,
+                    w.waiting_file.file.name,
+                )
+            ],
+            f"campaigns/{MISSING_WORD}.jpg",
+        ),
         # Not private: people, skills, workflows, links carried by e-mails.
         "person": Slot("person", [Value(w.mia.handle, False), Value(w.ivan.handle, False)], MISSING_WORD),
         "skill": Slot("skill", [Value("soudure", False)], MISSING_WORD),

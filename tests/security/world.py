@@ -23,6 +23,7 @@ from ruche.announcements.services import announcement_publish
 from ruche.api.services import api_token_create
 from ruche.communities import services as communities
 from ruche.communities.models import Community, CommunitySettings, Placement
+from ruche.files.services import attachment_upload, attachments_attach
 from ruche.ideas import services as ideas
 from ruche.ideas.models import InnovationManager
 from ruche.notifications.models import Notification
@@ -122,6 +123,10 @@ def build_world() -> SimpleNamespace:
         # Shared for the whole company by someone the outsider follows, mentioning him: he gets the
         # comment (feeds, notification, e-mail) and never anything of the private original.
         shared = post_share(author=mia, original=priv, body=f"Worth reading, @{colin.handle}")
+        # A photo on the private post's reply, and an upload of Mia's not attached yet.
+        private_file = attachment_upload(uploader=mia, upload=_photo())
+        attachments_attach(kind="post", holder_id=priv_reply.pk, ids=[private_file.pk], by=mia)
+        waiting_file = attachment_upload(uploader=mia, upload=_photo())
         sec = post_create(author=olivia, body=f"{mark('secpost')} #{sectag} {about}", communities=[secret])
         sec_reply = post_create(author=mia, body=f"{mark('secreply')} {about}", parent=sec)
         for post in (priv, priv_reply, sec, sec_reply):
@@ -207,6 +212,8 @@ def build_world() -> SimpleNamespace:
         token=token,
         source=source,
         alert=alert,
+        private_file=private_file,
+        waiting_file=waiting_file,
         tags=[privtag, sectag, mark("ideatag")],
         public_tag=public_tag,
         notification=Notification.objects.filter(recipient=mia).order_by("pk").first(),

@@ -162,6 +162,18 @@ def composer(context):
     return _jinja("posts/composer.html", values, as_django=True)
 
 
+@register.simple_tag
+def attachment_picker(waiting=(), id="attach-files"):
+    """The attachment picker of a Django-template form (files/picker.html, drawn by Jinja2)."""
+    return _jinja("files/picker_tag.html", {"waiting": waiting or [], "id": id}, as_django=True)
+
+
+@register.simple_tag
+def attachment_list(files):
+    """Images and document tiles of a Django-template page (files/list.html, drawn by Jinja2)."""
+    return _jinja("files/list_tag.html", {"files": files}, as_django=True)
+
+
 def _csrf_input(context) -> str:
     """The CSRF field of the page's forms, masked once per request: masking again for each of a
     feed page's ~40 forms cost more than drawing the cards."""

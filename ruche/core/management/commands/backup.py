@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from ruche.core import backup
+from ruche.core.uploads import local_media_root, media_location
 
 
 def human_size(size: int) -> str:
@@ -20,8 +21,9 @@ def exit_on_signal(signum, frame):
 
 class Command(BaseCommand):
     help = (
-        "Back up the database and MEDIA_ROOT into a new directory (default var/backups/ruche-<UTC time>/): "
-        "safe while Ruche runs. See docs/operations.md, Backups."
+        "Back up the database and the uploaded files on local disk (MEDIA_ROOT; files kept in an S3 "
+        "bucket are not copied) into a new directory (default var/backups/ruche-<UTC time>/): safe "
+        "while Ruche runs. See docs/operations.md, Backups."
     )
 
     def add_arguments(self, parser):
@@ -33,10 +35,20 @@ class Command(BaseCommand):
         # Stopped by cron's timeout or systemd: unwind (and remove the partial backup) as on Ctrl+C.
         signal.signal(signal.SIGTERM, exit_on_signal)
         try:
-            files = backup.create(connections[database].settings_dict, settings.MEDIA_ROOT, output)
+            files = backup.create(
+                connections[database].settings_dict,
+                local_media_root(),
+                output,
+                media_elsewhere=media_location(),
+            )
         except backup.BackupError as exc:
             raise CommandError(f"Backup failed, nothing was written: {exc}") from exc
         total = sum(file.stat().st_size for file in files)
         self.stdout.write(f"{output.absolute()}  {human_size(total)}")
         for file in files:
             self.stdout.write(f"  {file.name}  {human_size(file.stat().st_size)}")
+        if local_media_root() is None:
+            self.stdout.write(
+                f"Uploaded files are NOT in this backup: they are kept in {media_location()}. "
+                "Back it up with the store's own tools (see docs/operations.md, Files)."
+            )

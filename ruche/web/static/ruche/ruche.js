@@ -137,3 +137,122 @@
     if (target) target.focus();
   });
 })();
+
+// Attachments: a form with [data-attach] uploads each file as soon as it is picked, dropped on the
+// form or pasted into its text, with its progress; the server answers the file's chip, whose hidden
+// `attachments` field goes with the form. The form cannot be sent while a file is still uploading.
+(function () {
+  "use strict";
+
+  function csrf(form) {
+    const input = form.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function busy(form) {
+    const uploading = form.querySelector(".attach-chip.uploading") !== null;
+    form.querySelectorAll("button[type=submit]").forEach((b) => { b.disabled = uploading; });
+  }
+
+  function failed(chip, message) {
+    chip.classList.remove("uploading");
+    chip.classList.add("attach-failed");
+    chip.querySelector("progress")?.remove();
+    const error = document.createElement("span");
+    error.className = "form-error"; error.setAttribute("role", "alert"); error.textContent = message;
+    chip.appendChild(error);
+    const remove = document.createElement("button");
+    remove.type = "button"; remove.className = "attach-remove link-button"; remove.textContent = "×";
+    remove.setAttribute("data-attach-remove", ""); remove.setAttribute("aria-label", message);
+    chip.appendChild(remove);
+  }
+
+  function upload(zone, file) {
+    const form = zone.closest("form"), list = zone.querySelector(".attach-list");
+    const chip = document.createElement("li");
+    chip.className = "attach-chip uploading";
+    const name = document.createElement("span");
+    name.className = "attach-name"; name.textContent = file.name || "image";
+    const progress = document.createElement("progress");
+    progress.max = 100; progress.value = 0; progress.setAttribute("aria-label", name.textContent);
+    chip.append(name, progress);
+    list.appendChild(chip);
+    if (file.size > Number(zone.dataset.maxBytes)) { failed(chip, zone.dataset.tooLarge); return; }
+    busy(form);
+    const data = new FormData();
+    data.append("file", file, file.name || "image.png");
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", zone.dataset.uploadUrl);
+    xhr.setRequestHeader("X-CSRFToken", csrf(form));
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.upload.addEventListener("progress", (ev) => {
+      if (ev.lengthComputable) progress.value = Math.round((ev.loaded / ev.total) * 100);
+    });
+    xhr.addEventListener("load", () => {
+      let answer = {};
+      try { answer = JSON.parse(xhr.responseText); } catch (e) { /* not JSON: a proxy's error page */ }
+      if (xhr.status === 201 && answer.html) {
+        const template = document.createElement("template");
+        template.innerHTML = answer.html.trim();
+        chip.replaceWith(template.content.firstElementChild);
+      } else {
+        failed(chip, answer.error || zone.dataset.failed);
+      }
+      busy(form);
+    });
+    xhr.addEventListener("error", () => { failed(chip, zone.dataset.failed); busy(form); });
+    xhr.send(data);
+  }
+
+  function uploadAll(zone, files) { Array.from(files).forEach((file) => upload(zone, file)); }
+
+  document.addEventListener("change", (ev) => {
+    if (!ev.target.matches(".attach-input")) return;
+    uploadAll(ev.target.closest("[data-attach]"), ev.target.files);
+    ev.target.value = ""; // uploaded already: not sent again with the form
+  });
+
+  document.addEventListener("click", (ev) => {
+    const button = ev.target.closest("[data-attach-remove]");
+    if (!button) return;
+    const chip = button.closest(".attach-chip"), zone = button.closest("[data-attach]");
+    const id = chip.dataset.attachment, form = zone.closest("form");
+    chip.remove();
+    busy(form);
+    if (id) {
+      // Not attached yet: taken back now (an attached one is only removed when the form is saved).
+      fetch(zone.dataset.uploadUrl + id + "/discard/", { method: "POST", headers: { "X-CSRFToken": csrf(form) } });
+    }
+    zone.querySelector(".attach-button")?.focus();
+  });
+
+  function zoneOf(target) {
+    const form = target.closest && target.closest("form");
+    return form ? form.querySelector("[data-attach]") : null;
+  }
+
+  document.addEventListener("dragover", (ev) => {
+    const zone = zoneOf(ev.target);
+    if (!zone || !ev.dataTransfer.types.includes("Files")) return;
+    ev.preventDefault();
+    zone.closest("form").classList.add("attach-dragging");
+  });
+  document.addEventListener("dragleave", (ev) => {
+    const form = ev.target.closest && ev.target.closest("form.attach-dragging");
+    if (form && !form.contains(ev.relatedTarget)) form.classList.remove("attach-dragging");
+  });
+  document.addEventListener("drop", (ev) => {
+    const zone = zoneOf(ev.target);
+    if (!zone || !ev.dataTransfer.files.length) return;
+    ev.preventDefault();
+    zone.closest("form").classList.remove("attach-dragging");
+    uploadAll(zone, ev.dataTransfer.files);
+  });
+  document.addEventListener("paste", (ev) => {
+    const zone = zoneOf(ev.target);
+    const files = ev.clipboardData ? ev.clipboardData.files : [];
+    if (!zone || !files.length) return;
+    ev.preventDefault(); // a pasted screenshot is a file, not text
+    uploadAll(zone, files);
+  });
+})();
