@@ -280,3 +280,23 @@ def test_a_page_of_shares_takes_as_many_queries_as_a_page_of_posts(client, world
     assert shared == plain
     html = response.content.decode()
     assert html.count("This content is not available.") == 6 and html.count("Ouvert") >= 5
+
+
+def test_the_originals_files_show_to_its_readers_only(client, world, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from ruche.files.services import attachment_upload, attachments_attach
+
+    settings.MEDIA_ROOT = tmp_path
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 120, 200)).save(out, "JPEG")
+    photo = attachment_upload(uploader=world.olivia, upload=SimpleUploadedFile("labo.jpg", out.getvalue()))
+    attachments_attach(kind="post", holder_id=world.original.pk, ids=[photo.pk], by=world.olivia)
+    client.force_login(world.mia)
+    assert photo.file.name in client.get(f"/posts/{world.share.pk}/").content.decode()
+    client.force_login(world.colin)
+    html = client.get(f"/posts/{world.share.pk}/").content.decode()
+    assert photo.file.name not in html and "labo.jpg" not in html
