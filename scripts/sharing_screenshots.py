@@ -93,7 +93,9 @@ def main() -> None:
         small_png(side_by_side(before, card.screenshot()), SHOTS / "attachments.png")
 
         card.get_by_role("link", name="Partager cette publication").click()
-        page.locator("textarea").first.fill("À voir : 18 mois de travail de l'équipe méthodes. Bravo à tous ! 👏")
+        page.locator("textarea").first.fill(
+            "À voir : 18 mois de travail de l'équipe méthodes. Bravo à tous ! 👏"
+        )
         destination = page.get_by_label("Partager avec")
         destination.select_option(index=destination.locator("option").count() - 1)
         page.get_by_role("button", name="Partager").last.click()
