@@ -716,7 +716,7 @@ def _template_and_author(
     fitting = [
         t
         for t in TEMPLATES
-        if (_carries(t, carrying) or not carrying)
+        if (not carrying or _carries(t, carrying))
         and (
             t.author == "any"
             or t.author == person.dept
