@@ -417,18 +417,21 @@ class Template:
     mentions: tuple[str, ...]  # departments the mentioned people come from ("any" for anyone)
     tone: str  # bravo, question, info, fun: drives replies and reactions
     text: str
+    files: tuple[str, ...] = ()  # what it may carry: "photo:<picture>", "doc:<document>" (demo/files.py)
 
 
 TEMPLATES = [
     Template("Production", ("Production",), "bravo",
              "Un grand bravo à {m0} et à toute l'équipe montage : la ligne 3 a tourné toute la semaine "
              "sans arrêt non planifié. 🎉\n\nLe passage au **SMED** sur les changements de série nous fait "
-             "gagner 25 minutes à chaque fois. #lean #{site_tag}"),
+             "gagner 25 minutes à chaque fois. #lean #{site_tag}",
+             files=("photo:ligne",)),
     Template("Qualité", ("Production",), "info",
              "**Incident qualité résolu** sur les carters de la série K40 : une dérive de l'outil de perçage, "
              "détectée au contrôle final jeudi.\n\n- confinement des 312 pièces en stock\n- remplacement de "
              "l'outil et contrôle renforcé pendant deux semaines\n- 8D clôturé ce matin avec {m0}\n\n"
-             "Merci à tous pour la réactivité. #qualité"),
+             "Merci à tous pour la réactivité. #qualité",
+             files=("doc:8d",)),
     Template("R&D", ("Production", "R&D"), "question",
              "Question aux experts : quelqu'un a-t-il déjà validé une soudure **inox 316L sur acier S235** "
              "pour un bâti soumis à vibrations ? On hésite entre TIG et MIG pour le prototype Atlas. "
@@ -447,7 +450,8 @@ TEMPLATES = [
     Template("any", ("any",), "info",
              "Rappel : **journée portes ouvertes** du site de {site} samedi {date}, de 10 h à 16 h. Les "
              "familles sont les bienvenues, visite de l'atelier toutes les heures. Inscriptions auprès de "
-             "{m0}. #{site_tag}"),
+             "{m0}. #{site_tag}",
+             files=("doc:portes",)),
     Template("Qualité", (), "info",
              "🦺 Rappel #sécurité : depuis lundi, le port des lunettes est obligatoire dans **toute** la zone "
              "de soudure de {site}, visiteurs compris. Des paires supplémentaires sont à l'accueil."),
@@ -455,29 +459,36 @@ TEMPLATES = [
              "Chères toutes, chers tous,\n\nle trimestre se termine au-dessus de nos objectifs : **+8 %** de "
              "chiffre d'affaires, et surtout aucun accident avec arrêt depuis 200 jours. C'est votre travail "
              "à tous. Les résultats détaillés seront présentés en réunion générale jeudi à 11 h (en visio "
-             "pour les autres sites)."),
+             "pour les autres sites).",
+             files=("doc:trimestre",)),
     Template("R&D", ("R&D", "R&D"), "bravo",
              "Le prototype Atlas a passé ce matin son premier essai d'endurance de **500 heures** sans "
              "défaut. Bravo {m0} et {m1} pour le banc d'essai monté en un temps record ! Prochaine étape : "
-             "le comité produit. #projet-atlas #innovation"),
+             "le comité produit. #projet-atlas #innovation",
+             files=("photo:ligne", "photo:tableau")),
     Template("Production", (), "info",
              "Atelier de {site} : la maintenance préventive du compresseur principal aura lieu mercredi de "
              "6 h à 10 h. La ligne 2 démarrera donc à 10 h 30. Merci de vous organiser. #maintenance "
-             "#{site_tag}"),
+             "#{site_tag}",
+             files=("doc:maintenance",)),
     Template("Ressources humaines", (), "info",
              "📚 Les inscriptions au catalogue de formation 2027 sont ouvertes jusqu'au 15 décembre : "
              "management, anglais, Lean, habilitations électriques, Python pour les non-développeurs… "
-             "Le catalogue est sur l'intranet, je réponds à vos questions ici. #formation #rh"),
+             "Le catalogue est sur l'intranet, je réponds à vos questions ici. #formation #rh",
+             files=("doc:formation",)),
     Template("Qualité", ("Qualité",), "bravo",
              "Audit de suivi **ISO 9001** terminé : aucune non-conformité majeure, deux remarques mineures "
-             "sur la gestion documentaire. Merci à {m0} pour une préparation impeccable. #qualité"),
+             "sur la gestion documentaire. Merci à {m0} pour une préparation impeccable. #qualité",
+             files=("doc:iso",)),
     Template("Ventes", ("Ventes",), "info",
              "Retour du salon **Global Industrie** : 63 contacts qualifiés, dont 12 demandes de devis. Le "
              "démonstrateur Atlas a attiré beaucoup de monde. Le compte rendu est sur le drive ; {m0}, tu as "
-             "les photos ? #salon #clients"),
+             "les photos ? #salon #clients",
+             files=("photo:equipe",)),
     Template("any", ("Qualité", "Production"), "question",
              "Idée d'amélioration : et si on affichait le suivi **5S** directement sur l'écran de l'atelier "
-             "plutôt que sur papier ? {m0}, {m1}, vous en pensez quoi ? #lean"),
+             "plutôt que sur papier ? {m0}, {m1}, vous en pensez quoi ? #lean",
+             files=("photo:tableau",)),
     Template("Ressources humaines", (), "info",
              "Nous recrutons ! Trois techniciens de maintenance à {site} et un ingénieur méthodes. La "
              "cooptation est ouverte : si vous pensez à quelqu'un, écrivez-moi. #recrutement #rh"),
@@ -490,7 +501,8 @@ TEMPLATES = [
              "mois-ci ! Les bacs sont à l'accueil de chaque site. #rse"),
     Template("Production", ("Production",), "bravo",
              "Record battu hier à {site} : **1 240 unités** en une journée. Merci aux équipes du matin et de "
-             "l'après-midi, et à {m0} pour l'organisation. #{site_tag}"),
+             "l'après-midi, et à {m0} pour l'organisation. #{site_tag}",
+             files=("photo:ligne", "photo:equipe")),
     Template("any", (), "question",
              "Quelqu'un aurait-il un adaptateur HDMI/USB-C à prêter pour la salle Mont-Blanc ? Celui de la "
              "salle a disparu… 😅"),
@@ -510,16 +522,24 @@ TEMPLATES = [
     Template("R&D", ("R&D", "R&D"), "question",
              "Revue de code vendredi sur le firmware du contrôleur Atlas : {m0}, {m1}, 14 h en salle "
              "Belledonne ? Ordre du jour :\n\n1. gestion des alarmes\n2. mise à jour à distance\n3. tests "
-             "automatisés\n\n#projet-atlas"),
+             "automatisés\n\n#projet-atlas",
+             files=("photo:tableau",)),
     Template("Ressources humaines", (), "info",
              "Les entretiens annuels commencent la semaine prochaine. Le support de préparation est sur "
-             "l'intranet ; managers, pensez à bloquer des créneaux d'une heure. #rh"),
+             "l'intranet ; managers, pensez à bloquer des créneaux d'une heure. #rh",
+             files=("doc:entretiens",)),
     Template("Qualité", ("Production",), "bravo",
              "**300 jours sans accident avec arrêt** à {site} ! Merci à chacun, et à {m0} pour les "
-             "quarts d'heure sécurité du lundi. #sécurité #{site_tag}"),
+             "quarts d'heure sécurité du lundi. #sécurité #{site_tag}",
+             files=("photo:equipe",)),
     Template("any", ("any",), "question",
              "Qui connaît bien **Salesforce** ? Je cherche comment exporter l'historique des devis d'un "
              "client. {m0}, peut-être ?"),
+    Template("Ressources humaines", (), "info",
+             "Le compte rendu du CSE de ce mois est en pièce jointe : nouvelle mutuelle au 1er janvier, "
+             "deux jours de télétravail possibles, calendrier des congés d'été. Vos questions sont les "
+             "bienvenues ici. #rh",
+             files=("doc:cse",)),
 ]  # fmt: skip
 
 REPLIES = {
@@ -543,6 +563,9 @@ REACTION_WEIGHTS = {
     "info": {"like": 55, "insightful": 30, "bravo": 5, "love": 5, "funny": 5},
     "fun": {"funny": 40, "like": 30, "love": 25, "bravo": 5},
 }
+# Of the posts whose template may carry photos or a document (about half), the share that does:
+# about one post in eight in all, as in a company where people share what they see at work.
+FILES_SHARE = 0.25
 MONTHS = [
     "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
     "novembre", "décembre"
@@ -559,6 +582,7 @@ class Draft:
     mentions: list[int]
     tone: str
     parent: "Draft | None" = None
+    files: tuple[str, ...] = ()  # what it carries (demo/files.py), chosen among its template's
     post: Post | None = None
     pk: int | None = None
     reactions: list[tuple[int, str, datetime]] = field(default_factory=list)
@@ -642,27 +666,41 @@ def _working_times(rng: random.Random, now: datetime, weeks: int, per_day: float
 def _plan(
     rng: random.Random, cast: Cast, now: datetime, weeks: int, per_day: float, writers: list[int],
     repliers: list[int], reactors: list[int], writer_weights: list[float] | None = None,
-    star: int | None = None,
+    star: int | None = None, files: random.Random | None = None,
 ) -> list[Draft]:  # fmt: skip
     """Every post and reply, with their reactions, sorted by time (so ids will grow with time).
 
     `star` (the demo employee) writes one of the last posts and is mentioned in the next one, so
-    whoever signs in as them finds fresh replies, reactions and a mention waiting.
+    whoever signs in as them finds fresh replies, reactions and a mention waiting; the first carries
+    photos and the second a document, so that their first screen shows both.
+    With `files` (the small demo's own generator: the rest does not depend on it), a share
+    (FILES_SHARE) of the posts whose template may carry photos or a document do.
     """
     drafts: list[Draft] = []
+    credit = files.random() if files else 0.0
     times = _working_times(rng, now, weeks, per_day)
     for n, when in enumerate(times):
         tpl, author = _template_and_author(rng, cast, writers, writer_weights)
         mention = None
         if star is not None and n == len(times) - 3:
-            tpl, author = _template_and_author(rng, cast, [star], None)
+            tpl, author = _template_and_author(rng, cast, [star], None, carrying="photo:")
         elif star is not None and n == len(times) - 2:
             tpl = rng.choice(
-                [t for t in TEMPLATES if t.mentions and t.author in {"any", cast.people[author].dept}]
+                [
+                    t
+                    for t in TEMPLATES
+                    if t.mentions and _carries(t, "doc:") and t.author in {"any", cast.people[author].dept}
+                ]
             )
             mention = star
         body, mentioned = _write(rng, cast, tpl, author, when, mention)
-        post = Draft(when, author, body, mentioned, tpl.tone)
+        carries = False
+        if files is not None and tpl.files:
+            credit += FILES_SHARE  # evenly spread, the same share whatever the size of the demo
+            carries = credit >= 1 or (star is not None and n in (len(times) - 3, len(times) - 2))
+            if credit >= 1:
+                credit -= 1
+        post = Draft(when, author, body, mentioned, tpl.tone, files=tpl.files if carries else ())
         drafts.append(post)
         drafts.extend(_thread(rng, cast, post, now, repliers))
     for draft in drafts:
@@ -670,18 +708,28 @@ def _plan(
     return sorted(drafts, key=lambda d: d.when)
 
 
-def _template_and_author(rng, cast: Cast, writers: list[int], weights) -> tuple[Template, int]:
+def _template_and_author(
+    rng, cast: Cast, writers: list[int], weights, *, carrying: str = ""
+) -> tuple[Template, int]:
     author = rng.choices(writers, weights)[0] if weights else rng.choice(writers)
     person = cast.people[author]
     fitting = [
         t
         for t in TEMPLATES
-        if t.author == "any"
-        or t.author == person.dept
-        or (t.author == "ceo" and author == cast.ceo)
-        or (t.author == "comms" and (person.role in {"admin", "info"} or person.dept == "Communication"))
+        if (not carrying or _carries(t, carrying))
+        and (
+            t.author == "any"
+            or t.author == person.dept
+            or (t.author == "ceo" and author == cast.ceo)
+            or (t.author == "comms" and (person.role in {"admin", "info"} or person.dept == "Communication"))
+        )
     ]
     return rng.choice(fitting), author
+
+
+def _carries(tpl: Template, prefix: str) -> bool:
+    """Whether the template's posts may carry files of this kind ("photo:", "doc:")."""
+    return any(f.startswith(prefix) for f in tpl.files)
 
 
 def _thread(rng: random.Random, cast: Cast, post: Draft, now: datetime, repliers: list[int]) -> list[Draft]:
@@ -738,14 +786,17 @@ def generate(
     if employees > LARGE_THRESHOLD:
         posts = _generate_large(rng, employees, weeks, now, log)
     else:
-        posts = _generate_small(rng, max(employees, len(KEY_PEOPLE)), weeks, now, log)
+        files = random.Random(f"{seed}:files")  # its own: choosing files shifts no other choice
+        posts = _generate_small(rng, files, max(employees, len(KEY_PEOPLE)), weeks, now, log)
         from ruche.search.services import search_rebuild
 
         search_rebuild()  # people and communities were written directly: index everything once
     return DemoResult(people=User.objects.count(), posts=posts, seconds=time.monotonic() - started)
 
 
-def _generate_small(rng: random.Random, employees: int, weeks: int, now: datetime, log: Log) -> int:
+def _generate_small(
+    rng: random.Random, files: random.Random, employees: int, weeks: int, now: datetime, log: Log
+) -> int:
     people = _roster(rng, employees, large=False)
     _finish_people(rng, people)
     with transaction.atomic():
@@ -771,8 +822,10 @@ def _generate_small(rng: random.Random, employees: int, weeks: int, now: datetim
             everyone = list(range(len(people)))
             star = next(i for i, p in enumerate(people) if p.handle == DEMO_EMPLOYEE)
             per_day = max(2.0, len(people) / 12)
-            drafts = _plan(rng, cast, now, weeks, per_day, everyone, everyone, everyone, star=star)
-            _small_content(people, drafts)
+            drafts = _plan(
+                rng, cast, now, weeks, per_day, everyone, everyone, everyone, star=star, files=files
+            )
+            _small_content(people, drafts, files)
             from ruche.communities.demo import seed_communities
 
             seed_communities(rng, now, log)
@@ -813,7 +866,8 @@ def _small_follows(rng: random.Random, people: list[Person], now: datetime) -> N
     HashtagFollow.objects.update(created=now - timedelta(days=60))
 
 
-def _small_content(people: list[Person], drafts: list[Draft]) -> None:
+def _small_content(people: list[Person], drafts: list[Draft], files: random.Random) -> None:
+    from ruche.demo.files import backdate, upload_files
     from ruche.posts.services import post_create, reaction_set
 
     # Posts and reactions in the order they happen: notifications are listed by id, so their ids
@@ -823,8 +877,12 @@ def _small_content(people: list[Person], drafts: list[Draft]) -> None:
     for when, _order, _n, draft, reaction in sorted(events, key=lambda e: e[:3]):
         if reaction is None:
             parent = draft.parent.post if draft.parent else None
-            draft.post = post_create(author=people[draft.author].user, body=draft.body, parent=parent)
+            author = people[draft.author].user
+            attached = upload_files(files, uploader=author, kinds=draft.files) if draft.files else []
+            draft.post = post_create(author=author, body=draft.body, parent=parent, attachments=attached)
             Post.objects.filter(pk=draft.post.pk).update(created=when)
+            if attached:
+                backdate(draft.post.pk, when)
         else:
             user, kind, _when = reaction
             made = reaction_set(post=draft.post, user=people[user].user, kind=kind)

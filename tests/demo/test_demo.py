@@ -3,13 +3,17 @@
 from io import StringIO
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from ruche.accounts.models import Department, Follow, Profile, ProfileSettings, Site, User
 from ruche.demo import company as demo
 from ruche.feed.models import FeedEntry
+from ruche.feed.selectors import home_feed
 from ruche.feed.services import post_fan_out
+from ruche.files.models import Attachment
 from ruche.notifications.models import Notification
 from ruche.posts.models import Hashtag, HashtagFollow, Post, Reaction
 
@@ -39,7 +43,8 @@ def assert_ids_follow_time(model):
     assert times == sorted(times)
 
 
-def test_small_demo_is_a_believable_company_and_loads_only_once():
+def test_small_demo_is_a_believable_company_and_loads_only_once(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     output = run(if_empty=True, weeks=2)
 
     assert User.objects.count() == 40
@@ -76,9 +81,28 @@ def test_small_demo_is_a_believable_company_and_loads_only_once():
     assert campaign.state == "open" and campaign.ideas.count() == 4 and can_view_campaign(employee, campaign)
     assert Notification.objects.filter(recipient=employee, kind=Notification.Kind.CAMPAIGN_OPENED).exists()
 
+    assert_some_posts_carry_files(employee)
+
     counts = (User.objects.count(), Post.objects.count(), Notification.objects.count())
     assert "not loaded again" in run(if_empty=True)
     assert (User.objects.count(), Post.objects.count(), Notification.objects.count()) == counts
+
+
+def assert_some_posts_carry_files(employee):
+    """About one post in eight carries photos or a document, uploaded through the files service,
+    and the demo employee's first page shows both kinds."""
+    held = Attachment.objects.filter(holder_kind="post")
+    assert not Attachment.objects.exclude(holder_kind="post").exists()  # nothing left waiting
+    carrying = set(held.values_list("holder_id", flat=True))
+    top_level = Post.objects.filter(parent__isnull=True).count()
+    assert top_level / 12 <= len(carrying) <= top_level / 5
+    for attachment in held:
+        assert default_storage.exists(attachment.file.name)
+        assert attachment.is_image == bool(attachment.thumbnail) and attachment.created < timezone.now()
+        assert attachment.uploader_id == Post.objects.get(pk=attachment.holder_id).author_id
+    first_page = home_feed(employee).items
+    kinds = {f.kind for post in first_page for f in post.files}
+    assert kinds == {Attachment.Kind.IMAGE, Attachment.Kind.DOCUMENT}
 
 
 def test_large_mode_writes_feeds_through_the_feed_rules(settings, monkeypatch):
