@@ -7,38 +7,60 @@ request that notices it writes everything in one upsert per table (`services.liv
 What a process holds when it stops is written at exit (atexit: a clean stop, not a kill); a failed
 write keeps the counts for the next one."""
 
+import datetime
 import logging
 import threading
 import time
-from datetime import date
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.utils import timezone
 
 log = logging.getLogger(__name__)
 
 
 class Tally:
-    """Counts of one process since its last flush. Web pages run in threads: a lock guards them."""
+    """Counts of one process since its last flush. Web pages run in threads: a lock guards them.
+    Every page passes here: the thresholds and the day are kept at hand rather than looked up
+    (settings, time zones) each time."""
 
     def __init__(self):
         self._lock = threading.Lock()
+        self._day, self._day_ends = None, 0.0
         self.clear()
 
     def clear(self) -> None:
         with self._lock:
-            self.people: dict[tuple[int, date], list[int]] = {}  # (user id, day) -> [visits, pages, searches]
-            self.queries: dict[tuple[date, str], list[int]] = {}  # (day, query) -> [searches, empty]
-            self.pages = 0
-            self.since = time.monotonic()
+            self.people: dict[
+                tuple[int, datetime.date], list[int]
+            ] = {}  # (user, day) -> [visits, pages, searches]
+            self.queries: dict[tuple[datetime.date, str], list[int]] = {}  # (day, query) -> [searches, empty]
+            self._restart()
 
-    def page(self, user_id: int, day: date, *, visit: bool) -> None:
+    def _restart(self) -> None:
+        self.pages = 0
+        self.max_pages = settings.ANALYTICS_FLUSH_PAGES
+        self.flush_at = time.monotonic() + settings.ANALYTICS_FLUSH_SECONDS
+
+    def today(self) -> datetime.date:
+        """The company's day (TIME_ZONE, whatever the person's), looked up again at midnight."""
+        if time.time() >= self._day_ends:
+            zone = timezone.get_default_timezone()
+            day = datetime.datetime.now(zone).date()
+            midnight = datetime.datetime.combine(
+                day + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+            )
+            self._day, self._day_ends = day, midnight.timestamp()
+        return self._day
+
+    def page(self, user_id: int, day: datetime.date, *, visit: bool) -> None:
         with self._lock:
             counts = self.people.setdefault((user_id, day), [0, 0, 0])
             counts[0] += visit
             counts[1] += 1
             self.pages += 1
 
-    def search(self, user_id: int, day: date, query: str, *, found: bool) -> None:
+    def search(self, user_id: int, day: datetime.date, query: str, *, found: bool) -> None:
         with self._lock:
             self.people.setdefault((user_id, day), [0, 0, 0])[2] += 1
             if query:
@@ -47,15 +69,14 @@ class Tally:
                 counts[1] += not found
 
     def due(self) -> bool:
-        if self.pages >= settings.ANALYTICS_FLUSH_PAGES:
-            return True
-        return bool(self.people) and time.monotonic() - self.since >= settings.ANALYTICS_FLUSH_SECONDS
+        return self.pages >= self.max_pages or (bool(self.people) and time.monotonic() >= self.flush_at)
 
     def take(self) -> tuple[dict, dict]:
         """Everything counted so far, leaving the tally empty (what others count meanwhile stays)."""
         with self._lock:
             people, queries = self.people, self.queries
-            self.people, self.queries, self.pages, self.since = {}, {}, 0, time.monotonic()
+            self.people, self.queries = {}, {}
+            self._restart()
         return people, queries
 
     def put_back(self, people: dict, queries: dict) -> None:
@@ -69,6 +90,14 @@ class Tally:
 
 
 tally = Tally()
+
+
+def _thresholds_changed(setting: str, **kwargs) -> None:
+    if setting.startswith("ANALYTICS_FLUSH_"):  # tests change them
+        tally._restart()
+
+
+setting_changed.connect(_thresholds_changed)
 
 
 def flush() -> int:

@@ -1,14 +1,12 @@
 import atexit
-from datetime import timedelta
-
-from django.utils import timezone
+import time
 
 from ruche.analytics import counters
 
 # Not pages: the API, the realtime stream, files, Django's admin. htmx requests (a list's next page,
 # a live refresh, a panel) are parts of a page already counted; Ruche does not use hx-boost.
 SKIPPED = ("/api/", "/events/", "/media/", "/static/", "/admin/", "/health")
-VISIT_GAP = timedelta(minutes=30)
+VISIT_GAP_SECONDS = 30 * 60
 _at_exit: list = []
 
 
@@ -28,8 +26,8 @@ class ActivityMiddleware:
     def __call__(self, request):
         if (
             request.method != "GET"
+            or "HTTP_HX_REQUEST" in request.META
             or request.path_info.startswith(SKIPPED)
-            or "HX-Request" in request.headers
         ):
             return self.get_response(request)
         user = request.user
@@ -38,9 +36,9 @@ class ActivityMiddleware:
         last_seen = user.last_seen_at  # before LastSeenMiddleware moves it
         response = self.get_response(request)
         if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
-            now = timezone.now()
-            visit = last_seen is None or now - last_seen >= VISIT_GAP
-            counters.tally.page(user.pk, timezone.localdate(now), visit=visit)
-            if counters.tally.due():
+            tally = counters.tally
+            visit = last_seen is None or time.time() - last_seen.timestamp() >= VISIT_GAP_SECONDS
+            tally.page(user.pk, tally.today(), visit=visit)
+            if tally.due():
                 counters.flush()
         return response

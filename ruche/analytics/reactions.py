@@ -1,7 +1,5 @@
 """What the analytics count of what other apps do (ruche/core/events.py)."""
 
-from django.utils import timezone
-
 from ruche.analytics.counters import tally
 from ruche.analytics.services import normalised_query
 from ruche.core.events import subscribe
@@ -10,7 +8,7 @@ from ruche.search.events import SearchRan
 
 def count_search(event: SearchRan) -> None:
     """In memory, written with the next batch of visits: a search writes nothing of its own."""
-    tally.search(event.user_id, timezone.localdate(), normalised_query(event.query), found=event.found)
+    tally.search(event.user_id, tally.today(), normalised_query(event.query), found=event.found)
 
 
 def register() -> None:
