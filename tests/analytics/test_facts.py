@@ -187,3 +187,16 @@ def test_a_person_sees_their_own_last_28_days(world, today):
     figures = ("visits", "pages", "posts", "answers", "accepted_answers")
     assert [mine[f] for f in figures] == [3, 10, 1, 1, 1]
     assert my_activity(user=world["david"], today=today)["answers"] == 1
+
+
+def test_the_backfill_command(world, today, yesterday):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("analytics_backfill", "--since", yesterday.isoformat(), stdout=out)
+    assert out.getvalue().endswith("2 days of analytics computed.\n")
+    assert person_days(yesterday) == {"David": {"posts": 1}}
+    with pytest.raises(CommandError, match="--since must be a date"):
+        call_command("analytics_backfill", "--since", "yesterday")
