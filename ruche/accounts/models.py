@@ -240,15 +240,9 @@ class ProfileSettings(models.Model):
 
     @classmethod
     def current(cls) -> "ProfileSettings":
-        from django.core.cache import cache
+        from ruche.core.singletons import cached_row
 
-        found = cache.get(cls.CACHE_KEY)
-        if found is None:
-            found = cls.objects.get_or_create(pk=1)[0]
-            cache.set(
-                cls.CACHE_KEY, found, 60
-            )  # several servers without a shared cache: 1 minute late at most
-        return found
+        return cached_row(cls, cls.CACHE_KEY)
 
     @property
     def mandatory(self) -> list[str]:

@@ -1,5 +1,5 @@
-"""Posts and replies: read one with its replies, publish, reply, edit, delete, react, report, hide
-(moderators); a hashtag's posts."""
+"""Posts and replies: read one with its replies, publish, reply, share, edit, delete, react, report,
+hide (moderators); a hashtag's posts."""
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -19,6 +19,7 @@ from ruche.api.schemas import (
     ReactionOut,
     ReactorList,
     ReplyIn,
+    ShareIn,
 )
 from ruche.communities import services as communities
 from ruche.communities.selectors import postable_communities
@@ -74,6 +75,24 @@ def reply(request, post_id: Id, payload: ReplyIn):
         attachments=payload.attachments,
     )
     return Status(201, api_selectors.post_with_author(created.pk))
+
+
+@router.post("/{id:post_id}/shares", response={201: PostOut, **WRITE_ERRORS}, summary="Share with a comment")
+def share(request, post_id: Id, payload: ShareIn):
+    """Share a post with your comment above it (`body`, may be empty), into `communities` (at most one
+    is usual), or, with none, to your followers and the company feed. Sharing a share shares its
+    original; a reply cannot be shared (400: share its thread). A share never widens who may read
+    the original: a reader who may not read it gets `shared.available` false and nothing of it.
+    404, as for a missing post, when you may not read it yourself. `client_token` as for posts."""
+    original = access_post(request.auth, post_id)
+    post = services.post_share(
+        author=request.auth,
+        original=original,
+        body=payload.body,
+        communities=chosen_communities(request.auth, payload.communities),
+        client_token=payload.client_token,
+    )
+    return Status(201, selectors.post_detail(request.auth, post.pk))
 
 
 @router.patch("/{id:post_id}", response={200: PostCore, **WRITE_ERRORS}, summary="Edit a post or a reply")

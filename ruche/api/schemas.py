@@ -314,8 +314,49 @@ class LinkPreviewOut(Schema):
         return obj.image.url if obj.image else None
 
 
+def _link_preview(obj):
+    preview = obj.link_preview
+    return preview if preview and preview.shows_something and not obj.link_preview_hidden else None
+
+
+class SharedPostOut(Schema):
+    """The original of a share, as a reader who may read it sees it embedded."""
+
+    id: int
+    author: PersonRef
+    body: str
+    body_html: str
+    created: datetime
+    edited_at: datetime | None
+    url: str
+    communities: list[CommunityRef]  # those the reader may know of
+    link_preview: LinkPreviewOut | None = None
+
+    @staticmethod
+    def resolve_url(obj):
+        return obj.get_absolute_url()
+
+    @staticmethod
+    def resolve_communities(obj):
+        return getattr(obj, "communities", [])
+
+    @staticmethod
+    def resolve_link_preview(obj):
+        return _link_preview(obj)
+
+
+class SharedOut(Schema):
+    """A share's original: `available` false (and `post` null, nothing of it) when it is gone,
+    hidden, or not for the reader to read."""
+
+    available: bool
+    post: SharedPostOut | None
+
+
 class PostOut(PostCore):
     link_preview: LinkPreviewOut | None = None
+    share_count: int  # how many live shares of this post there are
+    shared: SharedOut | None = None  # null unless this post is a share
     saved: bool = False  # in your saved posts
     communities: list[CommunityRef]
     waiting_in: list[CommunityRef]
@@ -328,8 +369,15 @@ class PostOut(PostCore):
 
     @staticmethod
     def resolve_link_preview(obj):
-        preview = obj.link_preview
-        return preview if preview and preview.shows_something and not obj.link_preview_hidden else None
+        return _link_preview(obj)
+
+    @staticmethod
+    def resolve_shared(obj):
+        if not obj.is_share:
+            return None
+        shared = getattr(obj, "shared", None)  # set by hydrate(); without it, nothing is shown
+        original = shared.post if shared is not None else None
+        return {"available": original is not None, "post": original}
 
     @staticmethod
     def resolve_communities(obj):
@@ -404,6 +452,12 @@ class PostIn(Schema):
     communities: list[Id] = Field(default_factory=list, max_length=50)
     client_token: uuid.UUID | None = None
     attachments: list[Id] = ATTACHMENTS
+
+
+class ShareIn(Schema):
+    body: str = Field("", max_length=settings.POST_MAX_LENGTH)  # the sharer's comment, may be empty
+    communities: list[Id] = Field(default_factory=list, max_length=50)  # none: followers and company feed
+    client_token: uuid.UUID | None = None
 
 
 class ReplyIn(Schema):

@@ -36,7 +36,7 @@ from ruche.communities.models import (
 from ruche.core.pagination import Page, page_from
 from ruche.core.prepared import prepared
 from ruche.posts.models import Post
-from ruche.posts.selectors import WITH_AUTHOR, hydrate
+from ruche.posts.selectors import SHARED_RELATED, WITH_AUTHOR, hydrate
 
 
 def role_of(user, community: Community) -> str | None:
@@ -87,7 +87,7 @@ def _shown_placements(user, community: Community):
         Placement.objects.filter(community=community, status=Placement.Status.APPROVED)
         .filter(post__deleted_at__isnull=True)  # only top-level posts are placed
         .filter(Q(post__hidden_at__isnull=True, post__awaiting_approval=False) | Q(post__author=user))
-        .select_related("post", *(f"post__{name}" for name in WITH_AUTHOR))
+        .select_related("post", *(f"post__{name}" for name in (*WITH_AUTHOR, *SHARED_RELATED)))
     )
 
 

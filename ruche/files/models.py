@@ -78,13 +78,9 @@ class FileSettings(models.Model):
 
     @classmethod
     def current(cls) -> "FileSettings":
-        from django.core.cache import cache
+        from ruche.core.singletons import cached_row
 
-        found = cache.get(cls.CACHE_KEY)
-        if found is None:
-            found = cls.objects.filter(pk=1).first() or cls(pk=1)  # never saved: the defaults
-            cache.set(cls.CACHE_KEY, found, 60)  # several servers without a shared cache: 1 minute late
-        return found
+        return cached_row(cls, cls.CACHE_KEY)
 
     @property
     def max_bytes(self) -> int:

@@ -1,6 +1,7 @@
 """Writes on attachments: upload (checked, images cleaned), attach to what was written, replace on
 an edit, delete with their holder, sweep what was never attached."""
 
+import logging
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,7 @@ from ruche.files.models import Attachment, FileSettings
 from ruche.files.names import clean_name
 from ruche.files.types import GROUPS, TYPES, proves
 
+log = logging.getLogger(__name__)
 FIELD = "file"
 IMAGE_SIDE = 2048  # shown full size, and downloaded
 THUMBNAIL_SIDE = 640  # in cards: a grid of two columns on a wide screen
@@ -85,18 +87,36 @@ def _store_image(uploader, upload, name: str) -> Attachment:
 
 
 def _store(uploader, files: dict[str, tuple[str, object]], **fields) -> Attachment:
-    """Write the files, then the row; a failure after a file was written removes it again."""
+    """Write the files, then the row; a failure after a file was written removes it again. A storage
+    that fails (disk full, bucket unreachable) is a clear refusal, not an error page."""
     saved = []
     try:
         for field, (name, content) in files.items():
             path = Attachment._meta.get_field(field).generate_filename(None, name)  # random, in attachments/
-            saved.append(default_storage.save(path, content))
+            saved.append(_saved(path, content))
             fields[field] = saved[-1]
         return Attachment.objects.create(uploader=uploader, **fields)
     except BaseException:
         for name in saved:
-            default_storage.delete(name)
+            _forget(name)
         raise
+
+
+def _saved(path: str, content) -> str:
+    try:
+        return default_storage.save(path, content)
+    except Exception:  # OSError from a disk, botocore's errors from a bucket: any storage's failure
+        log.exception("Storing an attachment failed")
+        raise ValidationError(
+            {FIELD: _("Files cannot be stored right now. Try again in a moment.")}
+        ) from None
+
+
+def _forget(name: str) -> None:
+    try:
+        default_storage.delete(name)
+    except Exception:
+        log.exception("Removing a half-stored attachment failed: %s", name)  # swept as an orphan file later
 
 
 def allowed_extensions(rules: FileSettings | None = None) -> str:

@@ -17,6 +17,7 @@ class Notification(models.Model):
         REPLY = "reply", _("Reply to your post")
         THREAD_REPLY = "thread_reply", _("Reply in a conversation you joined")
         REACTION = "reaction", _("Reaction to your post")
+        SHARE = "share", _("Share of your post")
         FOLLOW = "follow", _("New follower")
         JOIN_REQUEST = "join_request", _("Request to join a community you run")
         JOIN_APPROVED = "join_approved", _("Your request to join was approved")

@@ -44,6 +44,7 @@ DEFAULTS: dict[str, KindDefaults] = {
     Kind.REPLY: KindDefaults(Kind.REPLY.label, email=True),
     Kind.THREAD_REPLY: KindDefaults(Kind.THREAD_REPLY.label),
     Kind.REACTION: KindDefaults(Kind.REACTION.label, digest=False),
+    Kind.SHARE: KindDefaults(Kind.SHARE.label),
     Kind.FOLLOW: KindDefaults(Kind.FOLLOW.label, digest=False),
     Kind.JOIN_REQUEST: KindDefaults(Kind.JOIN_REQUEST.label, email=True),
     Kind.EXPERT_ASKED: KindDefaults(Kind.EXPERT_ASKED.label, email=True),

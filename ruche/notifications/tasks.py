@@ -11,14 +11,21 @@ from ruche.worker.backend import coalesce
 
 @task()
 def notify_new_post(post_id: int, mentioned_ids: list[int], mentions_only: bool = False) -> int:
-    """Mentions first; then, for a reply, the post's author and the others in the conversation.
-    Each group is told in bulk: the number of people does not change the number of queries."""
-    post = Post.objects.select_related("author", "parent").filter(pk=post_id, deleted_at__isnull=True).first()
+    """Mentions first; then, for a share, the original's author; for a reply, the post's author and
+    the others in the conversation. Each group is told in bulk: the number of people does not change
+    the number of queries. Nobody is told of a post they may not read (services._audience)."""
+    post = (
+        Post.objects.select_related("author", "parent", "shared_post")
+        .filter(pk=post_id, deleted_at__isnull=True)
+        .first()
+    )
     if post is None:
         return 0
     key = f"post:{post.pk}"
     told: set[int] = {post.author_id, *mentioned_ids}
     sent = notify_each(Event(Kind.MENTION, post.author_id, key, post=post), mentioned_ids)
+    if not mentions_only and post.shared_post is not None and post.shared_post.author_id not in told:
+        sent += notify_each(Event(Kind.SHARE, post.author_id, key, post=post), [post.shared_post.author_id])
     if mentions_only or post.parent is None:
         return sent
     parent = post.parent

@@ -68,12 +68,29 @@ class Post(models.Model):
         "links.LinkPreview", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     link_preview_hidden = models.BooleanField(default=False)
+    # A share: the sharer's comment (`body`, which may be empty) above another post, embedded as each
+    # reader may see it (selectors.hydrate). `is_share` stays true when the original is deleted for
+    # good (`shared_post` then null): the share shows "not available", never passes for a plain post.
+    shared_post = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="shares"
+    )
+    is_share = models.BooleanField(default=False)
+    share_count = models.PositiveIntegerField(default=0)  # live shares of this post
 
     objects = PostQuerySet.as_manager()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["author", "client_token"], name="post_client_token_once"),
+            models.CheckConstraint(
+                condition=models.Q(shared_post__isnull=True) | models.Q(is_share=True),
+                name="post_shared_is_share",
+            ),
+            # A reply is not shared (its thread is), nor is a share a reply.
+            models.CheckConstraint(
+                condition=models.Q(is_share=False) | models.Q(parent__isnull=True),
+                name="post_share_top_level",
+            ),
         ]
         indexes = [
             models.Index(fields=["author", "-id"], name="post_author_recent"),

@@ -175,6 +175,11 @@ def can_react(user, post) -> bool:
     return can_view_post(user, post) and not post.hidden_at
 
 
+def can_share(user, post) -> bool:
+    """A top-level post one may read and that no moderator hid (a share is shared as its original)."""
+    return post.parent_id is None and not post.hidden_at and can_view_post(user, post)
+
+
 def can_edit_post(user, post) -> bool:
     return can_view_post(user, post) and can_edit_shown(user, post)
 

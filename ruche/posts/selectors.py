@@ -1,11 +1,14 @@
 """Reads of posts for display. Each list is a fixed number of queries, whatever its length."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from ruche.communities.models import Placement
 from ruche.communities.policies import MODERATORS
@@ -15,12 +18,19 @@ from ruche.core.pagination import Page, page_from
 from ruche.core.prepared import prepared
 from ruche.files.selectors import attachments_of
 from ruche.posts.models import Bookmark, Hashtag, Post, Reaction
-from ruche.posts.policies import can_view_post, visible_hashtags, visible_posts, visible_replies
+from ruche.posts.policies import can_share, can_view_post, visible_hashtags, visible_posts, visible_replies
 
 REPLIES_SHOWN = 3
 WITH_AUTHOR = ("author", "author__profile")
-# A top-level card: its author, whether it is a question, the preview of its first link.
-CARD_RELATED = (*WITH_AUTHOR, "question", "link_preview")
+# A top-level card: its author, whether it is a question, the preview of its first link, and for a
+# share its original with the same (shown only to whom hydrate() finds may read it).
+SHARED_RELATED = (
+    "shared_post",
+    "shared_post__author",
+    "shared_post__author__profile",
+    "shared_post__link_preview",
+)
+CARD_RELATED = (*WITH_AUTHOR, "question", "link_preview", *SHARED_RELATED)
 
 # What a card adds when its post is a question (provided by ruche.qa): before the replies are
 # fetched, the ids of those shown first (accepted answers); after, each answer's state for the viewer.
@@ -69,20 +79,37 @@ def _reaction_counts(viewer, ids):
     )
 
 
+@dataclass(frozen=True)
+class Shared:
+    """What a share shows this reader of its original: the post (with the communities the reader
+    may know of), or nothing at all when it is gone, hidden, or not for them to read."""
+
+    post: Post | None
+
+    @property
+    def available(self) -> bool:
+        return self.post is not None
+
+
 def hydrate(posts: list[Post], viewer, *, all_replies: bool = False) -> list[Post]:
-    """Attach replies, reaction summaries, attachments and the viewer's own reactions: six queries
-    (one more when questions show answers), whatever the number of posts."""
+    """Attach replies, reaction summaries, attachments and the viewer's own reactions, and to a share
+    what the viewer may see of its original: six queries (one more when questions show answers),
+    whatever the number of posts."""
     if not posts:
         return posts
-    # The last word on visibility, whatever list the posts came from: one query, no leak.
-    visible = dict(_visible_ids(viewer=viewer, ids=[p.pk for p in posts]))
+    # The last word on visibility, whatever list the posts came from, asked in the same query of the
+    # shares' originals (loaded with the cards: CARD_RELATED): one query, no leak.
+    page_ids = [p.pk for p in posts]
+    originals = {p.shared_post_id for p in posts if p.shared_post_id} - set(page_ids)
+    visible = dict(_visible_ids(viewer=viewer, ids=page_ids + sorted(originals)))
     posts[:] = [p for p in posts if p.pk in visible]
     for post in posts:
         post.saved = visible[post.pk]
     ids = [p.pk for p in posts]
+    shown = _shown_originals(posts, visible)
     where: dict[int, list] = defaultdict(list)
     waiting: dict[int, list] = defaultdict(list)
-    for placement in _placements(ids=ids):
+    for placement in _placements(ids=sorted({*ids, *(o.pk for o in shown)})):
         if placement.status == Placement.Status.APPROVED:
             where[placement.post_id].append(placement.community)
         elif placement.status == Placement.Status.PENDING:
@@ -101,7 +128,8 @@ def hydrate(posts: list[Post], viewer, *, all_replies: bool = False) -> list[Pos
         summary[row["post_id"]].append((Reaction.EMOJI[row["kind"]], row["n"]))
         if row["by_viewer"]:
             mine[row["post_id"]] = row["kind"]
-    files = attachments_of("post", [p.pk for p in every])
+    # The originals' files in the same query (shown only to whom may read them, like the rest).
+    files = attachments_of("post", [p.pk for p in every + shown])
     for post in every:
         post.files = files.get(post.pk, [])
         post.reaction_summary = summary.get(post.pk, [])
@@ -115,8 +143,28 @@ def hydrate(posts: list[Post], viewer, *, all_replies: bool = False) -> list[Pos
         )
         post.shown_replies = by_parent.get(post.pk, [])
         post.more_replies = max(post.reply_count - len(post.shown_replies), 0)
+    for original in shown:
+        original.communities = [c for c in where.get(original.pk, []) if c.is_open or c.pk in roles]
+        original.files = files.get(original.pk, [])
     annotate_cards(posts, viewer, by_votes=all_replies)
     return posts
+
+
+def _shown_originals(posts: list[Post], visible: dict) -> list[Post]:
+    """Give each share its `shared`: the original if the viewer may read it now and no moderator hid
+    it, else nothing of it. Returns the originals shown."""
+    shown = []
+    for post in posts:
+        if not post.is_share:
+            post.shared = None
+            continue
+        original = post.shared_post if post.shared_post_id in visible else None
+        if original is not None and (original.hidden_at or original.deleted_at):
+            original = None
+        post.shared = Shared(original)
+        if original is not None:
+            shown.append(original)
+    return shown
 
 
 @prepared("viewer")
@@ -192,6 +240,18 @@ def access_post(viewer, pk: int) -> Post:
     one that does not exist and one they may not read, so that nobody learns which."""
     post = Post.objects.select_related("author", "parent").filter(pk=pk).first()
     if post is None or not can_view_post(viewer, post):
+        raise Http404
+    return post
+
+
+def share_target(viewer, post: Post) -> Post:
+    """What sharing `post` shares: the post itself, or a share's original. A reply is refused (its
+    thread is shared); what `viewer` may not read, alike for missing and forbidden (Http404)."""
+    if post.parent_id is not None:
+        raise ValidationError(_("A reply cannot be shared: share its conversation instead."))
+    if post.is_share:
+        post = post.shared_post  # None once deleted for good
+    if post is None or not can_share(viewer, post):
         raise Http404
     return post
 

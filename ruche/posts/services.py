@@ -1,4 +1,4 @@
-"""Writes on posts: create, reply, edit, delete, react, follow a hashtag."""
+"""Writes on posts: create, reply, share, edit, delete, react, follow a hashtag."""
 
 import uuid
 from typing import NamedTuple
@@ -30,10 +30,11 @@ from ruche.posts.events import (
     ReactionAdded,
 )
 from ruche.posts.models import Bookmark, Hashtag, HashtagFollow, Post, PostRevision, Reaction
+from ruche.posts.selectors import share_target
 
 
 def _clean_body(body: str, *, empty_ok: bool = False) -> str:
-    """The text, stripped; it may be empty only for a message that carries files."""
+    """The text, stripped; it may be empty only for a message that carries files, or a share."""
     body = (body or "").strip()
     if not body and not empty_ok:
         raise ValidationError({"body": _("Write something before publishing.")})
@@ -101,10 +102,10 @@ def post_create(
     """Publish a post, or a reply when `parent` is given. A repeated client_token returns the first post.
     `campaign`: the post is an idea's (ruche.ideas): seen by the campaign's audience only, not fanned out.
     `attachments`: ids of files the author uploaded (ruche.files), attached in this order."""
-    if client_token and (done := Post.objects.filter(author=author, client_token=client_token).first()):
-        return done
-    try:
-        return _post_create(
+    return _once(
+        author,
+        client_token,
+        lambda: _post_create(
             author=author,
             body=body,
             parent=parent,
@@ -112,7 +113,40 @@ def post_create(
             communities=list(communities),
             campaign=campaign,
             attachments=list(attachments),
-        )
+        ),
+    )
+
+
+def post_share(
+    *, author: User, original: Post, body: str, communities=(), client_token: uuid.UUID | None = None
+) -> Post:
+    """Share `original` with a comment of the author's (`body`, may be empty) above it, into
+    `communities`, or, with none, to the author's followers and the company feed. Sharing a share
+    shares its original. A share never widens who may read the original: each reader sees it
+    embedded only if they may read it (selectors.hydrate). Refused like a missing post (Http404)
+    when the author may not read it."""
+    return _once(
+        author,
+        client_token,
+        lambda: _post_create(
+            author=author,
+            body=body,
+            parent=None,
+            client_token=client_token,
+            communities=list(communities),
+            campaign=None,
+            attachments=[],
+            shared=original,
+        ),
+    )
+
+
+def _once(author: User, client_token: uuid.UUID | None, create) -> Post:
+    """`create()`, once per client token: a repeated token returns the post already made."""
+    if client_token and (done := Post.objects.filter(author=author, client_token=client_token).first()):
+        return done
+    try:
+        return create()
     except Refused as refusal:
         refusal.record()  # the rollback took the audit entry away: a refused attempt stays on record
         raise
@@ -123,10 +157,15 @@ def post_create(
 
 
 @transaction.atomic
-def _post_create(*, author, body, parent, client_token, communities, campaign, attachments) -> Post:
+def _post_create(
+    *, author, body, parent, client_token, communities, campaign, attachments, shared=None
+) -> Post:
     """Save the post, place it in its communities (approved or awaiting a moderator), then render it,
-    so that mentions are resolved against who may actually read it."""
-    body = _clean_body(body, empty_ok=bool(attachments))
+    so that mentions are resolved against who may actually read it. `shared`: the post is a share
+    of that one (or of its original)."""
+    if shared is not None:
+        shared = share_target(author, shared)
+    body = _clean_body(body, empty_ok=bool(attachments) or shared is not None)
     if not author.is_active:
         raise PermissionDenied(_("Your account is deactivated."))
     waits = False
@@ -149,6 +188,8 @@ def _post_create(*, author, body, parent, client_token, communities, campaign, a
         client_token=client_token,
         awaiting_approval=waits,
         campaign_id=campaign,
+        shared_post=shared,
+        is_share=shared is not None,
     )
     Placement.objects.bulk_create([Placement(post=post, community=c, status=status) for c, status in where])
     if attachments:
@@ -165,10 +206,18 @@ def _post_create(*, author, body, parent, client_token, communities, campaign, a
     if parent is not None:
         Post.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
         publish(PostCountsChanged(post_id=parent.pk))
-    # Indexed, fanned out to feeds (the author's at once), counted as an answer, notified.
+    if shared is not None:
+        _count_share(shared.pk, +1)
+    # Indexed, fanned out to feeds (the author's at once), counted as an answer, notified (a share:
+    # the original's author too, if they may read the share).
     mentioned_ids = tuple(u.pk for u in mentioned)
     publish(PostPublished(post=post, mentioned_ids=mentioned_ids, tag_ids=tuple(t.pk for t in tags)))
     return post
+
+
+def _count_share(original_id: int, step: int) -> None:
+    Post.objects.filter(pk=original_id).update(share_count=F("share_count") + step)
+    publish(PostCountsChanged(post_id=original_id))
 
 
 def _show_link_preview(post: Post, url: str | None) -> None:
@@ -214,7 +263,7 @@ def post_edit(*, post: Post, by: User, body: str, attachments=None) -> Post:
         raise PermissionDenied(_("You can only edit your own posts."))
     if attachments is not None:
         attachments = attachments_replace(kind="post", holder_id=post.pk, ids=attachments, by=by)
-    body = _clean_body(body, empty_ok=bool(attachments))
+    body = _clean_body(body, empty_ok=bool(attachments) or post.is_share)
     if body == post.body:
         return post
     PostRevision.objects.create(post=post, body=post.body, edited_by=by)
@@ -243,6 +292,8 @@ def post_delete(*, post: Post, by: User) -> Post:
     if post.parent_id:
         Post.objects.filter(pk=post.parent_id).update(reply_count=F("reply_count") - 1)
         publish(PostCountsChanged(post_id=post.parent_id))
+    if post.shared_post_id:
+        _count_share(post.shared_post_id, -1)
     publish(PostDeleted(post=post))
     return post
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("posts/<id:pk>/reactions/", views.reactions, name="reactions"),
     path("posts/<id:pk>/preview/hide/", views.preview_hide, name="preview_hide"),
     path("posts/<id:pk>/save/", views.save, name="save"),
+    path("posts/<id:pk>/share/", views.share, name="share"),
     path("saved/", views.saved, name="saved"),
     path("posts/<id:pk>/edit/", views.edit, name="edit"),
     path("posts/<id:pk>/delete/", views.delete, name="delete"),

@@ -12,7 +12,7 @@ from ruche.core.views import apply_errors, render_page, safe_next
 from ruche.files.forms import attachment_ids
 from ruche.files.selectors import waiting_uploads
 from ruche.posts import extensions, policies, selectors, services
-from ruche.posts.forms import PostForm, ReactionForm, ReplyForm
+from ruche.posts.forms import PostForm, ReactionForm, ReplyForm, ShareForm
 from ruche.posts.models import Post
 
 
@@ -144,6 +144,37 @@ def save(request, pk: int):
     if not request.htmx:
         messages.success(request, _("Saved for later.") if saved else _("Removed from your saved posts."))
     return _card_or_back(request, post)
+
+
+@login_required
+def share(request, pk: int):
+    """Share a post with a comment: the form, with a preview of what is shared (a share's original)."""
+    post = selectors.access_post(request.user, pk)
+    try:
+        original = selectors.share_target(request.user, post)
+    except ValidationError as refusal:  # a reply: its conversation is what may be shared
+        context = {"refusal": " ".join(refusal.messages), "thread": post.parent}
+        return render(request, "posts/share.html", context, status=400)
+    form = ShareForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.post_share(
+                author=request.user,
+                original=post,
+                body=form.cleaned_data["body"],
+                communities=form.chosen_communities(),
+                client_token=form.cleaned_data["client_token"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            apply_errors(form, error if isinstance(error, ValidationError) else ValidationError(str(error)))
+        else:
+            if created.placements.filter(status="pending").exists():
+                messages.info(request, _("Your post awaits a moderator's approval."))
+            else:
+                messages.success(request, _("Shared."))
+            return _redirect(request, created.get_absolute_url())
+    context = {"form": form, "original": selectors.post_detail(request.user, original.pk, all_replies=False)}
+    return render(request, "posts/share.html", context, status=400 if form.errors else 200)
 
 
 @login_required

@@ -51,7 +51,7 @@ def notifications_added(user_ids) -> None:
 
 
 def post_counts_changed(post_id: int) -> None:
-    """Reactions or replies of a post changed: everyone who may see it and has it on screen updates
+    """Reactions, replies or shares of a post changed: everyone who may see it and has it on screen updates
     its counts. Computed after commit, from the committed row."""
     transaction.on_commit(lambda: _publish_counts(post_id), robust=True)
 
@@ -62,5 +62,10 @@ def _publish_counts(post_id: int) -> None:
     post = Post.objects.select_related("parent").filter(pk=post_id).first()
     if post is None:
         return
-    data = {"post": post.pk, "reactions": post.reaction_count, "replies": post.reply_count}
+    data = {
+        "post": post.pk,
+        "reactions": post.reaction_count,
+        "replies": post.reply_count,
+        "shares": post.share_count,
+    }
     event_publish(type=POST_COUNTS, data=data, channels=policies.post_channels(post))

@@ -76,6 +76,10 @@ def useful_answer(n: int) -> str:
     return ngettext("Useful answer (%(n)s vote)", "Useful answer (%(n)s votes)", n) % {"n": n}
 
 
+def shared_times(n: int) -> str:
+    return ngettext("Shared %(n)s time", "Shared %(n)s times", n) % {"n": n}
+
+
 def votes(n: int) -> str:
     return ngettext("▲ %(n)s vote", "▲ %(n)s votes", n) % {"n": n}
 
@@ -122,7 +126,7 @@ def for_language(env: Environment, language: str | None, *, as_django: bool = Fa
         overlay.ruche_language = language
         overlay.globals = {**env.globals, "reaction_kinds": _reaction_kinds(language)}
         if language is not None:  # the same words for the same count: worded once per language
-            for name in ("earlier_replies", "reactions_label", "useful_answer", "votes"):
+            for name in ("earlier_replies", "reactions_label", "shared_times", "useful_answer", "votes"):
                 overlay.globals[name] = lru_cache(maxsize=256)(env.globals[name])
         env.ruche_overlays[key] = overlay
     return env.ruche_overlays[key]
@@ -174,6 +178,7 @@ def environment(**options) -> Environment:
         reaction_kinds=_reaction_kinds(None),
         earlier_replies=earlier_replies,
         reactions_label=reactions_label,
+        shared_times=shared_times,
         useful_answer=useful_answer,
         votes=votes,
         static=static,

@@ -201,6 +201,17 @@ def _(w):
     )
 
 
+@case(notification_tasks.notify_new_post, "a share, told to the original's author (by e-mail too)")
+def _(w):
+    alice, bruno = w.people("Alice", "Bruno")
+    post = posts.post_create(author=alice, body="Nouveau site !")
+    preference_set(user=alice, kind="share", channel="email", enabled=True)
+    return w.enqueued(
+        notification_tasks.notify_new_post,
+        lambda: posts.post_share(author=bruno, original=post, body="À voir"),
+    )
+
+
 @case(notification_tasks.notify_reaction)
 def _(w):
     alice, bruno, chloe = w.people("Alice", "Bruno", "Chloe")

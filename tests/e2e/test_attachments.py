@@ -100,3 +100,25 @@ def test_an_outsider_cannot_open_a_private_communitys_file(
     assert outsider.goto(f"{live_server.url}{address}").status == 404
     member = page.request.get(f"{live_server.url}{address}")  # the same check, with Alice's cookies
     assert member.status == 200 and member.body() == PDF
+
+
+def test_a_file_dropped_on_the_composer_is_attached(live_server, login, page, alice):
+    login(page, alice)
+    composer = page.locator("#composer")
+    composer.locator("textarea").dispatch_event(
+        "dragover", {"dataTransfer": page.evaluate_handle("new DataTransfer()")}
+    )
+    page.evaluate(
+        """([bytes]) => {
+            const data = new DataTransfer();
+            data.items.add(new File([new Uint8Array(bytes)], "Planning.pdf", {type: "application/pdf"}));
+            const target = document.querySelector("#composer textarea");
+            target.dispatchEvent(new DragEvent("drop", {dataTransfer: data, bubbles: true, cancelable: true}));
+        }""",
+        [list(PDF)],
+    )
+    expect(composer.locator(".attach-chip:not(.uploading)")).to_contain_text("Planning.pdf")
+    composer.get_by_role("button", name="Publish").click()
+    expect(page.locator("#feed-items > article.post").first.locator(".document-tile")).to_contain_text(
+        "Planning.pdf"
+    )

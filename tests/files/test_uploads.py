@@ -128,3 +128,12 @@ def test_a_person_cannot_pile_up_uploads_they_never_attach(alice, monkeypatch):
     attachment_upload(uploader=alice, upload=upload("b.txt", b"b"))
     with pytest.raises(ValidationError, match="Publish or remove"):
         attachment_upload(uploader=alice, upload=upload("c.txt", b"c"))
+
+
+def test_a_storage_that_fails_is_a_clear_refusal_and_leaves_nothing(alice, media, settings):
+    media.mkdir(parents=True)
+    (media / "a-file").write_bytes(b"")
+    settings.MEDIA_ROOT = media / "a-file"  # no folder can be made under a file, even by root
+    with pytest.raises(ValidationError, match="cannot be stored right now"):
+        attachment_upload(uploader=alice, upload=upload("plan.pdf", PDF))
+    assert not Attachment.objects.exists()

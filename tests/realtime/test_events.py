@@ -70,9 +70,13 @@ def test_reactions_and_replies_publish_the_counts_to_who_may_see_the_post(make_u
     with side_effects():
         posts.reaction_remove(post=public_post, user=bruno)
     assert events("post.counts") == [
-        (None, "public", {"post": public_post.pk, "reactions": 1, "replies": 0}),
-        (None, f"community:{private.pk}", {"post": private_post.pk, "reactions": 0, "replies": 1}),
-        (None, "public", {"post": public_post.pk, "reactions": 0, "replies": 0}),
+        (None, "public", {"post": public_post.pk, "reactions": 1, "replies": 0, "shares": 0}),
+        (
+            None,
+            f"community:{private.pk}",
+            {"post": private_post.pk, "reactions": 0, "replies": 1, "shares": 0},
+        ),
+        (None, "public", {"post": public_post.pk, "reactions": 0, "replies": 0, "shares": 0}),
     ]
 
 

@@ -91,7 +91,9 @@ def test_reconnecting_with_the_last_event_id_replays_what_was_missed(how, make_u
     missed = [
         event_publish(type="notifications", data={"unread": 2}, user_ids=[alice.pk])[0],
         event_publish(
-            type="post.counts", data={"post": 3, "reactions": 1, "replies": 0}, channels=["public"]
+            type="post.counts",
+            data={"post": 3, "reactions": 1, "replies": 0, "shares": 0},
+            channels=["public"],
         )[0],
     ]
     event_publish(type="post.counts", data={"post": 4}, channels=["community:999"])  # not Alice's
@@ -194,7 +196,7 @@ def test_post_events_only_reach_who_may_see_the_post(broadcaster, make_user):
         await in_thread(posts.reaction_set)(post=private_post, user=member, kind="like")
         public = await in_thread(posts.post_create)(author=author, body="Hello all")
         counts = await member_stream.until("post.counts")
-        assert counts[2] == {"post": private_post.pk, "reactions": 1, "replies": 0}
+        assert counts[2] == {"post": private_post.pk, "reactions": 1, "replies": 0, "shares": 0}
         await outsider_stream.until("feed.post")
         await member_stream.until("feed.post")
         assert [e[2] for e in outsider_stream.events if e[1] == "feed.post"] == [{"post": public.pk}]

@@ -108,6 +108,7 @@ def test_the_member_sees_the_markers(world):
     client.force_login(world.mia)
     pages = {
         f"/posts/{world.priv.pk}/": "privpost",
+        f"/posts/{world.shared.pk}/": "privpost",  # the share, its original embedded for a member
         f"/posts/{world.sec.pk}/": "secpost",
         f"/communities/{world.secret.slug}/": "secretname",
         f"/ideas/campaigns/{world.campaign.pk}/": "campaign",
@@ -174,6 +175,8 @@ def test_the_outsiders_were_told_about_what_they_may_see(world):
     """Not vacuous: Colin follows the authors and a hashtag, and is mentioned; the public post
     reached him, the private ones did not."""
     assert FeedEntry.objects.filter(user=world.colin, post=world.public).exists()
+    assert FeedEntry.objects.filter(user=world.colin, post=world.shared).exists()  # its comment only
+    assert Notification.objects.filter(recipient=world.colin, post=world.shared, kind="mention").exists()
     assert Email.objects.filter(recipient=world.ivan, kind="invitation").exists() or any(
         world.ivan.email in m.to for m in world.mails
     )
@@ -193,6 +196,24 @@ def test_live_events_stay_in_their_channels(world, who):
     for event in heard:
         assert MARK not in str(event.data)
         assert event.data.get("post") not in private, event.type
+
+
+@pytest.mark.parametrize("who", OUTSIDERS)
+def test_a_share_of_private_content_shows_an_outsider_its_comment_only(world, who):
+    """The share is theirs to read (the whole company's); its private original is not."""
+    client, headers = outsider_client(world, who)
+    pk = world.shared.pk
+    for url in (
+        f"/posts/{pk}/",
+        f"/posts/{pk}/share/",
+        f"/api/v1/posts/{pk}",
+        f"/people/{world.mia.handle}/",
+    ):
+        response = client.get(url, headers=headers)
+        if who == "colin" and not url.endswith("/share/"):
+            assert response.status_code == 200 and "Worth reading" in content(response), url
+        assert not leaked(content(response), []), url
+        assert f"/posts/{world.priv.pk}/" not in content(response), url
 
 
 def test_hashtags_used_only_in_private_do_not_exist_for_outsiders(world):

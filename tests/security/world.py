@@ -29,7 +29,7 @@ from ruche.ideas.models import InnovationManager
 from ruche.notifications.models import Notification
 from ruche.notifications.services import thread_mute
 from ruche.posts.models import Hashtag
-from ruche.posts.services import hashtag_follow, post_create, reaction_set
+from ruche.posts.services import hashtag_follow, post_create, post_share, reaction_set
 from ruche.qa.services import answer_accept, answer_vote, question_ask
 from ruche.rooms.services import room_start
 from ruche.sources.models import Source
@@ -120,6 +120,9 @@ def build_world() -> SimpleNamespace:
             author=olivia, body=f"{mark('privpost')} #{privtag} {about}", communities=[private]
         )
         priv_reply = post_create(author=mia, body=f"{mark('privreply')} #{privtag} {about}", parent=priv)
+        # Shared for the whole company by someone the outsider follows, mentioning him: he gets the
+        # comment (feeds, notification, e-mail) and never anything of the private original.
+        shared = post_share(author=mia, original=priv, body=f"Worth reading, @{colin.handle}")
         # A photo on the private post's reply, and an upload of Mia's not attached yet.
         private_file = attachment_upload(uploader=mia, upload=_photo())
         attachments_attach(kind="post", holder_id=priv_reply.pk, ids=[private_file.pk], by=mia)
@@ -195,6 +198,7 @@ def build_world() -> SimpleNamespace:
         public=public,
         priv=priv,
         priv_reply=priv_reply,
+        shared=shared,
         sec=sec,
         sec_reply=sec_reply,
         question=question,

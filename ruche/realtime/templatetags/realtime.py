@@ -33,10 +33,12 @@ def _element(language: str | None) -> str:
     reacted_one, reacted_other = _forms(
         lambda n: ngettext("%(n)s reaction, see who reacted", "%(n)s reactions, see who reacted", n)
     )
+    # The same message as the post card's (ruche/web/jinja.py shared_times).
+    shared_one, shared_other = _forms(lambda n: ngettext("Shared %(n)s time", "Shared %(n)s times", n))
     return format_html(
         '<div id="realtime" hidden data-url="{}" data-new-one="{}" data-new-other="{}" '
         'data-reply-one="{}" data-reply-other="{}" data-reacted-one="{}" data-reacted-other="{}" '
-        'data-unread="{}" data-post-url="{}"></div>',
+        'data-shared-one="{}" data-shared-other="{}" data-unread="{}" data-post-url="{}"></div>',
         reverse("realtime:stream"),
         new_one,
         new_other,
@@ -44,6 +46,8 @@ def _element(language: str | None) -> str:
         reply_other,
         reacted_one,
         reacted_other,
+        shared_one,
+        shared_other,
         _("unread"),
         reverse("posts:detail", args=[0]),
     )

@@ -168,6 +168,15 @@ def attachment_picker(waiting=(), id="attach-files"):
     return _jinja("files/picker_tag.html", {"waiting": waiting or [], "id": id}, as_django=True)
 
 
+@register.filter
+def attachments(post):
+    """A post's files, from its card's batch when it was hydrated, else fetched (one query)."""
+    from ruche.posts.selectors import attachments_of_post
+
+    found = getattr(post, "files", None)
+    return found if found is not None else attachments_of_post(post)
+
+
 @register.simple_tag
 def attachment_list(files):
     """Images and document tiles of a Django-template page (files/list.html, drawn by Jinja2)."""

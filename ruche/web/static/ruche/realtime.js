@@ -1,7 +1,7 @@
 // Ruche realtime: one Server-Sent Events stream per page (ruche/realtime/views.py).
 // New posts in the home feed → a "Show N new posts" button above it (the composer is left alone);
 // notifications → the header badge (and the list, on the notifications page);
-// reactions and replies → the counts of the posts on screen.
+// reactions, replies and shares → the counts of the posts on screen.
 (function () {
   "use strict";
   const config = document.getElementById("realtime");
@@ -77,6 +77,9 @@
       link.querySelector("[data-reaction-count]").textContent = data.reactions;
       link.setAttribute("aria-label", say("reacted", data.reactions));
     });
+    if (data.shares > 0) {
+      document.querySelectorAll('[data-shares-of="' + data.post + '"]').forEach((el) => { el.textContent = say("shared", data.shares); });
+    }
     const card = document.querySelector('article[data-post="' + data.post + '"]');
     if (!card) return;
     const shown = parseInt(card.dataset.replies, 10) || 0, more = data.replies - shown;
