@@ -12,11 +12,11 @@ from django.conf import settings
 from django.db import models
 
 # PersonDay's columns recomputed from the source tables; the others are counted live.
-CONTENT_FIELDS = ("posts", "replies", "reactions", "answers", "accepted_answers", "ideas", "votes")
+CONTENT_FIELDS = ("posts", "replies", "reactions", "shares", "answers", "accepted_answers", "ideas", "votes")
 LIVE_FIELDS = ("visits", "pages", "searches")
 # A contributor writes (the top of the 90-9-1 pyramid); a participant responds to others.
 CONTRIBUTOR_FIELDS = ("posts", "answers", "ideas")
-PARTICIPANT_FIELDS = ("replies", "reactions", "votes")
+PARTICIPANT_FIELDS = ("replies", "reactions", "shares", "votes")
 
 
 class PersonDay(models.Model):
@@ -28,9 +28,10 @@ class PersonDay(models.Model):
     visits = models.PositiveIntegerField(default=0)  # a visit: a page after 30 minutes without one
     pages = models.PositiveIntegerField(default=0)
     searches = models.PositiveIntegerField(default=0)
-    posts = models.PositiveIntegerField(default=0)  # questions included; ideas are counted apart
+    posts = models.PositiveIntegerField(default=0)  # questions included; ideas and shares apart
     replies = models.PositiveIntegerField(default=0)  # replies that are not answers
     reactions = models.PositiveIntegerField(default=0)
+    shares = models.PositiveIntegerField(default=0)  # someone's post shared, with or without a comment
     answers = models.PositiveIntegerField(default=0)  # replies to someone else's question
     accepted_answers = models.PositiveIntegerField(default=0)  # their answers accepted that day
     ideas = models.PositiveIntegerField(default=0)
@@ -52,6 +53,7 @@ class CommunityPersonDay(models.Model):
     posts = models.PositiveIntegerField(default=0)
     replies = models.PositiveIntegerField(default=0)
     reactions = models.PositiveIntegerField(default=0)
+    shares = models.PositiveIntegerField(default=0)
     answers = models.PositiveIntegerField(default=0)
     votes = models.PositiveIntegerField(default=0)  # on answers (ideas live in campaigns)
 
@@ -71,6 +73,7 @@ class CommunityDay(models.Model):
     posts = models.PositiveIntegerField(default=0)
     replies = models.PositiveIntegerField(default=0)
     reactions = models.PositiveIntegerField(default=0)
+    shares = models.PositiveIntegerField(default=0)
     answers = models.PositiveIntegerField(default=0)
     votes = models.PositiveIntegerField(default=0)
     active_people = models.PositiveIntegerField(default=0)  # who did any of the above there

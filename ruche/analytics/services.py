@@ -63,7 +63,8 @@ def _person_counts(start, end) -> dict[int, Counter]:
         return queryset.order_by().values_list(who).annotate(n=Count("pk"))
 
     written = Post.objects.filter(created__gte=start, created__lt=end)
-    add("posts", per(written.filter(parent=None, idea__isnull=True), "author"))
+    add("posts", per(written.filter(parent=None, idea__isnull=True, is_share=False), "author"))
+    add("shares", per(written.filter(parent=None, is_share=True), "author"))
     add("ideas", per(Idea.objects.filter(created__gte=start, created__lt=end), "author"))
     replies = written.filter(parent__isnull=False)
     add("replies", per(replies, "author"))
@@ -94,10 +95,9 @@ def _community_counts(start, end) -> dict[tuple[int, int], Counter]:
 
     written = Post.objects.filter(created__gte=start, created__lt=end)
     placed = {"parent__placements__status": APPROVED}
-    add(
-        "posts",
-        per(written.filter(parent=None, placements__status=APPROVED), "placements__community", "author"),
-    )
+    top = written.filter(parent=None, placements__status=APPROVED)
+    add("posts", per(top.filter(is_share=False), "placements__community", "author"))
+    add("shares", per(top.filter(is_share=True), "placements__community", "author"))
     replies = written.filter(**placed)
     add("replies", per(replies, "parent__placements__community", "author"))
     answers = list(per(replies.filter(_is_answer()), "parent__placements__community", "author"))
@@ -144,7 +144,7 @@ def _community_days(day, end, pairs: dict[tuple[int, int], Counter]) -> list[Com
     return list(rows.values())
 
 
-COMMUNITY_PERSON_FIELDS = ("posts", "replies", "reactions", "answers", "votes")
+COMMUNITY_PERSON_FIELDS = ("posts", "replies", "reactions", "shares", "answers", "votes")
 COMMUNITY_FIELDS = (*COMMUNITY_PERSON_FIELDS, "active_people", "active_members", "members")
 
 

@@ -13,13 +13,13 @@ from ruche.analytics.services import day_bounds, facts_backfill, facts_compute, 
 from ruche.analytics.tasks import analytics_refresh
 from ruche.ideas import services as ideas
 from ruche.posts.models import Post
-from ruche.posts.services import post_create, reaction_set
+from ruche.posts.services import post_create, post_share, reaction_set
 from ruche.qa.services import answer_accept, answer_vote, question_ask
 
 pytestmark = pytest.mark.django_db
 
-PERSON_FIGURES = ("posts", "replies", "reactions", "answers", "accepted_answers", "ideas", "votes")
-COMMUNITY_FIGURES = ("posts", "replies", "reactions", "answers", "votes")
+PERSON_FIGURES = ("posts", "replies", "reactions", "shares", "answers", "accepted_answers", "ideas", "votes")
+COMMUNITY_FIGURES = ("posts", "replies", "reactions", "shares", "answers", "votes")
 COMMUNITY_FIGURES += ("active_people", "active_members", "members")
 
 
@@ -55,8 +55,8 @@ def yesterday(today):
 @pytest.fixture
 def world(person, make_community, rnd, sales, make_campaign, author, voter, side_effects, yesterday):
     """A day counted by hand: two departments, one community (Alice owns it, Bruno and Chloé are
-    members, David is not), a question answered twice and accepted, votes, reactions, an idea; and
-    a post of David's at 23:59 yesterday, which belongs to yesterday."""
+    members, David is not), a question answered twice and accepted, votes, reactions, a share, an
+    idea; and a post of David's at 23:59 yesterday, which belongs to yesterday."""
     alice, bruno = person("Alice", rnd), person("Bruno", rnd)
     chloe, david = person("Chloe", sales), person("David", sales)
     soudure = make_community("Soudure", owner=alice, members=[bruno, chloe])
@@ -80,6 +80,7 @@ def world(person, make_community, rnd, sales, make_campaign, author, voter, side
         reaction_set(post=p1, user=david, kind="like")
         reaction_set(post=reply, user=alice, kind="like")  # a reply in the community's thread
         reaction_set(post=p2, user=chloe, kind="like")
+        post_share(author=chloe, original=p1, body="À lire", communities=[soudure])
         late = post_create(author=david, body="Hier soir")
     Post.objects.filter(pk=late.pk).update(created=at(yesterday, 23, 59))
     return {"soudure": soudure, "campaign": campaign, "alice": alice, "david": david}
@@ -90,7 +91,7 @@ def test_a_day_counted_by_hand(world, today, yesterday):
     assert person_days(today) == {
         "Alice": {"posts": 1, "answers": 1, "accepted_answers": 1, "reactions": 1},
         "Bruno": {"posts": 1, "replies": 1, "reactions": 1, "votes": 1},
-        "Chloe": {"posts": 1, "replies": 1, "reactions": 1, "votes": 1},
+        "Chloe": {"posts": 1, "replies": 1, "reactions": 1, "shares": 1, "votes": 1},
         "David": {"answers": 1, "reactions": 1},
         "Rémi": {"ideas": 1},
         "Vera": {"votes": 1},
@@ -100,6 +101,7 @@ def test_a_day_counted_by_hand(world, today, yesterday):
         "posts": 2,  # Alice's post, Chloé's question
         "replies": 2,  # Bruno's, Chloé's on her own question
         "reactions": 3,  # Bruno and David on Alice's post, Alice on Bruno's reply
+        "shares": 1,  # Chloé's, of Alice's post, into the community
         "answers": 2,
         "votes": 2,
         "active_people": 4,
@@ -107,14 +109,14 @@ def test_a_day_counted_by_hand(world, today, yesterday):
         "members": 3,
     }
     per_member = {
-        row.user.first_name: (row.posts, row.replies, row.reactions, row.answers, row.votes)
+        row.user.first_name: (row.posts, row.replies, row.reactions, row.shares, row.answers, row.votes)
         for row in CommunityPersonDay.objects.filter(day=today).select_related("user")
     }
     assert per_member == {
-        "Alice": (1, 0, 1, 1, 0),
-        "Bruno": (0, 1, 1, 0, 1),
-        "Chloe": (1, 1, 0, 0, 1),
-        "David": (0, 0, 1, 1, 0),
+        "Alice": (1, 0, 1, 0, 1, 0),
+        "Bruno": (0, 1, 1, 0, 0, 1),
+        "Chloe": (1, 1, 0, 1, 0, 1),
+        "David": (0, 0, 1, 0, 1, 0),
     }
     facts_compute(day=yesterday)
     assert person_days(yesterday) == {"David": {"posts": 1}}
