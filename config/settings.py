@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "ruche.rooms",
     "ruche.sources",
     "ruche.alerts",
+    "ruche.analytics",
     "ruche.api",
     "ruche.web",
     "ruche.demo",
@@ -109,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ruche.analytics.middleware.ActivityMiddleware",  # before LastSeen: reads the last request's time
     "ruche.accounts.middleware.LastSeenMiddleware",
     "ruche.accounts.middleware.OnboardingMiddleware",
 ]
@@ -328,6 +330,16 @@ FETCH_MAX_REDIRECTS = env_int("RUCHE_FETCH_MAX_REDIRECTS", 4)
 LINK_PREVIEW_REFRESH_DAYS = env_int("RUCHE_LINK_PREVIEW_REFRESH_DAYS", 7)
 # `manage.py serve` looks for news sources due this often (each has its own interval, chosen by its animators).
 SOURCES_SWEEP_SECONDS = env_int("RUCHE_SOURCES_SWEEP_SECONDS", 60)
+
+# Adoption analytics (docs/analytics.md): daily facts kept this many months; figures about fewer
+# people than the minimum group are shown as "fewer than N". Visits and pages are counted in each
+# web process's memory and written every so many pages or seconds; the facts held by the database
+# (posts, replies...) are recomputed for today and yesterday every so many seconds.
+ANALYTICS_RETENTION_MONTHS = env_int("RUCHE_ANALYTICS_RETENTION_MONTHS", 25)
+ANALYTICS_MIN_GROUP = env_int("RUCHE_ANALYTICS_MIN_GROUP", 5)
+ANALYTICS_FLUSH_PAGES = env_int("RUCHE_ANALYTICS_FLUSH_PAGES", 200)
+ANALYTICS_FLUSH_SECONDS = env_int("RUCHE_ANALYTICS_FLUSH_SECONDS", 60)
+ANALYTICS_REFRESH_SECONDS = env_int("RUCHE_ANALYTICS_REFRESH_SECONDS", 900)
 
 # Announcements: audiences up to this size get their receipts written in the publishing request;
 # larger ones by the task worker, after commit. E-mails and notifications go out in batches.

@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 
 from ruche.accounts.models import Profile, User
 from ruche.accounts.services import unique_handle, user_follow
+from ruche.analytics.counters import tally
 from ruche.files.services import forget_rules
 from ruche.search.services import search_reindex
 from ruche.worker.backend import EAGER as EAGER_TASKS
@@ -53,6 +54,10 @@ def _immediate_tasks(settings):
     # No test reaches the Internet (a post's link would be previewed): only the local sites a test
     # lets through by host:port (tests/local_sites.py).
     settings.FETCH_ALLOWED_PORTS = []
+    # Pages are counted in memory and written in batches (ruche/analytics/counters.py): never in
+    # another test's pinned queries. tests/analytics set their own thresholds.
+    settings.ANALYTICS_FLUSH_PAGES = settings.ANALYTICS_FLUSH_SECONDS = 10**9
+    tally.clear()
     cache.clear()  # ids repeat from one test to the next: no cached figure may survive a test
     forget_rules()  # the attachment pickers' copy of the rules, too
     failures = []

@@ -12,6 +12,7 @@ from ruche.api.schemas import Id, PersonRef
 from ruche.search import selectors
 from ruche.search.documents import Kind
 from ruche.search.forms import day_start
+from ruche.search.services import search_ran
 
 router = Router(tags=["search"])
 
@@ -110,6 +111,7 @@ def search(request, params: Query[SearchQuery]):
         offset=params.offset,
     )
     results = selectors.search(viewer=request.auth, query=params.q, filters=filters)
+    search_ran(user=request.auth, query=params.q, total=results.total, offset=params.offset)
     if results.error:
         _refused("q", results.error)
     return {"query": results.query, "words": list(results.words), "groups": results.groups}

@@ -1,12 +1,22 @@
-"""Writes on the search index. Called by tasks after the commit that changed the content."""
+"""Writes on the search index (called by tasks after the commit that changed the content), and
+what a search tells the apps above (SearchRan)."""
 
 import time
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
 
+from ruche.core.events import publish
 from ruche.search.backends import index
 from ruche.search.documents import BATCH, BUILDERS, INDEXED, SAME_OBJECTS, Kind
+from ruche.search.events import SearchRan
+
+
+def search_ran(*, user, query: str, total: int, offset: int = 0) -> None:
+    """Tell who counts searches (the analytics) that someone searched: once per query, not for its
+    next pages."""
+    if query.strip() and not offset:
+        publish(SearchRan(user_id=user.pk, query=query, found=total > 0))
 
 
 @transaction.atomic

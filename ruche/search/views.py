@@ -4,6 +4,7 @@ from django.views.decorators.http import require_GET
 from ruche.core.views import render_page
 from ruche.search import selectors
 from ruche.search.forms import EXPERTS, SearchForm
+from ruche.search.services import search_ran
 
 EXPERTS_SHOWN = 10
 
@@ -25,7 +26,9 @@ def search_page(request):
                 experts = selectors.experts_for(viewer=request.user, topic=query, limit=EXPERTS_SHOWN)
         elif "q" in request.GET:
             author_id = selectors.author_id(data.get("author") or "")
-            results = selectors.search(viewer=request.user, query=query, filters=form.filters(author_id))
+            filters = form.filters(author_id)
+            results = selectors.search(viewer=request.user, query=query, filters=filters)
+            search_ran(user=request.user, query=query, total=results.total, offset=filters.offset)
     context = {
         "form": form,
         "results": results,

@@ -29,6 +29,8 @@ from ruche.accounts.services import invitation_resend, user_follow, user_invite,
 from ruche.accounts.tasks import send_invitation
 from ruche.alerts import services as alerts
 from ruche.alerts import tasks as alert_tasks
+from ruche.analytics import tasks as analytics_tasks
+from ruche.analytics.models import CommunityDay, CommunityPersonDay, PersonDay
 from ruche.announcements import services as announcements
 from ruche.announcements import tasks as announcement_tasks
 from ruche.announcements.models import Announcement, Receipt
@@ -82,6 +84,9 @@ STATE: dict[type, tuple[str, ...]] = {
     Attachment: (),
     # A poll says when it last looked: what it published must not move, the time does.
     Source: ("last_polled_at", "last_success_at", "next_poll_at"),
+    PersonDay: (),
+    CommunityPersonDay: (),
+    CommunityDay: (),
 }
 
 
@@ -570,6 +575,15 @@ def _(w):
     Attachment.objects.filter(pk=w.stored_upload.pk).update(
         created=timezone.now() - datetime.timedelta(days=2)
     )
+    return {}
+
+
+@case(analytics_tasks.analytics_refresh)
+def _(w):
+    alice, bruno = w.people("Alice", "Bruno")
+    post = posts.post_create(author=alice, body="Bonjour")
+    w.run(lambda: posts.reaction_set(post=post, user=bruno, kind="like"))
+    PersonDay.objects.create(user=bruno, day=timezone.localdate(), visits=1, pages=3)  # counted live
     return {}
 
 

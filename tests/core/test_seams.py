@@ -22,6 +22,7 @@ from ruche.communities import events as communities_events
 from ruche.core import events, hooks
 from ruche.core.periodic import periodic_names
 from ruche.posts import events as posts_events
+from ruche.search import events as search_events
 from ruche.worker.models import Task
 
 ROOT = Path(ruche.__file__).parent.parent
@@ -74,6 +75,7 @@ SUBSCRIBERS = {
         "ruche.alerts.reactions.match_approved_reply",
     ],
     communities_events.CommunityNotice: ["ruche.notifications.reactions.notify_community"],
+    search_events.SearchRan: ["ruche.analytics.reactions.count_search"],
 }
 
 PROVIDERS = {
@@ -104,7 +106,7 @@ def test_every_event_has_its_subscribers_in_order():
 def test_every_declared_event_is_in_the_table():
     declared = {
         value
-        for module in (accounts_events, posts_events, communities_events)
+        for module in (accounts_events, posts_events, communities_events, search_events)
         for value in vars(module).values()
         if dataclasses.is_dataclass(value) and value.__module__ == module.__name__
     }
@@ -118,7 +120,7 @@ def test_every_hook_has_its_provider():
 
 
 def test_serve_runs_the_periodic_jobs_the_apps_register():
-    assert periodic_names() == ["attachments", "notifications", "sources"]
+    assert periodic_names() == ["attachments", "notifications", "sources", "analytics"]  # INSTALLED_APPS
 
 
 @dataclass(frozen=True)

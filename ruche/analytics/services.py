@@ -1,0 +1,297 @@
+"""Writing the daily facts (models.py): recomputed from the source tables, added from the web
+processes' counters, swept after the retention period."""
+
+import calendar
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Min, Q
+from django.utils import timezone
+
+from ruche.accounts.models import User
+from ruche.analytics.models import (
+    CONTENT_FIELDS,
+    CommunityDay,
+    CommunityPersonDay,
+    PersonDay,
+    SearchDay,
+)
+from ruche.communities.models import Membership, Placement
+from ruche.core.text import fold
+from ruche.ideas.models import Idea
+from ruche.ideas.models import Vote as IdeaVote
+from ruche.posts.models import Post, Reaction
+from ruche.qa.models import AnswerVote, Question
+
+APPROVED = Placement.Status.APPROVED
+QUERY_MAX = SearchDay._meta.get_field("query").max_length
+ROWS_PER_STATEMENT = 1000  # 5 values a row: well under SQLite's 32,766 variables
+
+
+def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """The company's local day (TIME_ZONE) as a half-open range of moments."""
+    zone = timezone.get_default_timezone()
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
+    return start, datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+
+
+def normalised_query(query: str) -> str:
+    """What a search is counted under: folded (case and accents), spaces collapsed, trimmed."""
+    return fold(" ".join(query.split()))[:QUERY_MAX].strip()
+
+
+# Recomputed from the source tables ----------------------------------------------------------------
+
+
+def _is_answer() -> Q:
+    """A reply to someone else's question (the asker's own replies are replies)."""
+    return Q(parent__question__isnull=False) & ~Q(author=F("parent__author"))
+
+
+def _person_counts(start, end) -> dict[int, Counter]:
+    """user id -> what they did in [start, end): each figure counted once, by its author."""
+    counts: dict[int, Counter] = defaultdict(Counter)
+
+    def add(field: str, rows: Iterable[tuple[int, int]]) -> None:
+        for user_id, n in rows:
+            counts[user_id][field] += n
+
+    def per(queryset, who: str):
+        return queryset.order_by().values_list(who).annotate(n=Count("pk"))
+
+    written = Post.objects.filter(created__gte=start, created__lt=end)
+    add("posts", per(written.filter(parent=None, idea__isnull=True, is_share=False), "author"))
+    add("shares", per(written.filter(parent=None, is_share=True), "author"))
+    add("ideas", per(Idea.objects.filter(created__gte=start, created__lt=end), "author"))
+    replies = written.filter(parent__isnull=False)
+    add("replies", per(replies, "author"))
+    answers = list(per(replies.filter(_is_answer()), "author"))
+    add("answers", answers)
+    add("replies", ((user_id, -n) for user_id, n in answers))  # an answer is not also a reply
+    accepted = Question.objects.filter(
+        accepted_at__gte=start, accepted_at__lt=end, accepted_answer__isnull=False
+    )
+    add("accepted_answers", per(accepted, "accepted_answer__author"))
+    add("reactions", per(Reaction.objects.filter(created__gte=start, created__lt=end), "user"))
+    add("votes", per(IdeaVote.objects.filter(created__gte=start, created__lt=end), "user"))
+    add("votes", per(AnswerVote.objects.filter(created__gte=start, created__lt=end), "user"))
+    return counts
+
+
+def _community_counts(start, end) -> dict[tuple[int, int], Counter]:
+    """(community id, user id) -> what they did there: on posts published in the community (an
+    approved placement) and in their threads."""
+    counts: dict[tuple[int, int], Counter] = defaultdict(Counter)
+
+    def add(field: str, rows) -> None:
+        for community_id, user_id, n in rows:
+            counts[community_id, user_id][field] += n
+
+    def per(queryset, where: str, who: str):
+        return queryset.order_by().values_list(where, who).annotate(n=Count("pk", distinct=True))
+
+    written = Post.objects.filter(created__gte=start, created__lt=end)
+    placed = {"parent__placements__status": APPROVED}
+    top = written.filter(parent=None, placements__status=APPROVED)
+    add("posts", per(top.filter(is_share=False), "placements__community", "author"))
+    add("shares", per(top.filter(is_share=True), "placements__community", "author"))
+    replies = written.filter(**placed)
+    add("replies", per(replies, "parent__placements__community", "author"))
+    answers = list(per(replies.filter(_is_answer()), "parent__placements__community", "author"))
+    add("answers", answers)
+    add("replies", ((c, u, -n) for c, u, n in answers))
+    reactions = Reaction.objects.filter(created__gte=start, created__lt=end)
+    add(
+        "reactions",
+        per(reactions.filter(post__placements__status=APPROVED), "post__placements__community", "user"),
+    )
+    add(
+        "reactions",
+        per(
+            reactions.filter(post__parent__placements__status=APPROVED),
+            "post__parent__placements__community",
+            "user",
+        ),
+    )
+    votes = AnswerVote.objects.filter(
+        created__gte=start, created__lt=end, answer__parent__placements__status=APPROVED
+    )
+    add("votes", per(votes, "answer__parent__placements__community", "user"))
+    return counts
+
+
+def _community_days(day, end, pairs: dict[tuple[int, int], Counter]) -> list[CommunityDay]:
+    members = dict(
+        Membership.objects.filter(created__lt=end).order_by().values_list("community").annotate(n=Count("pk"))
+    )
+    membership = set(
+        Membership.objects.filter(created__lt=end, user_id__in={u for _c, u in pairs}).values_list(
+            "community", "user"
+        )
+    )
+    rows: dict[int, CommunityDay] = {}
+    for community_id, n in members.items():
+        rows[community_id] = CommunityDay(community_id=community_id, day=day, members=n)
+    for (community_id, user_id), did in pairs.items():
+        row = rows.setdefault(community_id, CommunityDay(community_id=community_id, day=day))
+        for field, n in did.items():
+            setattr(row, field, getattr(row, field) + n)
+        row.active_people += 1
+        row.active_members += (community_id, user_id) in membership
+    return list(rows.values())
+
+
+COMMUNITY_PERSON_FIELDS = ("posts", "replies", "reactions", "shares", "answers", "votes")
+COMMUNITY_FIELDS = (*COMMUNITY_PERSON_FIELDS, "active_people", "active_members", "members")
+
+
+def _replace_day(model, day, fields: tuple[str, ...], rows: list, unique_fields: list[str]) -> None:
+    """Make the day's `fields` what `rows` say, in place (ids stay; others' columns are untouched):
+    the day's rows with a figure set to zero, the new ones upserted, rows left with nothing dropped."""
+    every = {f.name for f in model._meta.concrete_fields} - {"id", "day", *unique_fields}
+    model.objects.filter(day=day).exclude(**dict.fromkeys(fields, 0)).update(**dict.fromkeys(fields, 0))
+    model.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=unique_fields, update_fields=fields, batch_size=500
+    )
+    model.objects.filter(day=day, **dict.fromkeys(every, 0)).delete()
+
+
+@transaction.atomic
+def facts_compute(*, day: datetime.date) -> int:
+    """Recompute one day's facts from the source tables: the same rows whoever runs it, however
+    often (the backfill, the periodic job). Live counts (visits, pages, searches) are left alone.
+    Returns the number of people active that day in the source tables."""
+    start, end = day_bounds(day)
+    people = {user_id: did for user_id, did in _person_counts(start, end).items() if any(did.values())}
+    _replace_day(
+        PersonDay,
+        day,
+        CONTENT_FIELDS,
+        [PersonDay(user_id=user_id, day=day, **did) for user_id, did in people.items()],
+        ["user", "day"],
+    )
+    pairs = {key: did for key, did in _community_counts(start, end).items() if any(did.values())}
+    _replace_day(
+        CommunityPersonDay,
+        day,
+        COMMUNITY_PERSON_FIELDS,
+        [CommunityPersonDay(community_id=c, user_id=u, day=day, **did) for (c, u), did in pairs.items()],
+        ["community", "user", "day"],
+    )
+    _replace_day(CommunityDay, day, COMMUNITY_FIELDS, _community_days(day, end, pairs), ["community", "day"])
+    return len(people)
+
+
+def first_activity_day() -> datetime.date | None:
+    """The local day of the oldest post or membership the database holds."""
+    found = [
+        moment
+        for moment in (
+            Post.objects.aggregate(first=Min("created"))["first"],
+            Membership.objects.aggregate(first=Min("created"))["first"],
+        )
+        if moment
+    ]
+    return timezone.localdate(min(found)) if found else None
+
+
+def facts_backfill(
+    *, since: datetime.date | None = None, today: datetime.date | None = None, progress=None
+) -> int:
+    """Rebuild the facts of every day from `since` (by default the first activity the database
+    holds, within the retention period) to today, with the periodic job's own computation.
+    Returns the number of days computed."""
+    today = today or timezone.localdate()
+    first = max(since or first_activity_day() or today, retention_start(today))
+    days = 0
+    day = first
+    while day <= today:
+        facts_compute(day=day)
+        days += 1
+        if progress:
+            progress(day)
+        day += datetime.timedelta(days=1)
+    return days
+
+
+def facts_refresh(*, today: datetime.date | None = None) -> None:
+    """The periodic job: today so far, and yesterday (finished after its last run before
+    midnight), then the retention sweep."""
+    today = today or timezone.localdate()
+    facts_compute(day=today - datetime.timedelta(days=1))
+    facts_compute(day=today)
+    facts_sweep(today=today)
+
+
+# Retention ------------------------------------------------------------------------------------------
+
+
+def retention_start(today: datetime.date) -> datetime.date:
+    """The first day kept: RUCHE_ANALYTICS_RETENTION_MONTHS months before today."""
+    months = today.year * 12 + today.month - 1 - settings.ANALYTICS_RETENTION_MONTHS
+    year, month = divmod(months, 12)
+    month += 1
+    return datetime.date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+
+
+@transaction.atomic
+def facts_sweep(*, today: datetime.date | None = None) -> int:
+    """Delete the facts older than the retention period. Returns the number of rows deleted."""
+    first = retention_start(today or timezone.localdate())
+    return sum(
+        model.objects.filter(day__lt=first).delete()[0]
+        for model in (PersonDay, CommunityPersonDay, CommunityDay, SearchDay)
+    )
+
+
+# Added from the web processes' counters (counters.py) -----------------------------------------------
+
+_PEOPLE_SQL = (
+    "INSERT INTO {table} (user_id, day, visits, pages, searches, {zeros_names}) VALUES {values} "
+    "ON CONFLICT (user_id, day) DO UPDATE SET visits = {table}.visits + excluded.visits, "
+    "pages = {table}.pages + excluded.pages, searches = {table}.searches + excluded.searches"
+)
+_QUERIES_SQL = (
+    "INSERT INTO {table} (day, query, searches, empty) VALUES {values} "
+    "ON CONFLICT (day, query) DO UPDATE SET searches = {table}.searches + excluded.searches, "
+    "empty = {table}.empty + excluded.empty"
+)
+
+
+def _upsert(sql: str, table: str, rows: list[tuple], placeholders: str, **names) -> None:
+    with connection.cursor() as cursor:
+        for at in range(0, len(rows), ROWS_PER_STATEMENT):
+            chunk = rows[at : at + ROWS_PER_STATEMENT]
+            values = ", ".join([placeholders] * len(chunk))
+            cursor.execute(sql.format(table=table, values=values, **names), [v for row in chunk for v in row])
+
+
+def live_counts_add(*, people: dict[tuple[int, datetime.date], list[int]], queries: dict) -> None:
+    """Add visits, pages and searches counted in memory: one statement per table (per thousand
+    rows), adding to what is there. A person deleted meanwhile is left out, not an error."""
+    adapt = connection.ops.adapt_datefield_value
+    rows = [(user_id, adapt(day), *counts) for (user_id, day), counts in people.items()]
+    searched = [(adapt(day), query, *counts) for (day, query), counts in queries.items()]
+    try:
+        _add(rows, searched)
+    except IntegrityError:  # foreign keys are checked at commit: someone was deleted since
+        existing = set(User.objects.filter(pk__in={row[0] for row in rows}).values_list("pk", flat=True))
+        _add([row for row in rows if row[0] in existing], searched)
+
+
+@transaction.atomic
+def _add(people: list[tuple], queries: list[tuple]) -> None:
+    zeros = ", ".join(["0"] * len(CONTENT_FIELDS))
+    if people:
+        _upsert(
+            _PEOPLE_SQL,
+            PersonDay._meta.db_table,
+            people,
+            f"(%s, %s, %s, %s, %s, {zeros})",
+            zeros_names=", ".join(CONTENT_FIELDS),
+        )
+    if queries:
+        _upsert(_QUERIES_SQL, SearchDay._meta.db_table, queries, "(%s, %s, %s, %s)")
