@@ -149,9 +149,12 @@
     return input ? input.value : "";
   }
 
+  // No sending while a file uploads; the text may stay empty only when files are attached.
   function busy(form) {
     const uploading = form.querySelector(".attach-chip.uploading") !== null;
     form.querySelectorAll("button[type=submit]").forEach((b) => { b.disabled = uploading; });
+    const body = form.querySelector("textarea[name=body][data-attach-optional]");
+    if (body) body.required = form.querySelector(".attach-chip input[name=attachments]") === null;
   }
 
   function failed(chip, message) {
