@@ -117,7 +117,7 @@ def members(ask: Ask) -> Members:
         "members.daily",
         str(_("Members, day by day")),
         [
-            Column("day", str(_("Day")), "date"),
+            Column("day", str(_("Date")), "date"),
             Column("members", str(_("Members"))),
             Column("before", str(_("Same day, previous period"))),
         ],
@@ -427,7 +427,7 @@ def engaged(ask: Ask) -> Engaged:
                 Column("published", str(_("Published on")), "date"),
                 Column("replies", str(_("Replies"))),
                 Column("reactions", str(_("Reactions"))),
-                Column("shares", str(_("Shares"))),
+                Column("shares", str(_("Times shared"))),
                 Column("engagement", str(_("Replies + reactions + shares"))),
                 Column("link", str(_("Link")), "text"),
             ],
