@@ -78,9 +78,15 @@ def test_the_week_counted_by_hand_in_each_readers_language(smtp, company, reader
     assert "Participants (react, reply, vote): 2" in text
     assert "Readers (visit only): 2" in text
     assert "- plan parking (4)\n- cantine (1)\n" in text and "wifi" not in text and "vieux" not in text
-    assert "https://ruche.example.com/analytics/" in text and 'href="https://ruche.example.com/analytics/"' in html
+    assert (
+        "https://ruche.example.com/analytics/" in text
+        and 'href="https://ruche.example.com/analytics/"' in html
+    )
     _message, french, _html = _parts(smtp, ada)
-    assert "Personnes actives\u00a0: 6 (la semaine précédente\u00a0: 3)" in french and "Active people" not in french
+    assert (
+        "Personnes actives\u00a0: 6 (la semaine précédente\u00a0: 3)" in french
+        and "Active people" not in french
+    )
 
 
 def test_small_groups_stay_hidden_in_the_e_mail(smtp, company, readers):
