@@ -7,6 +7,7 @@ Colours and font sizes are CSS classes styled in analytics/analytics.css (the CS
 styles); the geometry is planned for the largest font size it gives (narrow screens)."""
 
 import datetime
+import itertools
 import math
 import uuid
 from dataclasses import dataclass
@@ -73,7 +74,10 @@ def _figure(value: int | None, unit: str, hidden_label: str) -> str:
 
 
 def _share(part: int, total: int) -> str:
+    """Whole percents; one decimal under 1 % so that a few people do not read as none."""
     percent = 100 * part / total
+    if 0 < percent < 0.05:
+        return gettext("<%(share)s%%") % {"share": formats.number_format(0.1, decimal_pos=1)}
     decimals = 1 if 0 < percent < 1 else 0
     share = formats.number_format(round(percent, decimals), decimal_pos=decimals)
     return gettext("%(share)s%%") % {"share": share}
@@ -307,18 +311,27 @@ def _widest_date(days: list[datetime.date]) -> float:
 
 
 def _x_labels(frame: _Frame, days: list[datetime.date]) -> list[SafeString]:
-    """As many dates as fit side by side, evenly spaced and ending on the last one; the year where
-    it changes when the axis spans several."""
-    fitting = int((frame.right - frame.left) // (_widest_date(days) + 2 * FONT)) + 1
-    step = math.ceil((frame.count - 1) / (fitting - 1)) if frame.count > 1 and fitting > 1 else frame.count
+    """Dates every `step` points back from the last one, the smallest step whose labels stay apart."""
+    for step in range(1, frame.count + 1):
+        labels = _dated(days, sorted(range(frame.count - 1, -1, -step)))
+        if all(
+            frame.x(right) - frame.x(left) >= (_width(a) + _width(b)) / 2 + FONT
+            for (left, a), (right, b) in itertools.pairwise(labels)
+        ):
+            break
+    y = frame.bottom + FONT + 8
+    return [_text(frame.x(index), y, label, "chart-tick", "middle") for index, label in labels]
+
+
+def _dated(days: list[datetime.date], indices: list[int]) -> list[tuple[int, str]]:
+    """(index, label) for each index; with the year where it changes, when the axis spans several."""
     several_years = days[0].year != days[-1].year
-    marks, year = [], None
-    for index in sorted(range(frame.count - 1, -1, -max(1, step))):
+    labels, year = [], None
+    for index in indices:
         date_format = _axis_format(days, with_year=several_years and days[index].year != year)
-        label = formats.date_format(days[index], date_format)
-        marks.append(_text(frame.x(index), frame.bottom + FONT + 8, label, "chart-tick", "middle"))
+        labels.append((index, formats.date_format(days[index], date_format)))
         year = days[index].year
-    return marks
+    return labels
 
 
 def _end_labels(frame: _Frame, series: list[Series], unit: str) -> list[SafeString]:
@@ -501,14 +514,14 @@ def pyramid_chart(
     total (no shares when a band is hidden: they would be wrong)."""
     hidden_label = _hidden_label(hidden_label)
     bands = [
-        (pgettext("participation pyramid", "Contributors"), contributors, "contributors"),
-        (pgettext("participation pyramid", "Participants"), participants, "participants"),
-        (pgettext("participation pyramid", "Lurkers"), lurkers, "lurkers"),
+        (gettext("Contributors"), contributors, "contributors"),
+        (gettext("Participants"), participants, "participants"),
+        (gettext("Lurkers"), lurkers, "lurkers"),
     ]
     counts = [count for _, count, _ in bands]
     total = sum(counts) if None not in counts else None
     figures = [_band_figure(count, total, hidden_label) for count in counts]
-    header = [gettext("Group"), gettext("People"), gettext("Share")]
+    header = [gettext("Group"), gettext("People"), gettext("Share of total")]
     rows = [
         [name, _figure(count, "", hidden_label), _share(count, total) if total else "—"]
         for (name, count, _) in bands
