@@ -7,6 +7,7 @@ Colours and font sizes are CSS classes styled in analytics/analytics.css (the CS
 styles); the geometry is planned for the largest font size it gives (narrow screens)."""
 
 import datetime
+import functools
 import itertools
 import math
 import uuid
@@ -188,26 +189,27 @@ def line_chart(*, title: str, series: list[Series], unit: str = "", hidden_label
     """A trend over days or weeks. Series share the x axis point by point (a previous period is
     drawn over the current one's dates); `None` points are gaps, dashed lines the previous period."""
     hidden_label = _hidden_label(hidden_label)
-    axis = max(series, key=lambda s: (s.kind == "current", len(s.points)), default=None)
+    axis = _axis(series)
     table = _line_table(title, series, axis, unit, hidden_label)
     known = [value for s in series for _, value in s.points if value is not None]
     if not known:
         return _empty_chart(kind="line", title=title, table=table)
     ticks = nice_ticks(max(known))
     ends = [_figure(_last_known(s), unit, "") for s in series if s.kind == "current"]
-    days = [day for day, _ in axis.points]
+    dates = _DateLabels([day for day, _ in axis.points])
     legend = _legend(series) if len(series) > 1 else []
     legend_height = LEGEND_ROW * len(legend)
     frame = _Frame(
-        left=max(max(_width(_number(t)) for t in ticks) + 8, _widest_date(days) / 2),
-        right=WIDTH - max(max(map(_width, ends), default=0) + 10, _widest_date(days) / 2),
+        left=max(max(_width(_number(t)) for t in ticks) + 8, dates.widest / 2),
+        right=WIDTH - max(max(map(_width, ends), default=0) + 10, dates.widest / 2),
         top=legend_height + FONT,
         bottom=LINE_HEIGHT - FONT - 14,
         count=len(axis.points),
         ceiling=ticks[-1],
     )
-    body = [*_legend_marks(legend), *_grid(frame, ticks), *_x_labels(frame, days)]
-    body += [mark for s in _drawing_order(series) for mark in _series_marks(frame, s, series.index(s))]
+    body = [*_legend_marks(legend), *_grid(frame, ticks), *_x_labels(frame, dates)]
+    for index, s in _drawing_order(series):
+        body += _series_marks(frame, s, index)
     body += _end_labels(frame, series, unit)
     chart_id = _chart_id()
     desc = _line_description(title, series, axis, unit)
@@ -219,9 +221,21 @@ def _last_known(series: Series) -> int | None:
     return next((value for _, value in reversed(series.points) if value is not None), None)
 
 
-def _drawing_order(series: list[Series]) -> list[Series]:
-    """The previous period first, under the current one."""
-    return sorted(series, key=lambda s: s.kind == "current")
+def _axis(series: list[Series]) -> Series | None:
+    """The series whose dates make the x axis: the longest current one (a previous period is drawn
+    over its dates), else the longest."""
+    with_points = [s for s in series if s.points]
+    return max(with_points, key=lambda s: (s.kind == "current", len(s.points)), default=None)
+
+
+def _drawing_order(series: list[Series]) -> list[tuple[int, Series]]:
+    """(index, series), the previous period first: under the current one."""
+    return sorted(enumerate(series), key=lambda pair: pair[1].kind == "current")
+
+
+def _dashes(series: Series) -> SafeString:
+    """The previous period's dashes, as an attribute too: still dashed where the stylesheet is not."""
+    return SafeString(' stroke-dasharray="5 4"' if series.kind == "previous" else "")
 
 
 def _series_css(series: Series, index: int) -> str:
@@ -242,14 +256,15 @@ def _segments(frame: _Frame, series: Series) -> list[list[tuple[float, float]]]:
 def _series_marks(frame: _Frame, series: Series, index: int) -> list[SafeString]:
     css = _series_css(series, index)
     runs = _segments(frame, series)
-    dashes = ' stroke-dasharray="5 4"' if series.kind == "previous" else ""
+    if not runs:
+        return []
     marks = []
     if series.kind == "current" and index == 0:
         marks += [_area(frame, run) for run in runs if len(run) > 1]
     path = " ".join("M" + " L".join(f"{_n(x)},{_n(y)}" for x, y in run) for run in runs if len(run) > 1)
     if path:
         marks.append(
-            format_html('<path class="chart-line {}" d="{}" fill="none"{}/>', css, path, SafeString(dashes))
+            format_html('<path class="chart-line {}" d="{}" fill="none"{}/>', css, path, _dashes(series))
         )
     lone = [run[0] for run in runs if len(run) == 1]  # a point between two gaps draws no line
     if series.kind == "previous":
@@ -305,15 +320,31 @@ def _axis_format(days: list[datetime.date], *, with_year: bool) -> str:
     return pgettext("chart axis: day and month", "j M")
 
 
-def _widest_date(days: list[datetime.date]) -> float:
-    date_format = _axis_format(days, with_year=days[0].year != days[-1].year)
-    return max(_width(formats.date_format(day, date_format)) for day in days)
+class _DateLabels:
+    """The x axis' dates as labels, each formatted once: the year on a label where it changes, when
+    the axis spans several years."""
+
+    def __init__(self, days: list[datetime.date]):
+        self.days = days
+        self.several_years = days[0].year != days[-1].year
+        self.label = functools.cache(self._format)
+        self.widest = max(_width(self.label(index, self.several_years)) for index in range(len(days)))
+
+    def _format(self, index: int, with_year: bool) -> str:
+        return formats.date_format(self.days[index], _axis_format(self.days, with_year=with_year))
+
+    def labels(self, indices: list[int]) -> list[tuple[int, str]]:
+        labels, year = [], None
+        for index in indices:
+            labels.append((index, self.label(index, self.several_years and self.days[index].year != year)))
+            year = self.days[index].year
+        return labels
 
 
-def _x_labels(frame: _Frame, days: list[datetime.date]) -> list[SafeString]:
+def _x_labels(frame: _Frame, dates: _DateLabels) -> list[SafeString]:
     """Dates every `step` points back from the last one, the smallest step whose labels stay apart."""
     for step in range(1, frame.count + 1):
-        labels = _dated(days, sorted(range(frame.count - 1, -1, -step)))
+        labels = dates.labels(sorted(range(frame.count - 1, -1, -step)))
         if all(
             frame.x(right) - frame.x(left) >= (_width(a) + _width(b)) / 2 + FONT
             for (left, a), (right, b) in itertools.pairwise(labels)
@@ -321,17 +352,6 @@ def _x_labels(frame: _Frame, days: list[datetime.date]) -> list[SafeString]:
             break
     y = frame.bottom + FONT + 8
     return [_text(frame.x(index), y, label, "chart-tick", "middle") for index, label in labels]
-
-
-def _dated(days: list[datetime.date], indices: list[int]) -> list[tuple[int, str]]:
-    """(index, label) for each index; with the year where it changes, when the axis spans several."""
-    several_years = days[0].year != days[-1].year
-    labels, year = [], None
-    for index in indices:
-        date_format = _axis_format(days, with_year=several_years and days[index].year != year)
-        labels.append((index, formats.date_format(days[index], date_format)))
-        year = days[index].year
-    return labels
 
 
 def _end_labels(frame: _Frame, series: list[Series], unit: str) -> list[SafeString]:
@@ -365,7 +385,6 @@ def _legend_marks(rows) -> list[SafeString]:
     for line, row in enumerate(rows):
         y = line * LEGEND_ROW + FONT * 0.7
         for s, index, x in row:
-            dashes = SafeString(' stroke-dasharray="5 4"' if s.kind == "previous" else "")
             css = _series_css(s, index)
             marks.append(
                 format_html(
@@ -375,7 +394,7 @@ def _legend_marks(rows) -> list[SafeString]:
                     _n(x + 20),
                     _n(y),
                     _n(y),
-                    dashes,
+                    _dashes(s),
                 )
             )
             label = _truncate(s.label, WIDTH - x - 26)
@@ -387,7 +406,7 @@ def _line_table(title, series, axis, unit, hidden_label) -> Table:
     header = [gettext("Date"), *(s.label for s in series)]
     rows = []
     days = [day for day, _ in axis.points] if axis else []
-    date_format = "YEAR_MONTH_FORMAT" if _monthly(days) else "DATE_FORMAT"
+    date_format = _axis_format(days, with_year=True)  # short: the table fits a phone
     for index, day in enumerate(days):
         cells = [formats.date_format(day, date_format)]
         for s in series:

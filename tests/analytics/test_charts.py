@@ -138,7 +138,7 @@ def test_x_labels_are_dates_in_the_active_language_with_the_year_when_it_changes
         chart = line_chart(title="Actifs", series=[Series("Semaines", weeks(*range(12), start=winter))])
     labels = [text for text in texts(parse(chart), "chart-tick") if not text.isdigit()]
     assert "déc." in " ".join(labels) and labels == ["23 nov. 2026", "21 déc.", "18 jan. 2027"]
-    assert chart.table.rows[0][0] == "2 novembre 2026"
+    assert chart.table.rows[0][0] == "2 nov. 2026"
 
 
 def test_a_single_point_is_a_dot_in_the_middle():
@@ -297,3 +297,15 @@ def test_the_template_shows_the_chart_and_a_table_without_javascript(language):
     assert "<caption>&lt;script&gt;" in html
     assert '<th scope="row">Lyon</th>' in html and '<th scope="col"' in html
     assert "<script>" not in html
+
+
+@pytest.mark.parametrize("current", [weeks(None, None), []], ids=["hidden", "empty"])
+def test_a_current_series_without_figures_beside_a_previous_one(current):
+    chart = line_chart(
+        title="Active", series=[Series("Now", current), Series("Before", weeks(3, 4), "previous")]
+    )
+    root = parse(chart)
+    assert not chart.empty and subpaths(line(chart, "previous"))
+    assert not marks(root, "path", "chart-line", "current") and not texts(root, "chart-value")
+    assert chart.description == "Active, 2 weeks: Now no data; Before from 3 to 4."
+    assert len(chart.table.rows) == 2
