@@ -190,13 +190,13 @@ def line_chart(*, title: str, series: list[Series], unit: str = "", hidden_label
     drawn over the current one's dates); `None` points are gaps, dashed lines the previous period."""
     hidden_label = _hidden_label(hidden_label)
     axis = _axis(series)
-    table = _line_table(title, series, axis, unit, hidden_label)
+    dates = _DateLabels([day for day, _ in axis.points] if axis else [])
+    table = _line_table(title, series, dates, unit, hidden_label)
     known = [value for s in series for _, value in s.points if value is not None]
     if not known:
         return _empty_chart(kind="line", title=title, table=table)
     ticks = nice_ticks(max(known))
     ends = [_figure(_last_known(s), unit, "") for s in series if s.kind == "current"]
-    dates = _DateLabels([day for day, _ in axis.points])
     legend = _legend(series) if len(series) > 1 else []
     legend_height = LEGEND_ROW * len(legend)
     frame = _Frame(
@@ -326,12 +326,16 @@ class _DateLabels:
 
     def __init__(self, days: list[datetime.date]):
         self.days = days
-        self.several_years = days[0].year != days[-1].year
+        self.several_years = bool(days) and days[0].year != days[-1].year
+        self.formats = {with_year: _axis_format(days, with_year=with_year) for with_year in (False, True)}
         self.label = functools.cache(self._format)
-        self.widest = max(_width(self.label(index, self.several_years)) for index in range(len(days)))
 
     def _format(self, index: int, with_year: bool) -> str:
-        return formats.date_format(self.days[index], _axis_format(self.days, with_year=with_year))
+        return formats.date_format(self.days[index], self.formats[with_year])
+
+    @functools.cached_property
+    def widest(self) -> float:
+        return max(_width(self.label(index, self.several_years)) for index in range(len(self.days)))
 
     def labels(self, indices: list[int]) -> list[tuple[int, str]]:
         labels, year = [], None
@@ -402,13 +406,11 @@ def _legend_marks(rows) -> list[SafeString]:
     return marks
 
 
-def _line_table(title, series, axis, unit, hidden_label) -> Table:
+def _line_table(title, series, dates: _DateLabels, unit, hidden_label) -> Table:
     header = [gettext("Date"), *(s.label for s in series)]
     rows = []
-    days = [day for day, _ in axis.points] if axis else []
-    date_format = _axis_format(days, with_year=True)  # short: the table fits a phone
-    for index, day in enumerate(days):
-        cells = [formats.date_format(day, date_format)]
+    for index in range(len(dates.days)):
+        cells = [dates.label(index, True)]  # short dates: the table fits a phone
         for s in series:
             cells.append(_figure(s.points[index][1], unit, hidden_label) if index < len(s.points) else "")
         rows.append(cells)
