@@ -59,7 +59,7 @@ def test_an_administrator_reads_filters_exports_and_reminds(
 
     with page.expect_download() as download:
         page.locator("#departments").get_by_role("link", name="Download as CSV").click()
-    text = open(download.value.path(), encoding="utf-8-sig").read()
+    text = download.value.path().read_text(encoding="utf-8-sig")
     assert text.splitlines()[0].startswith("Department,Invited,Activated")
     assert "Sales" in text
 
