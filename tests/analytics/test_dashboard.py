@@ -251,3 +251,18 @@ def test_api_refuses_colleagues_and_bad_filters(admin, alice, api_as):
     assert api_as(admin).get("/analytics/tables/no.such").status_code == 404
     mine = api_as(alice).get("/analytics/me")
     assert mine.status_code == 200 and mine.json()["days"] == 28
+
+
+def test_an_administrator_makes_a_colleague_an_analyst(client, admin, alice):
+    client.force_login(alice)
+    assert client.get("/analytics/").status_code == 403
+    assert client.post(f"/people/{admin.handle}/roles/", {"is_analyst": "on"}).status_code == 403
+    client.force_login(admin)
+    assert client.get(f"/people/{alice.handle}/roles/").status_code == 200
+    assert client.post(f"/people/{alice.handle}/roles/", {"is_analyst": "on"}).status_code == 302
+    alice.refresh_from_db()
+    assert (alice.is_analyst, alice.is_staff, alice.is_announcer) == (True, False, False)
+    assert client.get(f"/people/{admin.handle}/roles/").status_code == 403  # not one's own
+    client.force_login(alice)
+    assert client.get("/analytics/").status_code == 200
+    assert 'href="/analytics/"' in client.get("/").content.decode()  # in her account menu
