@@ -266,3 +266,27 @@ def test_an_administrator_makes_a_colleague_an_analyst(client, admin, alice):
     client.force_login(alice)
     assert client.get("/analytics/").status_code == 200
     assert 'href="/analytics/"' in client.get("/").content.decode()  # in her account menu
+
+
+def test_the_dashboard_asks_as_many_queries_whatever_the_size_of_the_company(client, admin, person, rnd):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get("/analytics/?period=90").status_code == 200
+        return len(seen)
+
+    def grow(n: int):
+        unit = Department.objects.create(name=f"Unit {n}")
+        people = [person(f"p{n}-{k}", unit) for k in range(6)]
+        for back in range(0, 90, 9):
+            days_active(people, timezone.localdate() - datetime.timedelta(days=back), posts=1)
+
+    client.force_login(admin)
+    grow(0)
+    queries()  # the first page of a session warms caches
+    small = queries()
+    for n in range(1, 4):
+        grow(n)
+    assert queries() == small
