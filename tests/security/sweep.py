@@ -59,7 +59,6 @@ SLOT_RULES = [
     ("/moderation/replies/", "post_id", "post"),
     ("/pin/", "post_id", "post"),
     ("communities/", "slug", "community"),
-    ("/export/", "key", "table"),  # a dashboard's table (analytics), exported as CSV
     ("notifications/threads/", "pk", "post"),
     ("notifications/", "pk", "notification"),
     ("notifications/unsubscribe/", "token", "unsubscribe"),
@@ -70,6 +69,9 @@ SLOT_RULES = [
     ("answers/", "pk", "answer"),
     ("posts/", "pk", "post"),
     ("tags/", "key", "tag"),
+    ("analytics/export/", "key", "analytics_table"),
+    ("analytics/tables/", "key", "analytics_table"),
+    ("/export/", "key", "community_table"),  # analytics/communities/<slug>/export/<key>.csv
     ("skills/", "key", "skill"),
     ("people/", "handle", "person"),
     ("activate/", "uid", "uid"),
@@ -161,6 +163,9 @@ def slots_of(world) -> dict[str, Slot]:
         # Not private: people, skills, workflows, links carried by e-mails.
         "person": Slot("person", [Value(w.mia.handle, False), Value(w.ivan.handle, False)], MISSING_WORD),
         "skill": Slot("skill", [Value("soudure", False)], MISSING_WORD),
+        "analytics_table": Slot(
+            "analytics_table", [Value("actives.daily", False), Value("activation.waiting", False)], "no.such"
+        ),
         "workflow": Slot("workflow", [Value(str(w.campaign.workflow_id), False)], str(MISSING_ID)),
         "uid": Slot("uid", [Value(activation_uid(w.ivan), False)], "MTIzNDU2Nzg5"),
         "activation_token": Slot("activation_token", [Value("made-up-token", False)], "another-made-up"),
@@ -172,8 +177,12 @@ def slots_of(world) -> dict[str, Slot]:
         "admin_content_type": Slot("admin_content_type", [Value("1", False)], str(MISSING_ID)),
         "admin_object": Slot("admin_object", ids(w.priv), str(MISSING_ID)),
         "allauth_key": Slot("allauth_key", [Value("made-up", False)], "made-up-too"),
-        # Which table of a dashboard: not private (the dashboard's reader is checked on its own).
-        "table": Slot("table", [Value("members.daily", False)], "nothing.here"),
+        # A table of a community's dashboard: not private (its reader is checked on its own).
+        "community_table": Slot(
+            "community_table",
+            [Value("members.daily", False), Value("unanswered.questions", False)],
+            "no.such",
+        ),
     }
 
 
