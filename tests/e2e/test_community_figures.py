@@ -50,8 +50,8 @@ def test_an_animator_reads_the_figures_a_member_is_refused(live_server, login, p
     expect(page.locator("section#taking_part")).to_contain_text("fewer than 5")  # a small group
 
     page.get_by_label("Period", exact=True).select_option("custom")
-    page.get_by_label("From").fill("2026-05-10")
-    page.get_by_label("To").fill("2026-05-01")
+    page.get_by_label("From", exact=True).fill("2026-05-10")
+    page.get_by_label("To", exact=True).fill("2026-05-01")
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("alert")).to_contain_text("The range ends before it starts.")
 
