@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ruche.analytics import policies, sections
 from ruche.analytics.forms import PeriodForm
+from ruche.analytics.period import DEFAULT_DAYS
 from ruche.communities.selectors import community_for
 from ruche.core.spreadsheet import csv_response
 
@@ -27,7 +28,7 @@ def community_ask(request, slug: str):
     if request.GET and not form.is_valid():
         return community, form, None
     if not request.GET:
-        form = PeriodForm({}, today=today)
+        form = PeriodForm({"period": str(DEFAULT_DAYS)}, today=today)
         form.is_valid()
     ask = sections.Ask(viewer=request.user, period=form.range, today=today, community=community)
     return community, form, ask

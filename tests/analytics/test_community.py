@@ -8,6 +8,8 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ruche.accounts.models import User
@@ -253,3 +255,37 @@ def test_the_community_page_links_to_its_figures_for_those_who_may_read_them(cli
     for reader, sees in ((owner, True), (analyst, True), (crew[0][0], False)):
         client.force_login(reader)
         assert (link in client.get(f"/communities/{club.slug}/").content.decode()) is sees, reader
+
+
+def test_the_page_asks_as_many_queries_whatever_the_community_s_size(
+    client, club, crew, make_user, side_effects
+):
+    owner = User.objects.get(memberships__community=club, memberships__role=Role.OWNER)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get(f"{url(club)}?period=90").status_code == 200
+        return len(seen)
+
+    def grow(n: int):
+        people = [make_user(f"g{n}-{k}", "Grow") for k in range(6)]
+        Membership.objects.bulk_create(Membership(community=club, user=u) for u in people)
+        with side_effects():
+            for person in people:
+                post = question_ask(author=person, body=f"Question {n} ?", communities=[club])
+                reaction_set(post=post, user=owner, kind="like")
+        for back in range(0, 90, 9):
+            did(club, people, timezone.localdate() - datetime.timedelta(days=back), posts=1, reactions=2)
+            CommunityDay.objects.update_or_create(
+                community=club,
+                day=timezone.localdate() - datetime.timedelta(days=back),
+                defaults={"members": n},
+            )
+
+    client.force_login(owner)
+    grow(0)
+    queries()  # the first page of a session warms caches
+    small = queries()
+    for n in range(1, 4):
+        grow(n)
+    assert queries() == small
