@@ -321,11 +321,12 @@ def _unanswered_by_community(ask: Ask) -> list[list]:
     )
     rows.append((str(_("No community")), *elsewhere.values()))
     rows.sort(key=lambda row: (-row[3], row[0].casefold()))
-    return [
-        [name, guarded(n, askers), guarded(unanswered, open_askers), share(unanswered, n)]
-        for name, n, askers, unanswered, open_askers in rows
-        if unanswered
-    ]
+    shown = []
+    for name, n, askers, unanswered, open_askers in rows:
+        if unanswered:
+            n, unanswered = guarded(n, askers), guarded(unanswered, open_askers)
+            shown.append([name, n, unanswered, share(unanswered, n)])
+    return shown
 
 
 @company_section("questions", _("Questions and answers"), "analytics/sections/questions.html")
