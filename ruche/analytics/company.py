@@ -353,7 +353,7 @@ def _actives_tables(data: Actives) -> list[Table]:
     monthly = Table(
         "actives.monthly",
         str(_("People active each month")),
-        [Column("month", str(_("Month")), "date"), Column("active", str(_("Active people")))],
+        [Column("month", str(_("Month")), "month"), Column("active", str(_("Active people")))],
         [list(row) for row in data.by_month],
     )
     return [summary, daily, weekly, monthly]
@@ -474,7 +474,7 @@ def _pyramid_tables(data: Pyramid) -> list[Table]:
         str(_("Participation")),
         [
             Column("level", str(_("Level")), "text"),
-            Column("people", str(_("People"))),
+            Column("people", str(_("Number of people"))),
             Column("share", str(_("Share of active people (%)")), "percent"),
         ],
         [
@@ -485,7 +485,7 @@ def _pyramid_tables(data: Pyramid) -> list[Table]:
     trend = Table(
         "pyramid.monthly",
         str(_("Participation, month by month")),
-        [Column("month", str(_("Month")), "date"), *(Column(level, labels[level]) for level in LEVELS)],
+        [Column("month", str(_("Month")), "month"), *(Column(level, labels[level]) for level in LEVELS)],
         [[month, *(levels[level] for level in LEVELS)] for month, levels in data.trend],
     )
     return [summary, trend]

@@ -189,7 +189,7 @@ def _communities_tables(data: Communities) -> list[Table]:
         Column("written", str(_("Posts and replies"))),
         Column("members_start", str(_("Members at the start"))),
         Column("members_end", str(_("Members at the end"))),
-        Column("change", str(_("Change"))),
+        Column("change", str(_("Change in members"))),
     ]
 
     def table(name: str, title, rows: list[CommunityFigures], empty) -> Table:

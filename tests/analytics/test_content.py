@@ -400,7 +400,7 @@ def test_a_community_table_as_csv(client, analyst, places):
             "Posts and replies",
             "Members at the start",
             "Members at the end",
-            "Change",
+            "Change in members",
         ],
         ["Alpha", "6", "18", "10", "12", "2"],
         ["Beta", "<5", "<5", "8", "6", "-2"],
