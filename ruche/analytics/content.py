@@ -105,6 +105,10 @@ class Communities:
         return sum(1 for figures in self.figures if figures.active)
 
     @property
+    def charted(self) -> bool:
+        return any(people(figures.active) is not HIDDEN for figures in self.most_alive)
+
+    @property
     def chart(self):
         return charts.bar_chart(
             title=_("Active people in the most alive communities"),
@@ -254,6 +258,11 @@ class Questions:
     @property
     def resolved_share(self) -> float | None:
         return share(self.resolved, self.asked)
+
+    @property
+    def charted(self) -> bool:
+        """A chart of bars all hidden would draw nothing: the table says it."""
+        return any(row[2] is not HIDDEN for row in self.by_community)
 
     @property
     def chart(self):
@@ -510,6 +519,10 @@ def announcements(ask: Ask) -> Reach:
 class Campaigns:
     rows: list[list]  # title, ideas, votes, participants, audience, share of the audience
     tables: list[Table] = field(default_factory=list)
+
+    @property
+    def charted(self) -> bool:
+        return any(row[3] is not HIDDEN for row in self.rows)
 
     @property
     def chart(self):

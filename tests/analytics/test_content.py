@@ -431,3 +431,21 @@ def test_each_section_asks_a_fixed_number_of_queries(
     for build, limit in limits.items():
         with django_assert_max_num_queries(limit):
             build(ask(admin, days=28, today=today))
+
+
+def test_a_content_table_through_the_api(api_as, analyst, alice, asked):
+    week = {"period": "custom", "start": str(ago(6)), "end": str(TODAY)}
+    answer = api_as(analyst).get("/analytics/tables/questions.unanswered", **week)
+    assert answer.status_code == 200
+    rows = answer.json()["rows"]
+    assert rows == [
+        {"community": "Alpha", "asked": None, "unanswered": None, "share": None},  # hidden: null
+        {"community": "No community", "asked": 6, "unanswered": None, "share": None},
+    ]
+    assert api_as(alice).get("/analytics/tables/searches.frequent").status_code == 403
+
+
+def test_a_chart_of_hidden_bars_only_is_left_out(asked, places, analyst):
+    data = questions(ask(analyst))
+    assert data.by_community and not data.charted  # every unanswered count is hidden
+    assert communities(ask(analyst)).charted  # Alpha's six people
