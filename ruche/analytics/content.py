@@ -66,7 +66,7 @@ def dashboard_communities(viewer):
     return listed_communities(viewer, Community.objects.filter(approved=True, archived_at__isnull=True))
 
 
-@dataclass
+@dataclass(eq=False)  # two communities may share a name and figures: compared by identity
 class CommunityFigures:
     name: str
     active: int  # distinct people who did something there during the period (raw: for ordering)
@@ -170,12 +170,13 @@ def communities(ask: Ask) -> Communities:
             CommunityFigures(name, active, written, members.get((pk, before), 0), end or 0, pk in animated)
         )
     figures.sort(key=lambda f: f.name.casefold())
-    liveliest = sorted(figures, key=lambda f: (-f.active, -f.contributions))
+    liveliest = sorted(figures, key=lambda f: (-f.active, -f.contributions))  # ties by name
+    quietest = sorted(figures, key=lambda f: (f.active, f.contributions))
     most = [f for f in liveliest if f.active][:ALIVE_SHOWN]
     data = Communities(
         figures=figures,
         most_alive=most,
-        least_alive=[f for f in reversed(liveliest) if f not in most][:ALIVE_SHOWN],
+        least_alive=[f for f in quietest if f not in most][:ALIVE_SHOWN],
         losing=sorted(
             (f for f in figures if f.members_end < f.members_start),
             key=lambda f: f.members_end - f.members_start,

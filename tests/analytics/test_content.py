@@ -449,3 +449,11 @@ def test_a_chart_of_hidden_bars_only_is_left_out(asked, places, analyst):
     data = questions(ask(analyst))
     assert data.by_community and not data.charted  # every unanswered count is hidden
     assert communities(ask(analyst)).charted  # Alpha's six people
+
+
+def test_the_least_alive_are_the_ten_quietest_by_name(places, analyst, make_community, crowd):
+    for n in range(11):
+        make_community(f"Quiet {n:02}", owner=crowd[n % 8])
+    did(places["gamma"], crowd[:1], ago(1), reactions=1)  # one reaction: no longer the quietest
+    least = [row[0] for row in communities(ask(analyst)).tables[1].rows]
+    assert least == [f"Quiet {n:02}" for n in range(10)]
