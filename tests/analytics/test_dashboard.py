@@ -251,3 +251,42 @@ def test_api_refuses_colleagues_and_bad_filters(admin, alice, api_as):
     assert api_as(admin).get("/analytics/tables/no.such").status_code == 404
     mine = api_as(alice).get("/analytics/me")
     assert mine.status_code == 200 and mine.json()["days"] == 28
+
+
+def test_an_administrator_makes_a_colleague_an_analyst(client, admin, alice):
+    client.force_login(alice)
+    assert client.get("/analytics/").status_code == 403
+    assert client.post(f"/people/{admin.handle}/roles/", {"is_analyst": "on"}).status_code == 403
+    client.force_login(admin)
+    assert client.get(f"/people/{alice.handle}/roles/").status_code == 200
+    assert client.post(f"/people/{alice.handle}/roles/", {"is_analyst": "on"}).status_code == 302
+    alice.refresh_from_db()
+    assert (alice.is_analyst, alice.is_staff, alice.is_announcer) == (True, False, False)
+    assert client.get(f"/people/{admin.handle}/roles/").status_code == 403  # not one's own
+    client.force_login(alice)
+    assert client.get("/analytics/").status_code == 200
+    assert 'href="/analytics/"' in client.get("/").content.decode()  # in her account menu
+
+
+def test_the_dashboard_asks_as_many_queries_whatever_the_size_of_the_company(client, admin, person, rnd):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get("/analytics/?period=90").status_code == 200
+        return len(seen)
+
+    def grow(n: int):
+        unit = Department.objects.create(name=f"Unit {n}")
+        people = [person(f"p{n}-{k}", unit) for k in range(6)]
+        for back in range(0, 90, 9):
+            days_active(people, timezone.localdate() - datetime.timedelta(days=back), posts=1)
+
+    client.force_login(admin)
+    grow(0)
+    queries()  # the first page of a session warms caches
+    small = queries()
+    for n in range(1, 4):
+        grow(n)
+    assert queries() == small
