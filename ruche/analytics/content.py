@@ -342,14 +342,14 @@ def _unanswered_by_community(ask: Ask) -> list[list]:
 @company_section("questions", _("Questions and answers"), "analytics/sections/questions.html")
 def questions(ask: Ask) -> Questions:
     counts = _question_counts(ask)
-    hidden = people(counts["askers"]) is HIDDEN
+    median = _median_hours(ask)  # asked even when hidden: as many queries whatever the figures
     data = Questions(
         asked=guarded(counts["asked"], counts["askers"]),
         asked_before=guarded(counts["asked_before"], counts["askers_before"]),
         answered=guarded(counts["answered"], counts["askers"]),
         answered_before=guarded(counts["answered_before"], counts["askers_before"]),
         resolved=guarded(counts["resolved"], counts["askers"]),
-        median_hours=None if hidden else _median_hours(ask),
+        median_hours=None if people(counts["askers"]) is HIDDEN else median,
         by_community=_unanswered_by_community(ask),
     )
     data.tables = _questions_tables(data)
