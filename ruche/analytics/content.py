@@ -71,12 +71,13 @@ class CommunityFigures:
     name: str
     active: int  # distinct people who did something there during the period (raw: for ordering)
     contributions: int  # posts, replies and answers written there during the period
-    members_start: int  # at the end of the day before the period
+    members_start: int | None  # at the end of the day before the period; None: before the facts began
     members_end: int  # at the end of the period's last day
     animated: bool  # an owner or animator did something there in the last 28 days of the period
 
     def row(self) -> list:
-        start, end = people(self.members_start), people(self.members_end)
+        start = None if self.members_start is None else people(self.members_start)
+        end = people(self.members_end)
         return [
             self.name,
             people(self.active),
@@ -161,14 +162,15 @@ def communities(ask: Ask) -> Communities:
     animated = _animated(ask, listed)
     before = ask.period.start - datetime.timedelta(days=1)
     figures = []
-    for pk, name, member_count in listed.values_list("pk", "name", "member_count"):
+    for pk, name, member_count, created in listed.values_list("pk", "name", "member_count", "created"):
         active, written = activity.get(pk, (0, 0))
         end = members.get((pk, ask.period.end))
         if end is None and ask.period.end >= ask.today:  # today's facts not computed yet
             end = member_count
-        figures.append(
-            CommunityFigures(name, active, written, members.get((pk, before), 0), end or 0, pk in animated)
-        )
+        start = members.get((pk, before))
+        if start is None and timezone.localdate(created) > before:
+            start = 0  # created during the period
+        figures.append(CommunityFigures(name, active, written, start, end or 0, pk in animated))
     figures.sort(key=lambda f: f.name.casefold())
     liveliest = sorted(figures, key=lambda f: (-f.active, -f.contributions))  # ties by name
     quietest = sorted(figures, key=lambda f: (f.active, f.contributions))
@@ -178,7 +180,7 @@ def communities(ask: Ask) -> Communities:
         most_alive=most,
         least_alive=[f for f in quietest if f not in most][:ALIVE_SHOWN],
         losing=sorted(
-            (f for f in figures if f.members_end < f.members_start),
+            (f for f in figures if f.members_start is not None and f.members_end < f.members_start),
             key=lambda f: f.members_end - f.members_start,
         ),
         unanimated=[f for f in figures if not f.animated],

@@ -111,6 +111,22 @@ def test_communities_counted_by_hand(places, analyst):
     assert (data.listed, data.alive) == (3, 2)
 
 
+def test_members_before_the_facts_began_are_unknown_not_zero(make_community, crowd, analyst):
+    from ruche.communities.models import Community as Model
+
+    old = make_community("Delta", owner=crowd[0])
+    Model.objects.filter(pk=old.pk).update(created=at(ago(400)))
+    members(old, end=12)  # no fact at the start: the analytics began later
+    new = make_community("Epsilon", owner=crowd[1])
+    Model.objects.filter(pk=new.pk).update(created=at(ago(3)))
+    members(new, end=7)
+    data = communities(ask(analyst))
+    rows = by_name(data.tables[1])
+    assert rows["Delta"][2:] == [None, 12, None]
+    assert rows["Epsilon"][2:] == [0, 7, 7]  # created during the period
+    assert data.losing == []
+
+
 def test_a_filter_counts_its_people_only_in_communities(places, analyst, rnd):
     rows = by_name(communities(ask(analyst, department=rnd)).tables[0])
     assert rows["Alpha"][:2] == [HIDDEN, HIDDEN]  # c2–c4 of R&D: three people
