@@ -10,7 +10,7 @@ class AnalyticsConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
-        from ruche.analytics import community, company, reactions  # noqa: F401 (the dashboards' sections)
+        from ruche.analytics import community, company, content, reactions  # noqa: F401 (dashboards' sections)
         from ruche.analytics.policies import can_view_community
         from ruche.analytics.tasks import analytics_refresh, summaries_enqueue_when_due
         from ruche.communities.policies import can_view_figures
