@@ -155,6 +155,7 @@ class Taking:
             lurkers=_visible(self.levels["lurkers"]),
             participants=_visible(self.levels["participants"]),
             contributors=_visible(self.levels["contributors"]),
+            labels=(str(_("Contributing")), str(_("Responding")), str(_("Silent"))),
         )
 
 

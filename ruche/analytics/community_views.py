@@ -9,8 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ruche.analytics import policies, sections
-from ruche.analytics.forms import PeriodForm
-from ruche.analytics.period import DEFAULT_DAYS
+from ruche.analytics.forms import PeriodForm, filters_from
 from ruche.communities.selectors import community_for
 from ruche.core.spreadsheet import csv_response
 
@@ -24,12 +23,9 @@ def community_ask(request, slug: str):
             _("Only the community's owners and animators, and the company's analysts, can read its figures.")
         )
     today = timezone.localdate()
-    form = PeriodForm(request.GET or None, today=today)
-    if request.GET and not form.is_valid():
+    form = filters_from(PeriodForm, request.GET, today=today)
+    if form.errors:
         return community, form, None
-    if not request.GET:
-        form = PeriodForm({"period": str(DEFAULT_DAYS)}, today=today)
-        form.is_valid()
     ask = sections.Ask(viewer=request.user, period=form.range, today=today, community=community)
     return community, form, ask
 

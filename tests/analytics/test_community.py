@@ -289,3 +289,26 @@ def test_the_page_asks_as_many_queries_whatever_the_community_s_size(
     for n in range(1, 4):
         grow(n)
     assert queries() == small
+
+
+def test_the_api_serves_a_community_s_tables_to_its_readers_only(club, crew, admin, analyst, api_as):
+    m, outsiders = crew
+    did(club, m[:5], timezone.localdate(), posts=1)
+    listed = api_as(analyst).get(f"/analytics/communities/{club.slug}/tables", period="7")
+    assert listed.status_code == 200
+    assert "activity.summary" in [t["key"] for t in listed.json()]
+    table = (
+        api_as(admin).get(f"/analytics/communities/{club.slug}/tables/activity.summary", period="7").json()
+    )
+    assert table["rows"][0] == {"figure": "Posts", "value": 5, "before": 0}
+    for colleague in (m[0], outsiders[0]):
+        assert (
+            api_as(colleague).get(f"/analytics/communities/{club.slug}/tables/activity.summary").status_code
+            == 403
+        )
+    reversed_range = {"period": "custom", "start": "2026-05-10", "end": "2026-05-01"}
+    refused = api_as(admin).get(
+        f"/analytics/communities/{club.slug}/tables/activity.summary", **reversed_range
+    )
+    assert refused.status_code == 400 and refused.json()["detail"] == "The range ends before it starts."
+    assert api_as(admin).get("/analytics/communities/no-such-club/tables").status_code == 404

@@ -72,6 +72,7 @@ SLOT_RULES = [
     ("analytics/export/", "key", "analytics_table"),
     ("analytics/tables/", "key", "analytics_table"),
     ("/export/", "key", "community_table"),  # analytics/communities/<slug>/export/<key>.csv
+    ("/tables/", "key", "community_table"),  # api/v1/analytics/communities/{slug}/tables/{key}
     ("skills/", "key", "skill"),
     ("people/", "handle", "person"),
     ("activate/", "uid", "uid"),
