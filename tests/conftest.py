@@ -36,6 +36,21 @@ def _media_through_ruche() -> None:
 _media_through_ruche()
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """PostgreSQL: the test database's commits do not wait for the disk. Tests that commit (the
+    transactional ones, whose every end empties all tables, and the test database's creation) spent
+    most of the PostgreSQL leg waiting for WAL fsyncs. What a commit makes visible, and when, is
+    unchanged: only a crash of the PostgreSQL server itself could lose one, and no test crashes it."""
+    from django.db import connections
+
+    for alias in connections:
+        settings_dict = connections[alias].settings_dict
+        if settings_dict["ENGINE"] == "django.db.backends.postgresql":
+            options = settings_dict.setdefault("OPTIONS", {})
+            options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
 def pytest_collection_modifyitems(config, items):
     if os.environ.get("RUCHE_SKIP_E2E"):
         skip = pytest.mark.skip(reason="Chromium not installed (/usr/bin/chromium)")

@@ -136,7 +136,10 @@ def _failed(source: Source, error: Exception) -> int:
 def _publish_new(source: Source, items: list[feeds.Item]) -> int:
     """The feed's items not seen before (by id, or by link when the id changed), oldest first."""
     mine = SourceItem.objects.filter(source=source)
-    first_poll = not mine.exists()
+    # A first poll is one before any success (as read when this poll began) or with nothing recorded:
+    # a second worker polling the same new feed at the same moment then makes the same choice of
+    # what to keep quiet, instead of publishing what the first one has just recorded quietly.
+    first_poll = source.last_success_at is None or not mine.exists()
     # Only what this feed holds now is looked up: a source's history grows, a feed does not.
     links = [item.link for item in items if item.link]
     seen = set(
