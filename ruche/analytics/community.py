@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ruche.analytics import charts
 from ruche.analytics.company import LEVELS, level_of, shown_levels
-from ruche.analytics.models import CommunityDay, CommunityPersonDay
+from ruche.analytics.models import CommunityDay, CommunityPersonDay, total
 from ruche.analytics.period import Period
 from ruche.analytics.sections import Ask, community_section
 from ruche.analytics.services import day_bounds
@@ -31,13 +31,6 @@ EXCERPT = 120
 # What a person did in a community (CommunityPersonDay has no visits: reading is not counted there).
 CONTRIBUTED_HERE = ("posts", "answers")
 PARTICIPATED_HERE = ("replies", "reactions", "shares", "votes")
-
-
-def _sum(fields) -> F:
-    total = F(fields[0])
-    for name in fields[1:]:
-        total = total + F(name)
-    return total
 
 
 def _end_moment(day: datetime.date) -> datetime.datetime:
@@ -170,7 +163,7 @@ def _per_person(ask: Ask, period: Period) -> dict[int, str]:
     rows = (
         _facts(ask, period)
         .values("user")
-        .annotate(c=Sum(_sum(CONTRIBUTED_HERE)), p=Sum(_sum(PARTICIPATED_HERE)))
+        .annotate(c=Sum(total(CONTRIBUTED_HERE)), p=Sum(total(PARTICIPATED_HERE)))
         .values_list("user", "c", "p")
     )
     return {user: level_of(contributed, participated) for user, contributed, participated in rows}
@@ -239,7 +232,7 @@ def _taking_part_tables(data: Taking) -> list[Table]:
 
 # Posts and replies --------------------------------------------------------------------------------
 
-REPLIED = _sum(("replies", "answers"))
+REPLIED = total(("replies", "answers"))
 
 
 def _activity(queryset) -> dict:

@@ -7,16 +7,24 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from ruche.accounts.completeness import ITEM_KEYS, as_int, done_conditions, skill_count_expression
 from ruche.accounts.models import Department, Profile, Site, User
 from ruche.analytics import charts
-from ruche.analytics.models import CONTRIBUTOR_FIELDS, PARTICIPANT_FIELDS, PersonDay
+from ruche.analytics.models import (
+    ACTIVE,
+    CONTRIBUTOR_FIELDS,
+    PARTICIPANT_FIELDS,
+    PersonDay,
+    PersonMonth,
+    PersonWeek,
+    total,
+)
 from ruche.analytics.period import Period
 from ruche.analytics.sections import Ask, company_section
+from ruche.analytics.services import day_bounds, month_of, week_of
 from ruche.analytics.tables import HIDDEN, Column, Table, people, share
 
 WAITING_SHOWN = 200
@@ -24,16 +32,6 @@ TREND_WEEKS = 26
 TREND_MONTHS = 12
 PYRAMID_MONTHS = 6
 LEVELS = ("lurkers", "participants", "contributors")  # the pyramid, from its base
-
-# Active: a day's row with anything but an answer accepted while its author was away.
-ACTIVE = ~Q(**{name: 0 for name in ("visits", "pages", "searches", *CONTRIBUTOR_FIELDS, *PARTICIPANT_FIELDS)})
-
-
-def _sum(fields) -> F:
-    total = F(fields[0])
-    for name in fields[1:]:
-        total = total + F(name)
-    return total
 
 
 def accounts(scope) -> "QuerySet[User]":  # noqa: F821
@@ -48,8 +46,6 @@ def facts(ask: Ask, period: Period):
 
 
 def _end_moment(day: datetime.date) -> datetime.datetime:
-    from ruche.analytics.services import day_bounds
-
     return day_bounds(day)[1]
 
 
@@ -279,19 +275,14 @@ def _average(ask: Ask, period: Period, daily) -> int:
     return round(total / period.days)
 
 
-def _by(ask: Ask, trunc, start: datetime.date) -> list[tuple[datetime.date, int]]:
-    rows = (
-        facts(ask, Period(start, ask.period.end))
-        .annotate(bucket=trunc("day"))
-        .values_list("bucket")
-        .annotate(n=Count("user", distinct=True))
-        .order_by("bucket")
-    )
-    return [(_as_date(bucket), people(n)) for bucket, n in rows]
+def spans(ask: Ask, model, first: datetime.date):
+    """The rolled-up weeks or months (PersonWeek, PersonMonth) from `first` to the period's end."""
+    return model.objects.filter(ask.scope.people("user__"), start__gte=first, start__lte=ask.period.end)
 
 
-def _as_date(value) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
+def _by(ask: Ask, model, first: datetime.date) -> list[tuple[datetime.date, int]]:
+    rows = spans(ask, model, first).values_list("start").annotate(n=Count("pk")).order_by("start")
+    return [(start, people(n)) for start, n in rows]
 
 
 @company_section("actives", _("Active people"), "analytics/sections/actives.html")
@@ -299,8 +290,8 @@ def actives(ask: Ask) -> Actives:
     period, before = ask.period, ask.period.previous()
     daily, daily_before = _daily(ask, period), _daily(ask, before)
     end = period.end
-    week_start = end - datetime.timedelta(weeks=TREND_WEEKS)
-    month_start = (end.replace(day=1) - datetime.timedelta(days=31 * (TREND_MONTHS - 1))).replace(day=1)
+    week_start = week_of(end) - datetime.timedelta(weeks=TREND_WEEKS - 1)
+    month_start = months_before(month_of(end), TREND_MONTHS - 1)
     data = Actives(
         daily_average=_average(ask, period, daily),
         daily_average_before=_average(ask, before, daily_before),
@@ -311,8 +302,8 @@ def actives(ask: Ask) -> Actives:
         activated=people(accounts(ask.scope).filter(activated_at__lt=_end_moment(end)).count()),
         daily=daily,
         daily_before=daily_before,
-        by_week=_by(ask, TruncWeek, week_start - datetime.timedelta(days=week_start.weekday())),
-        by_month=_by(ask, TruncMonth, month_start),
+        by_week=_by(ask, PersonWeek, week_start),
+        by_month=_by(ask, PersonMonth, month_start),
     )
     data.tables = _actives_tables(data)
     return data
@@ -361,8 +352,8 @@ def _actives_tables(data: Actives) -> list[Table]:
 
 # The participation pyramid ------------------------------------------------------------------------
 
-CONTRIBUTED = _sum(CONTRIBUTOR_FIELDS)
-PARTICIPATED = _sum(PARTICIPANT_FIELDS)
+CONTRIBUTED = total(CONTRIBUTOR_FIELDS)
+PARTICIPATED = total(PARTICIPANT_FIELDS)
 
 
 def _levels(rows) -> Counter:
@@ -419,7 +410,15 @@ def _points(rows) -> list[tuple[datetime.date, int | None]]:
     return [(day, _visible(value)) for day, value in rows]
 
 
-def per_person(queryset):
+def per_person(ask: Ask):
+    """(user, contributed, participated) over the period: asked once per page (the pyramid, the
+    departments and the sites read the same rows)."""
+    if "per_person" not in ask.memo:
+        ask.memo["per_person"] = list(_per_person(facts(ask, ask.period)))
+    return ask.memo["per_person"]
+
+
+def _per_person(queryset):
     return (
         queryset.values("user")
         .annotate(c=Sum(CONTRIBUTED), p=Sum(PARTICIPATED))
@@ -429,7 +428,7 @@ def per_person(queryset):
 
 @company_section("pyramid", _("Participation"), "analytics/sections/pyramid.html")
 def pyramid(ask: Ask) -> Pyramid:
-    levels = _levels(per_person(facts(ask, ask.period)))
+    levels = _levels(per_person(ask))
     shown = shown_levels(levels)
     activated = accounts(ask.scope).filter(activated_at__lt=_end_moment(ask.period.end)).count()
     data = Pyramid(
@@ -442,26 +441,29 @@ def pyramid(ask: Ask) -> Pyramid:
 
 
 def _pyramid_trend(ask: Ask) -> list[tuple[datetime.date, dict[str, int]]]:
-    """The pyramid month by month (the last months): one query, one row per person and month."""
-    first = ask.period.end.replace(day=1)
-    for _n in range(PYRAMID_MONTHS - 1):
-        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    """The pyramid month by month (the last months), counted by the database from the roll-ups."""
+    first = months_before(month_of(ask.period.end), PYRAMID_MONTHS - 1)
+    contributor, participant = Q(contributed__gt=0), Q(contributed=0, participated__gt=0)
     rows = (
-        facts(ask, Period(first, ask.period.end))
-        .annotate(month=TruncMonth("day"))
-        .values("month", "user")
-        .annotate(c=Sum(CONTRIBUTED), p=Sum(PARTICIPATED))
-        .values_list("month", "user", "c", "p")
-        .order_by()
+        spans(ask, PersonMonth, first)
+        .values_list("start")
+        .annotate(
+            contributors=Count("pk", filter=contributor),
+            participants=Count("pk", filter=participant),
+            lurkers=Count("pk", filter=~contributor & ~participant),
+        )
+        .order_by("start")
     )
-    months: dict[datetime.date, list] = {}
-    for month, user, contributed, participated in rows:
-        months.setdefault(_as_date(month), []).append((user, contributed, participated))
-    trend = []
-    for month in sorted(months):
-        levels = _levels(months[month])
-        trend.append((month, shown_levels(levels)))
-    return trend
+    return [
+        (month, shown_levels(Counter(lurkers=lurkers, participants=participants, contributors=contributors)))
+        for month, contributors, participants, lurkers in rows
+    ]
+
+
+def months_before(month: datetime.date, n: int) -> datetime.date:
+    for _n in range(n):
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    return month
 
 
 def _pyramid_tables(data: Pyramid) -> list[Table]:
@@ -512,7 +514,7 @@ def _by_unit(ask: Ask, model, attribute: str, key: str, title) -> Units:
     sizes = {unit: (invited, activated) for unit, invited, activated in everyone.order_by()}
     unit_of = dict(accounts(ask.scope).values_list("pk", path))
     levels: dict[int | None, Counter] = {}
-    for user, contributed, participated in per_person(facts(ask, ask.period)):
+    for user, contributed, participated in per_person(ask):
         levels.setdefault(unit_of.get(user), Counter())[level_of(contributed, participated)] += 1
     names = dict(model.objects.values_list("pk", "name"))
     rows = []

@@ -10,6 +10,7 @@ The day is the company's local day (TIME_ZONE)."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 
 # PersonDay's columns recomputed from the source tables; the others are counted live.
 CONTENT_FIELDS = ("posts", "replies", "reactions", "shares", "answers", "accepted_answers", "ideas", "votes")
@@ -17,6 +18,16 @@ LIVE_FIELDS = ("visits", "pages", "searches")
 # A contributor writes (the top of the 90-9-1 pyramid); a participant responds to others.
 CONTRIBUTOR_FIELDS = ("posts", "answers", "ideas")
 PARTICIPANT_FIELDS = ("replies", "reactions", "shares", "votes")
+# Active that day: anything but an answer of theirs accepted while they were away.
+ACTIVE = ~Q(**{name: 0 for name in (*LIVE_FIELDS, *CONTRIBUTOR_FIELDS, *PARTICIPANT_FIELDS)})
+
+
+def total(fields) -> F:
+    """The sum of some columns, in SQL (contributed = total(CONTRIBUTOR_FIELDS))."""
+    expression = F(fields[0])
+    for name in fields[1:]:
+        expression = expression + F(name)
+    return expression
 
 
 class PersonDay(models.Model):
@@ -109,3 +120,27 @@ class SummarySubscription(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     last_week = models.CharField(max_length=10, blank=True)  # ISO week, "2026-W23"
+
+
+class PersonSpan(models.Model):
+    """Who was active in a week or a month (one row each), and how: the trends over months count
+    distinct people, which a year of PersonDay makes slow to group on every page view. Rolled up
+    from PersonDay by the refresh (services.rollups_compute), never written otherwise."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    start = models.DateField()  # the Monday of the week, the first day of the month
+    contributed = models.PositiveIntegerField(default=0)  # posts, answers, ideas
+    participated = models.PositiveIntegerField(default=0)  # replies, reactions, shares, votes
+
+    class Meta:
+        abstract = True
+
+
+class PersonWeek(PersonSpan):
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["start", "user"], name="analytics_person_week_once")]
+
+
+class PersonMonth(PersonSpan):
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["start", "user"], name="analytics_person_month_once")]

@@ -7,7 +7,7 @@ app's ready()) and are shown in that order."""
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ruche.analytics import policies
@@ -25,6 +25,7 @@ class Ask:
     today: datetime.date
     scope: Scope = Scope()
     community: Any = None  # a community's dashboard
+    memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)  # one page's reads
 
 
 @dataclass(frozen=True)

@@ -9,17 +9,23 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, F, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ruche.accounts.models import User
 from ruche.analytics.models import (
+    ACTIVE,
     CONTENT_FIELDS,
+    CONTRIBUTOR_FIELDS,
+    PARTICIPANT_FIELDS,
     CommunityDay,
     CommunityPersonDay,
     PersonDay,
+    PersonMonth,
+    PersonWeek,
     SearchDay,
+    total,
 )
 from ruche.communities.models import Membership, Placement
 from ruche.core.text import fold
@@ -216,16 +222,75 @@ def facts_backfill(
         if progress:
             progress(day)
         day += datetime.timedelta(days=1)
+    rollups_backfill(since=first, today=today)
     return days
 
 
 def facts_refresh(*, today: datetime.date | None = None) -> None:
     """The periodic job: today so far, and yesterday (finished after its last run before
-    midnight), then the retention sweep."""
+    midnight), their weeks and months rolled up, then the retention sweep."""
     today = today or timezone.localdate()
-    facts_compute(day=today - datetime.timedelta(days=1))
+    yesterday = today - datetime.timedelta(days=1)
+    facts_compute(day=yesterday)
     facts_compute(day=today)
+    rollups_compute(days=[yesterday, today])
     facts_sweep(today=today)
+
+
+# Weeks and months, rolled up from the days ---------------------------------------------------------
+
+
+def week_of(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _span_end(model, start: datetime.date) -> datetime.date:
+    if model is PersonWeek:
+        return start + datetime.timedelta(days=6)
+    return start.replace(day=calendar.monthrange(start.year, start.month)[1])
+
+
+@transaction.atomic
+def _roll_up(model, start: datetime.date) -> None:
+    """One week's or month's rows, replaced by what PersonDay says of it now."""
+    rows = (
+        PersonDay.objects.filter(ACTIVE, day__gte=start, day__lte=_span_end(model, start))
+        .values("user")
+        .annotate(contributed=Sum(total(CONTRIBUTOR_FIELDS)), participated=Sum(total(PARTICIPANT_FIELDS)))
+        .values_list("user", "contributed", "participated")
+        .order_by()
+    )
+    model.objects.filter(start=start).delete()
+    model.objects.bulk_create(
+        (model(user_id=u, start=start, contributed=c, participated=p) for u, c, p in rows.iterator()),
+        batch_size=ROWS_PER_STATEMENT,
+    )
+
+
+def rollups_compute(*, days: Iterable[datetime.date]) -> None:
+    """Roll up the weeks and months holding these days (the refresh: yesterday and today)."""
+    days = list(days)
+    for start in sorted({week_of(day) for day in days}):
+        _roll_up(PersonWeek, start)
+    for start in sorted({month_of(day) for day in days}):
+        _roll_up(PersonMonth, start)
+
+
+def rollups_backfill(*, since: datetime.date, today: datetime.date | None = None) -> None:
+    """Every week and month from `since` to today (after the days were backfilled)."""
+    today = today or timezone.localdate()
+    week = week_of(since)
+    while week <= today:
+        _roll_up(PersonWeek, week)
+        week += datetime.timedelta(days=7)
+    month = month_of(since)
+    while month <= today:
+        _roll_up(PersonMonth, month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
 
 
 # Retention ------------------------------------------------------------------------------------------
@@ -243,10 +308,12 @@ def retention_start(today: datetime.date) -> datetime.date:
 def facts_sweep(*, today: datetime.date | None = None) -> int:
     """Delete the facts older than the retention period. Returns the number of rows deleted."""
     first = retention_start(today or timezone.localdate())
-    return sum(
+    days = sum(
         model.objects.filter(day__lt=first).delete()[0]
         for model in (PersonDay, CommunityPersonDay, CommunityDay, SearchDay)
     )
+    spans = PersonWeek.objects.filter(start__lt=week_of(first)).delete()[0]
+    return days + spans + PersonMonth.objects.filter(start__lt=month_of(first)).delete()[0]
 
 
 # Added from the web processes' counters (counters.py) -----------------------------------------------

@@ -31,7 +31,14 @@ from ruche.alerts import services as alerts
 from ruche.alerts import tasks as alert_tasks
 from ruche.analytics import services as analytics
 from ruche.analytics import tasks as analytics_tasks
-from ruche.analytics.models import CommunityDay, CommunityPersonDay, PersonDay, SummarySubscription
+from ruche.analytics.models import (
+    CommunityDay,
+    CommunityPersonDay,
+    PersonDay,
+    PersonMonth,
+    PersonWeek,
+    SummarySubscription,
+)
 from ruche.announcements import services as announcements
 from ruche.announcements import tasks as announcement_tasks
 from ruche.announcements.models import Announcement, Receipt
@@ -86,6 +93,9 @@ STATE: dict[type, tuple[str, ...]] = {
     # A poll says when it last looked: what it published must not move, the time does.
     Source: ("last_polled_at", "last_success_at", "next_poll_at"),
     PersonDay: (),
+    # Rolled up again from the days: the same rows, under new ids.
+    PersonWeek: ("id",),
+    PersonMonth: ("id",),
     CommunityPersonDay: (),
     CommunityDay: (),
     SummarySubscription: (),
