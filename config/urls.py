@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("ruche.sources.urls")),
     path("", include("ruche.alerts.urls")),
     path("", include("ruche.files.urls")),
+    path("", include("ruche.analytics.urls")),
     path("", include("ruche.api.urls")),
     path("", include("ruche.worker.urls")),
     path("accounts/", include("allauth.urls")),

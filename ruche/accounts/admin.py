@@ -13,10 +13,11 @@ class UserAdmin(admin.ModelAdmin):
         "is_active",
         "is_staff",
         "is_announcer",
+        "is_analyst",
         "activated_at",
         "last_seen_at",
     ]
-    list_filter = ["is_active", "is_staff", "is_animator", "is_announcer"]
+    list_filter = ["is_active", "is_staff", "is_animator", "is_announcer", "is_analyst"]
     search_fields = ["email", "first_name", "last_name", "handle"]
     exclude = ["password"]
     readonly_fields = [

@@ -55,6 +55,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False,
         help_text=_("Communications and executives: announcements pinned in their audience's feed"),
     )
+    # Internal communications, HR: may read the adoption analytics (aggregates only, docs/analytics.md).
+    is_analyst = models.BooleanField(
+        _("may read adoption analytics"),
+        default=False,
+        help_text=_("Internal communications, HR: the company's adoption figures, never one person's"),
+    )
     date_joined = models.DateTimeField(default=timezone.now)
     invited_at = models.DateTimeField(null=True, blank=True)
     invited_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

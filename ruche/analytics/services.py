@@ -7,9 +7,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ruche.accounts.models import User
 from ruche.analytics.models import (
@@ -295,3 +297,27 @@ def _add(people: list[tuple], queries: list[tuple]) -> None:
         )
     if queries:
         _upsert(_QUERIES_SQL, SearchDay._meta.db_table, queries, "(%s, %s, %s, %s)")
+
+
+# Reminders ------------------------------------------------------------------------------------------
+
+REMIND_AGAIN_AFTER = datetime.timedelta(days=1)
+
+
+def reminders_send(*, by: User, user_ids: Iterable[int]) -> tuple[int, int]:
+    """Invite again the chosen people who have not activated their account; those invited less than
+    a day ago are skipped (one e-mail a day at most). -> (sent, skipped)."""
+    from ruche.accounts.services import invitation_resend
+    from ruche.analytics.policies import can_remind
+
+    if not can_remind(by):
+        raise PermissionDenied(_("Only administrators can invite people again."))
+    waiting = User.objects.filter(pk__in=list(user_ids)[:1000], activated_at__isnull=True, is_active=True)
+    recent = timezone.now() - REMIND_AGAIN_AFTER
+    sent = skipped = 0
+    for person in waiting.order_by("pk"):
+        if person.invited_at and person.invited_at > recent:
+            skipped += 1
+        elif invitation_resend(user=person, by=by):
+            sent += 1
+    return sent, skipped

@@ -356,13 +356,6 @@ def results(campaign: Campaign) -> Results:
     )
 
 
-def _cell(value):
-    """Text that a spreadsheet would run as a formula (=, +, -, @) is written as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 EXPORT_HEADER = ["id", "title", "author", "stage", "votes", "followers", "created", "merged into"]
 
 
@@ -387,8 +380,8 @@ def export_rows(campaign: Campaign):
     for idea in ideas.iterator(chunk_size=1000):
         yield [
             idea.pk,
-            _cell(idea.title),
-            _cell(idea.author.full_name),
+            idea.title,
+            idea.author.full_name,
             idea.stage.label,
             idea.vote_count,
             idea.follower_count,

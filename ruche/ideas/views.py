@@ -1,12 +1,10 @@
 """Innovation pages: campaigns, ideas, the committee, results and the workflow editor. Thin views:
 parse the input, call one service or selector, render; a refusal is shown, and nothing is lost."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from ruche import resolvers
 from ruche.accounts.models import User
+from ruche.core.spreadsheet import csv_response
 from ruche.core.views import apply_errors
 from ruche.files.forms import attachment_ids
 from ruche.files.selectors import waiting_uploads
@@ -369,23 +368,12 @@ def results(request, pk: int):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 def export(request, pk: int):
     campaign = policies.access_campaign(request.user, pk)
     if not policies.can_manage(request.user, campaign):
         raise PermissionDenied(_("Only the campaign's managers can export its ideas."))
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in selectors.export_rows(campaign)),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}-ideas.csv"'
-    return response
+    return csv_response(f"campaign-{campaign.pk}-ideas.csv", selectors.export_rows(campaign))
 
 
 # Workflows (admins) --------------------------------------------------------------------------------

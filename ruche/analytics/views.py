@@ -1,0 +1,96 @@
+"""The analytics pages: the company's dashboard, its exports, reminders; thin, over sections.py."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from ruche.analytics import policies, sections, selectors, services
+from ruche.analytics.forms import FiltersForm
+from ruche.core.spreadsheet import csv_response
+
+
+def company_ask(request) -> tuple[FiltersForm, sections.Ask | None]:
+    """The dashboard's filters from the query string, or a form with its errors (and no Ask)."""
+    if not policies.can_view_company(request.user):
+        raise PermissionDenied(_("Only administrators and analysts can read the company's figures."))
+    today = timezone.localdate()
+    form = FiltersForm(request.GET or None, today=today)
+    if request.GET and not form.is_valid():
+        return form, None
+    if not request.GET:
+        form = FiltersForm({}, today=today)
+        form.is_valid()
+    return form, sections.Ask(viewer=request.user, period=form.range, today=today, scope=form.scope)
+
+
+@login_required
+def dashboard(request):
+    form, ask = company_ask(request)
+    built = sections.build(sections.COMPANY, ask) if ask else []
+    context = {
+        "form": form,
+        "ask": ask,
+        "sections": built,
+        "query": request.GET.urlencode(),
+        "can_remind": policies.can_remind(request.user),
+        "min_group": settings.ANALYTICS_MIN_GROUP,
+    }
+    return render(request, "analytics/dashboard.html", context, status=200 if ask else 400)
+
+
+@login_required
+def export(request, key: str):
+    """One table of the dashboard as CSV, for the same filters."""
+    form, ask = company_ask(request)
+    if ask is None:
+        return render(request, "analytics/dashboard.html", {"form": form, "sections": []}, status=400)
+    table = sections.find_table(sections.build(sections.COMPANY, ask, only=key), key)
+    if table is None:
+        raise Http404(_("There is no such table."))
+    filename = f"ruche-{key.replace('.', '-')}-{ask.period.start}-{ask.period.end}.csv"
+    return csv_response(filename, table.csv_rows())
+
+
+@login_required
+@require_POST
+def remind(request):
+    ids = [int(value) for value in request.POST.getlist("person") if value.isdigit()]
+    sent, skipped = services.reminders_send(by=request.user, user_ids=ids)
+    if sent:
+        messages.success(
+            request,
+            ngettext("Invitation sent again to %(n)s person.", "Invitation sent again to %(n)s people.", sent)
+            % {"n": sent},
+        )
+    if skipped:
+        messages.info(
+            request,
+            ngettext(
+                "%(n)s person was invited less than a day ago: not again yet.",
+                "%(n)s people were invited less than a day ago: not again yet.",
+                skipped,
+            )
+            % {"n": skipped},
+        )
+    if not sent and not skipped:
+        messages.error(request, _("Choose at least one person who has not activated their account."))
+    query = request.POST.get("query", "")  # the dashboard's filters, kept (a query string, not a URL)
+    return redirect(f"{reverse('analytics:dashboard')}?{query}#activation")
+
+
+@login_required
+def mine(request):
+    """My own figures (nobody else's, and nobody else sees them)."""
+    return render(
+        request,
+        "analytics/mine.html",
+        {"activity": selectors.my_activity(user=request.user), "days": selectors.MY_ACTIVITY_DAYS},
+    )
