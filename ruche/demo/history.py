@@ -35,12 +35,13 @@ WAVES = [
     (7, ("Direction générale", "Ressources humaines")),
     (14, ("Qualité",)),
     (21, ("R&D",)),
-    (35, ("Ventes",)),
-    (49, ("Production",)),
+    (28, ("Ventes",)),
+    (35, ("Production",)),
 ]
 PILOT_STAFF = 4  # besides the key people (the CEO, the admin, the heads, the demo employee)
 NEVER_ACTIVATED = 6
-LATE_SHARE = 0.25  # of each wave, those who wait one to four weeks before activating
+READERS = 0.45  # of the staff who activate, those who read without ever writing or reacting
+LATE_SHARE = 0.35  # of each wave, those who wait one to eight weeks before activating
 # Older weeks: top-level posts per working day when everyone is on board (the recent weeks have more).
 PAST_POSTS_PER_DAY = 2.2
 
@@ -50,6 +51,7 @@ class Timeline:
     launch: datetime
     invited: list[datetime]
     activated: list[datetime | None]
+    readers: set[int] = field(default_factory=set)
 
     def on_board(self, person: int, when: datetime) -> bool:
         activated = self.activated[person]
@@ -76,7 +78,7 @@ def plan_timeline(rng: random.Random, people: list, now: datetime) -> Timeline:
     wave_of = {dept: days for days, depts in WAVES for dept in depts}
     invited, activated = [], []
     for i, p in enumerate(people):
-        days = 0 if i in pilot else wave_of.get(p.dept, 56)
+        days = 0 if i in pilot else wave_of.get(p.dept, 42)
         sent = launch + timedelta(days=days, minutes=rng.randint(0, 90))
         if p.role in {"ceo", "admin"}:  # they prepared the launch
             sent = launch - timedelta(days=3)
@@ -84,13 +86,15 @@ def plan_timeline(rng: random.Random, people: list, now: datetime) -> Timeline:
         if i in pilot:
             delay = timedelta(hours=rng.uniform(0.5, 30))
         elif rng.random() < LATE_SHARE:
-            delay = timedelta(days=rng.uniform(7, 30))
+            delay = timedelta(days=rng.uniform(7, 56))
         else:
             delay = timedelta(hours=rng.expovariate(1 / 30))
         activated.append(min(sent + delay, now - timedelta(hours=6)))
-    for i in _never_activated(rng, people, pilot):
+    never = _never_activated(rng, people, pilot)
+    for i in never:
         activated[i] = None
-    return Timeline(launch, invited, activated)
+    quiet = [i for i in staff if i not in never]
+    return Timeline(launch, invited, activated, set(rng.sample(quiet, round(len(quiet) * READERS))))
 
 
 def _never_activated(rng: random.Random, people: list, pilot: set[int]) -> list[int]:
@@ -112,16 +116,17 @@ def unusable_password() -> str:
 
 
 def after_activation(rng: random.Random, drafts: list, timeline: Timeline, pool: list[int]) -> list:
-    """Nobody writes or reacts before activating: such a post goes to someone already on board,
-    such a reaction is dropped."""
+    """Nobody writes or reacts before activating, and the readers never do: such a post goes to
+    someone else already on board, such a reaction is dropped."""
+
+    def may_act(person: int, when: datetime) -> bool:
+        return person not in timeline.readers and timeline.on_board(person, when)
+
     for draft in drafts:
-        if not timeline.on_board(draft.author, draft.when):
+        if not may_act(draft.author, draft.when):
             taken = set(draft.mentions)
-            ready = [i for i in pool if timeline.on_board(i, draft.when) and i not in taken]
-            draft.author = rng.choice(ready)
-        draft.reactions = [
-            r for r in draft.reactions if r[0] != draft.author and timeline.on_board(r[0], r[2])
-        ]
+            draft.author = rng.choice([i for i in pool if may_act(i, draft.when) and i not in taken])
+        draft.reactions = [r for r in draft.reactions if r[0] != draft.author and may_act(r[0], r[2])]
     return drafts
 
 
@@ -244,8 +249,8 @@ def _daily_posts(rng, cast, timeline: Timeline, cap: datetime) -> list:
     drafts = []
     day = timeline.launch.replace(hour=0)
     while day + timedelta(days=1) < cap:
-        on_board = [i for i in cast.everyone if timeline.on_board(i, day)]
-        share = len(on_board) / len(cast.everyone)
+        on_board = [i for i in cast.everyone if timeline.on_board(i, day) and i not in timeline.readers]
+        share = sum(timeline.on_board(i, day) for i in cast.everyone) / len(cast.everyone)
         count = 0 if day.weekday() >= 5 else max(0, round(rng.gauss(PAST_POSTS_PER_DAY * share, 0.6)))
         for _ in range(count if len(on_board) > 2 else 0):
             when = day.replace(hour=8) + timedelta(seconds=rng.randint(0, 10 * 3600))
@@ -281,7 +286,7 @@ def _questions(rng, cast, timeline: Timeline, until: datetime, cap: datetime, pa
     for n, (text, answers, accepted) in enumerate(QUESTIONS):
         when = timeline.launch + timedelta(days=8, seconds=span * (n + rng.random()) / len(QUESTIONS))
         when = when.replace(hour=rng.randint(8, 16))
-        ready = [i for i in cast.everyone if timeline.on_board(i, when)]
+        ready = [i for i in cast.everyone if timeline.on_board(i, when) and i not in timeline.readers]
         asker = rng.choice(ready)
         question = company.Draft(when, asker, text, [], "question")
         replies = []
@@ -304,7 +309,11 @@ def _community_posts(rng, cast, timeline: Timeline, cap: datetime, past: Past) -
     drafts = []
     for name, _kind, _description, created, posts, departures in QUIET_COMMUNITIES:
         opened = timeline.launch + timedelta(days=created)
-        ready = [i for i in cast.everyone if timeline.on_board(i, opened + timedelta(days=10))]
+        ready = [
+            i
+            for i in cast.everyone
+            if timeline.on_board(i, opened + timedelta(days=10)) and i not in timeline.readers
+        ]
         chosen = rng.sample(ready, min(QUIET_MEMBERS, len(ready)))
         members = [
             (i, max(opened, timeline.activated[i]) + timedelta(hours=rng.uniform(1, 96))) for i in chosen
@@ -510,10 +519,10 @@ def _visits(rng: random.Random, people: list, timeline: Timeline, today: date) -
 
 def _keenness(rng: random.Random, role: str) -> float:
     """The chance of coming on a working day, once used to it: leaders come most days; of the
-    others, a third rarely (a few times a month)."""
+    others, two in five rarely (a few times a month)."""
     if role != "staff":
-        return rng.uniform(0.6, 0.9)
-    return rng.uniform(0.03, 0.12) if rng.random() < 0.35 else rng.betavariate(2, 2.5)
+        return rng.uniform(0.5, 0.85)
+    return rng.uniform(0.02, 0.08) if rng.random() < 0.4 else rng.betavariate(2, 3)
 
 
 def _searches(rng: random.Random, timeline: Timeline, today: date) -> None:
@@ -522,7 +531,7 @@ def _searches(rng: random.Random, timeline: Timeline, today: date) -> None:
     per_day = PersonDay.objects.filter(searches__gt=0).values_list("day").annotate(n=Sum("searches"))
     rows = []
     for day, total in sorted(per_day):
-        age = (day - launch).days
+        age = max(0, (day - launch).days)  # the admin and the CEO came before the launch
         texts = [s for s in SEARCHES if s[3] <= age <= s[4]]
         drawn = Counter(rng.choices(texts, [s[1] for s in texts], k=total))
         for (text, _weight, empty, _first, _last), n in sorted(drawn.items()):
