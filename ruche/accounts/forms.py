@@ -196,3 +196,26 @@ class ActivationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+class RolesForm(forms.Form):
+    """Company-wide roles, given by administrators (ruche.accounts.services.user_set_roles)."""
+
+    is_staff = forms.BooleanField(
+        label=_("Administrator"),
+        required=False,
+        help_text=_("Invites people, sets the rules, sees everything"),
+    )
+    is_animator = forms.BooleanField(
+        label=_("Community animator"),
+        required=False,
+        help_text=_("May create communities when creation is restricted"),
+    )
+    is_announcer = forms.BooleanField(
+        label=_("Announcer"), required=False, help_text=_("Publishes announcements to a chosen audience")
+    )
+    is_analyst = forms.BooleanField(
+        label=_("Analyst"),
+        required=False,
+        help_text=_("Reads the adoption analytics (figures about groups only)"),
+    )

@@ -22,6 +22,12 @@ def can_deactivate(user, target) -> bool:
     return is_admin(user) and user.pk != target.pk
 
 
+def can_change_roles(user, target) -> bool:
+    """Company-wide roles (administrator, animator, announcer, analyst) are given by administrators;
+    nobody changes their own (an administrator cannot lock the company out by mistake)."""
+    return is_admin(user) and user.pk != target.pk
+
+
 def can_follow(user, target) -> bool:
     return user.is_authenticated and user.is_active and target.is_active and user.pk != target.pk
 

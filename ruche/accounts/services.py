@@ -293,6 +293,24 @@ def user_reactivate(*, user: User, by: User) -> User:
     return user
 
 
+ROLES = ("is_staff", "is_animator", "is_announcer", "is_analyst")
+
+
+@transaction.atomic
+def user_set_roles(*, user: User, by: User, **roles: bool) -> User:
+    """Give or take company-wide roles: `is_staff` (administrator), `is_animator`, `is_announcer`,
+    `is_analyst`; those not named are kept."""
+    if not policies.can_change_roles(by, user):
+        raise PermissionDenied(_("Only an administrator can change someone else's roles."))
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"Unknown roles: {sorted(unknown)}")
+    for name, value in roles.items():
+        setattr(user, name, bool(value))
+    user.save(update_fields=list(roles))
+    return user
+
+
 def _distinct_skill_names(names: list[str]) -> dict[str, str]:
     """{folded key: name as typed first}: `Lean, lean, LÉAN` is one skill."""
     wanted: dict[str, str] = {}

@@ -19,6 +19,7 @@ urlpatterns = [
     path("people/<str:handle>/followers/", views.followers, name="followers"),
     path("people/<str:handle>/active/", views.set_active, name="set_active"),
     path("people/<str:handle>/invite-again/", views.resend_invitation, name="resend_invitation"),
+    path("people/<str:handle>/roles/", views.roles, name="roles"),
     path("activate/<str:uid>/<str:token>/", views.activate, name="activate"),
     path("autocomplete/people/", views.people_autocomplete, name="people_autocomplete"),
     path("autocomplete/skills/", views.skill_autocomplete, name="skill_autocomplete"),

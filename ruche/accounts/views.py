@@ -18,6 +18,7 @@ from ruche.accounts.forms import (
     PhotoForm,
     ProfileForm,
     ProfileSettingsForm,
+    RolesForm,
 )
 from ruche.accounts.models import ProfileSettings
 from ruche.accounts.tasks import activation_url
@@ -260,6 +261,21 @@ def set_active(request, handle: str):
     except PermissionDenied as error:
         messages.error(request, str(error))
     return redirect(safe_next(request, reverse("accounts:people_admin")))
+
+
+@login_required
+def roles(request, handle: str):
+    """A colleague's company-wide roles (administrator, animator, announcer, analyst)."""
+    _admin_only(request)
+    person = selectors.access_person(request.user, handle)
+    if not policies.can_change_roles(request.user, person):
+        raise PermissionDenied(_("Only an administrator can change someone else's roles."))
+    form = RolesForm(request.POST or None, initial={name: getattr(person, name) for name in services.ROLES})
+    if request.method == "POST" and form.is_valid():
+        services.user_set_roles(user=person, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The roles of %(name)s are saved.") % {"name": person.full_name})
+        return redirect(safe_next(request, reverse("accounts:people_admin")))
+    return render(request, "accounts/roles.html", {"form": form, "person": person})
 
 
 @login_required

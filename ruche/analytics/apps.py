@@ -10,7 +10,7 @@ class AnalyticsConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
-        from ruche.analytics import company, reactions  # noqa: F401 (company: the dashboard's sections)
+        from ruche.analytics import company, content, reactions  # noqa: F401 (the dashboard's sections)
         from ruche.analytics.tasks import analytics_refresh
         from ruche.core.periodic import Every, register_periodic
 

@@ -73,7 +73,9 @@ class Activation:
 
     @property
     def chart(self):
-        points = [(week, share(activated, invited)) for week, invited, activated in self.weekly]
+        points = [
+            (week, share(activated, invited)) for week, invited, activated in self.weekly
+        ]  # None: hidden
         return charts.line_chart(
             title=_("Activation rate, week by week"),
             series=[charts.Series(str(_("Activated")), points, "current")],
@@ -236,8 +238,8 @@ class Actives:
         return charts.line_chart(
             title=_("People active each day"),
             series=[
-                charts.Series(str(_("This period")), self.daily, "current"),
-                charts.Series(str(_("Previous period")), shifted, "previous"),
+                charts.Series(str(_("This period")), _points(self.daily), "current"),
+                charts.Series(str(_("Previous period")), _points(shifted), "previous"),
             ],
         )
 
@@ -245,14 +247,14 @@ class Actives:
     def weekly_chart(self):
         return charts.line_chart(
             title=_("People active each week"),
-            series=[charts.Series(str(_("Weekly active people")), self.by_week, "current")],
+            series=[charts.Series(str(_("Weekly active people")), _points(self.by_week), "current")],
         )
 
     @property
     def monthly_chart(self):
         return charts.line_chart(
             title=_("People active each month"),
-            series=[charts.Series(str(_("Monthly active people")), self.by_month, "current")],
+            series=[charts.Series(str(_("Monthly active people")), _points(self.by_month), "current")],
         )
 
 
@@ -265,11 +267,16 @@ def _daily(ask: Ask, period: Period) -> list[tuple[datetime.date, int]]:
     return [(day, people(counts.get(day, 0))) for day in period.each_day()]
 
 
-def _average(daily) -> int:
-    values = [n for _day, n in daily if n is not HIDDEN]
-    if len(values) < len(daily):
-        return HIDDEN  # some days had so few people that an average would tell them apart
-    return round(sum(values) / len(values)) if values else 0
+AVERAGE_BLURS = 7  # days: rounding an average over a week hides any one day's 1 to 4 people
+
+
+def _average(ask: Ask, period: Period, daily) -> int:
+    """The daily average, rounded to whole people. With a day hidden (fewer than 5 people), the
+    average and the other days would give it away over a short period: shown from a week on."""
+    if any(n is HIDDEN for _day, n in daily) and period.days < AVERAGE_BLURS:
+        return HIDDEN
+    total = facts(ask, period).count()  # the hidden days count too
+    return round(total / period.days)
 
 
 def _by(ask: Ask, trunc, start: datetime.date) -> list[tuple[datetime.date, int]]:
@@ -295,8 +302,8 @@ def actives(ask: Ask) -> Actives:
     week_start = end - datetime.timedelta(weeks=TREND_WEEKS)
     month_start = (end.replace(day=1) - datetime.timedelta(days=31 * (TREND_MONTHS - 1))).replace(day=1)
     data = Actives(
-        daily_average=_average(daily),
-        daily_average_before=_average(daily_before),
+        daily_average=_average(ask, period, daily),
+        daily_average_before=_average(ask, before, daily_before),
         weekly=_distinct_people(ask, period.ending(7)),
         weekly_before=_distinct_people(ask, before.ending(7)),
         monthly=_distinct_people(ask, period.ending(28)),
@@ -346,7 +353,7 @@ def _actives_tables(data: Actives) -> list[Table]:
     monthly = Table(
         "actives.monthly",
         str(_("People active each month")),
-        [Column("month", str(_("Month")), "date"), Column("active", str(_("Active people")))],
+        [Column("month", str(_("Month")), "month"), Column("active", str(_("Active people")))],
         [list(row) for row in data.by_month],
     )
     return [summary, daily, weekly, monthly]
@@ -403,7 +410,12 @@ class Pyramid:
 
 
 def _visible(value):
+    """For a chart: a hidden figure is a gap (None), like a missing one."""
     return None if value is HIDDEN else value
+
+
+def _points(rows) -> list[tuple[datetime.date, int | None]]:
+    return [(day, _visible(value)) for day, value in rows]
 
 
 def per_person(queryset):
@@ -462,7 +474,7 @@ def _pyramid_tables(data: Pyramid) -> list[Table]:
         str(_("Participation")),
         [
             Column("level", str(_("Level")), "text"),
-            Column("people", str(_("People"))),
+            Column("people", str(_("Number of people"))),
             Column("share", str(_("Share of active people (%)")), "percent"),
         ],
         [
@@ -473,7 +485,7 @@ def _pyramid_tables(data: Pyramid) -> list[Table]:
     trend = Table(
         "pyramid.monthly",
         str(_("Participation, month by month")),
-        [Column("month", str(_("Month")), "date"), *(Column(level, labels[level]) for level in LEVELS)],
+        [Column("month", str(_("Month")), "month"), *(Column(level, labels[level]) for level in LEVELS)],
         [[month, *(levels[level] for level in LEVELS)] for month, levels in data.trend],
     )
     return [summary, trend]

@@ -45,3 +45,21 @@ def can_view_community(user, community, role: str | None) -> bool:
 def can_subscribe_summary(user) -> bool:
     """The weekly summary e-mail is the company's dashboard in short."""
     return can_view_company(user)
+
+
+def reach_announcements(user, announcements):
+    """The announcements whose reach the company's dashboard lists for `user`, in SQL: all of them
+    for administrators; for analysts, those sent to everyone or to departments and sites (company
+    news), and those they may read anyway (received or written, announcements.policies.can_view).
+    One sent to a community's members stays with them: its title may tell what the community does."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from ruche.announcements.models import Announcement, Receipt
+
+    if not can_view_company(user):
+        return announcements.none()
+    if is_admin(user):
+        return announcements
+    to_communities = Announcement.communities.through.objects.filter(announcement_id=OuterRef("pk"))
+    received = Receipt.objects.filter(user=user).values("announcement_id")
+    return announcements.filter(~Exists(to_communities) | Q(author=user) | Q(pk__in=received))

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from ruche.analytics import policies, sections, selectors, services
 from ruche.analytics.forms import FiltersForm
+from ruche.analytics.period import DEFAULT_DAYS
 from ruche.core.spreadsheet import csv_response
 
 
@@ -26,7 +27,7 @@ def company_ask(request) -> tuple[FiltersForm, sections.Ask | None]:
     if request.GET and not form.is_valid():
         return form, None
     if not request.GET:
-        form = FiltersForm({}, today=today)
+        form = FiltersForm({"period": str(DEFAULT_DAYS)}, today=today)
         form.is_valid()
     return form, sections.Ask(viewer=request.user, period=form.range, today=today, scope=form.scope)
 

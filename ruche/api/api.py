@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from ruche.api import (
     alerts,
+    analytics,
     announcements,
     communities,
     community_admin,  # noqa: F401 (registers its operations on the communities router)
@@ -46,4 +47,5 @@ api.add_router("/tokens", tokens.router)
 api.add_router("/announcements", announcements.router)
 api.add_router("/alerts", alerts.router)
 api.add_router("/files", files.router)
+api.add_router("/analytics", analytics.router)
 api.add_router("/communities", sources.router)  # a community's news sources

@@ -99,7 +99,9 @@ def test_export_csv_for_managers_only(client, campaign, idea, manager, voter):
     response = client.get(reverse("ideas:export", args=[campaign.pk]))
     body = b"".join(response.streaming_content).decode()
     header, row = body.splitlines()[:2]
-    assert header.startswith("\ufeffid,title,author,stage,votes") and "Impact" in header  # BOM: Excel reads UTF-8
+    assert (
+        header.startswith("\ufeffid,title,author,stage,votes") and "Impact" in header
+    )  # BOM: Excel reads UTF-8
     assert row.startswith(f"{idea.pk},Trier les copeaux,Rémi Test,Submitted,0")
     Idea.objects.filter(pk=idea.pk).update(title='=HYPERLINK("http://x")')
     body = b"".join(client.get(reverse("ideas:export", args=[campaign.pk])).streaming_content).decode()

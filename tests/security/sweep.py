@@ -69,6 +69,8 @@ SLOT_RULES = [
     ("answers/", "pk", "answer"),
     ("posts/", "pk", "post"),
     ("tags/", "key", "tag"),
+    ("analytics/export/", "key", "analytics_table"),
+    ("analytics/tables/", "key", "analytics_table"),
     ("skills/", "key", "skill"),
     ("people/", "handle", "person"),
     ("activate/", "uid", "uid"),
@@ -160,6 +162,9 @@ def slots_of(world) -> dict[str, Slot]:
         # Not private: people, skills, workflows, links carried by e-mails.
         "person": Slot("person", [Value(w.mia.handle, False), Value(w.ivan.handle, False)], MISSING_WORD),
         "skill": Slot("skill", [Value("soudure", False)], MISSING_WORD),
+        "analytics_table": Slot(
+            "analytics_table", [Value("actives.daily", False), Value("activation.waiting", False)], "no.such"
+        ),
         "workflow": Slot("workflow", [Value(str(w.campaign.workflow_id), False)], str(MISSING_ID)),
         "uid": Slot("uid", [Value(activation_uid(w.ivan), False)], "MTIzNDU2Nzg5"),
         "activation_token": Slot("activation_token", [Value("made-up-token", False)], "another-made-up"),

@@ -19,7 +19,7 @@ def figure(value, kind: str = "int") -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, datetime.date):
-        return format_date(value, "SHORT_DATE_FORMAT")
+        return format_date(value, "YEAR_MONTH_FORMAT" if kind == "month" else "SHORT_DATE_FORMAT")
     if kind == "percent":
         return f"{number_format(value, decimal_pos=1)} %"
     if isinstance(value, float):

@@ -120,11 +120,13 @@ def card(context, post):
 def _menu_abilities(user) -> dict[str, bool]:
     """What the account menu offers, as the policies decide it."""
     from ruche.accounts import policies
+    from ruche.analytics.policies import can_view_company
 
     return {
         "administer": policies.is_admin(user),
         "invite": policies.can_invite(user),
         "view_completeness_report": policies.can_view_completeness_report(user),
+        "view_analytics": can_view_company(user),
     }
 
 
