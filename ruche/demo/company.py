@@ -852,10 +852,13 @@ def _generate_small(
             everyone = cast.everyone
             star = next(i for i, p in enumerate(people) if p.handle == DEMO_EMPLOYEE)
             per_day = max(2.0, len(people) / 12)
+            # The readers neither write nor react; a few write the posts, the others respond.
+            responders = [i for i in everyone if i not in timeline.readers]
+            writers = [i for i in responders if i in timeline.writers]
             drafts = _plan(
-                rng, cast, now, weeks, per_day, everyone, everyone, everyone, star=star, files=files
+                rng, cast, now, weeks, per_day, writers, responders, responders, star=star, files=files
             )
-            _small_content(people, history.after_activation(past_rng, drafts, timeline, everyone), files)
+            _small_content(people, history.after_activation(past_rng, drafts, timeline, responders), files)
             from ruche.communities.demo import seed_communities
 
             seed_communities(rng, now, log)

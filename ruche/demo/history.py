@@ -41,6 +41,7 @@ WAVES = [
 PILOT_STAFF = 4  # besides the key people (the CEO, the admin, the heads, the demo employee)
 NEVER_ACTIVATED = 6
 READERS = 0.45  # of the staff who activate, those who read without ever writing or reacting
+WRITERS = 0.35  # of the other staff, those who write posts (the rest reply and react)
 LATE_SHARE = 0.35  # of each wave, those who wait one to eight weeks before activating
 # Older weeks: top-level posts per working day when everyone is on board (the recent weeks have more).
 PAST_POSTS_PER_DAY = 2.2
@@ -51,7 +52,8 @@ class Timeline:
     launch: datetime
     invited: list[datetime]
     activated: list[datetime | None]
-    readers: set[int] = field(default_factory=set)
+    readers: set[int] = field(default_factory=set)  # never write nor react
+    writers: set[int] = field(default_factory=set)  # write the posts (the key people among them)
 
     def on_board(self, person: int, when: datetime) -> bool:
         activated = self.activated[person]
@@ -94,7 +96,10 @@ def plan_timeline(rng: random.Random, people: list, now: datetime) -> Timeline:
     for i in never:
         activated[i] = None
     quiet = [i for i in staff if i not in never]
-    return Timeline(launch, invited, activated, set(rng.sample(quiet, round(len(quiet) * READERS))))
+    readers = set(rng.sample(quiet, round(len(quiet) * READERS)))
+    others = [i for i in quiet if i not in readers]
+    writers = set(range(min(8, len(people)))) | set(rng.sample(others, round(len(others) * WRITERS)))
+    return Timeline(launch, invited, activated, readers, writers)
 
 
 def _never_activated(rng: random.Random, people: list, pilot: set[int]) -> list[int]:
@@ -123,9 +128,12 @@ def after_activation(rng: random.Random, drafts: list, timeline: Timeline, pool:
         return person not in timeline.readers and timeline.on_board(person, when)
 
     for draft in drafts:
-        if not may_act(draft.author, draft.when):
+        if not may_act(draft.author, draft.when) or (
+            draft.parent is None and draft.author not in timeline.writers
+        ):
+            among = pool if draft.parent else [i for i in pool if i in timeline.writers]
             taken = set(draft.mentions)
-            draft.author = rng.choice([i for i in pool if may_act(i, draft.when) and i not in taken])
+            draft.author = rng.choice([i for i in among if may_act(i, draft.when) and i not in taken])
         draft.reactions = [r for r in draft.reactions if r[0] != draft.author and may_act(r[0], r[2])]
     return drafts
 
@@ -201,7 +209,7 @@ QUIET_COMMUNITIES = [
       (28, "question", "Quel objectif pour débuter en macro sans se ruiner ?"),
       (36, "bravo", "Bravo à tous pour l'exposition dans le hall de Lyon, beaucoup de retours positifs."),
       (47, "fun", "Prochaine sortie : les traboules du Vieux-Lyon. Qui est partant ?")],
-     ["Plus le temps en ce moment, désolé.", "Trop de notifications pour moi.", ""]),
+     ["Plus le temps en ce moment, désolé.", "Il ne s'y passe plus grand-chose.", ""]),
 ]  # fmt: skip
 QUIET_MEMBERS = 9
 # Seed communities: days after the launch each was created (the others on launch day).
@@ -232,7 +240,7 @@ def write_past(rng: random.Random, people: list, timeline: Timeline, now: dateti
     drafts = _daily_posts(rng, cast, timeline, cap)
     drafts += _wave_posts(rng, cast, timeline, people, cap)
     drafts += _questions(rng, cast, timeline, until, cap, past)
-    drafts += _community_posts(rng, cast, timeline, cap, past)
+    drafts += _community_posts(rng, cast, timeline, cap, now, past)
     for draft in drafts:
         company._react(rng, draft, cap, cast.everyone)
     drafts = sorted(after_activation(rng, drafts, timeline, cast.everyone), key=lambda d: d.when)
@@ -250,11 +258,12 @@ def _daily_posts(rng, cast, timeline: Timeline, cap: datetime) -> list:
     day = timeline.launch.replace(hour=0)
     while day + timedelta(days=1) < cap:
         on_board = [i for i in cast.everyone if timeline.on_board(i, day) and i not in timeline.readers]
+        writing = [i for i in on_board if i in timeline.writers]
         share = sum(timeline.on_board(i, day) for i in cast.everyone) / len(cast.everyone)
         count = 0 if day.weekday() >= 5 else max(0, round(rng.gauss(PAST_POSTS_PER_DAY * share, 0.6)))
         for _ in range(count if len(on_board) > 2 else 0):
             when = day.replace(hour=8) + timedelta(seconds=rng.randint(0, 10 * 3600))
-            tpl, author = company._template_and_author(rng, cast, on_board, None)
+            tpl, author = company._template_and_author(rng, cast, writing, None)
             body, mentioned = company._write(rng, cast, tpl, author, when)
             post = company.Draft(when, author, body, mentioned, tpl.tone)
             drafts.append(post)
@@ -302,7 +311,7 @@ def _questions(rng, cast, timeline: Timeline, until: datetime, cap: datetime, pa
     return drafts
 
 
-def _community_posts(rng, cast, timeline: Timeline, cap: datetime, past: Past) -> list:
+def _community_posts(rng, cast, timeline: Timeline, cap: datetime, now: datetime, past: Past) -> list:
     """QUIET_COMMUNITIES' posts by their members, with a few replies; their members' join times."""
     from ruche.demo import company
 
@@ -327,9 +336,9 @@ def _community_posts(rng, cast, timeline: Timeline, cap: datetime, past: Past) -
             drafts.append(post)
             past.placed.append((post, name))
             drafts.extend(company._thread(rng, cast, post, cap, authors)[:3])
-        last = max(timeline.launch + timedelta(days=d) for d, _t, _x in posts)
-        for (person, joined), reason in zip(members[1:], departures, strict=False):
-            left = last + timedelta(days=rng.uniform(3, 20))
+        # With nothing happening there any more, members leave: most in the last four weeks.
+        for n, ((person, joined), reason) in enumerate(zip(members[1:], departures, strict=False)):
+            left = now - timedelta(days=rng.uniform(2, 26) if n else rng.uniform(30, 40))
             past.departures.append((name, person, joined, left, reason))
     return drafts
 
@@ -500,7 +509,7 @@ def _visits(rng: random.Random, people: list, timeline: Timeline, today: date) -
     for i, p in enumerate(people):
         if timeline.activated[i] is None:
             continue
-        keen = _keenness(rng, p.role)
+        keen = _keenness(rng, p.role, i in timeline.readers)
         first = timezone.localdate(timeline.activated[i])
         for offset in range((today - first).days + 1):
             day = first + timedelta(days=offset)
@@ -517,11 +526,13 @@ def _visits(rng: random.Random, people: list, timeline: Timeline, today: date) -
     )
 
 
-def _keenness(rng: random.Random, role: str) -> float:
-    """The chance of coming on a working day, once used to it: leaders come most days; of the
-    others, two in five rarely (a few times a month)."""
+def _keenness(rng: random.Random, role: str, reader: bool) -> float:
+    """The chance of coming on a working day, once used to it: leaders come most days, readers
+    now and then; of the others, two in five rarely (a few times a month)."""
     if role != "staff":
         return rng.uniform(0.5, 0.85)
+    if reader:
+        return rng.betavariate(2, 4)
     return rng.uniform(0.02, 0.08) if rng.random() < 0.4 else rng.betavariate(2, 3)
 
 

@@ -168,6 +168,10 @@ def assert_history_tells_a_launch_story():
             CommunityDay.objects.filter(community=community).order_by("day").values_list("members", flat=True)
         )
         assert max(counts) > counts[-1] == community.member_count
+    month_ago = CommunityDay.objects.filter(
+        day=today - timedelta(days=28), members__gt=F("community__member_count")
+    )
+    assert month_ago.filter(community__in=losing).exists()  # the default period shows it
 
     questions = Question.objects.filter(post__created__lt=timezone.now() - timedelta(weeks=3))
     assert (
