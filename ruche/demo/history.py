@@ -26,7 +26,7 @@ from ruche.accounts.models import Follow, User
 from ruche.analytics.models import LIVE_FIELDS, CommunityDay, PersonDay, SearchDay
 from ruche.analytics.services import facts_backfill, normalised_query
 from ruche.communities.models import Community, Departure, Membership, Placement
-from ruche.posts.models import Hashtag, Post
+from ruche.posts.models import Hashtag, HashtagFollow, Post
 from ruche.qa.models import AnswerVote, Question
 
 LAUNCH_WEEKS = 13
@@ -393,6 +393,10 @@ def finish(rng: random.Random, people: list, timeline: Timeline, past: Past, now
             hours=2
         )
     Follow.objects.bulk_update(follows, ["created"], batch_size=500)
+    tags = list(HashtagFollow.objects.all())
+    for follow in tags:
+        follow.created = activated[follow.user_id] + timedelta(hours=1)
+    HashtagFollow.objects.bulk_update(tags, ["created"], batch_size=500)
     _date_communities(rng, timeline, activated, now)
     _quiet_communities(people, past)
 

@@ -133,6 +133,7 @@ def assert_history_tells_a_launch_story():
     assert not Post.objects.filter(created__lt=F("author__activated_at")).exists()
     assert not Reaction.objects.filter(created__lt=F("user__activated_at")).exists()
     assert not Follow.objects.filter(created__lt=F("follower__activated_at")).exists()
+    assert not HashtagFollow.objects.filter(created__lt=F("user__activated_at")).exists()
     assert not Membership.objects.filter(created__lt=F("user__activated_at")).exists()
 
     old = PersonDay.objects.filter(day__lt=today - timedelta(weeks=3))
