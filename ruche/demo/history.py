@@ -40,6 +40,7 @@ WAVES = [
 ]
 PILOT_STAFF = 4  # besides the key people (the CEO, the admin, the heads, the demo employee)
 NEVER_ACTIVATED = 6
+KEEP_PRODUCTION = 6
 READERS = 0.45  # of the staff who activate, those who read without ever writing or reacting
 WRITERS = 0.35  # of the other staff, those who write posts (the rest reply and react)
 LATE_SHARE = 0.35  # of each wave, those who wait one to eight weeks before activating
@@ -103,17 +104,23 @@ def plan_timeline(rng: random.Random, people: list, now: datetime) -> Timeline:
 
 
 def _never_activated(rng: random.Random, people: list, pilot: set[int]) -> list[int]:
-    """One person per department where possible, then the largest departments."""
+    """One person per department where possible, at most one in four of those invited after the
+    pilot (a small demo keeps its people), never leaving Production fewer than KEEP_PRODUCTION
+    people (the innovation campaign's demo asks four of them besides its manager)."""
     by_dept: dict[str, list[int]] = {}
     for i, p in enumerate(people):
         if i not in pilot and p.role == "staff":
             by_dept.setdefault(p.dept, []).append(i)
-    chosen = [rng.choice(ids) for _dept, ids in sorted(by_dept.items())]
+    spare = sum(p.dept == "Production" for p in people) - KEEP_PRODUCTION
+    if "Production" in by_dept:
+        by_dept["Production"] = by_dept["Production"][: max(spare, 0)]
+    wanted = min(NEVER_ACTIVATED, sum(len(ids) for ids in by_dept.values()) // 4)
+    chosen = [rng.choice(ids) for _dept, ids in sorted(by_dept.items()) if ids][:wanted]
     rest = sorted(
         (i for ids in by_dept.values() for i in ids if i not in chosen), key=lambda i: people[i].dept
     )
-    chosen += rng.sample(rest, max(0, min(NEVER_ACTIVATED - len(chosen), len(rest))))
-    return sorted(chosen[:NEVER_ACTIVATED])
+    chosen += rng.sample(rest, max(0, min(wanted - len(chosen), len(rest))))
+    return sorted(chosen)
 
 
 def unusable_password() -> str:
