@@ -529,15 +529,18 @@ def pyramid_chart(
     participants: int | None,
     contributors: int | None,
     hidden_label: str | None = None,
+    labels: tuple[str, str, str] | None = None,
 ) -> Chart:
     """The 90-9-1 view: contributors on top, participants, lurkers at the base, each band's width
     proportional to its people (never narrower than NARROWEST), with its count and its share of the
-    total (no shares when a band is hidden: they would be wrong)."""
+    total (no shares when a band is hidden: they would be wrong). `labels`: the bands' names, from
+    the top, when the caller's tables name them otherwise."""
     hidden_label = _hidden_label(hidden_label)
+    top, middle, base = labels or (gettext("Contributors"), gettext("Participants"), gettext("Lurkers"))
     bands = [
-        (gettext("Contributors"), contributors, "contributors"),
-        (gettext("Participants"), participants, "participants"),
-        (gettext("Lurkers"), lurkers, "lurkers"),
+        (top, contributors, "contributors"),
+        (middle, participants, "participants"),
+        (base, lurkers, "lurkers"),
     ]
     counts = [count for _, count, _ in bands]
     total = sum(counts) if None not in counts else None

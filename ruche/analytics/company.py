@@ -406,6 +406,7 @@ class Pyramid:
             lurkers=_visible(self.levels["lurkers"]),
             participants=_visible(self.levels["participants"]),
             contributors=_visible(self.levels["contributors"]),
+            labels=(str(_("Contributors")), str(_("Participants")), str(_("Readers"))),
         )
 
 

@@ -9,6 +9,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -74,6 +75,7 @@ class CommunityFigures:
     members_start: int | None  # at the end of the day before the period; None: before the facts began
     members_end: int  # at the end of the period's last day
     animated: bool  # an owner or animator did something there in the last 28 days of the period
+    slug: str = ""  # its figures' page
 
     def row(self) -> list:
         start = None if self.members_start is None else people(self.members_start)
@@ -162,7 +164,8 @@ def communities(ask: Ask) -> Communities:
     animated = _animated(ask, listed)
     before = ask.period.start - datetime.timedelta(days=1)
     figures = []
-    for pk, name, member_count, created in listed.values_list("pk", "name", "member_count", "created"):
+    rows = listed.values_list("pk", "name", "member_count", "created", "slug")
+    for pk, name, member_count, created, slug in rows:
         active, written = activity.get(pk, (0, 0))
         end = members.get((pk, ask.period.end))
         if end is None and ask.period.end >= ask.today:  # today's facts not computed yet
@@ -170,7 +173,7 @@ def communities(ask: Ask) -> Communities:
         start = members.get((pk, before))
         if start is None and timezone.localdate(created) > before:
             start = 0  # created during the period
-        figures.append(CommunityFigures(name, active, written, start, end or 0, pk in animated))
+        figures.append(CommunityFigures(name, active, written, start, end or 0, pk in animated, slug))
     figures.sort(key=lambda f: f.name.casefold())
     liveliest = sorted(figures, key=lambda f: (-f.active, -f.contributions))  # ties by name
     quietest = sorted(figures, key=lambda f: (f.active, f.contributions))
@@ -200,7 +203,8 @@ def _communities_tables(data: Communities) -> list[Table]:
     ]
 
     def table(name: str, title, rows: list[CommunityFigures], empty) -> Table:
-        return Table(f"communities.{name}", str(title), columns, [f.row() for f in rows], str(empty))
+        links = [reverse("analytics:community", args=[f.slug]) for f in rows]
+        return Table(f"communities.{name}", str(title), columns, [f.row() for f in rows], str(empty), links)
 
     return [
         table("most_alive", _("The most alive"), data.most_alive, _("No activity in a community.")),

@@ -75,3 +75,11 @@ class FiltersForm(PeriodForm):
     @property
     def scope(self) -> Scope:
         return Scope(department=self.cleaned_data.get("department"), site=self.cleaned_data.get("site"))
+
+
+def filters_from(form_class, query, *, today: datetime.date):
+    """A dashboard's form for its query string, validated; an empty query asks for the default
+    period (so that the form shows it chosen)."""
+    form = form_class(query or {"period": str(DEFAULT_DAYS)}, today=today)
+    form.is_valid()
+    return form

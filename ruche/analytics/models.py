@@ -98,3 +98,14 @@ class SearchDay(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "query"], name="analytics_search_day_once")]
+
+
+class SummarySubscription(models.Model):
+    """Someone who asked for the weekly summary e-mail of the company's figures (summary.py), and
+    the last week it was sent for: one e-mail per person and week, whoever runs the task again."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    last_week = models.CharField(max_length=10, blank=True)  # ISO week, "2026-W23"

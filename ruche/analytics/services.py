@@ -321,3 +321,75 @@ def reminders_send(*, by: User, user_ids: Iterable[int]) -> tuple[int, int]:
         elif invitation_resend(user=person, by=by):
             sent += 1
     return sent, skipped
+
+
+# The weekly summary e-mail ---------------------------------------------------------------------------
+
+
+def summary_subscription_set(*, user: User, subscribed: bool) -> None:
+    """Start or stop the weekly summary. The first one comes the next Monday: this week counts as
+    sent."""
+    from ruche.analytics import summary
+    from ruche.analytics.models import SummarySubscription
+    from ruche.analytics.policies import can_subscribe_summary
+
+    if not can_subscribe_summary(user):
+        raise PermissionDenied(_("Only administrators and analysts can receive the company's figures."))
+    if subscribed:
+        SummarySubscription.objects.get_or_create(
+            user=user, defaults={"last_week": summary.week_key(timezone.now())}
+        )
+    else:
+        SummarySubscription.objects.filter(user=user).delete()
+
+
+def summaries_send(*, now: datetime.datetime | None = None) -> int:
+    """Queue this week's summary for every subscriber who has not had it (figures computed once for
+    all); returns how many were queued. Safe to run again: each is sent once per week."""
+    from ruche.analytics import summary
+    from ruche.analytics.models import SummarySubscription
+
+    now = now or timezone.now()
+    week = summary.week_key(now)
+    waiting = list(SummarySubscription.objects.exclude(last_week=week).values_list("pk", flat=True))
+    if not waiting:
+        return 0
+    figures = summary.summary_figures(summary.previous_week(now))
+    return sum(_summary_send(user_id=user_id, week=week, figures=figures) for user_id in waiting)
+
+
+@transaction.atomic
+def _summary_send(*, user_id: int, week: str, figures) -> bool:
+    """One subscriber's e-mail, if still theirs to get: the right to read the figures is asked again
+    now (a reader who lost it loses the subscription too)."""
+    from django.urls import reverse
+
+    from ruche.analytics import summary
+    from ruche.analytics.models import SummarySubscription
+    from ruche.analytics.policies import can_subscribe_summary, can_view_searches
+    from ruche.notifications.mail import email_queue
+
+    waiting = SummarySubscription.objects.select_for_update().exclude(last_week=week).filter(pk=user_id)
+    subscription = waiting.select_related("user").first()
+    if subscription is None:
+        return False  # another run sent it meanwhile
+    user = subscription.user
+    if not can_subscribe_summary(user):
+        subscription.delete()
+        return False
+    email_queue(
+        recipient=user,
+        kind=summary.KIND,
+        template="analytics/email/summary",
+        context={
+            "summary": figures,
+            "searches": figures.empty_searches if can_view_searches(user) else None,
+            "dashboard_url": settings.SITE_URL + reverse("analytics:dashboard"),
+            "stop_url": settings.SITE_URL + reverse("analytics:dashboard") + "#summary",
+        },
+        key=f"{summary.KIND}:{week}",
+        check_preference=False,
+    )
+    subscription.last_week = week
+    subscription.save(update_fields=["last_week"])
+    return True

@@ -56,11 +56,15 @@ class Table:
     columns: list[Column]
     rows: list[list] = field(default_factory=list)
     empty: str = ""  # what the page says when there is no row
+    links: list[str | None] = field(default_factory=list)  # per row, where its name leads (page only)
 
-    def display_rows(self) -> list[list[tuple]]:
-        """(value, kind) per cell, for the page."""
+    def display_rows(self) -> list[tuple[list[tuple], str | None]]:
+        """Per row: (value, kind) per cell, and the link of its first cell, for the page."""
         kinds = [column.kind for column in self.columns]
-        return [list(zip(row, kinds, strict=True)) for row in self.rows]
+        links = self.links or [None] * len(self.rows)
+        return [
+            (list(zip(row, kinds, strict=True)), link) for row, link in zip(self.rows, links, strict=True)
+        ]
 
     def as_json(self) -> dict:
         return {

@@ -1,8 +1,11 @@
-"""Keeping the daily facts current: today and yesterday recomputed, old facts swept."""
+"""Keeping the daily facts current: today and yesterday recomputed, old facts swept; the weekly
+summary e-mail."""
 
+from django.conf import settings
 from django.tasks import task
+from django.utils import timezone
 
-from ruche.analytics import services
+from ruche.analytics import services, summary
 from ruche.worker.backend import coalesce
 
 
@@ -10,3 +13,16 @@ from ruche.worker.backend import coalesce
 @task()
 def analytics_refresh() -> None:
     services.facts_refresh()
+
+
+@coalesce
+@task()
+def analytics_summaries_send() -> None:
+    services.summaries_send()
+
+
+def summaries_enqueue_when_due() -> None:
+    """The periodic job's tick (apps.py): only when e-mails go out (a mail server is set, as for
+    the digests) and the week's summaries are due."""
+    if settings.DIGESTS_SCHEDULED and summary.is_due(timezone.now()):
+        analytics_summaries_send.enqueue()

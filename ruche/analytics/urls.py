@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ruche.analytics import views
+from ruche.analytics import community_views, summary_views, views
 
 app_name = "analytics"
 
@@ -9,4 +9,11 @@ urlpatterns = [
     path("analytics/export/<str:key>.csv", views.export, name="export"),
     path("analytics/remind/", views.remind, name="remind"),
     path("analytics/me/", views.mine, name="mine"),
+    path("analytics/summary/", summary_views.summary_toggle, name="summary"),
+    path("analytics/communities/<slug:slug>/", community_views.dashboard, name="community"),
+    path(
+        "analytics/communities/<slug:slug>/export/<str:key>.csv",
+        community_views.export,
+        name="community_export",
+    ),
 ]

@@ -13,8 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ruche.analytics import policies, sections, selectors, services
-from ruche.analytics.forms import FiltersForm
-from ruche.analytics.period import DEFAULT_DAYS
+from ruche.analytics.forms import FiltersForm, filters_from
 from ruche.core.spreadsheet import csv_response
 
 
@@ -23,12 +22,9 @@ def company_ask(request) -> tuple[FiltersForm, sections.Ask | None]:
     if not policies.can_view_company(request.user):
         raise PermissionDenied(_("Only administrators and analysts can read the company's figures."))
     today = timezone.localdate()
-    form = FiltersForm(request.GET or None, today=today)
-    if request.GET and not form.is_valid():
+    form = filters_from(FiltersForm, request.GET, today=today)
+    if form.errors:
         return form, None
-    if not request.GET:
-        form = FiltersForm({"period": str(DEFAULT_DAYS)}, today=today)
-        form.is_valid()
     return form, sections.Ask(viewer=request.user, period=form.range, today=today, scope=form.scope)
 
 

@@ -8,17 +8,21 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from ruche.analytics import policies, sections, selectors
-from ruche.analytics.forms import FiltersForm
+from ruche.analytics.forms import FiltersForm, PeriodForm, filters_from
 from ruche.api.common import READ_ERRORS
 from ruche.api.errors import Error
+from ruche.communities.selectors import community_for
 
 router = Router(tags=["analytics"])
 
 
-class Filters(Schema):
+class PeriodFilters(Schema):
     period: str | None = Field(None, description="7, 28 (default) or 90 days ending today, or `custom`")
     start: str | None = Field(None, description="First day of a custom range, YYYY-MM-DD")
     end: str | None = Field(None, description="Last day of a custom range, YYYY-MM-DD (at most 731 days)")
+
+
+class Filters(PeriodFilters):
     department: str | None = Field(None, description="A department's id (the people's current one)")
     site: str | None = Field(None, description="A site's id")
 
@@ -48,11 +52,24 @@ class TableRef(Schema):
 def _ask(request, filters: Filters) -> sections.Ask:
     if not policies.can_view_company(request.auth):
         raise PermissionDenied(_("Only administrators and analysts can read the company's figures."))
-    today = timezone.localdate()
-    form = FiltersForm({k: v for k, v in filters.dict().items() if v is not None}, today=today)
-    if not form.is_valid():
+    form = _filters(FiltersForm, filters)
+    return sections.Ask(viewer=request.auth, period=form.range, today=form.today, scope=form.scope)
+
+
+def _filters(form_class, filters: Schema):
+    """The dashboard's form for these query parameters; a 400 naming the faulty one."""
+    given = {name: value for name, value in filters.dict().items() if value is not None}
+    form = filters_from(form_class, given, today=timezone.localdate())
+    if form.errors:
         raise ValidationError(form.errors.as_data())
-    return sections.Ask(viewer=request.auth, period=form.range, today=today, scope=form.scope)
+    return form
+
+
+def _table_out(built, key: str, ask) -> dict:
+    found = sections.find_table(built, key)
+    if found is None:
+        raise Http404(_("There is no such table."))
+    return {**found.as_json(), "start": ask.period.start.isoformat(), "end": ask.period.end.isoformat()}
 
 
 @router.get(
@@ -62,9 +79,7 @@ def tables(request, filters: Query[Filters]):
     """The tables the caller may read (computed for the filters given, so that titles match)."""
     built = sections.build(sections.COMPANY, _ask(request, filters))
     return [
-        {"key": table.key, "title": table.title, "section": part.section.key}
-        for part in built
-        for table in part.tables
+        {"key": t.key, "title": t.title, "section": part.section.key} for part in built for t in part.tables
     ]
 
 
@@ -74,10 +89,40 @@ def tables(request, filters: Query[Filters]):
 def table(request, key: str, filters: Query[Filters]):
     """One table of the company's dashboard (`actives.daily`, `departments.table`...)."""
     ask = _ask(request, filters)
-    found = sections.find_table(sections.build(sections.COMPANY, ask, only=key), key)
-    if found is None:
-        raise Http404(_("There is no such table."))
-    return {**found.as_json(), "start": ask.period.start.isoformat(), "end": ask.period.end.isoformat()}
+    return _table_out(sections.build(sections.COMPANY, ask, only=key), key, ask)
+
+
+def _community_ask(request, slug: str, filters: PeriodFilters) -> sections.Ask:
+    community, role = community_for(request.auth, slug)
+    if not policies.can_view_community(request.auth, community, role):
+        raise PermissionDenied(
+            _("Only the community's owners and animators, and the company's analysts, can read its figures.")
+        )
+    form = _filters(PeriodForm, filters)
+    return sections.Ask(viewer=request.auth, period=form.range, today=form.today, community=community)
+
+
+@router.get(
+    "/communities/{slug}/tables",
+    response={200: list[TableRef], 400: Error, 403: Error, **READ_ERRORS},
+    summary="A community's tables",
+)
+def community_tables(request, slug: str, filters: Query[PeriodFilters]):
+    """The tables of a community's figures (for its owners, animators and the company's readers)."""
+    built = sections.build(sections.COMMUNITY, _community_ask(request, slug, filters))
+    return [
+        {"key": t.key, "title": t.title, "section": part.section.key} for part in built for t in part.tables
+    ]
+
+
+@router.get(
+    "/communities/{slug}/tables/{key}",
+    response={200: TableOut, 400: Error, 403: Error, **READ_ERRORS},
+    summary="One table of a community's figures",
+)
+def community_table(request, slug: str, key: str, filters: Query[PeriodFilters]):
+    ask = _community_ask(request, slug, filters)
+    return _table_out(sections.build(sections.COMMUNITY, ask, only=key), key, ask)
 
 
 class ActivityOut(Schema):

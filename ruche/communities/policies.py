@@ -6,11 +6,16 @@
 
 from ruche.accounts.policies import is_admin
 from ruche.communities.models import Community, CommunitySettings, Membership
+from ruche.core.hooks import Hook
 
 Role = Membership.Role
 Visibility = Community.Visibility
 MANAGERS = {Role.OWNER, Role.ANIMATOR}
 MODERATORS = {Role.OWNER, Role.ANIMATOR, Role.MODERATOR}
+
+# Whether the user may read the community's figures (user, community, role): the rule lives with the
+# figures, in ruche.analytics (above), which provides it; the community's page links to them.
+can_view_figures: Hook[[object, Community, str | None], bool] = Hook("communities.can_view_figures")
 
 
 def _colleague(user) -> bool:

@@ -123,6 +123,7 @@ def detail(request, slug: str):
         "role": role,
         "tab": tab,
         "feed_url": request.path,
+        "can_view_figures": policies.can_view_figures(request.user, community, role),
         **abilities,
     }
     if tab == "feed":

@@ -309,3 +309,11 @@ def test_a_current_series_without_figures_beside_a_previous_one(current):
     assert not marks(root, "path", "chart-line", "current") and not texts(root, "chart-value")
     assert chart.description == "Active, 2 weeks: Now no data; Before from 3 to 4."
     assert len(chart.table.rows) == 2
+
+
+def test_pyramid_bands_take_the_callers_names():
+    chart = pyramid_chart(
+        title="Members", lurkers=50, participants=8, contributors=2, labels=("Writing", "Answering", "Silent")
+    )
+    assert [row[0] for row in chart.table.rows] == ["Writing", "Answering", "Silent"]
+    assert "Silent" in chart.svg and "Lurkers" not in chart.svg

@@ -473,3 +473,9 @@ def test_the_least_alive_are_the_ten_quietest_by_name(places, analyst, make_comm
     did(places["gamma"], crowd[:1], ago(1), reactions=1)  # one reaction: no longer the quietest
     least = [row[0] for row in communities(ask(analyst)).tables[1].rows]
     assert least == [f"Quiet {n:02}" for n in range(10)]
+
+
+def test_each_community_leads_to_its_figures(places, analyst, client):
+    client.force_login(analyst)
+    page = client.get("/analytics/").content.decode()
+    assert f'<a href="/analytics/communities/{places["alpha"].slug}/">Alpha</a>' in page

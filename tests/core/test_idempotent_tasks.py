@@ -29,8 +29,9 @@ from ruche.accounts.services import invitation_resend, user_follow, user_invite,
 from ruche.accounts.tasks import send_invitation
 from ruche.alerts import services as alerts
 from ruche.alerts import tasks as alert_tasks
+from ruche.analytics import services as analytics
 from ruche.analytics import tasks as analytics_tasks
-from ruche.analytics.models import CommunityDay, CommunityPersonDay, PersonDay
+from ruche.analytics.models import CommunityDay, CommunityPersonDay, PersonDay, SummarySubscription
 from ruche.announcements import services as announcements
 from ruche.announcements import tasks as announcement_tasks
 from ruche.announcements.models import Announcement, Receipt
@@ -87,6 +88,7 @@ STATE: dict[type, tuple[str, ...]] = {
     PersonDay: (),
     CommunityPersonDay: (),
     CommunityDay: (),
+    SummarySubscription: (),
 }
 
 
@@ -584,6 +586,17 @@ def _(w):
     post = posts.post_create(author=alice, body="Bonjour")
     w.run(lambda: posts.reaction_set(post=post, user=bruno, kind="like"))
     PersonDay.objects.create(user=bruno, day=timezone.localdate(), visits=1, pages=3)  # counted live
+    return {}
+
+
+@case(analytics_tasks.analytics_summaries_send)
+def _(w):
+    ana, lou = (w.make_user(name, "Lyst", is_analyst=True) for name in ("Ana", "Lou"))
+    for reader in (ana, lou):
+        analytics.summary_subscription_set(user=reader, subscribed=True)
+    SummarySubscription.objects.update(last_week="")  # subscribed before this week
+    User.objects.filter(pk=lou.pk).update(is_analyst=False)  # no longer a reader: no e-mail, no subscription
+    PersonDay.objects.create(user=ana, day=timezone.localdate() - datetime.timedelta(days=7), visits=1)
     return {}
 
 

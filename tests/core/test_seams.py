@@ -80,6 +80,7 @@ SUBSCRIBERS = {
 
 PROVIDERS = {
     "accounts.people_matching": "ruche.search.selectors.people_prefix",
+    "communities.can_view_figures": "ruche.analytics.policies.can_view_community",
     "posts.campaigns_visible_to": "ruche.ideas.policies.visible_campaign_ids",
     "posts.campaign_readers": "ruche.ideas.policies.campaign_viewers",
     "posts.replies_first": "ruche.qa.selectors.attach_questions",
@@ -120,7 +121,13 @@ def test_every_hook_has_its_provider():
 
 
 def test_serve_runs_the_periodic_jobs_the_apps_register():
-    assert periodic_names() == ["attachments", "notifications", "sources", "analytics"]  # INSTALLED_APPS
+    assert periodic_names() == [  # INSTALLED_APPS
+        "attachments",
+        "notifications",
+        "sources",
+        "analytics",
+        "analytics_summary",
+    ]
 
 
 @dataclass(frozen=True)
