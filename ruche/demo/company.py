@@ -34,6 +34,8 @@ from django.utils import timezone
 from ruche.accounts.models import Department, Follow, Profile, Site, Skill, User
 from ruche.core import markdown
 from ruche.core.text import fold, slugify_handle
+from ruche.demo import history
+from ruche.demo.history import Timeline
 from ruche.feed.models import FeedEntry
 from ruche.notifications.models import Notification
 from ruche.posts.models import Hashtag, HashtagFollow, Post, Reaction
@@ -357,8 +359,12 @@ def _profile_text(rng: random.Random, p: Person) -> dict:
     }
 
 
-def _create_people(rng: random.Random, people: list[Person], now: datetime, large: bool) -> None:
-    """Users, profiles and skills, in bulk (the same rows user_invite + user_activate would make)."""
+def _create_people(
+    rng: random.Random, people: list[Person], now: datetime, large: bool, timeline: Timeline | None = None
+) -> None:
+    """Users, profiles and skills, in bulk (the same rows user_invite + user_activate would make).
+    With a `timeline`, invitations and activations take its dates; those never activated have no
+    password, and are left out (inactive) until the whole demo is written (history.finish)."""
     departments = {name: Department.objects.get_or_create(name=name)[0] for name in {p.dept for p in people}}
     sites = {name: Site.objects.get_or_create(name=name)[0] for name in {p.site for p in people}}
     skills = _skills({s for p in people for s in p.skills})
@@ -369,15 +375,16 @@ def _create_people(rng: random.Random, people: list[Person], now: datetime, larg
         seen = now - timedelta(minutes=rng.randint(10, 3 * 24 * 60))
         if large and p.role == "staff" and rng.random() < 0.08:
             seen = now - timedelta(days=rng.randint(35, 120))  # long away: no fan-out to them
-        users.append(
-            User(
-                email=p.email, handle=p.handle, first_name=p.first, last_name=p.last, language="fr",
-                password=password, is_staff=p.role == "admin", is_superuser=p.role == "admin",
-                date_joined=joined, invited_at=joined, activated_at=joined + timedelta(hours=3),
-                last_seen_at=seen, feed_built_at=now, follower_count=p.followers,
-                search_text=fold(f"{p.first} {p.last} {p.handle}"),  # what User.save() would set
-            )
+        user = User(
+            email=p.email, handle=p.handle, first_name=p.first, last_name=p.last, language="fr",
+            password=password, is_staff=p.role == "admin", is_superuser=p.role == "admin",
+            date_joined=joined, invited_at=joined, activated_at=joined + timedelta(hours=3),
+            last_seen_at=seen, feed_built_at=now, follower_count=p.followers,
+            search_text=fold(f"{p.first} {p.last} {p.handle}"),  # what User.save() would set
         )  # fmt: skip
+        if timeline:
+            _set_timeline(user, timeline, len(users), seen)
+        users.append(user)
     for p, user in zip(people, User.objects.bulk_create(users, batch_size=BATCH), strict=True):
         p.user = user
     profiles = [
@@ -394,6 +401,15 @@ def _create_people(rng: random.Random, people: list[Person], now: datetime, larg
     through = Profile.skills.through
     rows = [through(profile_id=p.user.pk, skill_id=skills[fold(s)].pk) for p in people for s in p.skills]
     through.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def _set_timeline(user: User, timeline: Timeline, index: int, seen: datetime) -> None:
+    user.date_joined = user.invited_at = timeline.invited[index]
+    user.activated_at = timeline.activated[index]
+    if user.activated_at is None:
+        user.password, user.last_seen_at, user.is_active = history.unusable_password(), None, False
+    else:
+        user.last_seen_at = max(seen, user.activated_at)
 
 
 def _skills(names: set[str]) -> dict[str, Skill]:
@@ -591,15 +607,15 @@ class Draft:
 class Cast:
     """Who is who in the roster, for picking authors and people to mention."""
 
-    def __init__(self, people: list[Person]):
+    def __init__(self, people: list[Person], left_out: set[int] = frozenset()):
         self.people = people
         self.by_dept: dict[str, list[int]] = defaultdict(list)
         for i, p in enumerate(people):
-            if p.role != "info":
+            if p.role != "info" and i not in left_out:
                 self.by_dept[p.dept].append(i)
         self.ceo = 0
         self.comms = next((i for i, p in enumerate(people) if p.role == "info"), 1)
-        self.everyone = [i for i, p in enumerate(people) if p.role != "info"]
+        self.everyone = [i for i, p in enumerate(people) if p.role != "info" and i not in left_out]
 
     def pool(self, dept: str) -> list[int]:
         return self.by_dept.get(dept) or self.everyone
@@ -644,6 +660,12 @@ def _reply_text(
     if mentioned:
         values["m0"] = f"@{cast.people[mentioned[0]].handle}"
     return text.format_map(defaultdict(str, values)), mentioned
+
+
+def _recent_start(now: datetime, weeks: int) -> datetime:
+    """Where _working_times starts: midnight, `weeks` weeks ago (company time)."""
+    start = timezone.localtime(now) - timedelta(days=weeks * 7)
+    return start.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _working_times(rng: random.Random, now: datetime, weeks: int, per_day: float) -> list[datetime]:
@@ -799,9 +821,14 @@ def _generate_small(
 ) -> int:
     people = _roster(rng, employees, large=False)
     _finish_people(rng, people)
+    past_rng = random.Random(f"{rng.random()}:history")
+    timeline = history.plan_timeline(past_rng, people, now)
     with transaction.atomic():
-        _create_people(rng, people, now, large=False)
-    log(f"{len(people)} people in {len(DEPARTMENTS)} departments and {len(SITES)} sites")
+        _create_people(rng, people, now, large=False, timeline=timeline)
+    log(
+        f"{len(people)} people in {len(DEPARTMENTS)} departments and {len(SITES)} sites, "
+        f"{len(timeline.never)} of them invited but never activated"
+    )
     failures: list[str] = []
 
     def watch(sender, task_result, **kwargs):
@@ -817,15 +844,21 @@ def _generate_small(
         # The demo's links point at made-up articles: nothing is fetched from the Internet while it
         # is written (their previews stay empty, and are tried again when someone shares the address).
         with override_settings(TASKS=EAGER_TASKS, FETCH_ALLOWED_PORTS=[]):
-            _small_follows(rng, people, now)
-            cast = Cast(people)
-            everyone = list(range(len(people)))
+            _small_follows(rng, people, now, left_out=timeline.never)
+            recent = _recent_start(now, weeks)
+            past = history.write_past(past_rng, people, timeline, now, until=recent)
+            log(f"{Post.objects.count()} posts and replies before the last {weeks} weeks, since the launch")
+            cast = Cast(people, left_out=timeline.never)
+            everyone = cast.everyone
             star = next(i for i, p in enumerate(people) if p.handle == DEMO_EMPLOYEE)
             per_day = max(2.0, len(people) / 12)
+            # The readers neither write nor react; a few write the posts, the others respond.
+            responders = [i for i in everyone if i not in timeline.readers]
+            writers = [i for i in responders if i in timeline.writers]
             drafts = _plan(
-                rng, cast, now, weeks, per_day, everyone, everyone, everyone, star=star, files=files
+                rng, cast, now, weeks, per_day, writers, responders, responders, star=star, files=files
             )
-            _small_content(people, drafts, files)
+            _small_content(people, history.after_activation(past_rng, drafts, timeline, responders), files)
             from ruche.communities.demo import seed_communities
 
             seed_communities(rng, now, log)
@@ -838,24 +871,31 @@ def _generate_small(
             from ruche.announcements.demo import seed_announcements
 
             seed_announcements(skip=f"{DEMO_EMPLOYEE}@{DOMAIN}")
+            history.finish(past_rng, people, timeline, past, now)
     finally:
         task_finished.disconnect(watch)
         task_log.setLevel(level)
     if failures:
         raise RuntimeError("a task failed while generating the demo:\n" + failures[0])
     _backdate(rng, people, now)
-    log(f"{len(drafts)} posts and replies, {Reaction.objects.count()} reactions")
-    return len(drafts)
+    log(f"{len(drafts)} posts and replies in the last {weeks} weeks, {Reaction.objects.count()} reactions")
+    days = history.record_facts(past_rng, people, timeline, past, now)
+    log(f"{days} days of analytics since the launch")
+    return Post.objects.count()
 
 
-def _small_follows(rng: random.Random, people: list[Person], now: datetime) -> None:
+def _small_follows(rng: random.Random, people: list[Person], now: datetime, left_out: set[int]) -> None:
+    """Colleagues, the CEO, the manager, a few others, and hashtags; nobody follows (or is followed
+    by) the people who never activated their account."""
     from ruche.accounts.services import user_follow
     from ruche.posts.services import hashtag_follow
 
     for i, p in enumerate(people):
+        if i in left_out:
+            continue
         wanted = {j for j, q in enumerate(people) if q.dept == p.dept and rng.random() < 0.8}
         wanted |= {0, p.manager or 0} | set(rng.sample(range(len(people)), 3))
-        for j in sorted(wanted - {i}):
+        for j in sorted(wanted - {i} - left_out):
             user_follow(follower=p.user, followed=people[j].user)
         tags = set(DEPT_BY_NAME[p.dept].tags[:2]) | ({_tag(p.site)} if rng.random() < 0.5 else set())
         for name in sorted(tags):

@@ -1,21 +1,27 @@
 """The demo company generator: the small demo (through the services) and the bulk large mode."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from ruche.accounts.models import Department, Follow, Profile, ProfileSettings, Site, User
+from ruche.analytics.models import CommunityDay, PersonDay, SearchDay
+from ruche.communities.models import Community, Membership, Placement
 from ruche.demo import company as demo
+from ruche.demo import history
 from ruche.feed.models import FeedEntry
 from ruche.feed.selectors import home_feed
 from ruche.feed.services import post_fan_out
 from ruche.files.models import Attachment
 from ruche.notifications.models import Notification
 from ruche.posts.models import Hashtag, HashtagFollow, Post, Reaction
+from ruche.qa.models import Question
 
 # The services commit and run their after-commit tasks: that needs real transactions.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -48,7 +54,14 @@ def test_small_demo_is_a_believable_company_and_loads_only_once(settings, tmp_pa
     output = run(if_empty=True, weeks=2)
 
     assert User.objects.count() == 40
-    assert not User.objects.filter(Q(activated_at__isnull=True) | Q(last_seen_at__isnull=True)).exists()
+    activated = User.objects.filter(activated_at__isnull=False)
+    assert not activated.filter(last_seen_at__isnull=True).exists()
+    assert (
+        User.objects.filter(email__in=[demo.ADMIN_EMAIL, f"{demo.DEMO_EMPLOYEE}@{demo.DOMAIN}"])
+        .filter(activated_at__isnull=False, is_active=True)
+        .count()
+        == 2
+    )
     assert set(User.objects.values_list("language", flat=True)) == {"fr"}
     assert Profile.objects.count() == 40
     assert Department.objects.count() == 6
@@ -81,20 +94,106 @@ def test_small_demo_is_a_believable_company_and_loads_only_once(settings, tmp_pa
     assert campaign.state == "open" and campaign.ideas.count() == 4 and can_view_campaign(employee, campaign)
     assert Notification.objects.filter(recipient=employee, kind=Notification.Kind.CAMPAIGN_OPENED).exists()
 
-    assert_some_posts_carry_files(employee)
+    assert_some_posts_carry_files(employee, since=timezone.now() - timedelta(weeks=2))
+    assert_history_tells_a_launch_story()
 
     counts = (User.objects.count(), Post.objects.count(), Notification.objects.count())
     assert "not loaded again" in run(if_empty=True)
     assert (User.objects.count(), Post.objects.count(), Notification.objects.count()) == counts
 
 
-def assert_some_posts_carry_files(employee):
-    """About one post in eight carries photos or a document, uploaded through the files service,
-    and the demo employee's first page shows both kinds."""
+def assert_history_tells_a_launch_story():
+    """Launched thirteen weeks ago: invitations in waves, activation climbing, a few never
+    activated, communities gone quiet or losing members, and the daily facts of every day."""
+    today = timezone.localdate()
+    launch = history.launch_moment(timezone.now())
+    assert timedelta(weeks=13) <= timezone.now() - launch <= timedelta(weeks=14)
+    invited = sorted(User.objects.values_list("invited_at", flat=True))
+    assert launch - timedelta(days=7) <= invited[0] and invited[-1] - launch >= timedelta(weeks=4)  # in waves
+
+    activated = sorted(User.objects.exclude(activated_at=None).values_list("activated_at", flat=True))
+    ends = [launch + timedelta(weeks=w) for w in range(1, 14)]
+    weekly = [sum(a < end for a in activated) / len(invited) for end in ends]  # of everyone invited
+    assert weekly == sorted(weekly) and weekly[0] < 0.5 < weekly[-1]
+    assert len({weekly[w] for w in range(8)}) >= 5  # it climbs over the first two months
+    # Activated of those invited by then: once the last wave is in, it only rises.
+    rate = [weekly[w] * len(invited) / sum(i < end for i in invited) for w, end in enumerate(ends)]
+    assert rate[5:] == sorted(rate[5:]) and rate[5] < rate[-1]
+
+    never = User.objects.filter(activated_at=None)
+    assert 5 <= never.count() <= 8 and not never.filter(is_active=False).exists()
+    assert never.values("profile__department").distinct().count() >= 4
+    assert not PersonDay.objects.filter(user__in=never).exists()
+    assert not Post.objects.filter(author__in=never).exists()
+    assert not Reaction.objects.filter(user__in=never).exists()
+    assert not Membership.objects.filter(user__in=never).exists()
+
+    # Nobody did anything before activating.
+    assert not PersonDay.objects.filter(day__lt=TruncDate("user__activated_at")).exists()
+    assert not Post.objects.filter(created__lt=F("author__activated_at")).exists()
+    assert not Reaction.objects.filter(created__lt=F("user__activated_at")).exists()
+    assert not Follow.objects.filter(created__lt=F("follower__activated_at")).exists()
+    assert not HashtagFollow.objects.filter(created__lt=F("user__activated_at")).exists()
+    assert not Membership.objects.filter(created__lt=F("user__activated_at")).exists()
+
+    old = PersonDay.objects.filter(day__lt=today - timedelta(weeks=3))
+    assert (
+        old.filter(posts__gt=0).exists()
+        and old.filter(visits__gt=0, posts=0, replies=0, reactions=0).exists()
+    )
+    assert not PersonDay.objects.filter(visits=0).filter(Q(posts__gt=0) | Q(replies__gt=0)).exists()
+    assert PersonDay.objects.filter(day=launch.date()).exists()
+    first_month = PersonDay.objects.filter(day__lt=launch.date() + timedelta(weeks=4)).aggregate(
+        n=Sum("visits")
+    )
+    last_month = PersonDay.objects.filter(day__gte=today - timedelta(weeks=4)).aggregate(n=Sum("visits"))
+    assert last_month["n"] > 2 * first_month["n"]
+
+    posted = Post.objects.filter(placements__status=Placement.Status.APPROVED)
+    quiet = [
+        c
+        for c in Community.objects.all()
+        if posted.filter(placements__community=c).exists()
+        and not posted.filter(
+            placements__community=c, created__gte=timezone.now() - timedelta(weeks=5)
+        ).exists()
+    ]
+    assert len(quiet) >= 2
+    assert CommunityDay.objects.filter(
+        community__in=quiet, day__lt=today - timedelta(weeks=5), posts__gt=0
+    ).exists()
+    losing = Community.objects.filter(departures__isnull=False).distinct()
+    assert losing.exists()
+    for community in losing:
+        counts = list(
+            CommunityDay.objects.filter(community=community).order_by("day").values_list("members", flat=True)
+        )
+        assert max(counts) > counts[-1] == community.member_count
+    month_ago = CommunityDay.objects.filter(
+        day=today - timedelta(days=28), members__gt=F("community__member_count")
+    )
+    assert month_ago.filter(community__in=losing).exists()  # the default period shows it
+
+    questions = Question.objects.filter(post__created__lt=timezone.now() - timedelta(weeks=3))
+    assert (
+        questions.filter(first_answer_at=None).exists()
+        and questions.filter(accepted_answer__isnull=False).exists()
+    )
+    assert PersonDay.objects.filter(answers__gt=0, day__lt=today - timedelta(weeks=3)).exists()
+
+    assert SearchDay.objects.filter(query="note de frais", searches__gt=0).exists()
+    assert SearchDay.objects.filter(empty__gt=0).exists() and SearchDay.objects.filter(empty=0).exists()
+    searched = SearchDay.objects.aggregate(n=Sum("searches"))["n"]
+    assert searched == PersonDay.objects.aggregate(n=Sum("searches"))["n"]
+
+
+def assert_some_posts_carry_files(employee, since):
+    """About one post in eight of the recent weeks (the older ones are simpler) carries photos or
+    a document, uploaded through the files service, and the demo employee's first page shows both."""
     held = Attachment.objects.filter(holder_kind="post")
     assert not Attachment.objects.exclude(holder_kind="post").exists()  # nothing left waiting
     carrying = set(held.values_list("holder_id", flat=True))
-    top_level = Post.objects.filter(parent__isnull=True).count()
+    top_level = Post.objects.filter(parent__isnull=True, created__gte=since).count()
     assert top_level / 12 <= len(carrying) <= top_level / 5
     for attachment in held:
         assert default_storage.exists(attachment.file.name)
