@@ -59,6 +59,7 @@ def synthesise_year(seed: int, today: date, log=print) -> dict:
 
     if PersonDay.objects.exists():
         log("facts already there")
+        _roll_up(today, log)
         return counts()
     rng = random.Random(seed)
     people = list(User.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
@@ -73,14 +74,30 @@ def synthesise_year(seed: int, today: date, log=print) -> dict:
         _insert("analytics_communityday", _community_days(memberships, community_rows, today))
         _insert("analytics_searchday", _search_days(rng, person_rows))
         log(f"a year of facts ({time.monotonic() - started:.1f} s)")
+    _roll_up(today, log)
     _analyze()
     return counts()
+
+
+def _roll_up(today: date, log) -> None:
+    """Weeks and months rolled up from the days, as the backfill and the refresh do (once)."""
+    from ruche.analytics.models import PersonWeek
+    from ruche.analytics.services import rollups_backfill
+
+    if PersonWeek.objects.exists():
+        return
+    started = time.monotonic()
+    rollups_backfill(since=today - timedelta(days=366), today=today)
+    log(f"weeks and months rolled up ({time.monotonic() - started:.1f} s)")
 
 
 def counts() -> dict:
     from ruche.analytics.models import CommunityDay, CommunityPersonDay, PersonDay, SearchDay
 
-    return {m.__name__: m.objects.count() for m in (PersonDay, CommunityPersonDay, CommunityDay, SearchDay)}
+    from ruche.analytics.models import PersonMonth, PersonWeek
+
+    models = (PersonDay, CommunityPersonDay, CommunityDay, SearchDay, PersonWeek, PersonMonth)
+    return {m.__name__: m.objects.count() for m in models}
 
 
 def _communities(rng: random.Random, people: list[int], today: date) -> dict[int, list[int]]:

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from ruche.accounts.models import Follow, User
 from ruche.analytics.models import LIVE_FIELDS, CommunityDay, PersonDay, SearchDay
-from ruche.analytics.services import facts_backfill, normalised_query
+from ruche.analytics.services import facts_backfill, normalised_query, rollups_backfill
 from ruche.communities.models import Community, Departure, Membership, Placement
 from ruche.posts.models import Hashtag, HashtagFollow, Post
 from ruche.qa.models import AnswerVote, Question
@@ -490,11 +490,13 @@ def record_facts(rng: random.Random, people: list, timeline: Timeline, past: Pas
     """Every day since the launch: the facts the analytics compute from the database, then what the
     web processes would have counted. Returns the number of days."""
     today = timezone.localdate(now)
-    days = facts_backfill(since=timezone.localdate(timeline.launch) - timedelta(days=3), today=today)
+    since = timezone.localdate(timeline.launch) - timedelta(days=3)
+    days = facts_backfill(since=since, today=today)
     with transaction.atomic():
         _members_before_leaving(people, past)
         _visits(rng, people, timeline, today)
         _searches(rng, timeline, today)
+    rollups_backfill(since=since, today=today)  # again: the visits added change who was active
     return days
 
 
