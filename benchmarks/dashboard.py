@@ -92,9 +92,14 @@ def _roll_up(today: date, log) -> None:
 
 
 def counts() -> dict:
-    from ruche.analytics.models import CommunityDay, CommunityPersonDay, PersonDay, SearchDay
-
-    from ruche.analytics.models import PersonMonth, PersonWeek
+    from ruche.analytics.models import (
+        CommunityDay,
+        CommunityPersonDay,
+        PersonDay,
+        PersonMonth,
+        PersonWeek,
+        SearchDay,
+    )
 
     models = (PersonDay, CommunityPersonDay, CommunityDay, SearchDay, PersonWeek, PersonMonth)
     return {m.__name__: m.objects.count() for m in models}
