@@ -41,7 +41,7 @@ WAVES = [
 PILOT_STAFF = 4  # besides the key people (the CEO, the admin, the heads, the demo employee)
 NEVER_ACTIVATED = 6
 KEEP_PRODUCTION = 6
-READERS = 0.45  # of the staff who activate, those who read without ever writing or reacting
+READERS = 0.5  # of the staff who activate, those who read without ever writing or reacting
 WRITERS = 0.35  # of the other staff, those who write posts (the rest reply and react)
 LATE_SHARE = 0.35  # of each wave, those who wait one to eight weeks before activating
 # Older weeks: top-level posts per working day when everyone is on board (the recent weeks have more).
@@ -545,7 +545,7 @@ def _keenness(rng: random.Random, role: str, reader: bool) -> float:
     if role != "staff":
         return rng.uniform(0.5, 0.85)
     if reader:
-        return rng.betavariate(2, 4)
+        return rng.betavariate(3, 3)
     return rng.uniform(0.02, 0.08) if rng.random() < 0.4 else rng.betavariate(2, 3)
 
 
