@@ -340,6 +340,8 @@ ANALYTICS_MIN_GROUP = env_int("RUCHE_ANALYTICS_MIN_GROUP", 5)
 ANALYTICS_FLUSH_PAGES = env_int("RUCHE_ANALYTICS_FLUSH_PAGES", 200)
 ANALYTICS_FLUSH_SECONDS = env_int("RUCHE_ANALYTICS_FLUSH_SECONDS", 60)
 ANALYTICS_REFRESH_SECONDS = env_int("RUCHE_ANALYTICS_REFRESH_SECONDS", 900)
+# A dashboard's figures that are the same for every reader are computed once per this many seconds.
+ANALYTICS_CACHE_SECONDS = env_int("RUCHE_ANALYTICS_CACHE_SECONDS", 300)
 
 # Announcements: audiences up to this size get their receipts written in the publishing request;
 # larger ones by the task worker, after commit. E-mails and notifications go out in batches.

@@ -72,6 +72,7 @@ def _immediate_tasks(settings):
     # Pages are counted in memory and written in batches (ruche/analytics/counters.py): never in
     # another test's pinned queries. tests/analytics set their own thresholds.
     settings.ANALYTICS_FLUSH_PAGES = settings.ANALYTICS_FLUSH_SECONDS = 10**9
+    settings.ANALYTICS_CACHE_SECONDS = 0  # figures computed afresh (tests/analytics test the cache)
     tally.clear()
     cache.clear()  # ids repeat from one test to the next: no cached figure may survive a test
     forget_rules()  # the attachment pickers' copy of the rules, too

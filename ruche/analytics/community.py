@@ -96,7 +96,7 @@ def _members_daily(ask: Ask, period: Period) -> list[tuple[datetime.date, int | 
     return [(day, counts.get(day)) for day in period.each_day()]
 
 
-@community_section("members", _("Members"), "analytics/sections/community_members.html")
+@community_section("members", _("Members"), "analytics/sections/community_members.html", shared=True)
 def members(ask: Ask) -> Members:
     """Member counts are not hidden when small: the community's page shows them to everyone."""
     data = Members(_members_daily(ask, ask.period), _members_daily(ask, ask.period.previous()))
@@ -179,7 +179,9 @@ def _split(active: dict[int, str], member_ids: set[int]) -> tuple[int, int, int]
     return len(active), in_members, others
 
 
-@community_section("taking_part", _("Taking part"), "analytics/sections/community_taking_part.html")
+@community_section(
+    "taking_part", _("Taking part"), "analytics/sections/community_taking_part.html", shared=True
+)
 def taking_part(ask: Ask) -> Taking:
     period, before = ask.period, ask.period.previous()
     member_ids, member_ids_before = _member_ids(ask, period.end), _member_ids(ask, before.end)
@@ -298,7 +300,9 @@ def _as_date(value) -> datetime.date:
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
-@community_section("activity", _("Posts and replies"), "analytics/sections/community_activity.html")
+@community_section(
+    "activity", _("Posts and replies"), "analytics/sections/community_activity.html", shared=True
+)
 def activity(ask: Ask) -> Activity:
     data = Activity(
         now=_activity(_facts(ask, ask.period)),
@@ -452,7 +456,9 @@ class Health:
     tables: list[Table] = field(default_factory=list)
 
 
-@community_section("health", _("Health (last 28 days)"), "analytics/sections/community_health.html")
+@community_section(
+    "health", _("Health (last 28 days)"), "analytics/sections/community_health.html", shared=True
+)
 def health(ask: Ask) -> Health:
     """The figures every visitor sees on the community's page (communities.health, the last 28 days
     whatever the period), shown here so that both read side by side."""

@@ -27,7 +27,7 @@ from ruche.analytics.sections import Ask, company_section
 from ruche.analytics.services import day_bounds, month_of, week_of
 from ruche.analytics.tables import HIDDEN, Column, Table, people, share
 
-WAITING_SHOWN = 200
+WAITING_SHOWN = 50
 TREND_WEEKS = 26
 TREND_MONTHS = 12
 PYRAMID_MONTHS = 6
@@ -62,7 +62,7 @@ class Activation:
     newly_activated: int
     median_days: float | None
     completeness: int | None  # percent, the activated people's profiles on average
-    waiting: list[User]
+    waiting: list[User]  # all of them: the page shows the first ones, the CSV has every one
     waiting_count: int
     weekly: list[tuple[datetime.date, int, int]]  # week, invited so far, activated so far
     tables: list[Table] = field(default_factory=list)
@@ -88,7 +88,7 @@ def _as_of(people, day: datetime.date) -> tuple[int, int]:
     return counts["invited"], counts["activated"]
 
 
-@company_section("activation", _("Activation"), "analytics/sections/activation.html")
+@company_section("activation", _("Activation"), "analytics/sections/activation.html", shared=True)
 def activation(ask: Ask) -> Activation:
     everyone = accounts(ask.scope)
     invited, activated = _as_of(everyone, ask.period.end)
@@ -111,8 +111,8 @@ def activation(ask: Ask) -> Activation:
         newly_activated=people(len(delays)),
         median_days=round(statistics.median(delays), 1) if len(delays) >= 5 else None,
         completeness=_completeness(ask.scope),
-        waiting=list(waiting.order_by("date_joined", "pk")[:WAITING_SHOWN]),
-        waiting_count=people(waiting.count()),
+        waiting=list(waiting.order_by("date_joined", "pk")),
+        waiting_count=waiting.count(),  # names shown to remind them: no secret in their number
         weekly=_weekly_activation(everyone, ask.period.end),
     )
     data.tables = _activation_tables(data)
@@ -285,7 +285,7 @@ def _by(ask: Ask, model, first: datetime.date) -> list[tuple[datetime.date, int]
     return [(start, people(n)) for start, n in rows]
 
 
-@company_section("actives", _("Active people"), "analytics/sections/actives.html")
+@company_section("actives", _("Active people"), "analytics/sections/actives.html", shared=True)
 def actives(ask: Ask) -> Actives:
     period, before = ask.period, ask.period.previous()
     daily, daily_before = _daily(ask, period), _daily(ask, before)
@@ -426,7 +426,7 @@ def _per_person(queryset):
     )
 
 
-@company_section("pyramid", _("Participation"), "analytics/sections/pyramid.html")
+@company_section("pyramid", _("Participation"), "analytics/sections/pyramid.html", shared=True)
 def pyramid(ask: Ask) -> Pyramid:
     levels = _levels(per_person(ask))
     shown = shown_levels(levels)
@@ -550,11 +550,11 @@ def _by_unit(ask: Ask, model, attribute: str, key: str, title) -> Units:
     return Units(rows, [Table(f"{key}.table", str(title), columns, rows)])
 
 
-@company_section("departments", _("By department"), "analytics/sections/units.html")
+@company_section("departments", _("By department"), "analytics/sections/units.html", shared=True)
 def departments(ask: Ask) -> Units:
     return _by_unit(ask, Department, "department", "departments", _("By department"))
 
 
-@company_section("sites", _("By site"), "analytics/sections/units.html")
+@company_section("sites", _("By site"), "analytics/sections/units.html", shared=True)
 def sites(ask: Ask) -> Units:
     return _by_unit(ask, Site, "site", "sites", _("By site"))

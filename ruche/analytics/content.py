@@ -5,6 +5,7 @@ RUCHE_ANALYTICS_MIN_GROUP people (`tables.people`, `tables.guarded`), and asks t
 number of questions however many communities, questions or campaigns there are."""
 
 import datetime
+import hashlib
 import statistics
 from dataclasses import dataclass, field
 
@@ -58,6 +59,12 @@ def _minus(now, before):
 
 
 # Communities -------------------------------------------------------------------------------------
+
+
+def seeing_the_same_communities(viewer) -> str:
+    """Readers who may see the same communities read the same figures (the sections' cache key)."""
+    ids = dashboard_communities(viewer).order_by("pk").values_list("pk", flat=True)
+    return hashlib.blake2b(",".join(map(str, ids)).encode(), digest_size=12).hexdigest()
 
 
 def dashboard_communities(viewer):
@@ -156,7 +163,9 @@ def _animated(ask: Ask, listed) -> set[int]:
     return set(rows.values_list("community", flat=True).distinct())
 
 
-@company_section("communities", _("Communities"), "analytics/sections/communities.html")
+@company_section(
+    "communities", _("Communities"), "analytics/sections/communities.html", shared=seeing_the_same_communities
+)
 def communities(ask: Ask) -> Communities:
     listed = dashboard_communities(ask.viewer)
     activity = _community_activity(ask, listed)
@@ -345,7 +354,12 @@ def _unanswered_by_community(ask: Ask) -> list[list]:
     return shown
 
 
-@company_section("questions", _("Questions and answers"), "analytics/sections/questions.html")
+@company_section(
+    "questions",
+    _("Questions and answers"),
+    "analytics/sections/questions.html",
+    shared=seeing_the_same_communities,
+)
 def questions(ask: Ask) -> Questions:
     counts = _question_counts(ask)
     median = _median_hours(ask)  # asked even when hidden: as many queries whatever the figures
@@ -412,7 +426,11 @@ class Searches:
 
 
 @company_section(
-    "searches", _("Searches"), "analytics/sections/searches.html", may_view=policies.can_view_searches
+    "searches",
+    _("Searches"),
+    "analytics/sections/searches.html",
+    may_view=policies.can_view_searches,
+    shared=True,
 )
 def searches(ask: Ask) -> Searches:
     """What people looked for: the texts only (who searched is not stored), company-wide."""

@@ -10,6 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import get_language
+
 from ruche.analytics import policies
 from ruche.analytics.period import Period
 from ruche.analytics.scope import Scope
@@ -35,29 +39,34 @@ class Section:
     template: str
     build: Callable[[Ask], Any]  # -> an object with `tables: list[Table]`
     may_view: Callable[[Any], bool]
+    # The same figures for every reader who may see it (True), or for every reader who sees the same
+    # things (a function of the reader giving a key of what they see): cached a few minutes.
+    shared: bool | Callable[[Any], str] = False
 
 
 COMPANY: list[Section] = []
 COMMUNITY: list[Section] = []
 
 
-def _register(into: list[Section], key: str, title, template: str, may_view):
+def _register(into: list[Section], key: str, title, template: str, may_view, shared: bool):
     def decorator(build):
         if any(section.key == key for section in into):
             raise ValueError(f"Two analytics sections are named {key!r}")
-        into.append(Section(key, title, template, build, may_view))
+        into.append(Section(key, title, template, build, may_view, shared))
         return build
 
     return decorator
 
 
-def company_section(key: str, title, template: str, may_view=policies.can_view_company):
-    return _register(COMPANY, key, title, template, may_view)
+def company_section(key: str, title, template: str, may_view=policies.can_view_company, shared=False):
+    """`shared`: what it shows does not depend on who reads it (no community or post they may not
+    see): computed once for every reader, for RUCHE_ANALYTICS_CACHE_SECONDS."""
+    return _register(COMPANY, key, title, template, may_view, shared)
 
 
-def community_section(key: str, title, template: str):
+def community_section(key: str, title, template: str, shared=False):
     """Shown to whoever may see the community's figures (checked by the view, once)."""
-    return _register(COMMUNITY, key, title, template, lambda _user: True)
+    return _register(COMMUNITY, key, title, template, lambda _user: True, shared)
 
 
 @dataclass
@@ -75,7 +84,36 @@ def build(sections: list[Section], ask: Ask, only: str | None = None) -> list[Bu
     visible = [section for section in sections if section.may_view(ask.viewer)]
     if only is not None:
         visible = [section for section in visible if section.key == only.split(".")[0]]
-    return [Built(section, section.build(ask)) for section in visible]
+    return [Built(section, _computed(section, ask)) for section in visible]
+
+
+def _computed(section: Section, ask: Ask):
+    """A shared section's figures are the same for all its readers: computed once every few minutes
+    (the facts themselves move every 15 minutes, the visits every minute), per language."""
+    if not section.shared or not settings.ANALYTICS_CACHE_SECONDS:
+        return section.build(ask)
+    audience = section.shared(ask.viewer) if callable(section.shared) else ""
+    scope = ask.scope.query()
+    key = ":".join(
+        str(part)
+        for part in (
+            "analytics", cache.get_or_set(GENERATION, 0, None), section.key, ask.period.start, ask.period.end,
+            ask.today, scope.get("department"), scope.get("site"), getattr(ask.community, "pk", ""),
+            get_language(), audience,
+        )
+    )  # fmt: skip
+    return cache.get_or_set(key, lambda: section.build(ask), settings.ANALYTICS_CACHE_SECONDS)
+
+
+GENERATION = "analytics:generation"
+
+
+def forget_figures() -> None:
+    """After a change the reader expects to see at once (reminders sent)."""
+    try:
+        cache.incr(GENERATION)
+    except ValueError:
+        cache.set(GENERATION, 1, None)
 
 
 def find_table(built: list[Built], key: str) -> Table | None:

@@ -376,6 +376,7 @@ def reminders_send(*, by: User, user_ids: Iterable[int]) -> tuple[int, int]:
     a day ago are skipped (one e-mail a day at most). -> (sent, skipped)."""
     from ruche.accounts.services import invitation_resend
     from ruche.analytics.policies import can_remind
+    from ruche.analytics.sections import forget_figures
 
     if not can_remind(by):
         raise PermissionDenied(_("Only administrators can invite people again."))
@@ -387,6 +388,8 @@ def reminders_send(*, by: User, user_ids: Iterable[int]) -> tuple[int, int]:
             skipped += 1
         elif invitation_resend(user=person, by=by):
             sent += 1
+    if sent:
+        forget_figures()  # the list shows when each was last invited
     return sent, skipped
 
 

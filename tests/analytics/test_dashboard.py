@@ -290,3 +290,29 @@ def test_the_dashboard_asks_as_many_queries_whatever_the_size_of_the_company(cli
     for n in range(1, 4):
         grow(n)
     assert queries() == small
+
+
+def test_figures_the_same_for_every_reader_are_computed_once_for_a_few_minutes(
+    client, admin, analyst, staff, settings, make_community
+):
+    from ruche.analytics.sections import forget_figures
+    from ruche.communities.models import Community
+
+    settings.ANALYTICS_CACHE_SECONDS = 300
+    make_community("Cercle fermé", visibility=Community.Visibility.SECRET, owner=staff[0])
+    days_active(staff[:6], timezone.localdate())
+
+    def weekly(reader) -> str:
+        client.force_login(reader)
+        page = client.get("/analytics/?period=7").content.decode()
+        card = page.split("Weekly active people</p>", 1)[1]
+        return card.split('class="figure-value">', 1)[1].split("<", 1)[0], page
+
+    assert weekly(admin)[0] == "6"
+    days_active(staff[6:9], timezone.localdate())
+    figure, page = weekly(analyst)
+    assert figure == "6"  # the administrator's computation, a moment ago
+    assert "Cercle fermé" not in page  # what depends on the reader is computed for each reader
+    assert "Cercle fermé" in weekly(admin)[1]
+    forget_figures()
+    assert weekly(analyst)[0] == "9"
