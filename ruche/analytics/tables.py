@@ -18,6 +18,9 @@ class _Hidden:
     def __repr__(self):
         return "HIDDEN"
 
+    def __reduce__(self):
+        return "HIDDEN"  # unpickled (from the cache) as the one HIDDEN, which `is HIDDEN` recognises
+
     def __bool__(self):
         return False
 

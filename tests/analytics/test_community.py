@@ -312,3 +312,13 @@ def test_the_api_serves_a_community_s_tables_to_its_readers_only(club, crew, adm
     )
     assert refused.status_code == 400 and refused.json()["detail"] == "The range ends before it starts."
     assert api_as(admin).get("/analytics/communities/no-such-club/tables").status_code == 404
+
+
+def test_a_community_s_page_read_twice_through_the_cache(client, club, crew, admin, settings):
+    settings.ANALYTICS_CACHE_SECONDS = 300
+    m, _outsiders = crew
+    did(club, m[:2], timezone.localdate(), posts=1)  # two people: hidden figures, cached
+    client.force_login(admin)
+    for _twice in range(2):  # computed, then read from the cache (a hidden figure was once a 500)
+        page = client.get(url(club))
+        assert page.status_code == 200 and "fewer than 5" in page.content.decode()

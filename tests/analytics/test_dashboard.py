@@ -316,3 +316,17 @@ def test_figures_the_same_for_every_reader_are_computed_once_for_a_few_minutes(
     assert "Cercle fermé" in weekly(admin)[1]
     forget_figures()
     assert weekly(analyst)[0] == "9"
+
+
+def test_a_hidden_figure_stays_hidden_through_the_cache(client, admin, staff, settings):
+    import pickle
+
+    assert pickle.loads(pickle.dumps([HIDDEN])) == [HIDDEN] and pickle.loads(pickle.dumps(HIDDEN)) is HIDDEN
+    settings.ANALYTICS_CACHE_SECONDS = 300
+    days_active(staff[:2], timezone.localdate())  # two people: "fewer than 5"
+    client.force_login(admin)
+    for _twice in range(2):  # computed, then read from the cache
+        page = client.get("/analytics/?period=7")
+        assert page.status_code == 200
+        card = page.content.decode().split("Weekly active people</p>", 1)[1]
+        assert card.split('class="figure-value hidden-figure">', 1)[1].startswith("fewer than 5")
