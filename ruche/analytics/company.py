@@ -68,6 +68,14 @@ class Activation:
     tables: list[Table] = field(default_factory=list)
 
     @property
+    def waiting_shown(self) -> list[User]:
+        return self.waiting[:WAITING_SHOWN]
+
+    @property
+    def waiting_more(self) -> int:
+        return max(len(self.waiting) - WAITING_SHOWN, 0)
+
+    @property
     def chart(self):
         points = [
             (week, share(activated, invited)) for week, invited, activated in self.weekly

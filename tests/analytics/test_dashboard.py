@@ -148,6 +148,7 @@ def test_admins_and_analysts_read_the_dashboard_colleagues_do_not(client, admin,
         page = client.get("/analytics/")
         assert page.status_code == 200
         assert "Activation" in page.content.decode()
+        assert "u12 Test" in page.content.decode()  # the one who never activated, to remind
     client.force_login(alice)
     assert client.get("/analytics/").status_code == 403
     assert client.get("/analytics/export/actives.daily.csv").status_code == 403
@@ -330,3 +331,20 @@ def test_a_hidden_figure_stays_hidden_through_the_cache(client, admin, staff, se
         assert page.status_code == 200
         card = page.content.decode().split("Weekly active people</p>", 1)[1]
         assert card.split('class="figure-value hidden-figure">', 1)[1].startswith("fewer than 5")
+
+
+def test_a_long_waiting_list_shows_its_first_names_and_exports_them_all(client, admin, staff, monkeypatch):
+    from ruche.analytics import company
+
+    User.objects.filter(first_name__in=["u10", "u11"]).update(activated_at=None)
+    monkeypatch.setattr(company, "WAITING_SHOWN", 2)
+    client.force_login(admin)
+    page = client.get("/analytics/").content.decode()
+    assert "u10 Test" in page and "u11 Test" in page and "u12 Test" not in page
+    assert "And 1 more person: every one is in the CSV file." in page
+    exported = b"".join(client.get("/analytics/export/activation.waiting.csv").streaming_content).decode()
+    assert [line.split(",")[0] for line in exported.lstrip("\ufeff").splitlines()[1:]] == [
+        "u10 Test",
+        "u11 Test",
+        "u12 Test",
+    ]

@@ -69,7 +69,7 @@ def test_every_upload_is_stored_under_a_random_name():
         for field in model._meta.get_fields():
             if isinstance(field, models.FileField):
                 first = field.generate_filename(model(), "Mon CV — confidentiel.JPG")
-                assert "CV" not in first and first.endswith(".jpg"), first
+                assert "confidentiel" not in first and first.endswith(".jpg"), first  # ("CV" may be drawn)
                 assert first != field.generate_filename(model(), "Mon CV — confidentiel.JPG")
     odd = unguessable_name("photos/3", "evil.php%00.jpg;.html")
     assert odd.startswith("photos/3/") and "evil" not in odd and odd.endswith(".html")  # served as a download
