@@ -18,8 +18,8 @@ from ruche.analytics.company import LEVELS, level_of, shown_levels
 from ruche.analytics.models import CommunityDay, CommunityPersonDay, total
 from ruche.analytics.period import Period
 from ruche.analytics.sections import Ask, community_section
-from ruche.analytics.services import day_bounds
-from ruche.analytics.tables import HIDDEN, Column, Table, guarded, people, share
+from ruche.analytics.services import day_end
+from ruche.analytics.tables import HIDDEN, Column, Table, for_chart, guarded, people, share
 from ruche.communities.models import CommunityStats, Membership, Placement
 from ruche.core import markdown
 from ruche.posts.models import Post
@@ -33,19 +33,10 @@ CONTRIBUTED_HERE = ("posts", "answers")
 PARTICIPATED_HERE = ("replies", "reactions", "shares", "votes")
 
 
-def _end_moment(day: datetime.date) -> datetime.datetime:
-    return day_bounds(day)[1]
-
-
 def _facts(ask: Ask, period: Period):
     return CommunityPersonDay.objects.filter(
         community=ask.community, day__gte=period.start, day__lte=period.end
     )
-
-
-def _visible(value):
-    """For charts: a hidden figure is not drawn (None), with the chart's own "fewer than" label."""
-    return None if value is HIDDEN else value
 
 
 def _figure_columns() -> list[Column]:
@@ -145,16 +136,16 @@ class Taking:
     def chart(self):
         return charts.pyramid_chart(
             title=str(_("Members: silent, responding, contributing")),
-            lurkers=_visible(self.levels["lurkers"]),
-            participants=_visible(self.levels["participants"]),
-            contributors=_visible(self.levels["contributors"]),
+            lurkers=for_chart(self.levels["lurkers"]),
+            participants=for_chart(self.levels["participants"]),
+            contributors=for_chart(self.levels["contributors"]),
             labels=(str(_("Contributing")), str(_("Responding")), str(_("Silent"))),
         )
 
 
 def _member_ids(ask: Ask, day: datetime.date) -> set[int]:
     """Members at the end of `day` (as CommunityDay counts them: who left since is not known)."""
-    joined = Membership.objects.filter(community=ask.community, created__lt=_end_moment(day))
+    joined = Membership.objects.filter(community=ask.community, created__lt=day_end(day))
     return set(joined.values_list("user", flat=True))
 
 
@@ -266,8 +257,8 @@ class Activity:
         return charts.line_chart(
             title=str(_("Posts and replies, week by week")),
             series=[
-                charts.Series(str(_("Posts")), [(w, _visible(p)) for w, p, _r in self.weekly], "current"),
-                charts.Series(str(_("Replies")), [(w, _visible(r)) for w, _p, r in self.weekly], "current"),
+                charts.Series(str(_("Posts")), [(w, for_chart(p)) for w, p, _r in self.weekly], "current"),
+                charts.Series(str(_("Replies")), [(w, for_chart(r)) for w, _p, r in self.weekly], "current"),
             ],
         )
 
@@ -408,7 +399,7 @@ class Engaged:
 def engaged(ask: Ask) -> Engaged:
     """Posts published in the period, by replies + reactions + shares so far. Ruche records no
     reading of a post: these are the most engaged, not the most read."""
-    start, end = _end_moment(ask.period.start - datetime.timedelta(days=1)), _end_moment(ask.period.end)
+    start, end = day_end(ask.period.start - datetime.timedelta(days=1)), day_end(ask.period.end)
     published = _placed_here(ask).filter(created__gte=start, created__lt=end)
     engaging = published.annotate(
         engagement=F("reply_count") + F("reaction_count") + F("share_count")

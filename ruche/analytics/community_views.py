@@ -2,26 +2,18 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from ruche.analytics import policies, sections
+from ruche.analytics import sections, selectors
 from ruche.analytics.forms import PeriodForm, filters_from
-from ruche.communities.selectors import community_for
 from ruche.core.spreadsheet import csv_response
 
 
 def community_ask(request, slug: str):
     """The community (404 for whoever may not know it exists), the period form, and the Ask (None
     when the form was refused)."""
-    community, role = community_for(request.user, slug)
-    if not policies.can_view_community(request.user, community, role):
-        raise PermissionDenied(
-            _("Only the community's owners and animators, and the company's analysts, can read its figures.")
-        )
+    community = selectors.community_figures_for(request.user, slug)
     today = timezone.localdate()
     form = filters_from(PeriodForm, request.GET, today=today)
     if form.errors:
@@ -56,8 +48,6 @@ def export(request, slug: str, key: str):
     community, form, ask = community_ask(request, slug)
     if ask is None:
         return _page(request, community, form, ask, [])
-    table = sections.find_table(sections.build(sections.COMMUNITY, ask, only=key), key)
-    if table is None:
-        raise Http404(_("There is no such table."))
+    table = sections.one_table(sections.COMMUNITY, ask, key)
     filename = f"ruche-{community.slug}-{key.replace('.', '-')}-{ask.period.start}-{ask.period.end}.csv"
     return csv_response(filename, table.csv_rows())

@@ -24,8 +24,8 @@ from ruche.analytics.models import (
 )
 from ruche.analytics.period import Period
 from ruche.analytics.sections import Ask, company_section
-from ruche.analytics.services import day_bounds, month_of, week_of
-from ruche.analytics.tables import HIDDEN, Column, Table, people, share
+from ruche.analytics.services import day_end, month_of, week_of
+from ruche.analytics.tables import HIDDEN, Column, Table, for_chart, people, share
 
 WAITING_SHOWN = 50
 TREND_WEEKS = 26
@@ -43,10 +43,6 @@ def facts(ask: Ask, period: Period):
     return PersonDay.objects.filter(
         ACTIVE, ask.scope.people("user__"), day__gte=period.start, day__lte=period.end
     )
-
-
-def _end_moment(day: datetime.date) -> datetime.datetime:
-    return day_bounds(day)[1]
 
 
 # Activation --------------------------------------------------------------------------------------
@@ -88,7 +84,7 @@ class Activation:
 
 
 def _as_of(people, day: datetime.date) -> tuple[int, int]:
-    end = _end_moment(day)
+    end = day_end(day)
     counts = people.aggregate(
         invited=Count("pk", filter=Q(date_joined__lt=end)),
         activated=Count("pk", filter=Q(activated_at__lt=end)),
@@ -101,7 +97,7 @@ def activation(ask: Ask) -> Activation:
     everyone = accounts(ask.scope)
     invited, activated = _as_of(everyone, ask.period.end)
     invited_before, activated_before = _as_of(everyone, ask.period.previous().end)
-    start, end = _end_moment(ask.period.start - datetime.timedelta(days=1)), _end_moment(ask.period.end)
+    start, end = day_end(ask.period.start - datetime.timedelta(days=1)), day_end(ask.period.end)
     newly = everyone.filter(activated_at__gte=start, activated_at__lt=end)
     delays = [
         (activated_at - joined).total_seconds() / 86400
@@ -131,8 +127,8 @@ def _weekly_activation(everyone, end: datetime.date) -> list[tuple[datetime.date
     """Invited and activated so far at the end of each of the last weeks: one query."""
     weeks = [end - datetime.timedelta(weeks=n) for n in range(TREND_WEEKS - 1, -1, -1)]
     counts = everyone.aggregate(
-        **{f"i{n}": Count("pk", filter=Q(date_joined__lt=_end_moment(w))) for n, w in enumerate(weeks)},
-        **{f"a{n}": Count("pk", filter=Q(activated_at__lt=_end_moment(w))) for n, w in enumerate(weeks)},
+        **{f"i{n}": Count("pk", filter=Q(date_joined__lt=day_end(w))) for n, w in enumerate(weeks)},
+        **{f"a{n}": Count("pk", filter=Q(activated_at__lt=day_end(w))) for n, w in enumerate(weeks)},
     )
     return [
         (week, people(counts[f"i{n}"]), people(counts[f"a{n}"]))
@@ -307,7 +303,7 @@ def actives(ask: Ask) -> Actives:
         weekly_before=_distinct_people(ask, before.ending(7)),
         monthly=_distinct_people(ask, period.ending(28)),
         monthly_before=_distinct_people(ask, before.ending(28)),
-        activated=people(accounts(ask.scope).filter(activated_at__lt=_end_moment(end)).count()),
+        activated=people(accounts(ask.scope).filter(activated_at__lt=day_end(end)).count()),
         daily=daily,
         daily_before=daily_before,
         by_week=_by(ask, PersonWeek, week_start),
@@ -402,20 +398,15 @@ class Pyramid:
     def chart(self):
         return charts.pyramid_chart(
             title=_("Participation: read, respond, contribute"),
-            lurkers=_visible(self.levels["lurkers"]),
-            participants=_visible(self.levels["participants"]),
-            contributors=_visible(self.levels["contributors"]),
+            lurkers=for_chart(self.levels["lurkers"]),
+            participants=for_chart(self.levels["participants"]),
+            contributors=for_chart(self.levels["contributors"]),
             labels=(str(_("Contributors")), str(_("Participants")), str(_("Readers"))),
         )
 
 
-def _visible(value):
-    """For a chart: a hidden figure is a gap (None), like a missing one."""
-    return None if value is HIDDEN else value
-
-
 def _points(rows) -> list[tuple[datetime.date, int | None]]:
-    return [(day, _visible(value)) for day, value in rows]
+    return [(day, for_chart(value)) for day, value in rows]
 
 
 def per_person(ask: Ask):
@@ -438,7 +429,7 @@ def _per_person(queryset):
 def pyramid(ask: Ask) -> Pyramid:
     levels = _levels(per_person(ask))
     shown = shown_levels(levels)
-    activated = accounts(ask.scope).filter(activated_at__lt=_end_moment(ask.period.end)).count()
+    activated = accounts(ask.scope).filter(activated_at__lt=day_end(ask.period.end)).count()
     data = Pyramid(
         levels=shown,
         inactive=people(max(activated - sum(levels.values()), 0)),

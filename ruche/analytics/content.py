@@ -20,7 +20,7 @@ from ruche.analytics.models import CommunityDay, CommunityPersonDay, SearchDay
 from ruche.analytics.period import Period
 from ruche.analytics.sections import Ask, company_section
 from ruche.analytics.services import day_bounds
-from ruche.analytics.tables import HIDDEN, Column, Table, guarded, people, share
+from ruche.analytics.tables import HIDDEN, Column, Table, for_chart, guarded, people, share
 from ruche.announcements.models import Announcement
 from ruche.communities.models import Community, Membership, Placement
 from ruche.communities.policies import listed_communities
@@ -46,11 +46,6 @@ def moments(period: Period) -> tuple[datetime.datetime, datetime.datetime]:
 
 def _text(key: str, label) -> Column:
     return Column(key, str(label), "text")
-
-
-def _visible(value):
-    """A chart's bar: hidden figures are drawn as "fewer than N"."""
-    return None if value is HIDDEN else value
 
 
 def _minus(now, before):
@@ -122,7 +117,7 @@ class Communities:
     def chart(self):
         return charts.bar_chart(
             title=_("Active people in the most alive communities"),
-            bars=[(figures.name, _visible(people(figures.active))) for figures in self.most_alive],
+            bars=[(figures.name, for_chart(people(figures.active))) for figures in self.most_alive],
         )
 
 
@@ -284,7 +279,7 @@ class Questions:
     def chart(self):
         return charts.bar_chart(
             title=_("Unanswered questions by community"),
-            bars=[(row[0], _visible(row[2])) for row in self.by_community[:ALIVE_SHOWN]],
+            bars=[(row[0], for_chart(row[2])) for row in self.by_community[:ALIVE_SHOWN]],
         )
 
 
@@ -552,7 +547,7 @@ class Campaigns:
     @property
     def chart(self):
         return charts.bar_chart(
-            title=_("Participants per campaign"), bars=[(row[0], _visible(row[3])) for row in self.rows]
+            title=_("Participants per campaign"), bars=[(row[0], for_chart(row[3])) for row in self.rows]
         )
 
 

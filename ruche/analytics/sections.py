@@ -12,7 +12,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import Http404
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from ruche.analytics import policies
 from ruche.analytics.period import Period
@@ -114,6 +116,14 @@ def forget_figures() -> None:
         cache.incr(GENERATION)
     except ValueError:
         cache.set(GENERATION, 1, None)
+
+
+def one_table(sections: list[Section], ask: Ask, key: str) -> Table:
+    """The table `key` (computing only its section), for an export; 404 when there is none."""
+    found = find_table(build(sections, ask, only=key), key)
+    if found is None:
+        raise Http404(_("There is no such table."))
+    return found
 
 
 def find_table(built: list[Built], key: str) -> Table | None:

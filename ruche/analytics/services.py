@@ -46,6 +46,11 @@ def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime
     return start, datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
 
 
+def day_end(day: datetime.date) -> datetime.datetime:
+    """The first moment after the company's local day."""
+    return day_bounds(day)[1]
+
+
 def normalised_query(query: str) -> str:
     """What a search is counted under: folded (case and accents), spaces collapsed, trimmed."""
     return fold(" ".join(query.split()))[:QUERY_MAX].strip()

@@ -38,6 +38,11 @@ def guarded(value, by_people: int):
     return HIDDEN if group_too_small(by_people) else value
 
 
+def for_chart(value):
+    """For a chart: a hidden figure is not drawn (None; the chart says "fewer than N")."""
+    return None if value is HIDDEN else value
+
+
 def share(part, whole) -> float | None:
     """A percentage with one decimal, or None when it cannot be told (nothing, or hidden)."""
     if part is HIDDEN or whole is HIDDEN or not whole or part is None:

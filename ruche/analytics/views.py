@@ -3,8 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,8 +17,7 @@ from ruche.core.spreadsheet import csv_response
 
 def company_ask(request) -> tuple[FiltersForm, sections.Ask | None]:
     """The dashboard's filters from the query string, or a form with its errors (and no Ask)."""
-    if not policies.can_view_company(request.user):
-        raise PermissionDenied(_("Only administrators and analysts can read the company's figures."))
+    selectors.company_figures_for(request.user)
     today = timezone.localdate()
     form = filters_from(FiltersForm, request.GET, today=today)
     if form.errors:
@@ -28,10 +25,7 @@ def company_ask(request) -> tuple[FiltersForm, sections.Ask | None]:
     return form, sections.Ask(viewer=request.user, period=form.range, today=today, scope=form.scope)
 
 
-@login_required
-def dashboard(request):
-    form, ask = company_ask(request)
-    built = sections.build(sections.COMPANY, ask) if ask else []
+def _page(request, form, ask, built):
     context = {
         "form": form,
         "ask": ask,
@@ -44,14 +38,18 @@ def dashboard(request):
 
 
 @login_required
+def dashboard(request):
+    form, ask = company_ask(request)
+    return _page(request, form, ask, sections.build(sections.COMPANY, ask) if ask else [])
+
+
+@login_required
 def export(request, key: str):
-    """One table of the dashboard as CSV, for the same filters."""
+    """One table of the dashboard as CSV, for the same filters (refused filters: the page says why)."""
     form, ask = company_ask(request)
     if ask is None:
-        return render(request, "analytics/dashboard.html", {"form": form, "sections": []}, status=400)
-    table = sections.find_table(sections.build(sections.COMPANY, ask, only=key), key)
-    if table is None:
-        raise Http404(_("There is no such table."))
+        return _page(request, form, ask, [])
+    table = sections.one_table(sections.COMPANY, ask, key)
     filename = f"ruche-{key.replace('.', '-')}-{ask.period.start}-{ask.period.end}.csv"
     return csv_response(filename, table.csv_rows())
 

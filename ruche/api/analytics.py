@@ -1,17 +1,14 @@
 """Adoption analytics for the company's BI tools: every table of the dashboard, for the same filters,
 as JSON (the rows the page and the CSV show); and one's own activity."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from ruche.analytics import policies, sections, selectors
+from ruche.analytics import sections, selectors
 from ruche.analytics.forms import FiltersForm, PeriodForm, filters_from
 from ruche.api.common import READ_ERRORS
 from ruche.api.errors import Error
-from ruche.communities.selectors import community_for
 
 router = Router(tags=["analytics"])
 
@@ -50,8 +47,7 @@ class TableRef(Schema):
 
 
 def _ask(request, filters: Filters) -> sections.Ask:
-    if not policies.can_view_company(request.auth):
-        raise PermissionDenied(_("Only administrators and analysts can read the company's figures."))
+    selectors.company_figures_for(request.auth)
     form = _filters(FiltersForm, filters)
     return sections.Ask(viewer=request.auth, period=form.range, today=form.today, scope=form.scope)
 
@@ -65,10 +61,8 @@ def _filters(form_class, filters: Schema):
     return form
 
 
-def _table_out(built, key: str, ask) -> dict:
-    found = sections.find_table(built, key)
-    if found is None:
-        raise Http404(_("There is no such table."))
+def _table_out(dashboard: list, key: str, ask) -> dict:
+    found = sections.one_table(dashboard, ask, key)
     return {**found.as_json(), "start": ask.period.start.isoformat(), "end": ask.period.end.isoformat()}
 
 
@@ -89,15 +83,11 @@ def tables(request, filters: Query[Filters]):
 def table(request, key: str, filters: Query[Filters]):
     """One table of the company's dashboard (`actives.daily`, `departments.table`...)."""
     ask = _ask(request, filters)
-    return _table_out(sections.build(sections.COMPANY, ask, only=key), key, ask)
+    return _table_out(sections.COMPANY, key, ask)
 
 
 def _community_ask(request, slug: str, filters: PeriodFilters) -> sections.Ask:
-    community, role = community_for(request.auth, slug)
-    if not policies.can_view_community(request.auth, community, role):
-        raise PermissionDenied(
-            _("Only the community's owners and animators, and the company's analysts, can read its figures.")
-        )
+    community = selectors.community_figures_for(request.auth, slug)
     form = _filters(PeriodForm, filters)
     return sections.Ask(viewer=request.auth, period=form.range, today=form.today, community=community)
 
@@ -122,7 +112,7 @@ def community_tables(request, slug: str, filters: Query[PeriodFilters]):
 )
 def community_table(request, slug: str, key: str, filters: Query[PeriodFilters]):
     ask = _community_ask(request, slug, filters)
-    return _table_out(sections.build(sections.COMMUNITY, ask, only=key), key, ask)
+    return _table_out(sections.COMMUNITY, key, ask)
 
 
 class ActivityOut(Schema):
