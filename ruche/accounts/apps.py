@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +13,12 @@ class AccountsConfig(AppConfig):
         from ruche.core.media import register_media
 
         register_media("photos", can_see_photo)
+        user_logged_in.connect(_record_signin, dispatch_uid="accounts.signin")
+
+
+def _record_signin(sender, request, user, **kwargs):
+    """Every sign-in, whatever the way (a single sign-on sets `request.ruche_signin_method`)."""
+    from ruche.accounts.services import signin_record
+
+    if request is not None:
+        signin_record(user=user, request=request, method=getattr(request, "ruche_signin_method", "password"))

@@ -31,6 +31,13 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **fields)
 
 
+class Source(models.TextChoices):
+    LOCAL = "local", _("Ruche")
+    SSO = "sso", _("single sign-on")
+    SCIM = "scim", _("SCIM provisioning")
+    LDAP = "ldap", _("LDAP directory")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A colleague. Invited first (no usable password), activated when they set one."""
 
@@ -66,6 +73,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     invited_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     activated_at = models.DateTimeField(null=True, blank=True)
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    # Who keeps this person's record: Ruche itself (invited here), or a directory that creates,
+    # updates and deactivates them (SCIM, LDAP, a single sign-on's first sign-in). A directory
+    # deactivates only the people it keeps.
+    source = models.CharField(_("kept by"), max_length=8, choices=Source.choices, default=Source.LOCAL)
+    # The person's id in that directory (SCIM externalId, LDAP entryUUID, OpenID Connect subject).
+    directory_id = models.CharField(max_length=255, blank=True, db_index=True)
     last_seen_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # Denormalised so that the feed knows, without counting, whose posts to pull at read time.
     follower_count = models.PositiveIntegerField(default=0)
@@ -256,3 +269,72 @@ class ProfileSettings(models.Model):
         from ruche.accounts.completeness import ITEM_KEYS
 
         return [key for key in ITEM_KEYS if getattr(self, f"require_{key}")]
+
+
+class DirectorySettings(models.Model):
+    """How Ruche plugs into the company's directory, one row, edited by administrators in Ruche's
+    own pages. Secrets (client secrets, bind passwords) stay in the environment, never here."""
+
+    class GroupsAs(models.TextChoices):
+        DEPARTMENTS = "departments", _("departments")
+        COMMUNITIES = "communities", _("communities")
+
+    sso_provision_unknown = models.BooleanField(
+        _("create an account at a first single sign-on"),
+        default=False,
+        help_text=_("Otherwise someone unknown to Ruche is refused until invited or provisioned"),
+    )
+    scim_groups_as = models.CharField(
+        _("SCIM groups are"), max_length=16, choices=GroupsAs.choices, default=GroupsAs.DEPARTMENTS
+    )
+    erasure_keeps_contributions = models.BooleanField(
+        _("an erased person's posts stay, signed by a former colleague"),
+        default=True,
+        help_text=_("Otherwise their posts, replies and ideas are deleted with them"),
+    )
+
+    CACHE_KEY = "accounts:directory-settings"
+
+    class Meta:
+        verbose_name = _("directory settings")
+
+    @classmethod
+    def current(cls) -> "DirectorySettings":
+        from ruche.core.singletons import cached_row
+
+        return cached_row(cls, cls.CACHE_KEY)
+
+
+class SignIn(models.Model):
+    """One successful sign-in: shown to the person, kept RUCHE_RETENTION_SIGNINS_DAYS."""
+
+    class Method(models.TextChoices):
+        PASSWORD = "password", _("password")
+        OIDC = "oidc", _("OpenID Connect")
+        SAML = "saml", _("SAML")
+        TOKEN = "token", _("link or token")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signins")
+    at = models.DateTimeField(default=timezone.now)
+    method = models.CharField(max_length=8, choices=Method.choices, default=Method.PASSWORD)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-at"]), models.Index(fields=["at"])]
+
+
+class AdminLogEntry(models.Model):
+    """What administrators did to people and the organisation (roles, departments, sites, directory
+    settings, deactivations, erasures, SCIM tokens): shown on the administration pages."""
+
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=40)
+    # Who or what it was done to, as it was named then: an erased person's row is gone.
+    target = models.CharField(max_length=200, blank=True)
+    target_user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    detail = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]

@@ -17,7 +17,17 @@ from django.utils.translation import gettext_lazy as _lazy
 from ruche.accounts import policies
 from ruche.accounts.completeness import MIN_SKILLS
 from ruche.accounts.events import PeopleChanged, PersonFollowed
-from ruche.accounts.models import Department, Follow, Profile, ProfileSettings, Site, Skill, User
+from ruche.accounts.models import (
+    AdminLogEntry,
+    Department,
+    Follow,
+    Profile,
+    ProfileSettings,
+    SignIn,
+    Site,
+    Skill,
+    User,
+)
 from ruche.core.events import publish
 from ruche.core.images import reencoded_image
 from ruche.core.text import fold, slugify_handle
@@ -515,3 +525,25 @@ def profile_settings_update(*, by: User, mandatory: list[str]) -> ProfileSetting
     current.save()
     transaction.on_commit(lambda: cache.delete(ProfileSettings.CACHE_KEY))
     return current
+
+
+def signin_record(*, user: User, request, method: str = SignIn.Method.PASSWORD) -> SignIn:
+    """Write one sign-in to the person's history (shown to them, exported, kept for a while)."""
+    meta = getattr(request, "META", {})
+    return SignIn.objects.create(
+        user=user,
+        method=method,
+        ip=meta.get("REMOTE_ADDR") or None,
+        user_agent=(meta.get("HTTP_USER_AGENT") or "")[:300],
+    )
+
+
+def admin_log(*, actor: User | None, action: str, target_user: User | None = None, **detail) -> AdminLogEntry:
+    """Record what an administrator (or a directory, with no actor) did to people or organisation."""
+    return AdminLogEntry.objects.create(
+        actor=actor,
+        action=action,
+        target=str(target_user)[:200] if target_user is not None else str(detail.pop("target", ""))[:200],
+        target_user=target_user,
+        detail=detail,
+    )

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ScimConfig(AppConfig):
+    """SCIM 2.0 provisioning at /scim/v2/: the identity provider creates, updates and deactivates
+    people and groups (RFC 7643, RFC 7644)."""
+
+    name = "ruche.scim"
+    label = "scim"
+    verbose_name = _("SCIM provisioning")
