@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("ruche.alerts.urls")),
     path("", include("ruche.files.urls")),
     path("", include("ruche.analytics.urls")),
+    path("", include("ruche.privacy.urls")),
+    path("", include("ruche.scim.urls")),
     path("", include("ruche.api.urls")),
     path("", include("ruche.worker.urls")),
     path("accounts/", include("allauth.urls")),
