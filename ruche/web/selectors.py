@@ -278,7 +278,7 @@ def directory_connections() -> list[Connection]:
         Connection(_("OpenID Connect"), bool(issuer or oidc), [(_("Issuer"), issuer)] if issuer else []),
         Connection(_("SAML 2.0"), bool(entity or saml), [(_("Identity provider"), entity)] if entity else []),
         Connection(
-            _("LDAP directory"),
+            _("LDAP or Active Directory"),
             bool(ldap_url),
             [(_("Address"), ldap_url), (_("Base DN"), base_dn)] if ldap_url else [],
         ),
