@@ -483,3 +483,15 @@ def test_role_set_refuses_an_unknown_role_and_oneself(admin, alice):
         and not InnovationManager.objects.exists()
         and not AdminLogEntry.objects.exists()
     )
+
+
+@pytest.mark.parametrize(("path", "most"), [("/manage/roles/", 8), ("/manage/departments/", 4)])
+def test_the_lists_cost_the_same_queries_for_many_people(
+    as_admin, person, make_user, path, most, django_assert_max_num_queries
+):
+    units = [Department.objects.create(name=f"Service {n}") for n in range(5)]
+    for n in range(12):
+        someone = person(f"P{n}", department=units[n % 5], is_analyst=True, is_announcer=n % 2 == 0)
+        InnovationManager.objects.create(user=someone)
+    with django_assert_max_num_queries(most):
+        assert as_admin.get(path).status_code == 200
