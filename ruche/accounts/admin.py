@@ -84,6 +84,9 @@ class OrgUnitAdmin(admin.ModelAdmin):
     def people(self, obj):
         return obj.people_count
 
+    def has_add_permission(self, request, obj=None):
+        return False
+
     def has_delete_permission(self, request, obj=None):
         return False
 

@@ -710,6 +710,5 @@ def directory_settings_update(*, by: User, **fields) -> DirectorySettings:
     current.save()
     transaction.on_commit(lambda: cache.delete(DirectorySettings.CACHE_KEY))
     if changes:
-        admin_log(actor=by, action="directory_settings_change", target=str(current._meta.verbose_name),
-                  changes=changes)  # fmt: skip
+        admin_log(actor=by, action="directory_settings_change", changes=changes)
     return current
