@@ -495,3 +495,10 @@ def test_the_lists_cost_the_same_queries_for_many_people(
         InnovationManager.objects.create(user=someone)
     with django_assert_max_num_queries(most):
         assert as_admin.get(path).status_code == 200
+
+
+def test_every_logged_action_and_role_reads_french():
+    from ruche.accounts.admin_actions import ACTIONS, ROLES
+
+    for label in [*ACTIONS.values(), *ROLES.values()]:
+        in_french(str(label))
