@@ -23,7 +23,7 @@ ACTIONS = {
     "scim_token_create": _("SCIM token created"),
     "scim_token_revoke": _("SCIM token revoked"),
     "ldap_sync": _("LDAP directory synchronised"),
-    "user_erase": _("Person erased"),
+    "person_erase": _("Person erased"),
 }
 
 # The company-wide roles, by the name a log entry's `detail["role"]` gives them.
@@ -59,6 +59,12 @@ def describe(entry) -> str:
         return ngettext(
             "“%(name)s” merged in, %(n)d person moved", "“%(name)s” merged in, %(n)d people moved", people
         ) % {"name": detail["merged"], "n": people}
+    if "kept_contributions" in detail:
+        if detail["kept_contributions"]:
+            return _("contributions kept, signed by a former colleague")
+        return _("contributions deleted")
+    if detail.get("message"):  # a directory's sync: what it reported
+        return str(detail["message"])[:300]
     if "changes" in detail:
         from django.core.exceptions import FieldDoesNotExist
 

@@ -502,3 +502,17 @@ def test_every_logged_action_and_role_reads_french():
 
     for label in [*ACTIONS.values(), *ROLES.values()]:
         in_french(str(label))
+
+
+def test_the_log_says_what_each_entry_did(admin, alice):
+    from ruche.accounts.admin_actions import describe
+
+    services.org_unit_rename(unit=Department.objects.create(name="Achat"), name="Achats", by=admin)
+    services.admin_log(actor=admin, action="person_erase", target_user=alice, kept_contributions=True)
+    services.admin_log(actor=None, action="ldap_sync", target="LDAP", message="3 created, 1 deactivated")
+    with translation.override("en"):
+        assert [describe(e) for e in AdminLogEntry.objects.order_by("pk")] == [
+            "formerly “Achat”",
+            "contributions kept, signed by a former colleague",
+            "3 created, 1 deactivated",
+        ]
