@@ -49,3 +49,18 @@ def can_view_completeness(user, owner) -> bool:
 def can_view_skill(user) -> bool:
     """Skill pages list colleagues, like the directory: any signed-in colleague."""
     return user.is_authenticated and user.is_active
+
+
+def can_manage_organisation(user) -> bool:
+    """Departments and sites: created, renamed, merged and deleted by administrators."""
+    return is_admin(user)
+
+
+def can_manage_directory(user) -> bool:
+    """How Ruche plugs into the company's directory (single sign-on, SCIM, erasure policy)."""
+    return is_admin(user)
+
+
+def can_read_admin_log(user) -> bool:
+    """What administrators did: read by administrators."""
+    return is_admin(user)

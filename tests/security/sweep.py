@@ -74,6 +74,8 @@ SLOT_RULES = [
     ("/export/", "key", "community_table"),  # analytics/communities/<slug>/export/<key>.csv
     ("/tables/", "key", "community_table"),  # api/v1/analytics/communities/{slug}/tables/{key}
     ("skills/", "key", "skill"),
+    ("manage/departments/", "pk", "department"),
+    ("manage/sites/", "pk", "site"),
     ("people/", "handle", "person"),
     ("activate/", "uid", "uid"),
     ("/", "token", "activation_token"),
@@ -164,6 +166,9 @@ def slots_of(world) -> dict[str, Slot]:
         # Not private: people, skills, workflows, links carried by e-mails.
         "person": Slot("person", [Value(w.mia.handle, False), Value(w.ivan.handle, False)], MISSING_WORD),
         "skill": Slot("skill", [Value("soudure", False)], MISSING_WORD),
+        # Departments and sites are not private; their administration pages are for admins only.
+        "department": Slot("department", ids(w.rnd), str(MISSING_ID)),
+        "site": Slot("site", ids(w.brest), str(MISSING_ID)),
         "analytics_table": Slot(
             "analytics_table", [Value("actives.daily", False), Value("activation.waiting", False)], "no.such"
         ),
