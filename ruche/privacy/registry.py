@@ -89,10 +89,23 @@ def campaign_ref(campaign) -> dict | None:
 
 
 def idea_ref(idea) -> dict:
-    return {"id": idea.pk, "title": idea.title, "url": url(idea.get_absolute_url())}
+    """An idea by id and address: its title is its author's (the person's own ideas are in ideas.json)."""
+    return {"id": idea.pk, "url": url(idea.get_absolute_url())}
 
 
 # Serializers, one per exported entry.
+
+
+def attachment_name(pk: int, name: str) -> str:
+    """Where an uploaded file's bytes are in the ZIP."""
+    from django.core.exceptions import SuspiciousFileOperation
+    from django.utils.text import get_valid_filename
+
+    try:
+        clean = get_valid_filename(name)
+    except SuspiciousFileOperation:  # nothing left of the name ("..", "?")
+        clean = "file"
+    return f"files/attachments/{pk}-{clean}"
 
 
 def post_row(post) -> dict:
@@ -151,7 +164,7 @@ def attachment_row(attachment) -> dict:
     return {
         "id": attachment.pk,
         "name": attachment.name,
-        "file": f"files/attachments/{attachment.pk}-{attachment.name}",
+        "file": attachment_name(attachment.pk, attachment.name),
         "content_type": attachment.content_type,
         "size": attachment.size,
         "attached_to": {"kind": attachment.holder_kind, "id": attachment.holder_id}
@@ -297,6 +310,7 @@ def target_row(target) -> dict:
 def idea_row(idea) -> dict:
     return {
         **idea_ref(idea),
+        "title": idea.title,
         "campaign": campaign_ref(idea.campaign),
         "stage": idea.stage.label,
         "text": "see posts.json",
