@@ -1,6 +1,6 @@
 """What a person's data is: every link from a row to a person, and what the export does with it.
 
-ONE entry per (model, field pointing at the user model) in Ruche's apps; `tests/privacy/
+ONE entry per (model, field pointing at the user model) in every installed app (Ruche's, allauth's); `tests/privacy/
 test_export.py` walks every model and fails when a link to a person has no entry, so a model added
 later that holds someone's data cannot be forgotten by the export (nor by the erasure).
 
@@ -126,14 +126,7 @@ def post_row(post) -> dict:
         "hashtags": [f"#{tag.name}" for tag in post.hashtags.all()],
         "mentions": [person(user) for user in post.mentions.all()],
         "earlier_versions": [{"text": r.body, "until": iso(r.created)} for r in post.revisions.all()],
-        "attachments": [a.pk for a in _attachments_of(post)],
-    }
-
-
-def _attachments_of(post):
-    from ruche.files.models import Attachment
-
-    return Attachment.objects.filter(holder_kind="post", holder_id=post.pk).order_by("position", "id")
+    }  # its files are in files.json, "attached_to" the post
 
 
 def reaction_row(reaction) -> dict:
@@ -639,6 +632,8 @@ PERSONAL_DATA: tuple[PersonalData, ...] = (
     PersonalData("analytics.SummarySubscription", "user", "analytics_summary.json", summary_subscription_row),
     # api
     PersonalData("api.ApiToken", "user", "api_tokens.json", api_token_row),
+    # Django's admin: Ruche's daily administration has its own pages and log (AdminLogEntry)
+    PersonalData("admin.LogEntry", "user", reason=TECHNICAL),
     # privacy: the exports themselves
     PersonalData("privacy.DataExport", "user", reason="the export itself: shown on the My data page"),
 )

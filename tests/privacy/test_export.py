@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from ruche.notifications.models import Email, Notification
+from ruche.posts import services as posts
 from ruche.privacy.models import DataExport
 from ruche.privacy.registry import PERSONAL_DATA
 from ruche.privacy.services.export import (
@@ -55,7 +56,7 @@ def test_the_zip_holds_the_persons_data_of_every_kind(world, alice, bruno, chloe
     assert [(s["ip"], s["browser"]) for s in signins] == [("192.0.2.7", "Firefox/140")]
     (attachment,) = loaded(files, "files.json")
     assert attachment["name"] == "rapport.pdf" and files[attachment["file"]] == PDF
-    assert texts["Alice's private note to the team"]["attachments"] == [attachment["id"]]
+    assert attachment["attached_to"] == {"kind": "post", "id": world["mine"].pk}
 
 
 def test_nothing_of_a_colleagues_is_in_any_file(world, alice, bruno, chloe):
@@ -105,6 +106,28 @@ def test_every_registered_file_is_written(alice):
     for entry in PERSONAL_DATA:
         if entry.exported:
             assert entry.file in files, entry.key
+
+
+def test_the_queries_do_not_grow_with_the_rows(alice, side_effects):
+    def count() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            export_of(alice)
+        return len(queries)
+
+    def write(n):
+        with side_effects():
+            for i in range(n):
+                post = posts.post_create(author=alice, body=f"Note {i} #tag{i}")
+                posts.post_create(author=alice, body=f"Reply {i}", parent=post)
+                posts.reaction_set(post=post, user=alice, kind="like")
+
+    write(2)
+    few = count()
+    write(20)
+    assert count() == few
 
 
 # Requests, the worker, expiry
@@ -300,3 +323,15 @@ def test_api_lists_my_signins_only(api_as, alice, world):
 def test_api_needs_a_credential(anonymous_api):
     assert anonymous_api.post("/me/export").status_code == 401
     assert anonymous_api.get("/me/signins").status_code == 401
+
+
+def test_the_email_says_it_is_ready_and_links_to_my_data(alice, side_effects, mailoutbox, settings):
+    from ruche.notifications.mail import emails_send_due
+
+    with side_effects():
+        export_request(user=alice)
+    emails_send_due(now=timezone.now() + datetime.timedelta(hours=1))
+    (message,) = mailoutbox
+    assert message.to == [alice.email]
+    assert "Your data export is ready to download" in message.body
+    assert f"{settings.SITE_URL}/me/data/" in message.body

@@ -9,12 +9,11 @@ from ruche.privacy.registry import NOT_EXPORTED, PERSONAL_DATA
 
 
 def links_to_people() -> set[tuple[str, str]]:
-    """Every (model, field) of Ruche's apps, and allauth's addresses, that points at a person."""
+    """Every (model, field) of every installed app (Ruche's, allauth's, Django's admin) that points
+    at a person; a many-to-many counts once, by its field (its table is not walked again)."""
     user_model = get_user_model()
     found = set()
     for model in apps.get_models():
-        if not model.__module__.startswith("ruche.") and model._meta.label != "account.EmailAddress":
-            continue
         for field in model._meta.get_fields():
             if field.is_relation and not field.auto_created and field.related_model is user_model:
                 found.add((model._meta.label, field.name))
