@@ -108,12 +108,33 @@ def attachment_name(pk: int, name: str) -> str:
     return f"files/attachments/{pk}-{clean}"
 
 
+def _has(obj, relation: str) -> bool:
+    """Whether a reverse one-to-one (loaded with select_related) is there."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return getattr(obj, relation) is not None
+    except ObjectDoesNotExist:
+        return False
+
+
+def post_kind(post) -> str:
+    if post.parent_id:
+        return "reply"
+    if post.campaign_id:
+        return "idea"
+    if _has(post, "question"):
+        return "question"
+    return "share" if post.is_share else "post"
+
+
 def post_row(post) -> dict:
     return {
         "id": post.pk,
         "url": url(post.get_absolute_url()),
-        "kind": "reply" if post.parent_id else ("share" if post.is_share else "post"),
+        "kind": post_kind(post),
         "reply_to": post_ref(post.parent_id),
+        "accepted_answer": _has(post, "accepted_for"),
         "shared_post": post_ref(post.shared_post_id),
         "text": post.body,
         "created": iso(post.created),
@@ -485,6 +506,7 @@ PERSONAL_DATA: tuple[PersonalData, ...] = (
         "author",
         "posts.json",
         post_row,
+        select=("question", "accepted_for"),
         prefetch=("placements__community", "hashtags", "mentions", "revisions"),
     ),
     PersonalData("posts.Post", "hidden_by", reason=TECHNICAL),

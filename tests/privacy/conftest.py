@@ -15,6 +15,7 @@ from ruche.ideas import services as ideas
 from ruche.notifications.models import Notification
 from ruche.posts import services as posts
 from ruche.privacy.services.export import zip_write
+from ruche.qa.services import answer_accept, question_ask
 from tests.files.conftest import PDF, png, upload
 
 SECRET = "Bruno-only: the merger with Ducros is on"  # a colleague's post in a community Alice is not in
@@ -81,8 +82,21 @@ def world(alice, bruno, chloe, make_community, campaign, author, rnd, side_effec
         )
         ideas.idea_vote(idea=other, user=alice)
         alert_create(user=alice, query="soudure laser")
+        question = question_ask(author=alice, body="Alice asks: which filler wire?")
+        answer = posts.post_create(author=bruno, body="Bruno's answer: ER70S-6", parent=question)
+        answer_accept(by=alice, answer=answer)
+        bruno_question = question_ask(author=bruno, body="Bruno asks about gas")
+        mine_answer = posts.post_create(author=alice, body="Alice answers: argon", parent=bruno_question)
+        answer_accept(by=bruno, answer=mine_answer)
     request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.7", HTTP_USER_AGENT="Firefox/140")
     signin_record(user=alice, request=request)
     signin_record(user=bruno, request=RequestFactory().get("/", REMOTE_ADDR="198.51.100.9"))
     assert Notification.objects.filter(recipient=alice, kind="follow").exists()
-    return {"mine": mine, "bruno_post": bruno_post, "idea": idea, "other_idea": other, "team": team}
+    return {
+        "mine": mine,
+        "bruno_post": bruno_post,
+        "idea": idea,
+        "other_idea": other,
+        "team": team,
+        "answer": answer,
+    }

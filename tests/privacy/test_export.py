@@ -41,7 +41,11 @@ def test_the_zip_holds_the_persons_data_of_every_kind(world, alice, bruno, chloe
     texts = {post["text"]: post for post in loaded(files, "posts.json")}
     assert texts["Alice's private note to the team"]["communities"][0]["name"] == "Équipe qualité"
     assert texts["Alice replies to Bruno"]["reply_to"]["id"] == world["bruno_post"].pk
-    assert "Sort chips" in texts  # the text of her idea
+    assert texts["Sort chips"]["kind"] == "idea"  # the text of her idea
+    assert texts["Alice asks: which filler wire?"]["kind"] == "question"
+    assert texts["Alice answers: argon"]["accepted_answer"] is True
+    (accepted,) = loaded(files, "answers_accepted.json")
+    assert accepted["answer"]["id"] == world["answer"].pk
     assert [r["reaction"] for r in loaded(files, "reactions.json")] == ["bravo"]
     assert loaded(files, "bookmarks.json")[0]["post"]["id"] == world["bruno_post"].pk
     assert [f["person"]["handle"] for f in loaded(files, "following.json")] == [bruno.handle]
@@ -63,7 +67,8 @@ def test_nothing_of_a_colleagues_is_in_any_file(world, alice, bruno, chloe):
     files = export_of(alice)
     for name, content in files.items():
         text = content.decode("utf-8", errors="replace")
-        for foreign in (SECRET, BRUNO_REPLY, "Bruno's public post", bruno.email, chloe.email, "Rémi's"):
+        foreign_texts = (SECRET, BRUNO_REPLY, "Bruno's public post", "Bruno's answer", "Bruno asks", "Rémi's")
+        for foreign in (*foreign_texts, bruno.email, chloe.email):
             assert foreign not in text, f"{foreign!r} in {name}"
         assert "Chloé's own post" not in text and "Sort chips" in files["posts.json"].decode()
     assert "198.51.100.9" not in files["signins.json"].decode()  # Bruno's sign-in
