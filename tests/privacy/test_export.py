@@ -219,6 +219,20 @@ def test_the_sweep_deletes_expired_exports(alice, side_effects):
     assert export.status == Status.EXPIRED and not export.file and not default_storage.exists(name)
 
 
+def test_an_export_stuck_pending_fails_after_a_day_so_it_may_be_asked_again(
+    alice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks():  # its task never runs
+        stuck = export_request(user=alice)
+    exports_expire(now=timezone.now() + datetime.timedelta(hours=23))
+    assert DataExport.objects.get(pk=stuck.pk).status == Status.PENDING
+    exports_expire(now=timezone.now() + datetime.timedelta(days=1, minutes=1))
+    assert DataExport.objects.get(pk=stuck.pk).status == Status.FAILED
+    assert export_build(export_id=stuck.pk) is None  # a late run finds nothing to do
+    with django_capture_on_commit_callbacks():
+        export_request(user=alice)  # asked again
+
+
 def test_export_days_come_from_the_settings(alice, side_effects, settings):
     settings.EXPORT_DAYS = 2
     with side_effects():

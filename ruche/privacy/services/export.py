@@ -180,10 +180,18 @@ def _export_ready(*, export_id: int, name: str, size: int) -> DataExport | None:
     return export
 
 
+STUCK_AFTER = datetime.timedelta(days=1)
+
+
 def exports_expire(*, now: datetime.datetime | None = None) -> int:
-    """The periodic sweep: ready exports past their date lose their file and say "expired"."""
+    """The periodic sweep: ready exports past their date lose their file and say "expired"; an
+    export still pending after a day (its task failed for good) says "failed", so that the person
+    may ask again (a late run of its task then finds nothing to do)."""
     now = now or timezone.now()
     with transaction.atomic():
+        DataExport.objects.filter(status=Status.PENDING, requested_at__lt=now - STUCK_AFTER).update(
+            status=Status.FAILED, finished_at=now, error="not built within a day"
+        )
         return _expire(DataExport.objects.filter(status=Status.READY, expires_at__lte=now))
 
 
