@@ -6,16 +6,16 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.urls import reverse
 from ninja import Router, Schema, Status
 
 from ruche.api.common import READ_ERRORS, WRITE_ERRORS
 from ruche.api.errors import Error
-from ruche.core.media import Served, media_headers
+from ruche.core.media import media_headers
 from ruche.privacy import selectors
 from ruche.privacy.models import DataExport
-from ruche.privacy.policies import export_filename
+from ruche.privacy.policies import access_ready_export, served_export
 from ruche.privacy.services.export import export_request
 
 router = Router(tags=["my data"])
@@ -78,12 +78,9 @@ def export_state(request):
     summary="Download my data export (a ZIP)",
 )
 def export_download(request):
-    export = selectors.latest_export(user=request.auth)
-    if export is None or export.status != DataExport.Status.READY:
-        raise Http404
-    served = Served(filename=export_filename(request.auth), inline=False, content_type="application/zip")
+    export = access_ready_export(request.auth)
     response = FileResponse(default_storage.open(export.file.name, "rb"))
-    for name, value in media_headers(export.file.name, served).items():
+    for name, value in media_headers(export.file.name, served_export(request.auth)).items():
         response[name] = value
     return response
 

@@ -264,10 +264,11 @@ def test_only_the_owner_downloads_the_file(client, alice, bruno, admin, ready):
         assert client.get(ready.file.url).status_code == 404
 
 
-def test_an_expired_file_is_not_served(client, alice, ready):
+def test_a_file_past_its_date_is_not_served_even_before_the_sweep(client, alice, ready, api_as):
     DataExport.objects.filter(pk=ready.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     client.force_login(alice)
     assert client.get(ready.file.url).status_code == 404
+    assert api_as(alice).get("/me/export/download").status_code == 404
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, ready):
