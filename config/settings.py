@@ -15,6 +15,7 @@ from config.env import (
     env_str,
     file_storage_from_env,
     media_accel_from_env,
+    url_origin,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -95,6 +96,9 @@ INSTALLED_APPS = [
     "ruche.demo",
     "allauth",
     "allauth.account",
+    # Single sign-on (docs/sso.md): installed always, so their tables exist; off until configured.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +219,56 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 
+# Single sign-on through the company's identity provider (docs/sso.md). Nothing set: SSO is off and
+# the log-in page is the password form alone. The provider is configured here, never in the database.
+SOCIALACCOUNT_ADAPTER = "ruche.accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True  # no sign-up form: the adapter refuses or provisions (sso.py)
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # the adapter matches people itself, by verified e-mail
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the log-in page's buttons POST (CSRF), a GET asks to confirm
+SOCIALACCOUNT_STORE_TOKENS = False  # Ruche calls nothing on the person's behalf
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+# Whether people may still sign in with a Ruche password. Off: only the SSO buttons; superusers keep
+# theirs (the way back in when the identity provider is down or misconfigured).
+PASSWORD_LOGIN = env_bool("RUCHE_PASSWORD_LOGIN", True)
+# E-mail domains allowed to sign in through SSO ("example.com,example.fr"); empty: any.
+SSO_ALLOWED_DOMAINS = [d.lower().lstrip("@") for d in env_list("RUCHE_SSO_ALLOWED_DOMAINS", [])]
+# Which claims (OIDC) or attributes (SAML) carry the profile's fields.
+SSO_CLAIMS = {
+    "first_name": env_str("RUCHE_SSO_CLAIM_FIRST_NAME", "given_name"),
+    "last_name": env_str("RUCHE_SSO_CLAIM_LAST_NAME", "family_name"),
+    "job_title": env_str("RUCHE_SSO_CLAIM_JOB_TITLE", "job_title"),
+    "department": env_str("RUCHE_SSO_CLAIM_DEPARTMENT", "department"),
+    "site": env_str("RUCHE_SSO_CLAIM_SITE", "site"),
+    "manager_email": env_str("RUCHE_SSO_CLAIM_MANAGER", "manager_email"),
+}
+# OpenID Connect: an e-mail counts only with `email_verified: true`, unless the provider is trusted
+# for its addresses (Entra ID sends no such claim: RUCHE_OIDC_TRUST_EMAIL=true).
+SSO_OIDC_TRUST_EMAIL = env_bool("RUCHE_OIDC_TRUST_EMAIL", False)
+SSO_OIDC_ID = env_str("RUCHE_OIDC_PROVIDER_ID", "company")  # in the redirect URI
+SSO_OIDC_BUTTON_LABEL = env_str("RUCHE_OIDC_BUTTON_LABEL")  # empty: "Sign in with your company account"
+SOCIALACCOUNT_PROVIDERS = {}
+# The log-in page's buttons post to Ruche, which redirects the browser to the provider: the page's
+# Content-Security-Policy must let a form lead there (form-action, below).
+SSO_ORIGINS = []
+_OIDC_ISSUER = env_str("RUCHE_OIDC_ISSUER")
+if _OIDC_ISSUER:
+    SSO_ORIGINS.append(url_origin("RUCHE_OIDC_ISSUER", _OIDC_ISSUER))
+    if not env_str("RUCHE_OIDC_CLIENT_ID"):
+        raise ImproperlyConfigured("RUCHE_OIDC_ISSUER needs RUCHE_OIDC_CLIENT_ID (and its secret)")
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": SSO_OIDC_ID,
+                "name": SSO_OIDC_BUTTON_LABEL or "OpenID Connect",
+                "client_id": env_str("RUCHE_OIDC_CLIENT_ID"),
+                "secret": env_str("RUCHE_OIDC_CLIENT_SECRET"),
+                "settings": {"server_url": _OIDC_ISSUER, "fetch_userinfo": True},
+            }
+        ],
+    }
+
 LANGUAGE_CODE = env_str("RUCHE_LANGUAGE", "fr")
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "ruche" / "locale"]
@@ -283,7 +337,7 @@ SECURE_CSP = {
     "script-src": ["'self'"],
     "connect-src": ["'self'"],
     "frame-ancestors": ["'none'"],
-    "form-action": ["'self'"],
+    "form-action": ["'self'", *SSO_ORIGINS],
     "base-uri": ["'self'"],
     "object-src": ["'none'"],
 }

@@ -19,6 +19,7 @@ pytest_plugins = [
     "tests.fixtures.communities",
     "tests.fixtures.ideas",
     "tests.fixtures.mail",
+    "tests.fixtures.oidc",
     "tests.realtime.servers",
 ]
 
