@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     # Single sign-on (docs/sso.md): installed always, so their tables exist; off until configured.
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
 ]
 
 MIDDLEWARE = [
@@ -265,6 +266,78 @@ if _OIDC_ISSUER:
                 "client_id": env_str("RUCHE_OIDC_CLIENT_ID"),
                 "secret": env_str("RUCHE_OIDC_CLIENT_SECRET"),
                 "settings": {"server_url": _OIDC_ISSUER, "fetch_userinfo": True},
+            }
+        ],
+    }
+# SAML 2.0: the IdP's entity id and its signing certificate, with its sign-on URL or its metadata URL.
+# Signed assertions are required. Ruche's (the SP's) metadata: /accounts/saml/<RUCHE_SAML_SLUG>/metadata/.
+SSO_SAML_SLUG = env_str("RUCHE_SAML_SLUG", "company")
+SSO_SAML_BUTTON_LABEL = env_str("RUCHE_SAML_BUTTON_LABEL")  # empty: "Sign in with your company account"
+# Which attributes carry what: each a comma list of names, the first one present wins.
+SSO_SAML_ATTRIBUTES = {
+    name: env_list(f"RUCHE_SAML_ATTR_{name.upper()}", default)
+    for name, default in {
+        "uid": [],  # empty: the assertion's NameID identifies the person
+        "email": [
+            "email",
+            "mail",
+            "urn:oid:0.9.2342.19200300.100.1.3",
+            "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+        ],
+        "email_verified": ["email_verified"],
+        "first_name": [
+            "givenName",
+            "urn:oid:2.5.4.42",
+            "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",
+        ],
+        "last_name": [
+            "sn",
+            "urn:oid:2.5.4.4",
+            "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",
+        ],
+        "job_title": ["title", "jobTitle", "urn:oid:2.5.4.12"],
+        "department": ["department"],
+        "site": ["site"],
+        "manager_email": ["manager_email"],
+    }.items()
+}
+_SAML_IDP = {
+    "entity_id": env_str("RUCHE_SAML_IDP_ENTITY_ID"),
+    "sso_url": env_str("RUCHE_SAML_IDP_SSO_URL"),
+    "x509cert": env_str("RUCHE_SAML_IDP_X509_CERT"),
+    "metadata_url": env_str("RUCHE_SAML_IDP_METADATA_URL"),
+}
+if _SAML_IDP["entity_id"]:
+    if not (_SAML_IDP["metadata_url"] or (_SAML_IDP["sso_url"] and _SAML_IDP["x509cert"])):
+        raise ImproperlyConfigured(
+            "RUCHE_SAML_IDP_ENTITY_ID needs RUCHE_SAML_IDP_METADATA_URL, or both RUCHE_SAML_IDP_SSO_URL "
+            "and RUCHE_SAML_IDP_X509_CERT"
+        )
+    _idp_url = _SAML_IDP["sso_url"] or _SAML_IDP["metadata_url"]
+    SSO_ORIGINS.append(url_origin("RUCHE_SAML_IDP_SSO_URL", _idp_url))
+    SOCIALACCOUNT_PROVIDERS["saml"] = {
+        "APPS": [
+            {
+                "name": SSO_SAML_BUTTON_LABEL or "SAML",
+                "client_id": SSO_SAML_SLUG,
+                "settings": {
+                    "idp": {key: value for key, value in _SAML_IDP.items() if value},
+                    "attribute_mapping": {
+                        key: SSO_SAML_ATTRIBUTES[key]
+                        for key in ("uid", "email", "email_verified", "first_name", "last_name")
+                        if SSO_SAML_ATTRIBUTES[key]
+                    },
+                    "sp": {"entity_id": env_str("RUCHE_SAML_SP_ENTITY_ID")}
+                    if env_str("RUCHE_SAML_SP_ENTITY_ID")
+                    else {},
+                    "advanced": {
+                        "strict": True,  # Destination, Recipient, Audience and validity are checked
+                        "want_assertion_signed": True,
+                        "want_message_signed": env_bool("RUCHE_SAML_WANT_MESSAGE_SIGNED", False),
+                        "reject_idp_initiated_sso": True,  # an answer must follow a request of ours
+                        "reject_deprecated_algorithm": True,
+                    },
+                },
             }
         ],
     }

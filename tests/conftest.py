@@ -20,6 +20,7 @@ pytest_plugins = [
     "tests.fixtures.ideas",
     "tests.fixtures.mail",
     "tests.fixtures.oidc",
+    "tests.fixtures.saml",
     "tests.realtime.servers",
 ]
 

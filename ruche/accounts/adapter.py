@@ -55,8 +55,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         kind = sso.kind_of(sociallogin.account.get_provider(request).id)
         claims = sso.flat_claims(kind, sociallogin.account.extra_data)
         known = sociallogin.user if sociallogin.is_existing else None
+        # The address the provider gave, as allauth read it (the claim, the attribute or the NameID).
+        email = next((address.email for address in sociallogin.email_addresses), "")
         try:
-            user = sso.person_sso_match(kind=kind, claims=claims, uid=sociallogin.account.uid, user=known)
+            user = sso.person_sso_match(
+                kind=kind, claims=claims, email=email, uid=sociallogin.account.uid, user=known
+            )
         except sso.SSORefused as refusal:
             messages.error(request, str(refusal))
             raise ImmediateHttpResponse(redirect("account_login")) from None

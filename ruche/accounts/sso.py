@@ -42,7 +42,7 @@ def buttons() -> list[Button]:
         url = reverse("openid_connect_login", kwargs={"provider_id": app["provider_id"]})
         found.append(Button(label=settings.SSO_OIDC_BUTTON_LABEL or str(DEFAULT_LABEL), url=url))
     for app in settings.SOCIALACCOUNT_PROVIDERS.get("saml", {}).get("APPS", []):
-        url = reverse("saml_login", kwargs={"organization_slug": app["provider_id"]})
+        url = reverse("saml_login", kwargs={"organization_slug": app["client_id"]})
         found.append(Button(label=settings.SSO_SAML_BUTTON_LABEL or str(DEFAULT_LABEL), url=url))
     return found
 
@@ -72,8 +72,14 @@ def flat_claims(kind: str, extra_data: dict) -> dict:
     return {key: (value if isinstance(value, bool) else _first(value)) for key, value in data.items()}
 
 
-def claim_names(kind: str) -> dict:
-    return settings.SSO_CLAIMS if kind == OIDC else settings.SSO_SAML_ATTRIBUTES
+def _claim(kind: str, claims: dict, field: str):
+    """A field's value: OIDC names one claim (SSO_CLAIMS), SAML a list of attributes, first present wins."""
+    if kind == OIDC:
+        return claims.get(settings.SSO_CLAIMS[field]) or None
+    for name in settings.SSO_SAML_ATTRIBUTES[field]:
+        if claims.get(name) not in (None, ""):
+            return claims[name]
+    return None
 
 
 def email_verified(kind: str, claims: dict) -> bool:
@@ -81,7 +87,7 @@ def email_verified(kind: str, claims: dict) -> bool:
     (RUCHE_OIDC_TRUST_EMAIL). SAML: the address comes in an assertion the company's IdP signed,
     and counts as verified unless an attribute says it is not."""
     if kind == SAML:
-        verified = claims.get(settings.SSO_SAML_ATTRIBUTES["email_verified"])
+        verified = _claim(kind, claims, "email_verified")
         return verified is None or str(verified).lower() in {"true", "1"}
     if settings.SSO_OIDC_TRUST_EMAIL:
         return True
@@ -89,33 +95,25 @@ def email_verified(kind: str, claims: dict) -> bool:
     return verified is True or str(verified).lower() == "true"
 
 
-def record_from(kind: str, claims: dict, uid: str) -> PersonRecord:
-    names = claim_names(kind)
-    email_claim = "email" if kind == OIDC else names["email"]
-
-    def value(field):
-        return claims.get(names[field]) or None
-
+def record_from(kind: str, claims: dict, *, email: str, uid: str) -> PersonRecord:
+    """`email` is the address allauth read (OIDC's `email` claim; SAML's mapped attribute, or the
+    NameID when it is an address)."""
+    fields = ("first_name", "last_name", "job_title", "department", "site", "manager_email")
     return PersonRecord(
-        email=(claims.get(email_claim) or "").strip().lower(),
-        first_name=value("first_name"),
-        last_name=value("last_name"),
-        job_title=value("job_title"),
-        department=value("department"),
-        site=value("site"),
-        manager_email=value("manager_email"),
+        email=(email or "").strip().lower(),
         directory_id=uid,
+        **{field: _claim(kind, claims, field) for field in fields},
     )
 
 
 @transaction.atomic
-def person_sso_match(*, kind: str, claims: dict, uid: str, user: User | None = None) -> User:
+def person_sso_match(*, kind: str, claims: dict, email: str, uid: str, user: User | None = None) -> User:
     """The Ruche person the provider vouched for: `user` when their account is already connected,
     else found by verified e-mail, else created if administrators allow it. Raises SSORefused.
 
     People kept by single sign-on get their profile refreshed from the claims at each sign-in;
     people kept by SCIM or LDAP (or by hand) are matched only, their record left to its keeper."""
-    record = record_from(kind, claims, uid)
+    record = record_from(kind, claims, email=email, uid=uid)
     if not record.email:
         raise SSORefused(_("Your identity provider did not give an e-mail address."))
     if not email_verified(kind, claims):
