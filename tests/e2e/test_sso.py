@@ -43,3 +43,18 @@ def test_an_unknown_person_reads_why_on_a_phone(live_server, new_phone, oidc, db
     sign_in_at_provider(page, "sub-stranger-e2e")
     expect(page).to_have_url(f"{live_server.url}/accounts/login/")
     expect(page.get_by_text("You have no account in Ruche yet")).to_be_visible()
+
+
+def test_a_known_person_signs_in_through_the_saml_idp(live_server, page: Page, saml_idp, make_user):
+    import requests
+
+    camille = make_user("Camille", "Durand", email="camille@example.com")
+    saml_idp.sp_metadata = requests.get(f"{live_server.url}/accounts/saml/company/metadata/", timeout=10).text
+    saml_idp.person("camille-nameid", mail="camille@example.com")
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    sign_in_at_provider(page, "camille-nameid")  # the IdP's page posts the signed answer back
+
+    expect(page).to_have_url(re.compile(re.escape(live_server.url) + r"/(\?.*)?$"))
+    expect(page.locator("#composer-body")).to_be_visible()
+    assert SignIn.objects.get(user=camille).method == "saml"
