@@ -127,7 +127,7 @@ def person_sso_match(*, kind: str, claims: dict, email: str, uid: str, user: Use
     elif not policies.can_sign_in_by_sso(user):
         raise SSORefused(_("Your account is deactivated: ask your administrator."))
     elif user.source == Source.SSO:
-        user = _refresh(record, user)
+        user = _refresh(record)
     if user.activated_at is None:
         user.activated_at = timezone.now()
         User.objects.filter(pk=user.pk).update(activated_at=user.activated_at)
@@ -140,14 +140,13 @@ def _provision(record: PersonRecord) -> User:
             _("You have no account in Ruche yet: ask your administrator to invite you (%(email)s).")
             % {"email": record.email}
         )
+    return _refresh(record)
+
+
+def _refresh(record: PersonRecord) -> User:
+    """Create or update the person kept by single sign-on (`person_provision`, the directories' one
+    write). An address that is someone else's is refused, nothing written."""
     try:
         return person_provision(record=record, source=Source.SSO).user
     except ValidationError as exc:
-        raise SSORefused(" ".join(exc.messages)) from None
-
-
-def _refresh(record: PersonRecord, user: User) -> User:
-    try:
-        return person_provision(record=record, source=Source.SSO).user
-    except ValidationError as exc:  # e.g. their new address is someone else's: keep them as they are
         raise SSORefused(" ".join(exc.messages)) from None
