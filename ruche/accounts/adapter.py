@@ -3,6 +3,7 @@ import logging
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
@@ -52,6 +53,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return False
 
     def pre_social_login(self, request, sociallogin):
+        if sociallogin.state.get("process") == AuthProcess.CONNECT:
+            # A company account is connected by signing in with it, never to whoever is signed in.
+            messages.error(request, _("Your company account is connected when you sign in with it."))
+            raise ImmediateHttpResponse(redirect("home"))
         kind = sso.kind_of(sociallogin.account.get_provider(request).id)
         claims = sso.flat_claims(kind, sociallogin.account.extra_data)
         known = sociallogin.user if sociallogin.is_existing else None
@@ -69,6 +74,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             sociallogin.connect(request, user)
         else:
             sociallogin.user = user
+
+    def validate_disconnect(self, account, accounts):
+        raise ValidationError(_("Your company account stays connected: it is how you sign in."))
 
     def on_authentication_error(self, request, provider, error=None, exception=None, extra_context=None):
         """A refused token or assertion (wrong signature, audience, replay...): the error page says

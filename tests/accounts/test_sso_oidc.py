@@ -370,3 +370,32 @@ def test_the_environment_configures_the_provider():
 )
 def test_a_bad_configuration_stops_start_up(env, error):
     assert error in settings_with(**env)
+
+
+# allauth's "connections" page: a company account is connected by signing in, and stays.
+
+
+def test_a_signed_in_person_cannot_connect_another_identity(client, oidc, make_user):
+    camille = make_user(email="camille@example.com")
+    make_user(email="root@example.com", is_superuser=True, staff=True)
+    client.force_login(camille)
+    start = client.post(LOGIN, {"process": "connect"})
+    callback = oidc.authorize(start["Location"], oidc.person("sub-root", email="root@example.com"))
+    response = client.get(callback.removeprefix("http://testserver"))
+    assert response["Location"] == "/"
+    assert messages_of(response) == ["Your company account is connected when you sign in with it."]
+    assert not SocialAccount.objects.exists()
+    assert signed_in_as(client) == camille
+
+
+def test_the_connection_cannot_be_removed(client, oidc, make_user):
+    camille = make_user(email="camille@example.com")
+    sign_in(client, oidc, oidc.person("sub-camille", email="camille@example.com"))
+    page = client.get("/accounts/3rdparty/")
+    assert (
+        "You sign in with your company account" in page.content.decode()
+        and "sub-camille" in page.content.decode()
+    )
+    account = SocialAccount.objects.get(user=camille)
+    client.post("/accounts/3rdparty/", {"account": account.pk})
+    assert SocialAccount.objects.filter(pk=account.pk).exists()
