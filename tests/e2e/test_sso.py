@@ -1,5 +1,6 @@
-"""Single sign-on in Chromium, against a real OpenID Connect provider run by the test
-(oidc-provider-mock): press the company button, choose who you are at the provider, land home."""
+"""Single sign-on in Chromium, against a real OpenID Connect provider (oidc-provider-mock) and a real
+SAML identity provider (pysaml2) run by the test: press the company button, choose who you are at
+the provider, land home. With RUCHE_SCREENSHOTS=1 it also writes docs/screenshots/login-sso-phone.png."""
 
 import re
 
@@ -7,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from ruche.accounts.models import SignIn
+from tests.e2e.test_screenshots import shoot
 
 pytestmark = [
     pytest.mark.e2e,
@@ -40,6 +42,7 @@ def test_an_unknown_person_reads_why_on_a_phone(live_server, new_phone, oidc, db
     page.goto(f"{live_server.url}/accounts/login/")
     button = page.get_by_role("button", name="Sign in with your company account")
     assert button.bounding_box()["width"] > 300  # the whole width of a 390 px screen, easy to hit
+    shoot(page, "login-sso-phone.png")
     sign_in_at_provider(page, "sub-stranger-e2e")
     expect(page).to_have_url(f"{live_server.url}/accounts/login/")
     expect(page.get_by_text("You have no account in Ruche yet")).to_be_visible()
