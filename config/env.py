@@ -176,3 +176,11 @@ def media_accel_from_env(storage: dict) -> tuple[str, str]:
             "(Ruche streams the files itself), or keep files on local disk."
         )
     return accel, prefix
+
+
+def url_origin(name: str, url: str) -> str:
+    """ "https://host[:port]" of an absolute http(s) URL; anything else stops start-up."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ImproperlyConfigured(f"{name} must be an absolute http(s) URL, got {url!r}")
+    return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ruche.accounts import views
+from ruche.accounts import sso_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -23,4 +23,6 @@ urlpatterns = [
     path("activate/<str:uid>/<str:token>/", views.activate, name="activate"),
     path("autocomplete/people/", views.people_autocomplete, name="people_autocomplete"),
     path("autocomplete/skills/", views.skill_autocomplete, name="skill_autocomplete"),
+    # allauth's own OpenID Connect callback address, answered first here: sso_views says why.
+    path("accounts/oidc/<str:provider_id>/login/callback/", sso_views.oidc_callback, name="oidc_callback"),
 ]

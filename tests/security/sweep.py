@@ -87,6 +87,9 @@ SLOT_RULES = [
     ("", "url", "admin_url"),
     ("", "object_id", "admin_object"),
     ("", "content_type_id", "admin_content_type"),
+    ("oidc/", "provider_id", "sso_provider"),
+    ("oidc/^", "provider_id", "sso_provider"),  # allauth's regex route
+    ("saml/", "organization_slug", "sso_provider"),
     ("", "key", "allauth_key"),
     ("", "uidb36", "allauth_key"),
     # the API
@@ -183,6 +186,8 @@ def slots_of(world) -> dict[str, Slot]:
         "admin_content_type": Slot("admin_content_type", [Value("1", False)], str(MISSING_ID)),
         "admin_object": Slot("admin_object", ids(w.priv), str(MISSING_ID)),
         "allauth_key": Slot("allauth_key", [Value("made-up", False)], "made-up-too"),
+        # Single sign-on providers: named in settings, public (the log-in page shows them).
+        "sso_provider": Slot("sso_provider", [Value("company", False)], MISSING_WORD),
         # A table of a community's dashboard: not private (its reader is checked on its own).
         "community_table": Slot(
             "community_table",
