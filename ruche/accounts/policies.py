@@ -49,3 +49,8 @@ def can_view_completeness(user, owner) -> bool:
 def can_view_skill(user) -> bool:
     """Skill pages list colleagues, like the directory: any signed-in colleague."""
     return user.is_authenticated and user.is_active
+
+
+def can_view_org_chart(user) -> bool:
+    """Who reports to whom is for colleagues, like the directory: any signed-in colleague."""
+    return bool(user.is_authenticated and user.is_active)

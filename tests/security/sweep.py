@@ -74,6 +74,7 @@ SLOT_RULES = [
     ("/export/", "key", "community_table"),  # analytics/communities/<slug>/export/<key>.csv
     ("/tables/", "key", "community_table"),  # api/v1/analytics/communities/{slug}/tables/{key}
     ("skills/", "key", "skill"),
+    ("org/departments/", "pk", "department"),
     ("people/", "handle", "person"),
     ("activate/", "uid", "uid"),
     ("/", "token", "activation_token"),
@@ -164,6 +165,7 @@ def slots_of(world) -> dict[str, Slot]:
         # Not private: people, skills, workflows, links carried by e-mails.
         "person": Slot("person", [Value(w.mia.handle, False), Value(w.ivan.handle, False)], MISSING_WORD),
         "skill": Slot("skill", [Value("soudure", False)], MISSING_WORD),
+        "department": Slot("department", [Value(str(w.rnd.pk), False)], str(MISSING_ID)),
         "analytics_table": Slot(
             "analytics_table", [Value("actives.daily", False), Value("activation.waiting", False)], "no.such"
         ),
