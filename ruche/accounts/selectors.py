@@ -1,5 +1,6 @@
 """Reads about people: profile pages, the directory, mention autocomplete."""
 
+from collections import Counter, deque
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
@@ -293,7 +294,8 @@ def invitee(user_id: int | None) -> User | None:
 ORG_CHAIN_MAX = 50
 ORG_TOPS_MAX = 100
 ORG_SEARCH_MAX = 20
-ORG_DEPARTMENT_DEPTH = 3  # levels drawn open in a department's tree; deeper branches open on demand
+ORG_DEPARTMENT_DEPTH = 3  # levels of people drawn in a department's tree; deeper ones open on demand
+ORG_DRAWN_MAX = 300  # people drawn at most beyond the roots: a large department shows fewer levels
 
 
 @dataclass
@@ -316,7 +318,7 @@ class OrgNode:
 
 
 def _active_report_count() -> Count:
-    return Count("reports", filter=Q(reports__user__is_active=True), distinct=True)
+    return Count("reports", filter=Q(reports__user__is_active=True))
 
 
 def _org_people():
@@ -403,48 +405,83 @@ def access_department(viewer, pk: int) -> Department:
     return department
 
 
-def department_tree(department: Department, *, depth: int = ORG_DEPARTMENT_DEPTH) -> list[OrgNode]:
+def department_tree(
+    department: Department, *, depth: int = ORG_DEPARTMENT_DEPTH
+) -> tuple[list[OrgNode], int]:
     """The department's active people arranged by manager: those whose manager is outside the
-    department, a former colleague or nobody are roots. One query, the tree is built in memory; the
-    first `depth` levels are open, deeper people are drawn closed (opened on demand)."""
-    people = list(
-        _org_people()
-        .filter(profile__department=department)
-        .annotate(report_count=_active_report_count())
-        .order_by("last_name", "first_name", "id")
+    department, a former colleague or nobody are roots. People down to `depth` levels are drawn
+    (fewer in a large department: ORG_DRAWN_MAX), the last level closed; deeper branches open on
+    demand. Also how many roots are left out beyond ORG_DRAWN_MAX (a department whose managers are
+    elsewhere), those with reports drawn first.
+
+    Three queries whatever the size: who reports to whom in the department (ids only), how many
+    reports each has, then the people drawn. The tree is built in memory."""
+    pairs = list(
+        Profile.objects.filter(department=department, user__is_active=True)
+        .order_by("user__last_name", "user__first_name", "user_id")
+        .values_list("user_id", "manager_id")
     )
-    here = {p.pk for p in people}
-    below: dict[int, list[User]] = {}
+    counts = dict(
+        Profile.objects.filter(
+            user__is_active=True, manager__is_active=True, manager__profile__department=department
+        )
+        .values("manager_id")
+        .annotate(n=Count("pk"))
+        .values_list("manager_id", "n")
+    )
+    here = {pk for pk, _manager in pairs}
+    below: dict[int, list[int]] = {}
     roots = []
-    for p in people:
-        manager_id = p.profile.manager_id
-        if manager_id in here and manager_id != p.pk:
-            below.setdefault(manager_id, []).append(p)
+    for pk, manager_id in pairs:
+        if manager_id in here and manager_id != pk:
+            below.setdefault(manager_id, []).append(pk)
         else:
-            roots.append(p)
-    placed: set[int] = set()
+            roots.append(pk)
+    tops, level = _levels([pk for pk, _manager in pairs], below, roots)
+    tops.sort(key=lambda pk: -counts.get(pk, 0))  # stable: by name within
+    more = max(len(tops) - ORG_DRAWN_MAX, 0)
+    tops = tops[:ORG_DRAWN_MAX]
+    sizes = Counter(level.values())
+    drawn, shown = 0, 1
+    for d in range(1, depth + 1):
+        drawn += sizes[d]
+        if d > 1 and drawn > ORG_DRAWN_MAX:
+            break
+        shown = d
+    wanted, edge = set(tops), list(tops)
+    for at in range(1, shown):  # the ids drawn, level by level
+        edge = [r for pk in edge for r in below.get(pk, []) if level[r] == at + 1]
+        wanted.update(edge)
+    people = {u.pk: u for u in _org_people().filter(pk__in=wanted)}
 
-    def grow(person: User, level: int) -> OrgNode:
-        placed.add(person.pk)
-        node = OrgNode(person=person, report_count=person.report_count, children=[])
-        if level < depth:
-            node.open = True
-            node.children = [grow(r, level + 1) for r in below.get(person.pk, []) if r.pk not in placed]
-        else:  # drawn closed: everyone below counts as placed, they open with the person
-            stack = list(below.get(person.pk, []))
-            while stack:
-                r = stack.pop()
-                if r.pk not in placed:
-                    placed.add(r.pk)
-                    stack.extend(below.get(r.pk, []))
-        return node
+    def node(pk: int, at: int) -> OrgNode:
+        grown = OrgNode(person=people[pk], report_count=counts.get(pk, 0), children=[])
+        if at < shown:
+            grown.open = True
+            grown.children = [node(r, at + 1) for r in below.get(pk, []) if level[r] == at + 1]
+        return grown
 
-    tree = [grow(p, 1) for p in roots]
-    # People in a manager loop have no root above them: the first of each loop, by name, is one.
-    for p in people:
-        if p.pk not in placed:
-            tree.append(grow(p, 1))
-    return tree
+    return [node(pk, 1) for pk in tops], more
+
+
+def _levels(people: list[int], below: dict[int, list[int]], roots: list[int]):
+    """The roots in order and each person's level under them (1 for a root), breadth first. People
+    in a manager loop have no root above them: the first of each loop, by name, becomes one."""
+    level: dict[int, int] = {}
+    tops: list[int] = []
+    for root in [*roots, *people]:
+        if root in level:
+            continue
+        tops.append(root)
+        level[root] = 1
+        queue = deque([root])
+        while queue:
+            person = queue.popleft()
+            for report in below.get(person, []):
+                if report not in level:
+                    level[report] = level[person] + 1
+                    queue.append(report)
+    return tops, level
 
 
 def org_search(query: str, limit: int = ORG_SEARCH_MAX) -> list[User]:

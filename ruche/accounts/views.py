@@ -432,5 +432,6 @@ def org_department(request, pk: int):
     """A department's people as a tree of who reports to whom."""
     _org_chart_allowed(request)
     department = selectors.access_department(request.user, pk)
-    context = {"department": department, "tree": selectors.department_tree(department)}
+    tree, more = selectors.department_tree(department)
+    context = {"department": department, "tree": tree, "more": more}
     return render(request, "accounts/org_department.html", context)

@@ -71,19 +71,34 @@ def test_reports_are_ordered_by_last_name(org):
 
 
 def test_department_tree_roots_are_people_whose_manager_is_elsewhere_or_missing(org):
-    tree = selectors.department_tree(org["prod"])
+    tree, _more = selectors.department_tree(org["prod"])
     assert tree_shape(tree) == [("Thierry", [("Paul", []), ("Léa", [("Zoé", [])])])]
     thierry = tree[0]
     assert thierry.report_count == 3 and thierry.reports_elsewhere == 1  # Ana, in R&D
     # In R&D, Karim's manager (Hélène) has no department and Ana's is in Production: both are roots.
-    assert tree_shape(selectors.department_tree(org["rnd"])) == [("Karim", []), ("Ana", [])]
+    assert tree_shape(selectors.department_tree(org["rnd"])[0]) == [("Karim", []), ("Ana", [])]
 
 
 def test_department_tree_closes_deep_branches(org):
-    tree = selectors.department_tree(org["prod"], depth=2)
+    tree, _more = selectors.department_tree(org["prod"], depth=2)
     lea = tree[0].children[1]
     assert lea.person.first_name == "Léa" and not lea.open and lea.children == [] and lea.report_count == 1
     assert [n.person.first_name for n in tree] == ["Thierry"]  # Zoé is not a root because Léa is closed
+
+
+def test_a_large_department_draws_fewer_levels(org, monkeypatch):
+    monkeypatch.setattr(selectors, "ORG_DRAWN_MAX", 3)  # Thierry, then Paul and Léa: Zoé is one too many
+    assert tree_shape(selectors.department_tree(org["prod"])[0]) == [("Thierry", [("Paul", []), ("Léa", [])])]
+    monkeypatch.setattr(selectors, "ORG_DRAWN_MAX", 2)
+    (thierry,), more = selectors.department_tree(org["prod"])
+    assert not thierry.open and thierry.report_count == 3 and more == 0  # closed: opens on demand
+    # Too many roots (managers elsewhere): those with reports first, the others counted.
+    monkeypatch.setattr(selectors, "ORG_DRAWN_MAX", 1)
+    nodes, more = selectors.department_tree(org["rnd"])  # Karim and Ana, both roots, by name
+    assert [n.person.first_name for n in nodes] == ["Karim"] and more == 1
+    set_manager(org["zoe"], org["ana"])
+    nodes, more = selectors.department_tree(org["rnd"])
+    assert [n.person.first_name for n in nodes] == ["Ana"] and more == 1
 
 
 def test_company_tops_are_people_with_reports_and_no_manager(org, make_user):
@@ -102,10 +117,10 @@ def test_a_manager_loop_neither_hangs_nor_repeats(org):
     assert "Paul" not in names(n.person for n in selectors.org_reports(org["paul"]))
     # A loop inside a department has no root: its first person by name becomes one.
     set_manager(org["thierry"], org["zoe"])  # Thierry → Zoé → Léa → Thierry, all in Production
-    shape = tree_shape(selectors.department_tree(org["prod"], depth=10))
+    shape = tree_shape(selectors.department_tree(org["prod"], depth=10)[0])
     flat = re.findall(r"'(\w+)'", str(shape))
     assert sorted(flat) == ["Léa", "Paul", "Thierry", "Zoé"]
-    assert shape[0][0] == "Paul"  # his own manager: a root
+    assert "Paul" in [name for name, _below in shape]  # his own manager: a root
 
 
 def test_a_long_loop_is_cut_at_the_bound(make_user):
@@ -123,7 +138,7 @@ def test_former_colleagues_are_skipped_and_their_reports_are_roots(org):
     tops, _alone = selectors.org_tops()
     # Léa's manager left: she is a top; one report each, by last name (Dubois, Marchand).
     assert [(n.person.first_name, n.report_count) for n in tops] == [("Léa", 1), ("Hélène", 1)]
-    assert tree_shape(selectors.department_tree(org["prod"])) == [("Paul", []), ("Léa", [("Zoé", [])])]
+    assert tree_shape(selectors.department_tree(org["prod"])[0]) == [("Léa", [("Zoé", [])]), ("Paul", [])]
 
 
 def test_search_is_accent_and_case_insensitive(org):
@@ -172,7 +187,7 @@ def test_query_counts_do_not_grow_with_the_tree(org, make_user, client):
 def test_chain_and_tree_selectors_are_pinned(org, django_assert_num_queries):
     with django_assert_num_queries(2):
         selectors.org_chain(org["zoe"])
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(3):
         selectors.department_tree(org["prod"])
     with django_assert_num_queries(1):
         selectors.org_reports(org["thierry"])
