@@ -95,3 +95,17 @@ def test_a_deep_branch_fits_a_phone(live_server, login, new_phone, alice, hierar
     phone.goto(f"{live_server.url}/org/?q=rochefou")
     expect(phone.locator("#org-search-results")).to_contain_text(re.compile("Maximilien"))
     fits()
+
+
+def test_searching_the_chart_as_one_types(live_server, login, page, alice, hierarchy):
+    zoe = hierarchy["people"][3]
+    login(page, alice)
+    page.goto(f"{live_server.url}/org/")
+    expect(page.locator(".org-roots")).to_contain_text("Hélène Marchand")  # the top of the company
+    page.get_by_label("Find a colleague in the chart").fill("ZOE")  # Zoé, in capitals and without its accent
+    results = page.locator("#org-search-results")
+    expect(results).to_contain_text("Zoé Aubert")
+    expect(page).to_have_url(re.compile(r"/org/\?q=ZOE$"))
+    results.get_by_role("link", name="Zoé Aubert", exact=True).click()
+    expect(page).to_have_url(f"{live_server.url}/people/{zoe.handle}/org/")
+    expect(page.locator(".org-chain li")).to_have_count(3)
