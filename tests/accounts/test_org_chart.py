@@ -269,6 +269,7 @@ def test_unknown_handle_department_and_former_colleague_are_404(org, client):
         == 404
     )
     assert client.get("/org/departments/987654/").status_code == 404
+    assert client.get("/org/departments/99999999999999999999/").status_code == 404  # beyond a bigint
     get_user_model().objects.filter(pk=org["paul"].pk).update(is_active=False)
     assert client.get(f"/people/{org['paul'].handle}/org/").status_code == 404
 
