@@ -314,3 +314,10 @@ def test_api_404_for_unknown_and_former_colleagues_and_401_anonymous(org, api_as
     get_user_model().objects.filter(pk=org["paul"].pk).update(is_active=False)
     assert api.get(f"/people/{org['paul'].handle}/org").status_code == 404
     assert anonymous_api.get(f"/people/{org['lea'].handle}/org").status_code == 401
+
+
+def test_any_search_text_is_answered(org, client):
+    client.force_login(org["zoe"])
+    for q in ["((((", '"', "*", "-", "a" * 500, "%_", "OR AND NOT", "é" * 200, "  "]:
+        response = client.get("/org/", {"q": q})
+        assert response.status_code == 200, q
