@@ -378,3 +378,9 @@ SCHEDULER_ENABLED = env_bool("RUCHE_SCHEDULER", True)
 EMAIL_SWEEP_SECONDS = env_int("RUCHE_EMAIL_SWEEP_SECONDS", 60)
 # Scheduled digests need a mail server: on a laptop they would flood the console (send_digests still works).
 DIGESTS_SCHEDULED = env_bool("RUCHE_DIGESTS_SCHEDULED", bool(_EMAIL_HOST))
+
+# Personal data (ruche/privacy, docs/privacy.md).
+# A person's data export stays downloadable this many days, then its file is deleted.
+EXPORT_DAYS = env_int("RUCHE_EXPORT_DAYS", 7)
+if EXPORT_DAYS < 1:
+    raise ImproperlyConfigured("RUCHE_EXPORT_DAYS must be at least 1")

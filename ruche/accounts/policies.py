@@ -51,6 +51,21 @@ def can_view_skill(user) -> bool:
     return user.is_authenticated and user.is_active
 
 
+def can_manage_organisation(user) -> bool:
+    """Departments and sites: created, renamed, merged and deleted by administrators."""
+    return is_admin(user)
+
+
+def can_manage_directory(user) -> bool:
+    """How Ruche plugs into the company's directory (single sign-on, SCIM, erasure policy)."""
+    return is_admin(user)
+
+
+def can_read_admin_log(user) -> bool:
+    """What administrators did: read by administrators."""
+    return is_admin(user)
+
+
 def can_view_org_chart(user) -> bool:
     """Who reports to whom is for colleagues, like the directory: any signed-in colleague."""
     return bool(user.is_authenticated and user.is_active)

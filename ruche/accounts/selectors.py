@@ -19,7 +19,7 @@ from ruche.accounts.completeness import (
     done_items,
     skill_count_expression,
 )
-from ruche.accounts.models import Department, Follow, Profile, Site, Skill, User
+from ruche.accounts.models import Department, Follow, Profile, Site, Skill, Source, User
 from ruche.core.hooks import Hook
 from ruche.core.lookups import prefix_q
 from ruche.core.pagination import Page, page_from
@@ -263,11 +263,12 @@ def invited_not_activated_count() -> int:
     return User.objects.filter(activated_at__isnull=True, is_active=True).count()
 
 
-# The administrators' people page: who is invited, activated, deactivated.
+# The administrators' people page: who is invited, activated, deactivated, kept by a directory.
 _STATES = {
     "invited": Q(activated_at__isnull=True, is_active=True),
     "activated": Q(activated_at__isnull=False, is_active=True),
     "deactivated": Q(is_active=False),
+    "directory": ~Q(source=Source.LOCAL),
 }
 
 

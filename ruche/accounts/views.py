@@ -260,6 +260,8 @@ def set_active(request, handle: str):
             )
     except PermissionDenied as error:
         messages.error(request, str(error))
+    except ValidationError as error:  # the last administrator stays
+        messages.error(request, " ".join(error.messages))
     return redirect(safe_next(request, reverse("accounts:people_admin")))
 
 
@@ -272,10 +274,15 @@ def roles(request, handle: str):
         raise PermissionDenied(_("Only an administrator can change someone else's roles."))
     form = RolesForm(request.POST or None, initial={name: getattr(person, name) for name in services.ROLES})
     if request.method == "POST" and form.is_valid():
-        services.user_set_roles(user=person, by=request.user, **form.cleaned_data)
-        messages.success(request, _("The roles of %(name)s are saved.") % {"name": person.full_name})
-        return redirect(safe_next(request, reverse("accounts:people_admin")))
-    return render(request, "accounts/roles.html", {"form": form, "person": person})
+        try:
+            services.user_set_roles(user=person, by=request.user, **form.cleaned_data)
+        except ValidationError as error:  # the last administrator stays
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The roles of %(name)s are saved.") % {"name": person.full_name})
+            return redirect(safe_next(request, reverse("accounts:people_admin")))
+    status = 400 if form.errors else 200
+    return render(request, "accounts/roles.html", {"form": form, "person": person}, status=status)
 
 
 @login_required

@@ -74,7 +74,9 @@ SLOT_RULES = [
     ("/export/", "key", "community_table"),  # analytics/communities/<slug>/export/<key>.csv
     ("/tables/", "key", "community_table"),  # api/v1/analytics/communities/{slug}/tables/{key}
     ("skills/", "key", "skill"),
-    ("org/departments/", "pk", "department"),
+    ("manage/departments/", "pk", "department"),
+    ("manage/sites/", "pk", "site"),
+    ("org/departments/", "pk", "org_department"),
     ("people/", "handle", "person"),
     ("activate/", "uid", "uid"),
     ("/", "token", "activation_token"),
@@ -165,7 +167,11 @@ def slots_of(world) -> dict[str, Slot]:
         # Not private: people, skills, workflows, links carried by e-mails.
         "person": Slot("person", [Value(w.mia.handle, False), Value(w.ivan.handle, False)], MISSING_WORD),
         "skill": Slot("skill", [Value("soudure", False)], MISSING_WORD),
-        "department": Slot("department", [Value(str(w.rnd.pk), False)], str(MISSING_ID)),
+        # Departments and sites are not private; their administration pages are for admins only.
+        "department": Slot("department", ids(w.rnd), str(MISSING_ID)),
+        "site": Slot("site", ids(w.brest), str(MISSING_ID)),
+        # A department's org chart is for every colleague, like the directory.
+        "org_department": Slot("org_department", [Value(str(w.rnd.pk), False)], str(MISSING_ID)),
         "analytics_table": Slot(
             "analytics_table", [Value("actives.daily", False), Value("activation.waiting", False)], "no.such"
         ),
