@@ -83,3 +83,8 @@ def sso_email_allowed(email: str) -> bool:
     """RUCHE_SSO_ALLOWED_DOMAINS, when set, lists the only domains that may sign in through SSO."""
     domains = settings.SSO_ALLOWED_DOMAINS
     return not domains or email.rsplit("@", 1)[-1].lower() in domains
+
+
+def can_view_org_chart(user) -> bool:
+    """Who reports to whom is for colleagues, like the directory: any signed-in colleague."""
+    return bool(user.is_authenticated and user.is_active)

@@ -76,6 +76,7 @@ SLOT_RULES = [
     ("skills/", "key", "skill"),
     ("manage/departments/", "pk", "department"),
     ("manage/sites/", "pk", "site"),
+    ("org/departments/", "pk", "org_department"),
     ("people/", "handle", "person"),
     ("activate/", "uid", "uid"),
     ("/", "token", "activation_token"),
@@ -172,6 +173,8 @@ def slots_of(world) -> dict[str, Slot]:
         # Departments and sites are not private; their administration pages are for admins only.
         "department": Slot("department", ids(w.rnd), str(MISSING_ID)),
         "site": Slot("site", ids(w.brest), str(MISSING_ID)),
+        # A department's org chart is for every colleague, like the directory.
+        "org_department": Slot("org_department", [Value(str(w.rnd.pk), False)], str(MISSING_ID)),
         "analytics_table": Slot(
             "analytics_table", [Value("actives.daily", False), Value("activation.waiting", False)], "no.such"
         ),
