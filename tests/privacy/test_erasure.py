@@ -1,0 +1,239 @@
+"""Erasure (ruche/privacy/services/erasure.py): after it, nothing in the whole database names the
+person, search finds nothing of them, their contributions are kept or deleted as the company says,
+and every relation to the user model has a rule."""
+
+import json
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.db import connection
+
+from ruche.accounts.models import AdminLogEntry, DirectorySettings, Profile, SignIn, User
+from ruche.accounts.services import admin_log, profile_set_photo, profile_update, user_follow
+from ruche.alerts.services import alert_create
+from ruche.analytics.models import PersonDay, SearchDay
+from ruche.api.models import ApiToken
+from ruche.api.services import api_token_create
+from ruche.communities.services import community_join
+from ruche.notifications.models import Email, Notification
+from ruche.posts.models import Bookmark, Post, Reaction
+from ruche.posts.services import bookmark_set, post_create, reaction_set
+from ruche.privacy.registry import PERSONAL_DATA
+from ruche.privacy.services.erasure import ERASE_RULES, person_erase, user_relations
+from ruche.realtime.models import RealtimeEvent
+from tests.accounts.profiles import png
+
+FIRST, LAST = "Zephyrine", "Quillebeuf"
+EMAIL = "zq.private@example.com"
+
+
+@pytest.fixture
+def zephyrine(make_user, alice, bruno, make_community, client, side_effects):
+    """A colleague with a bit of everything Ruche may hold about someone; nobody else writes her
+    name (Alice mentions her handle, as colleagues do)."""
+    z = make_user(FIRST, LAST, email=EMAIL)
+    with side_effects():
+        profile_update(profile=z.profile, by=z, skills=["Cartographie"], job_title="Cartographe",
+                       phone="+33 6 12 34 56 78", bio="Je dessine des cartes.")  # fmt: skip
+        profile_set_photo(profile=Profile.objects.get(user=z), by=z, upload=png())
+        user_follow(follower=z, followed=alice)
+        user_follow(follower=bruno, followed=z)
+        own = post_create(author=z, body="Les cartes du trimestre sont prêtes #cartes")
+        hello = post_create(author=alice, body=f"Merci @{z.handle} pour les cartes !")
+        post_create(author=z, body="Avec plaisir.", parent=hello)
+        reaction_set(post=hello, user=z, kind="like")
+        reaction_set(post=own, user=alice, kind="like")
+        bookmark_set(post=hello, user=z, saved=True)
+        community_join(community=make_community("Géographes"), user=z)
+        alert_create(user=z, query="cartes")
+        api_token_create(user=z, name="script")
+        admin_log(actor=None, action="person_deactivate", target_user=z)
+        Email.objects.create(recipient=alice, kind="digest", subject=f"{FIRST} {LAST} a publié",
+                             text=f"{FIRST} {LAST} ({EMAIL}) a publié", key="digest:test")  # fmt: skip
+        SearchDay.objects.create(day="2026-01-05", query=f"{FIRST.lower()} {LAST.lower()}", searches=2)
+        PersonDay.objects.create(user=z, day="2026-01-05", posts=1)
+        RealtimeEvent.objects.create(user=z, type="notification", data={"unread": 2})
+    SignIn.objects.create(user=z, ip="10.0.0.7", user_agent="Firefox")
+    client.force_login(z)  # a session in the database, which the erasure must end
+    z.refresh_from_db()
+    return z
+
+
+def database_hits(needle: str) -> list[tuple[str, str]]:
+    """(table, column) of every value of every table that holds `needle`, case ignored: the whole
+    database, as Django's introspection lists it (search index tables included)."""
+    hits = []
+    like = "ILIKE" if connection.vendor == "postgresql" else "LIKE"
+    cast = "TEXT"
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            for column in connection.introspection.get_table_description(cursor, table):
+                quoted = f"{connection.ops.quote_name(table)}"
+                col = connection.ops.quote_name(column.name)
+                cursor.execute(f"SELECT COUNT(*) FROM {quoted} WHERE CAST({col} AS {cast}) {like} %s",  # noqa: S608
+                               [f"%{needle}%"])  # fmt: skip
+                if cursor.fetchone()[0]:
+                    hits.append((table, column.name))
+    return hits
+
+
+def test_every_relation_to_a_person_has_an_erasure_rule():
+    """A new model pointing at the user model fails here until ERASE_RULES says what erasure does."""
+    relations = set(user_relations())
+    missing = sorted(relations - set(ERASE_RULES))
+    assert not missing, f"no erasure rule for {missing} (ruche/privacy/services/erasure.py)"
+    assert {("posts.Post", "author"), ("posts.Post", "mentions"), ("accounts.User", "groups")} <= relations
+
+
+def test_every_entry_of_the_personal_data_registry_has_an_erasure_rule():
+    """Export and erasure agree on what a person's data is: one registry, one rule per entry."""
+    missing = sorted(entry.key for entry in PERSONAL_DATA if entry.key not in ERASE_RULES)
+    assert not missing, f"registry entries with no erasure rule: {missing}"
+
+
+def test_no_rule_names_a_relation_that_does_not_exist():
+    from django.apps import apps
+
+    relations = set(user_relations())
+    for label, name in ERASE_RULES:
+        if label.split(".")[0] in apps.app_configs:
+            assert (label, name) in relations, f"{label}.{name}: no such relation"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_erasure_nothing_in_the_database_names_her(zephyrine, admin, alice, side_effects):
+    handle = zephyrine.handle
+    assert database_hits(f"{FIRST} {LAST}") and database_hits(EMAIL)  # the test sees what it looks for
+    photo = zephyrine.profile.photo.name
+    assert default_storage.exists(photo)
+
+    person_erase(user=zephyrine, by=admin, keep_contributions=True)
+
+    assert database_hits(f"{FIRST} {LAST}") == []
+    assert database_hits(EMAIL) == []
+    assert set(database_hits(LAST)) <= _others_words()  # within her handle, as Alice typed it
+    # Her handle stays only where Alice typed it: Alice's post and its search index.
+    assert set(database_hits(handle)) <= _others_words(), database_hits(handle)
+    assert not default_storage.exists(photo)
+
+
+def _others_words() -> set[tuple[str, str]]:
+    """Where others' own words are kept: posts and their search index."""
+    words = {("posts_post", "body"), ("posts_post", "body_html")}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            if table.startswith(("search_post", "search_document")):
+                for column in connection.introspection.get_table_description(cursor, table):
+                    words.add((table, column.name))
+    return words
+
+
+@pytest.mark.django_db
+def test_erasure_deletes_her_own_rows_and_keeps_her_words(zephyrine, admin, alice, bruno, side_effects):
+    with side_effects():
+        report = person_erase(user=zephyrine, by=admin, keep_contributions=True)
+    z = User.objects.get(pk=zephyrine.pk)
+    assert (z.first_name, z.last_name, z.is_active, z.has_usable_password()) == ("", "", False, False)
+    assert z.email == f"erased-{z.pk}@erased.invalid" and z.handle == f"former-{z.pk}"
+    assert z.is_erased and z.full_name == "a former colleague" and z.deactivated_at
+    profile = Profile.objects.get(user=z)
+    assert (profile.bio, profile.phone, profile.job_title, profile.photo.name) == ("", "", "", "")
+    assert not profile.skills.exists()
+    for model, field in ((SignIn, "user"), (ApiToken, "user"), (Bookmark, "user"), (PersonDay, "user")):
+        assert not model.objects.filter(**{field: z}).exists(), model
+    assert not Notification.objects.filter(recipient=z).exists()
+    assert not Notification.objects.filter(actor=z).exists()  # "Zephyrine follows you" is gone
+    assert not Session.objects.exists()
+    assert not z.memberships.exists() and not z.following_set.exists() and not z.follower_set.exists()
+    assert User.objects.get(pk=alice.pk).follower_count == 0
+    # Her words stay, signed by a former colleague; her reaction still counts.
+    assert Post.objects.filter(author=z, deleted_at__isnull=True).count() == 2
+    assert Reaction.objects.filter(user=z).count() == 1
+    # Alice's words stay; the mention no longer links to anyone.
+    hello = Post.objects.get(author=alice)
+    assert zephyrine.handle in hello.body and "/people/" not in hello.body_html
+    assert not hello.mentions.exists()
+    entry = AdminLogEntry.objects.filter(action="person_erase").get()
+    assert entry.actor == admin and entry.target_user_id == z.pk
+    assert FIRST not in entry.target and FIRST not in str(entry.detail)
+    assert report.counts["posts.Post.mentions"] == 1 and report.kept_contributions
+
+
+@pytest.mark.django_db
+def test_the_companys_policy_may_delete_her_contributions(zephyrine, admin, alice, side_effects):
+    settings = DirectorySettings.current()
+    settings.erasure_keeps_contributions = False
+    settings.save()
+    cache.delete(DirectorySettings.CACHE_KEY)
+    hello = Post.objects.get(author=alice)
+    assert hello.reply_count == 1
+    with side_effects():
+        report = person_erase(user=zephyrine, by=admin)
+    assert not report.kept_contributions
+    assert not Post.objects.filter(author=zephyrine, deleted_at__isnull=True).exists()
+    assert not Post.objects.filter(author=zephyrine).exclude(body="").exists()  # their text is gone
+    hello.refresh_from_db()
+    assert hello.reply_count == 0 and hello.deleted_at is None  # Alice's post stays
+
+
+@pytest.mark.django_db
+def test_search_finds_nothing_of_her_afterwards(zephyrine, admin, alice, client, api_as, side_effects):
+    """Her name, her e-mail and her handle find neither her nor anything of hers, on the page and in
+    the API, for a colleague and for an administrator; Alice's post that names her handle is
+    Alice's words."""
+    assert ("person", zephyrine.pk) in _found_on_page(client, alice, FIRST)
+    with side_effects():
+        person_erase(user=zephyrine, by=admin, keep_contributions=True)
+    mine = {("person", zephyrine.pk)} | {(kind, pk) for kind in ("post", "reply", "question")
+                                         for pk in Post.objects.filter(author=zephyrine).values_list("pk", flat=True)}  # fmt: skip
+    for viewer in (alice, admin):
+        for words in (FIRST, LAST, f"{FIRST} {LAST}", EMAIL, zephyrine.handle):
+            assert not _found_on_page(client, viewer, words) & mine, words
+            answer = api_as(viewer).get("/search/", q=words)
+            assert answer.status_code == 200
+            found = {(g["kind"], h["id"]) for g in answer.json()["groups"] for h in g["hits"]}
+            assert not found & mine, words
+            shown = json.dumps(answer.json()["groups"])  # what was found, not the query echoed
+            assert f"{FIRST} {LAST}" not in shown and EMAIL not in shown
+            assert api_as(viewer).get("/people/", q=words).json()["count"] == 0
+
+
+def _found_on_page(client, viewer, words: str) -> set[tuple[str, int]]:
+    client.force_login(viewer)
+    response = client.get("/search/", {"q": words})
+    assert response.status_code == 200
+    results = response.context["results"]
+    return {(group.kind, hit.object.pk) for group in results.groups for hit in group.hits}
+
+
+@pytest.mark.django_db
+def test_refused_for_the_last_admin_for_oneself_and_for_others_than_admins(admin, alice, make_user):
+    with pytest.raises(PermissionDenied, match="last active administrator"):
+        person_erase(user=admin, by=admin)
+    other_admin = make_user("Otto", "Admin", staff=True)
+    with pytest.raises(PermissionDenied, match="your own data"):
+        person_erase(user=admin, by=admin)
+    with pytest.raises(PermissionDenied, match="Only an administrator"):
+        person_erase(user=other_admin, by=alice)
+    person_erase(user=other_admin, by=admin)
+    with pytest.raises(PermissionDenied, match="already been erased"):
+        person_erase(user=User.objects.get(pk=other_admin.pk), by=admin)
+    assert User.objects.filter(is_staff=True, is_active=True).get() == admin
+
+
+@pytest.mark.django_db
+def test_nothing_is_half_applied(zephyrine, admin, monkeypatch):
+    from ruche.privacy.services import erasure
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(erasure, "_anonymise_user", broken)
+    with pytest.raises(RuntimeError):
+        person_erase(user=zephyrine, by=admin)
+    z = User.objects.get(pk=zephyrine.pk)
+    assert z.first_name == FIRST and z.is_active and SignIn.objects.filter(user=z).exists()
+    assert Profile.objects.get(user=z).photo and Post.objects.filter(author=z).count() == 2
