@@ -9,3 +9,8 @@ class PrivacyConfig(AppConfig):
     name = "ruche.privacy"
     label = "privacy"
     verbose_name = _("Personal data")
+
+    def ready(self):
+        from ruche.privacy import erasure_setup
+
+        erasure_setup.ready()  # the profile's erase link, the daily retention job

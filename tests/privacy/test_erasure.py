@@ -237,3 +237,46 @@ def test_nothing_is_half_applied(zephyrine, admin, monkeypatch):
     z = User.objects.get(pk=zephyrine.pk)
     assert z.first_name == FIRST and z.is_active and SignIn.objects.filter(user=z).exists()
     assert Profile.objects.get(user=z).photo and Post.objects.filter(author=z).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_page_asks_for_her_email_before_erasing(zephyrine, admin, client, side_effects):
+    client.force_login(admin)
+    page = client.get(f"/people/{zephyrine.handle}/erase/")
+    assert page.status_code == 200
+    assert "Erase for good" in page.content.decode() and "kept, signed by" in page.content.decode()
+    wrong = client.post(f"/people/{zephyrine.handle}/erase/", {"email": "someone@example.com"})
+    assert wrong.status_code == 400 and "nothing was erased" in wrong.content.decode()
+    assert User.objects.get(pk=zephyrine.pk).first_name == FIRST
+    with side_effects():
+        done = client.post(f"/people/{zephyrine.handle}/erase/", {"email": f" {EMAIL.upper()} "})
+    assert done.status_code == 302 and done.url == "/people/admin/"
+    assert User.objects.get(pk=zephyrine.pk).is_erased
+    profile = client.get(f"/people/former-{zephyrine.pk}/").content.decode()
+    assert "a former colleague" in profile and FIRST not in profile
+
+
+@pytest.mark.django_db
+def test_the_page_refuses_others_than_admins_and_oneself(zephyrine, admin, alice, client):
+    client.force_login(alice)
+    assert client.get(f"/people/{zephyrine.handle}/erase/").status_code == 403
+    assert client.post(f"/people/{zephyrine.handle}/erase/", {"email": EMAIL}).status_code == 403
+    assert "Erase this person" not in client.get(f"/people/{zephyrine.handle}/").content.decode()
+    client.force_login(admin)
+    assert "Erase this person's data" in client.get(f"/people/{zephyrine.handle}/").content.decode()
+    own = client.post(f"/people/{admin.handle}/erase/", {"email": admin.email})
+    assert own.status_code == 409 and "last active administrator" in own.content.decode()
+    assert User.objects.get(pk=admin.pk).is_active
+
+
+@pytest.mark.django_db
+def test_the_api_erases_for_an_admin_token_only(zephyrine, admin, alice, api_as, side_effects):
+    refused = api_as(alice).delete(f"/people/{zephyrine.handle}/personal-data")
+    assert refused.status_code == 403
+    assert api_as(admin).delete("/people/nobody-here/personal-data").status_code == 404
+    assert api_as(admin).delete(f"/people/{admin.handle}/personal-data").status_code == 403
+    with side_effects():
+        done = api_as(admin).delete(f"/people/{zephyrine.handle}/personal-data")
+    assert done.status_code == 200
+    assert done.json() == {"handle": f"former-{zephyrine.pk}", "kept_contributions": True}
+    assert not ApiToken.objects.filter(user=zephyrine).exists()
