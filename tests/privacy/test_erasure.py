@@ -8,6 +8,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 
@@ -17,10 +18,12 @@ from ruche.alerts.services import alert_create
 from ruche.analytics.models import PersonDay, SearchDay
 from ruche.api.models import ApiToken
 from ruche.api.services import api_token_create
+from ruche.communities.models import AuditEntry
 from ruche.communities.services import community_join
 from ruche.notifications.models import Email, Notification
 from ruche.posts.models import Bookmark, Post, Reaction
 from ruche.posts.services import bookmark_set, post_create, reaction_set
+from ruche.privacy.models import DataExport
 from ruche.privacy.registry import PERSONAL_DATA
 from ruche.privacy.services.erasure import ERASE_RULES, person_erase, user_relations
 from ruche.realtime.models import RealtimeEvent
@@ -47,7 +50,14 @@ def zephyrine(make_user, alice, bruno, make_community, client, side_effects):
         reaction_set(post=hello, user=z, kind="like")
         reaction_set(post=own, user=alice, kind="like")
         bookmark_set(post=hello, user=z, saved=True)
-        community_join(community=make_community("Géographes"), user=z)
+        geographers = make_community("Géographes")
+        community_join(community=geographers, user=z)
+        AuditEntry.objects.create(actor=bruno, action="hide", community=geographers, target=z,
+                                  detail=f"reported by {FIRST} {LAST}")  # fmt: skip
+        Notification.objects.create(recipient=alice, actor=bruno, kind="post_hidden",
+                                    detail=f"Hors sujet, selon {FIRST} {LAST}")  # fmt: skip
+        export = DataExport.objects.create(user=z, status="ready")
+        export.file.save("export.zip", ContentFile(b"PK"), save=True)
         alert_create(user=z, query="cartes")
         api_token_create(user=z, name="script")
         admin_log(actor=None, action="person_deactivate", target_user=z)
@@ -108,7 +118,8 @@ def test_after_erasure_nothing_in_the_database_names_her(zephyrine, admin, alice
     handle = zephyrine.handle
     assert database_hits(f"{FIRST} {LAST}") and database_hits(EMAIL)  # the test sees what it looks for
     photo = zephyrine.profile.photo.name
-    assert default_storage.exists(photo)
+    export = DataExport.objects.get(user=zephyrine).file.name
+    assert default_storage.exists(photo) and default_storage.exists(export)
 
     person_erase(user=zephyrine, by=admin, keep_contributions=True)
 
@@ -117,7 +128,8 @@ def test_after_erasure_nothing_in_the_database_names_her(zephyrine, admin, alice
     assert set(database_hits(LAST)) <= _others_words()  # within her handle, as Alice typed it
     # Her handle stays only where Alice typed it: Alice's post and its search index.
     assert set(database_hits(handle)) <= _others_words(), database_hits(handle)
-    assert not default_storage.exists(photo)
+    assert not default_storage.exists(photo) and not default_storage.exists(export)
+    assert "a former colleague" in Notification.objects.get(kind="post_hidden").detail
 
 
 def _others_words() -> set[tuple[str, str]]:

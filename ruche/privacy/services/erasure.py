@@ -247,7 +247,7 @@ def _delete_contributions(user: User, report: Erased) -> None:
     report.counts["posts.PostRevision.edited_by"] = PostRevision.objects.filter(
         Q(edited_by=user) | Q(post__author=user)
     ).delete()[0]
-    report.counts["ideas.Idea.author"] = Idea.objects.filter(author=user).count()
+    report.counts["ideas.Idea.author"] = Idea.objects.filter(author=user).update(title="", title_key="")
     report.counts["ideas.CoAuthor.user"] = CoAuthor.objects.filter(user=user).delete()[0]
     report.counts["ideas.Review.reviewer"] = Review.objects.filter(reviewer=user).delete()[0]
 
