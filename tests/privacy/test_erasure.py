@@ -299,3 +299,18 @@ def test_the_api_erases_for_an_admin_token_only(zephyrine, admin, alice, api_as,
     assert done.status_code == 200
     assert done.json() == {"handle": f"former-{zephyrine.pk}", "kept_contributions": True}
     assert not ApiToken.objects.filter(user=zephyrine).exists()
+
+
+@pytest.mark.django_db
+def test_texts_are_rewritten_whole_words_only(make_user, admin, alice, bruno):
+    ana = make_user("Ana", "Li", handle="ana", email="ana@example.com")
+    told = Notification.objects.create(
+        recipient=alice, actor=bruno, kind="post_hidden", detail="Banana, says ana"
+    )
+    SearchDay.objects.create(day="2026-01-05", query="banana", searches=1)
+    SearchDay.objects.create(day="2026-01-05", query="ana li", searches=1)
+    person_erase(user=ana, by=admin)
+    told.refresh_from_db()
+    with translation.override(settings.LANGUAGE_CODE):
+        assert told.detail == f"Banana, says {_('a former colleague')}"
+    assert list(SearchDay.objects.values_list("query", flat=True)) == ["banana"]

@@ -348,21 +348,26 @@ _NAMED_IN = (
 def _rewrite_texts(needles: list[str], report: Erased) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         instead = _("a former colleague")
-    pattern = re.compile("|".join(re.escape(n) for n in needles), re.IGNORECASE)
+    # Whole words only: a short handle ("ana") must not eat into another word ("banana").
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in needles) + r")(?!\w)", re.IGNORECASE)
     for key, model, fields in _NAMED_IN:
-        named = Q()
-        for name in fields:
-            for needle in needles:
-                named |= Q(**{f"{name}__icontains": needle})
         rewritten = 0
-        for row in model.objects.filter(named).iterator(500):
-            for name in fields:
-                setattr(row, name, pattern.sub(instead, getattr(row, name)))
-            row.save(update_fields=list(fields))
-            rewritten += 1
+        for row in _containing(model, fields, needles):
+            texts = {name: pattern.sub(instead, getattr(row, name)) for name in fields}
+            if any(texts[name] != getattr(row, name) for name in fields):
+                model.objects.filter(pk=row.pk).update(**texts)
+                rewritten += 1
         report.counts[key] = rewritten
     # Searches for their name, counted by day with no author: the text itself names them.
-    searched = Q()
-    for needle in needles:
-        searched |= Q(query__icontains=needle)
-    report.counts["analytics.SearchDay.query"] = SearchDay.objects.filter(searched).delete()[0]
+    searches = [row.pk for row in _containing(SearchDay, ("query",), needles) if pattern.search(row.query)]
+    report.counts["analytics.SearchDay.query"] = SearchDay.objects.filter(pk__in=searches).delete()[0]
+
+
+def _containing(model, fields, needles):
+    """The rows where one of the fields holds one of the needles (the database narrows, the caller
+    decides on whole words)."""
+    named = Q()
+    for name in fields:
+        for needle in needles:
+            named |= Q(**{f"{name}__icontains": needle})
+    return model.objects.filter(named).only("pk", *fields).iterator(500)
