@@ -314,3 +314,19 @@ def test_texts_are_rewritten_whole_words_only(make_user, admin, alice, bruno):
     with translation.override(settings.LANGUAGE_CODE):
         assert told.detail == f"Banana, says {_('a former colleague')}"
     assert list(SearchDay.objects.values_list("query", flat=True)) == ["banana"]
+
+
+@pytest.mark.django_db
+def test_deleting_contributions_takes_her_ideas_too(campaign, author, admin, manager, client, side_effects):
+    from ruche.ideas.models import Idea
+    from ruche.ideas.services import idea_submit
+
+    with side_effects():
+        idea = idea_submit(
+            campaign=campaign, author=author, title="Des vélos au dépôt", description="Pour tous"
+        )
+        person_erase(user=author, by=admin, keep_contributions=False)
+    idea = Idea.objects.select_related("post").get(pk=idea.pk)
+    assert idea.title == "" and idea.post.body == "" and idea.post.deleted_at
+    client.force_login(manager)
+    assert "vélos" not in client.get(campaign.get_absolute_url()).content.decode()
