@@ -64,6 +64,7 @@ def zephyrine(make_user, alice, bruno, make_community, client, side_effects):
         alert_create(user=z, query="cartes")
         api_token_create(user=z, name="script")
         admin_log(actor=None, action="person_deactivate", target_user=z)
+        admin_log(actor=None, action="ldap_sync", changes=[{"who": f"{FIRST} {LAST}", "mail": EMAIL}])
         Email.objects.create(recipient=alice, kind="digest", subject=f"{FIRST} {LAST} a publié",
                              text=f"{FIRST} {LAST} ({EMAIL}) a publié", key="digest:test")  # fmt: skip
         SearchDay.objects.create(day="2026-01-05", query=f"{FIRST.lower()} {LAST.lower()}", searches=2)

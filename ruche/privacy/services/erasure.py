@@ -23,7 +23,8 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -200,7 +201,7 @@ def person_erase(*, user: User, by: User, keep_contributions: bool | None = None
     _empty_profile(user, report)
     _sessions_end(user, report)
     _anonymise_user(user)
-    _rewrite_texts(needles, report)
+    _rewrite_texts(user, needles, report)
     publish(PeopleChanged(user_ids=(user.pk,), directory=True))  # search drops them
     admin_log(actor=by, action="person_erase", target_user=user, kept_contributions=keep_contributions)
     return report
@@ -345,7 +346,7 @@ _NAMED_IN = (
 )
 
 
-def _rewrite_texts(needles: list[str], report: Erased) -> None:
+def _rewrite_texts(user: User, needles: list[str], report: Erased) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         instead = _("a former colleague")
     # Whole words only: a short handle ("ana") must not eat into another word ("banana").
@@ -358,6 +359,7 @@ def _rewrite_texts(needles: list[str], report: Erased) -> None:
                 model.objects.filter(pk=row.pk).update(**texts)
                 rewritten += 1
         report.counts[key] = rewritten
+    report.counts["accounts.AdminLogEntry.detail"] = _rewrite_log_details(user, needles, pattern, instead)
     # Searches for their name, counted by day with no author: the text itself names them.
     searches = [row.pk for row in _containing(SearchDay, ("query",), needles) if pattern.search(row.query)]
     report.counts["analytics.SearchDay.query"] = SearchDay.objects.filter(pk__in=searches).delete()[0]
@@ -371,3 +373,31 @@ def _containing(model, fields, needles):
         for needle in needles:
             named |= Q(**{f"{name}__icontains": needle})
     return model.objects.filter(named).only("pk", *fields).iterator(500)
+
+
+def _rewrite_log_details(user: User, needles: list[str], pattern, instead: str) -> int:
+    """The administrators' log's details (JSON: what changed, as directories and admins wrote it):
+    every text in them that names the person, in the entries about them or that quote them."""
+    quoted = Q(target_user=user)
+    for needle in needles:
+        quoted |= Q(text__icontains=needle)
+    rows = (
+        AdminLogEntry.objects.annotate(text=Cast("detail", TextField())).filter(quoted).only("pk", "detail")
+    )
+    rewritten = 0
+    for row in rows.iterator(500):
+        detail = _scrub(row.detail, pattern, instead)
+        if detail != row.detail:
+            AdminLogEntry.objects.filter(pk=row.pk).update(detail=detail)
+            rewritten += 1
+    return rewritten
+
+
+def _scrub(value, pattern, instead: str):
+    if isinstance(value, str):
+        return pattern.sub(instead, value)
+    if isinstance(value, list):
+        return [_scrub(item, pattern, instead) for item in value]
+    if isinstance(value, dict):
+        return {key: _scrub(item, pattern, instead) for key, item in value.items()}
+    return value
