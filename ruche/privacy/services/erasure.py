@@ -43,6 +43,7 @@ from ruche.notifications.models import Email, Notification
 from ruche.posts.models import Post, PostRevision
 from ruche.posts.services import _render, post_remove
 from ruche.privacy import policies
+from ruche.worker.models import Task
 
 
 class Erase(StrEnum):
@@ -343,6 +344,7 @@ _NAMED_IN = (
     ("communities.AuditEntry.target", AuditEntry, ("detail",)),
     ("notifications.Notification.detail", Notification, ("detail",)),
     ("notifications.Email.text", Email, ("subject", "text", "html", "last_error")),
+    ("worker.Task.error", Task, ("error", "traceback")),  # a mail server's refusal quotes the address
 )
 
 
