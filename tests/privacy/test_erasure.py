@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.backends.cached_db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -152,7 +153,11 @@ def _others_words() -> set[tuple[str, str]]:
 
 
 @pytest.mark.django_db
-def test_erasure_deletes_her_own_rows_and_keeps_her_words(zephyrine, admin, alice, bruno, side_effects):
+def test_erasure_deletes_her_own_rows_and_keeps_her_words(
+    zephyrine, admin, alice, bruno, client, side_effects
+):
+    session_key = client.session.session_key
+    assert SessionStore(session_key=session_key).load()  # her session, cached and in the database
     with side_effects():
         report = person_erase(user=zephyrine, by=admin, keep_contributions=True)
     z = User.objects.get(pk=zephyrine.pk)
@@ -167,6 +172,7 @@ def test_erasure_deletes_her_own_rows_and_keeps_her_words(zephyrine, admin, alic
     assert not Notification.objects.filter(recipient=z).exists()
     assert not Notification.objects.filter(actor=z).exists()  # "Zephyrine follows you" is gone
     assert not Session.objects.exists()
+    assert SessionStore(session_key=session_key).load() == {}  # the cached copy is gone too
     assert not z.memberships.exists() and not z.following_set.exists() and not z.follower_set.exists()
     assert User.objects.get(pk=alice.pk).follower_count == 0
     # Her words stay, signed by a former colleague; her reaction still counts.
