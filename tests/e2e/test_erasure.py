@@ -22,7 +22,7 @@ def test_an_admin_erases_a_colleague(live_server, login, page, admin, make_user,
     page.goto(f"{live_server.url}/people/{zoe.handle}/")
     page.get_by_role("link", name="Erase this person's data").click()
     expect(page.locator("h1")).to_have_text("Erase this person's data")
-    expect(page.get_by_text("kept, signed by")).to_be_visible()
+    expect(page.get_by_text("Kept, signed by")).to_be_visible()
 
     box = page.get_by_label("Type the person's e-mail address to confirm")
     box.fill("someone.else@example.com")

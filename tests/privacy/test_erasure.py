@@ -270,7 +270,7 @@ def test_the_page_asks_for_her_email_before_erasing(zephyrine, admin, client, si
     client.force_login(admin)
     page = client.get(f"/people/{zephyrine.handle}/erase/")
     assert page.status_code == 200
-    assert "Erase for good" in page.content.decode() and "kept, signed by" in page.content.decode()
+    assert "Erase for good" in page.content.decode() and "Kept, signed by" in page.content.decode()
     wrong = client.post(f"/people/{zephyrine.handle}/erase/", {"email": "someone@example.com"})
     assert wrong.status_code == 400 and "nothing was erased" in wrong.content.decode()
     assert User.objects.get(pk=zephyrine.pk).first_name == FIRST
