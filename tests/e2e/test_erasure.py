@@ -1,12 +1,16 @@
 """Erasure in a real browser: an administrator erases a colleague from her profile, typing her
 e-mail to confirm; her profile then says "a former colleague" and search finds nothing of her."""
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from ruche.posts.services import post_create
+
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 pytestmark = [
     pytest.mark.e2e,
@@ -48,3 +52,17 @@ def test_an_admin_erases_a_colleague(live_server, login, page, admin, make_user,
         expect(colleague.locator("h1")).to_have_text("Search")
         expect(colleague.locator("section[data-kind=person]")).to_have_count(0)
         expect(colleague.locator("main")).not_to_contain_text("Zoelie Brambourg")
+
+
+def test_the_erasure_page_fits_a_phone(live_server, login, new_phone, admin, make_user):
+    """At 390 px the page scrolls down, never sideways; with RUCHE_SCREENSHOTS=1 it is drawn for the
+    docs (docs/screenshots/erase-person.png)."""
+    zoe = make_user("Zoelie", "Brambourg", email="zoelie.b@example.com")
+    phone = login(new_phone(), admin)
+    phone.goto(f"{live_server.url}/people/{zoe.handle}/erase/")
+    expect(phone.get_by_role("button", name="Erase for good")).to_be_visible()
+    assert phone.evaluate("document.scrollingElement.scrollWidth") <= 390
+    if os.environ.get("RUCHE_SCREENSHOTS"):
+        desk = login(phone.context.browser.new_page(viewport={"width": 1100, "height": 1000}), admin)
+        desk.goto(f"{live_server.url}/people/{zoe.handle}/erase/")
+        desk.screenshot(path=str(SHOTS / "erase-person.png"), full_page=True)
