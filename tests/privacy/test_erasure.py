@@ -29,7 +29,8 @@ from ruche.posts.models import Bookmark, Post, Reaction
 from ruche.posts.services import bookmark_set, post_create, reaction_set
 from ruche.privacy.models import DataExport
 from ruche.privacy.registry import PERSONAL_DATA
-from ruche.privacy.services.erasure import ERASE_RULES, person_erase, user_relations
+from ruche.privacy.services import erasure
+from ruche.privacy.services.erasure import ERASE_RULES, Erase, person_erase, user_relations
 from ruche.realtime.models import RealtimeEvent
 from tests.accounts.profiles import png
 
@@ -107,6 +108,15 @@ def test_every_entry_of_the_personal_data_registry_has_an_erasure_rule():
     """Export and erasure agree on what a person's data is: one registry, one rule per entry."""
     missing = sorted(entry.key for entry in PERSONAL_DATA if entry.key not in ERASE_RULES)
     assert not missing, f"registry entries with no erasure rule: {missing}"
+
+
+def test_every_rule_but_delete_and_keep_has_code_of_its_own():
+    """A plain DELETE is applied generically and KEEP does nothing; any other rule needs its code."""
+    for key, rule in ERASE_RULES.items():
+        if rule in (Erase.ANONYMISE, Erase.NULL):
+            assert key in erasure._HANDLED, key
+        if rule == Erase.CONTRIBUTION:
+            assert key in erasure._CONTRIBUTIONS, key
 
 
 def test_no_rule_names_a_relation_that_does_not_exist():

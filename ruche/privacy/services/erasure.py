@@ -148,6 +148,18 @@ _HANDLED = {
 }
 
 
+# CONTRIBUTION rules: deleted by _delete_contributions when the company's policy says so (files by
+# post_remove with their post, and _drop_drafts); otherwise left pointing at the emptied row.
+_CONTRIBUTIONS = {
+    ("posts.Post", "author"),
+    ("posts.PostRevision", "edited_by"),
+    ("ideas.Idea", "author"),
+    ("ideas.CoAuthor", "user"),
+    ("ideas.Review", "reviewer"),
+    ("files.Attachment", "uploader"),
+}
+
+
 def user_relations():
     """{(model label, field name): model} of every link to the user model, Django's and allauth's
     included: a foreign key or one-to-one to it, a many-to-many to it (named on the model that
