@@ -511,3 +511,18 @@ DIGESTS_SCHEDULED = env_bool("RUCHE_DIGESTS_SCHEDULED", bool(_EMAIL_HOST))
 EXPORT_DAYS = env_int("RUCHE_EXPORT_DAYS", 7)
 if EXPORT_DAYS < 1:
     raise ImproperlyConfigured("RUCHE_EXPORT_DAYS must be at least 1")
+
+# Personal data: retention (docs/processing-register.md). `retention_enforce` (ruche/privacy),
+# run daily by `manage.py serve`, deletes older rows in batches. Realtime events are kept
+# REALTIME_RETENTION_MINUTES (above), analytics facts ANALYTICS_RETENTION_MONTHS, succeeded worker
+# tasks TASKS_KEEP_SUCCEEDED_HOURS: their own apps sweep them.
+RETENTION_NOTIFICATIONS_DAYS = env_int("RUCHE_RETENTION_NOTIFICATIONS_DAYS", 180)
+# Sent, skipped and failed e-mails of the outbox; a waiting one is never deleted.
+RETENTION_OUTBOX_DAYS = env_int("RUCHE_RETENTION_OUTBOX_DAYS", 30)
+# The administrators' log and the communities' audit logs.
+RETENTION_AUDIT_DAYS = env_int("RUCHE_RETENTION_AUDIT_DAYS", 730)
+RETENTION_SIGNINS_DAYS = env_int("RUCHE_RETENTION_SIGNINS_DAYS", 365)
+RETENTION_BATCH = 1_000  # rows deleted per transaction: readers and writers never wait long
+for _name in ("NOTIFICATIONS", "OUTBOX", "AUDIT", "SIGNINS"):
+    if globals()[f"RETENTION_{_name}_DAYS"] < 1:
+        raise ImproperlyConfigured(f"RUCHE_RETENTION_{_name}_DAYS must be at least 1 (days)")

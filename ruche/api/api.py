@@ -16,6 +16,7 @@ from ruche.api import (
     people,
     posts,
     privacy,
+    privacy_admin,
     questions,
     search,
     sources,
@@ -40,6 +41,7 @@ api.add_router("/feed", feed.router)
 api.add_router("/posts", posts.router)
 api.add_router("/communities", communities.router)  # community_admin adds its operations to it
 api.add_router("/people", people.router)
+api.add_router("/people", privacy_admin.router)  # erasure, for administrators
 api.add_router("/notifications", notifications.router)
 api.add_router("/questions", questions.router)
 api.add_router("/ideas", ideas.router)

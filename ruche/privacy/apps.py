@@ -16,6 +16,7 @@ class PrivacyConfig(AppConfig):
         from ruche.core.media import register_media
         from ruche.core.periodic import Every, register_periodic
         from ruche.notifications.preferences import register_kind
+        from ruche.privacy import erasure_setup
         from ruche.privacy.policies import readable_export
         from ruche.privacy.services.export import KIND
         from ruche.privacy.tasks import data_exports_expire
@@ -30,3 +31,4 @@ class PrivacyConfig(AppConfig):
         )
         register_media("exports", readable_export)  # the owner only
         register_periodic("privacy_exports", lambda: Every(3600, data_exports_expire.enqueue).tick)
+        erasure_setup.ready()  # the profile's erase link, the daily retention job

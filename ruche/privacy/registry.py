@@ -465,6 +465,18 @@ def email_address_row(address) -> dict:
     return {"email": address.email, "verified": address.verified, "primary": address.primary}
 
 
+def sso_identity_row(account) -> dict:
+    """The company's identity provider's account linked to the person: which one, its subject, and
+    the claims it last sent (the person's own data, as the provider said it)."""
+    return {
+        "provider": account.provider,
+        "subject": account.uid,
+        "last_sign_in": iso(account.last_login),
+        "linked": iso(account.date_joined),
+        "claims": account.extra_data,
+    }
+
+
 TECHNICAL = "a technical trace of who did what, kept for the moderators' or administrators' record"
 
 PERSONAL_DATA: tuple[PersonalData, ...] = (
@@ -492,6 +504,7 @@ PERSONAL_DATA: tuple[PersonalData, ...] = (
         reason="the administrators' log of their acts; shown to administrators, erased with the person",
     ),
     PersonalData("account.EmailAddress", "user", "email_addresses.json", email_address_row),
+    PersonalData("socialaccount.SocialAccount", "user", "sso_identities.json", sso_identity_row),
     # files
     PersonalData(
         "files.Attachment",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ruche.privacy import views
+from ruche.privacy import erasure_views, views
 
 app_name = "privacy"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("me/data/", views.my_data, name="my_data"),
     path("me/data/export/", views.export_ask, name="export_ask"),
     path("me/data/export/state/", views.export_state, name="export_state"),
+    path("people/<str:handle>/erase/", erasure_views.erase, name="erase"),
 ]

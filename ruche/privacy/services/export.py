@@ -50,6 +50,9 @@ DESCRIPTIONS = {
     "followers.json": gettext_lazy("The people who follow you (their handle and name), and since when"),
     "signins.json": gettext_lazy("Your sign-ins: date, method, IP address and browser"),
     "email_addresses.json": gettext_lazy("Your e-mail addresses known to the sign-in"),
+    "sso_identities.json": gettext_lazy(
+        "Your accounts at the company's identity provider linked to Ruche, with what it last said of you"
+    ),
     "files.json": gettext_lazy("The files you uploaded; their contents are in files/attachments/"),
     "posts.json": gettext_lazy(
         "Your posts, replies, shares, questions, answers and the text of your ideas, with their earlier "

@@ -57,7 +57,7 @@ def reaction_label(kind: str) -> str:
 
 @register.filter
 def display_name(user) -> str:
-    if user.deactivated_at:
+    if user.deactivated_at and not user.is_erased:  # an erased person is named "a former colleague"
         return _("%(name)s (former colleague)") % {"name": user.full_name}
     return user.full_name
 
