@@ -176,3 +176,15 @@ def media_accel_from_env(storage: dict) -> tuple[str, str]:
             "(Ruche streams the files itself), or keep files on local disk."
         )
     return accel, prefix
+
+
+def env_mapping(name: str, default: dict[str, str]) -> dict[str, str]:
+    """Comma-separated `key=value` pairs laid over `default` (only its keys; `key=` empties one)."""
+    mapping = dict(default)
+    for pair in env_list(name, []):
+        key, equals, value = (part.strip() for part in pair.partition("="))
+        if not equals or key not in default:
+            known = ", ".join(default)
+            raise ImproperlyConfigured(f"{name}: {pair!r} is not key=value with a key among {known}")
+        mapping[key] = value
+    return mapping
