@@ -201,3 +201,43 @@ def test_the_administrators_page_shows_the_configuration_and_queues_a_dry_run(sl
     assert "The dry run is queued" in response.content.decode()
     assert "ines.roy@example.com" in response.content.decode()  # the report's changes
     assert not User.objects.filter(source=Source.LDAP).exists()
+
+
+def test_a_changed_address_follows_the_same_person_by_their_entry_uuid(slapd):
+    company(slapd)
+    ldap_sync()
+    paul = User.objects.get(email="paul.henry@example.com")
+    with slapd.connection() as ldap:
+        slapd.replace(ldap, "paul", mail="paul.henry-martin@example.com")
+    run = ldap_sync()
+    assert run.counts["updated"] == 1 and run.counts["created"] == run.counts["deactivated"] == 0
+    paul.refresh_from_db()
+    assert paul.email == "paul.henry-martin@example.com" and paul.is_active
+
+
+def test_a_disabled_account_is_deactivated_and_comes_back_when_enabled(slapd, settings):
+    settings.LDAP_ATTRIBUTES = {**settings.LDAP_ATTRIBUTES, "active": "employeeType"}
+    company(slapd)
+    ldap_sync()
+    with slapd.connection() as ldap:
+        slapd.replace(ldap, "marc", employeeType="disabled")
+    run = ldap_sync()
+    assert run.counts["deactivated"] == 1
+    assert not User.objects.get(email="marc.blanc@example.com").is_active
+    with slapd.connection() as ldap:
+        slapd.replace(ldap, "marc", employeeType="staff")
+    assert ldap_sync().changes == [
+        {"action": "updated", "email": "marc.blanc@example.com", "dn": slapd.dn("marc"), "fields": ["active"]}
+    ]
+    assert User.objects.get(email="marc.blanc@example.com").is_active
+
+
+def test_the_schedule_enqueues_the_sync_only_when_a_directory_is_configured(slapd, settings):
+    from ruche.ldap.apps import _schedule
+
+    settings.LDAP_URL = ""
+    assert _schedule()() is False and not Task.objects.exists()
+    settings.LDAP_URL = slapd.url
+    settings.TASKS = {"default": {"BACKEND": "ruche.worker.backend.DatabaseBackend"}}  # queued, not run
+    assert _schedule()() is True
+    assert Task.objects.get().task_path == "ruche.ldap.tasks.ldap_sync_run"
