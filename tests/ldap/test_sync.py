@@ -241,3 +241,22 @@ def test_the_schedule_enqueues_the_sync_only_when_a_directory_is_configured(slap
     settings.TASKS = {"default": {"BACKEND": "ruche.worker.backend.DatabaseBackend"}}  # queued, not run
     assert _schedule()() is True
     assert Task.objects.get().task_path == "ruche.ldap.tasks.ldap_sync_run"
+
+
+def test_without_a_directory_the_page_says_how_to_set_one_and_queues_nothing(client, admin, settings):
+    settings.LDAP_URL = ""
+    client.force_login(admin)
+    assert "No directory is configured" in client.get("/manage/ldap/").content.decode()
+    response = client.post("/manage/ldap/run/", {"sync": "1"}, follow=True)
+    assert "set RUCHE_LDAP_URL first" in response.content.decode()
+    assert not Task.objects.exists() and not SyncRun.objects.exists()
+    with pytest.raises(CommandError, match="No directory is configured"):
+        call_command("ldap_sync", stdout=io.StringIO())
+
+
+def test_the_page_reads_french(slapd, client, admin):
+    admin.language = "fr"
+    admin.save()
+    client.force_login(admin)
+    page = client.get("/manage/ldap/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Synchronisation de l’annuaire LDAP" in page and "Simuler maintenant" in page
