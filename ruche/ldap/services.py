@@ -77,6 +77,14 @@ def ldap_sync(
     run = SyncRun.objects.create(dry_run=dry_run, forced=force, requested_by=actor)
     report = Report()
     try:
+        return _sync(run, report, config, dry_run=dry_run, force=force, actor=actor)
+    except Exception as error:  # recorded for the page, then raised for the worker to retry
+        _finish(run, report, SyncRun.Status.FAILED, f"{type(error).__name__}: {error}", actor)
+        raise
+
+
+def _sync(run: SyncRun, report: Report, config: Config, *, dry_run, force, actor) -> SyncRun:
+    try:
         if not config.url:
             raise DirectoryError(_("No directory is configured (RUCHE_LDAP_URL)."))
         entries = list(directory.read_people(config))

@@ -260,3 +260,17 @@ def test_the_page_reads_french(slapd, client, admin):
     client.force_login(admin)
     page = client.get("/manage/ldap/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Synchronisation de l’annuaire LDAP" in page and "Simuler maintenant" in page
+
+
+def test_a_sync_that_crashes_is_recorded_as_failed_and_raised_for_the_worker(slapd, monkeypatch):
+    company(slapd)
+
+    def broken(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("ruche.ldap.services.person_provision", broken)
+    with pytest.raises(RuntimeError):
+        ldap_sync()
+    run = SyncRun.objects.get()
+    assert run.status == "failed" and run.message == "RuntimeError: disk full" and run.finished
+    assert not User.objects.filter(source=Source.LDAP).exists()
