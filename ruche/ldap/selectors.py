@@ -15,6 +15,22 @@ REASONS = {
 }
 
 ACTIONS = {"created": _("created"), "updated": _("updated"), "deactivated": _("deactivated")}
+# The fields a change names, as the profile and the people pages name them.
+FIELDS = {
+    "email": _("e-mail"),
+    "first_name": _("first name"),
+    "last_name": _("last name"),
+    "job_title": _("job title"),
+    "phone": _("phone"),
+    "department": _("department"),
+    "site": _("site"),
+    "manager": _("manager"),
+    "photo": _("photo"),
+    "active": _("active"),
+    "directory_id": _("directory id"),
+    "source": _("kept by"),
+    "language": _("language"),
+}
 
 
 def configuration() -> dict:
@@ -39,4 +55,6 @@ def recent_runs(*, limit: int = 10) -> list[SyncRun]:
             error["label"] = REASONS.get(error.get("reason"), error.get("reason"))
         for change in run.changes:
             change["label"] = ACTIONS.get(change.get("action"), change.get("action"))
+            if change.get("action") != "deactivated":  # the action says it all
+                change["field_labels"] = [FIELDS.get(name, name) for name in change.get("fields", [])]
     return runs
