@@ -274,3 +274,27 @@ def test_a_sync_that_crashes_is_recorded_as_failed_and_raised_for_the_worker(sla
     run = SyncRun.objects.get()
     assert run.status == "failed" and run.message == "RuntimeError: disk full" and run.finished
     assert not User.objects.filter(source=Source.LDAP).exists()
+
+
+def test_start_tls_refused_by_the_server_is_an_error_never_a_plain_text_sync(slapd, settings):
+    company(slapd)
+    settings.LDAP_START_TLS = True  # this slapd has no certificate: StartTLS must fail, loudly
+    run = ldap_sync()
+    assert run.status == "failed" and "could not be read" in run.message
+    assert not User.objects.exists()
+
+
+def test_a_second_entry_with_the_same_address_and_an_unknown_manager_are_reported(slapd):
+    company(slapd)
+    with slapd.connection() as ldap:
+        slapd.add(ldap, "ines2", mail="ines.roy@example.com", givenName="Autre", sn="Inès")
+        slapd.replace(ldap, "paul", manager="uid=ghost,ou=elsewhere,dc=example,dc=com")
+    run = ldap_sync()
+    reasons = {(e["dn"], e["reason"]) for e in run.errors}
+    assert (slapd.dn("paul"), "manager_unknown") in reasons  # Paul is still created, without a manager
+    assert run.counts["created"] == 5 and run.counts["skipped"] == 1
+    duplicate = {slapd.dn("ines"), slapd.dn("ines2")} & {
+        dn for dn, reason in reasons if reason == "duplicate_email"
+    }
+    assert len(duplicate) == 1
+    assert Profile.objects.get(user__email="paul.henry@example.com").manager is None
