@@ -15,6 +15,7 @@ from ruche.api import (
     notifications,
     people,
     posts,
+    privacy,
     questions,
     search,
     sources,
@@ -49,3 +50,4 @@ api.add_router("/alerts", alerts.router)
 api.add_router("/files", files.router)
 api.add_router("/analytics", analytics.router)
 api.add_router("/communities", sources.router)  # a community's news sources
+api.add_router("/me", privacy.router)  # my data export, my sign-ins

@@ -4,6 +4,6 @@ from ruche.ldap import views
 
 app_name = "ldap"
 urlpatterns = [
-    path("manage/ldap/", views.manage, name="manage"),
+    path("manage/ldap/", views.manage, name="admin"),
     path("manage/ldap/run/", views.run, name="run"),
 ]

@@ -37,4 +37,4 @@ def run(request):
         messages.success(
             request, _("The sync is queued: its report appears below once the worker has run it.")
         )
-    return redirect("ldap:manage")
+    return redirect("ldap:admin")

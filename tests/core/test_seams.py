@@ -128,6 +128,7 @@ def test_serve_runs_the_periodic_jobs_the_apps_register():
         "sources",
         "analytics",
         "analytics_summary",
+        "privacy_exports",
     ]
 
 

@@ -243,6 +243,11 @@ def test_the_schedule_enqueues_the_sync_only_when_a_directory_is_configured(slap
     assert Task.objects.get().task_path == "ruche.ldap.tasks.ldap_sync_run"
 
 
+def test_the_directory_settings_page_links_to_the_sync_page(client, admin):
+    client.force_login(admin)
+    assert 'href="/manage/ldap/"' in client.get("/manage/directory/").content.decode()
+
+
 def test_without_a_directory_the_page_says_how_to_set_one_and_queues_nothing(client, admin, settings):
     settings.LDAP_URL = ""
     client.force_login(admin)

@@ -215,3 +215,18 @@ def _unwrapped(user):
     if getattr(user, "_wrapped", None) is empty:
         user._setup()
     return getattr(user, "_wrapped", user)
+
+
+@register.filter
+def log_action(entry) -> str:
+    """An administrators' log entry's action, in words (ruche.accounts.admin_actions)."""
+    from ruche.accounts.admin_actions import action_label
+
+    return action_label(entry.action)
+
+
+@register.filter
+def log_detail(entry) -> str:
+    from ruche.accounts.admin_actions import describe
+
+    return describe(entry)
