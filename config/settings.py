@@ -12,6 +12,7 @@ from config.env import (
     env_hosts,
     env_int,
     env_list,
+    env_mapping,
     env_str,
     file_storage_from_env,
     media_accel_from_env,
@@ -456,6 +457,41 @@ FETCH_ALLOWED_PORTS = [int(port) for port in env_list("RUCHE_FETCH_ALLOWED_PORTS
 FETCH_TIMEOUT_SECONDS = env_int("RUCHE_FETCH_TIMEOUT_SECONDS", 8)
 FETCH_MAX_BYTES = env_int("RUCHE_FETCH_MAX_BYTES", 5 * 1024 * 1024)
 FETCH_MAX_REDIRECTS = env_int("RUCHE_FETCH_MAX_REDIRECTS", 4)
+
+# LDAP / Active Directory sync (ruche.ldap, docs/ldap.md): people read from the directory, created,
+# updated and deactivated every RUCHE_LDAP_SYNC_MINUTES by the worker and by `manage.py ldap_sync`.
+# Off while RUCHE_LDAP_URL is empty. The attribute mapping's defaults fit OpenLDAP's inetOrgPerson.
+LDAP_URL = env_str("RUCHE_LDAP_URL").strip()
+if LDAP_URL and not LDAP_URL.lower().startswith(("ldap://", "ldaps://")):
+    raise ImproperlyConfigured(f"RUCHE_LDAP_URL must start with ldap:// or ldaps://, got {LDAP_URL!r}")
+LDAP_BIND_DN = env_str("RUCHE_LDAP_BIND_DN")
+LDAP_BIND_PASSWORD = env_str("RUCHE_LDAP_BIND_PASSWORD")
+LDAP_BASE_DN = env_str("RUCHE_LDAP_BASE_DN")
+if LDAP_URL and not LDAP_BASE_DN:
+    raise ImproperlyConfigured("RUCHE_LDAP_BASE_DN is required with RUCHE_LDAP_URL")
+LDAP_FILTER = env_str("RUCHE_LDAP_FILTER", "(objectClass=inetOrgPerson)")
+LDAP_START_TLS = env_bool("RUCHE_LDAP_START_TLS", False)
+LDAP_ATTRIBUTES = env_mapping(
+    "RUCHE_LDAP_ATTRIBUTES",
+    {
+        "email": "mail",
+        "first_name": "givenName",
+        "last_name": "sn",
+        "job_title": "title",
+        "department": "departmentNumber",
+        "site": "l",
+        "phone": "telephoneNumber",
+        "manager": "manager",
+        "photo": "jpegPhoto",
+        "id": "entryUUID",
+        "active": "",  # Active Directory: userAccountControl (bit 2 set: disabled)
+    },
+)
+if LDAP_URL and not LDAP_ATTRIBUTES["email"]:
+    raise ImproperlyConfigured("RUCHE_LDAP_ATTRIBUTES: email= cannot be empty, people are matched by it")
+LDAP_SYNC_MINUTES = env_int("RUCHE_LDAP_SYNC_MINUTES", 60)
+LDAP_PAGE_SIZE = env_int("RUCHE_LDAP_PAGE_SIZE", 500)  # Active Directory answers at most 1,000 a page
+LDAP_TIMEOUT_SECONDS = env_int("RUCHE_LDAP_TIMEOUT_SECONDS", 30)
 # A link preview older than this is fetched again when someone shares the address anew.
 LINK_PREVIEW_REFRESH_DAYS = env_int("RUCHE_LINK_PREVIEW_REFRESH_DAYS", 7)
 # `manage.py serve` looks for news sources due this often (each has its own interval, chosen by its animators).

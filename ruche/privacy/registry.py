@@ -667,6 +667,14 @@ PERSONAL_DATA: tuple[PersonalData, ...] = (
     PersonalData("analytics.SummarySubscription", "user", "analytics_summary.json", summary_subscription_row),
     # api
     PersonalData("api.ApiToken", "user", "api_tokens.json", api_token_row),
+    # ldap
+    PersonalData("ldap.SyncRun", "requested_by", reason=TECHNICAL),
+    PersonalData(
+        "ldap.DirectoryPhoto",
+        "user",
+        reason="a fingerprint of the directory's photo, to store it only when it changes; the photo is in "
+        "files/photo.*",
+    ),
     # Django's admin: Ruche's daily administration has its own pages and log (AdminLogEntry)
     PersonalData("admin.LogEntry", "user", reason=TECHNICAL),
     # privacy: the exports themselves

@@ -122,6 +122,7 @@ def test_every_hook_has_its_provider():
 
 def test_serve_runs_the_periodic_jobs_the_apps_register():
     assert periodic_names() == [  # INSTALLED_APPS
+        "ldap",  # enqueues nothing while no directory is configured
         "attachments",
         "notifications",
         "sources",

@@ -73,6 +73,8 @@ ERASE_RULES: dict[tuple[str, str], Erase] = {
     ("account.EmailAddress", "user"): Erase.DELETE,
     ("socialaccount.SocialAccount", "user"): Erase.DELETE,
     ("api.ApiToken", "user"): Erase.DELETE,
+    ("ldap.SyncRun", "requested_by"): Erase.KEEP,  # an administrator's act
+    ("ldap.DirectoryPhoto", "user"): Erase.DELETE,
     ("files.Attachment", "uploader"): Erase.CONTRIBUTION,  # files of kept posts stay; unattached ones go
     ("posts.Post", "author"): Erase.CONTRIBUTION,
     ("posts.Post", "hidden_by"): Erase.KEEP,  # a moderation act
