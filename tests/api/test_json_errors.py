@@ -32,7 +32,9 @@ def test_a_wrong_method_is_405_in_json(client, alice, token_of, method, path, al
 
 
 @pytest.mark.parametrize("method", METHODS)
-@pytest.mark.parametrize("path", ["/api/ruche/v1/nothing-here", "/api/ruche/v1/posts/1/nothing", "/api/ruche/v2/", "/api/ruche/"])
+@pytest.mark.parametrize(
+    "path", ["/api/ruche/v1/nothing-here", "/api/ruche/v1/posts/1/nothing", "/api/ruche/v2/", "/api/ruche/"]
+)
 def test_an_unknown_path_is_404_in_json(client, alice, token_of, method, path):
     response = getattr(client, method)(path, headers={"Authorization": f"Bearer {token_of(alice)}"})
     assert response.status_code == 404

@@ -83,6 +83,7 @@ SLOT_RULES = [
     ("announcements/", "pk", "announcement"),
     ("rooms/", "pk", "room"),
     ("api-tokens/", "pk", "token"),
+    ("me/apps/", "pk", "mastodon_app"),
     ("media/", "path", "media"),
     ("", "app_label", "admin_app"),
     ("", "url", "admin_url"),
@@ -144,6 +145,7 @@ def slots_of(world) -> dict[str, Slot]:
         "report": Slot("report", ids(w.report), str(MISSING_ID)),
         "room": Slot("room", ids(w.room), str(MISSING_ID)),
         "token": Slot("token", ids(w.token), str(MISSING_ID)),
+        "mastodon_app": Slot("mastodon_app", ids(w.mastodon_app), str(MISSING_ID)),
         "tag": Slot("tag", [Value(t, True) for t in w.tags], MISSING_WORD),
         # A private community is listed (its name and about are for every colleague); a secret one
         # does not exist for them.
