@@ -10,7 +10,9 @@
 """
 
 import json
+from urllib.parse import parse_qs, urlsplit
 
+from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -59,6 +61,14 @@ def redirect_schemes(application) -> list[str]:
     return sorted({"http", "https"} | (own - {"urn", "javascript", "data", "file", "vbscript"}))
 
 
+def _csp_source(uri: str) -> str:
+    """`https://app.example` for a web address, `tusky:` for an app's own scheme."""
+    parts = urlsplit(uri)
+    if parts.scheme in {"http", "https"}:
+        return f"{parts.scheme}://{parts.netloc}"
+    return f"{parts.scheme}:"
+
+
 class AuthorizeView(dot.AuthorizationView):
     template_name = "mastodon/authorize.html"
 
@@ -67,10 +77,20 @@ class AuthorizeView(dot.AuthorizationView):
         context["described_scopes"] = scopes.described(" ".join(kwargs.get("scopes") or []))
         return context
 
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        target = self.oauth2_data.get("redirect_uri") if response.status_code == 200 else None
+        if target and not target.startswith(OOB):
+            # A browser applies the consent page's form-action to the redirect its form leads to:
+            # let it reach the app's (already validated) redirect address, and nothing else.
+            response._csp_config = {
+                **settings.SECURE_CSP,
+                "form-action": [*settings.SECURE_CSP.get("form-action", []), _csp_source(target)],
+            }
+        return response
+
     def redirect(self, redirect_to, application):
         if redirect_to.startswith(OOB):
-            from urllib.parse import parse_qs, urlsplit
-
             query = parse_qs(urlsplit(redirect_to).query)
             return render(
                 self.request,
