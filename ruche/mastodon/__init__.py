@@ -5,7 +5,8 @@ The rooms: `oauth.py` (django-oauth-toolkit's views: consent page, token, revoke
 validator), `scopes.py` (Mastodon's scopes, a parent grants its children), `tokens.py` (who a
 bearer token speaks for: an OAuth token or a personal token), `endpoint.py` (the `@endpoint`
 decorator), `pagination.py` (max_id / since_id / min_id and the Link header), `serializers.py`
-(Ruche's rows in Mastodon's JSON shapes), `views.py`, `selectors.py`, `services.py`.
+(Ruche's rows in Mastodon's JSON shapes: `account`, `accounts`, `credential_account`, `statuses`, `status`),
+`views.py`, `selectors.py`, `services.py`.
 
 How to add an endpoint
 ----------------------
