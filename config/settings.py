@@ -92,9 +92,11 @@ INSTALLED_APPS = [
     "ruche.analytics",
     "ruche.privacy",
     "ruche.scim",
+    "ruche.mastodon",  # Mastodon's client API and its OAuth server (docs/api.md)
     "ruche.api",
     "ruche.web",
     "ruche.demo",
+    "oauth2_provider",  # django-oauth-toolkit: the OAuth server of ruche.mastodon
     "allauth",
     "allauth.account",
     # Single sign-on (docs/sso.md): installed always, so their tables exist; off until configured.
@@ -562,3 +564,18 @@ RETENTION_BATCH = 1_000  # rows deleted per transaction: readers and writers nev
 for _name in ("NOTIFICATIONS", "OUTBOX", "AUDIT", "SIGNINS"):
     if globals()[f"RETENTION_{_name}_DAYS"] < 1:
         raise ImproperlyConfigured(f"RUCHE_RETENTION_{_name}_DAYS must be at least 1 (days)")
+
+# OAuth 2 for Mastodon apps (ruche.mastodon, django-oauth-toolkit). Mastodon's tokens do not expire:
+# a person revokes an app on /me/apps/. PKCE is accepted (S256 only) but not required: most Mastodon
+# clients predate it. An authorization code lives 10 minutes and serves once.
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "ruche.mastodon.oauth.MastodonScopes",
+    "OAUTH2_VALIDATOR_CLASS": "ruche.mastodon.oauth.Validator",
+    "DEFAULT_SCOPES": ["read"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 10 * 365 * 24 * 3600,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 600,
+    "PKCE_REQUIRED": False,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],  # an app's own schemes: ruche.mastodon.oauth
+    "REQUEST_APPROVAL_PROMPT": "force",
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"  # named: a migration of ours points at it

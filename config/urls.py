@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("ruche.analytics.urls")),
     path("", include("ruche.privacy.urls")),
     path("", include("ruche.scim.urls")),
+    path("", include("ruche.mastodon.urls")),
     path("", include("ruche.api.urls")),
     path("", include("ruche.worker.urls")),
     path("", include("ruche.ldap.urls")),

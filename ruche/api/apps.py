@@ -7,3 +7,9 @@ class ApiConfig(AppConfig):
     label = "api"
     verbose_name = _("API tokens")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from ruche.accounts import selectors as accounts_selectors
+        from ruche.api import selectors
+
+        accounts_selectors.personal_token_owner.provide(selectors.personal_token_owner)

@@ -80,6 +80,7 @@ SUBSCRIBERS = {
 
 PROVIDERS = {
     "accounts.people_matching": "ruche.search.selectors.people_prefix",
+    "accounts.personal_token_owner": "ruche.api.selectors.personal_token_owner",
     "communities.can_view_figures": "ruche.analytics.policies.can_view_community",
     "posts.campaigns_visible_to": "ruche.ideas.policies.visible_campaign_ids",
     "posts.campaign_readers": "ruche.ideas.policies.campaign_viewers",

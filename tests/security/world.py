@@ -69,6 +69,23 @@ def _person(first_name: str, department: str = "", site: str = "", *, activate: 
     return user
 
 
+def _mastodon_app_allowed_by(user, name):
+    """A Mastodon app `user` allowed (one OAuth token of theirs)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from oauth2_provider.models import AccessToken
+
+    from ruche.mastodon.services import app_register
+
+    application, _secret = app_register(name=name, redirect_uris="https://app.example/cb", scopes="read")
+    AccessToken.objects.create(
+        user=user, application=application, token=f"sweep-{name}", scope="read",
+        expires=timezone.now() + timedelta(days=1),
+    )  # fmt: skip
+    return application
+
+
 def build_world() -> SimpleNamespace:
     cache.clear()  # nothing cached by an earlier test (whose rows were rolled back) may survive
     rules = CommunitySettings.current()
@@ -174,6 +191,7 @@ def build_world() -> SimpleNamespace:
             requires_ack=True,
         )
         token, _secret = api_token_create(user=mia, name=mark("token"))
+        mastodon_app = _mastodon_app_allowed_by(mia, mark("app"))
     # source_add fetches the feed over the network: the row is made as it would leave it.
     source = Source.objects.create(
         community=private, added_by=olivia, url=f"https://news.example.com/{MARK}.xml", title=mark("source")
@@ -211,6 +229,7 @@ def build_world() -> SimpleNamespace:
         comment=comment,
         announcement=announcement,
         token=token,
+        mastodon_app=mastodon_app,
         source=source,
         alert=alert,
         private_file=private_file,
