@@ -7,8 +7,10 @@ import hashlib
 import secrets
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from scim2_models import ForbiddenException, InvalidValueException, UniquenessException
 
 from ruche.accounts.models import Department, Source, User
@@ -34,7 +36,7 @@ def token_create(*, name: str, by: User | None) -> tuple[ScimToken, str]:
     """A new token and its secret, which is shown once and never stored (only its SHA-256)."""
     name = " ".join((name or "").split())[:80]
     if not name:
-        raise ValidationError({"name": "Give the token a name."})
+        raise ValidationError({"name": _("Give the token a name, such as the identity provider's.")})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ScimToken.objects.create(name=name, token_hash=token_digest(secret), created_by=by)
     admin_log(actor=by, action="scim_token_create", target=name, token=token.pk)
@@ -130,9 +132,17 @@ def _record(
 
 
 def _claimed_user_name(user_name: str, user: User | None) -> bool:
-    """Whether another person SCIM sees already answers to this userName."""
-    others = selectors.people().filter(scim_user_name__iexact=user_name)
-    return (others.exclude(pk=user.pk) if user else others).exists()
+    """Whether another person SCIM sees already answers to this userName (their own, kept beside
+    the profile, or their address when they have none): two indexed lookups, not a scan."""
+    lowered = user_name.lower()
+    kept = ScimUser.objects.filter(user_name=lowered, deleted_at__isnull=True).values_list(
+        "user_id", flat=True
+    )
+    by_address = User.objects.filter(email=lowered).filter(
+        Q(scim__isnull=True) | Q(scim__user_name="", scim__deleted_at__isnull=True)
+    )
+    others = [*kept, *by_address.values_list("pk", flat=True)]
+    return any(pk != (user.pk if user else None) for pk in others)
 
 
 def _write(resource: schema.UserResource, user: User | None, *, creating: bool = False) -> User:
@@ -143,16 +153,20 @@ def _write(resource: schema.UserResource, user: User | None, *, creating: bool =
         user = person_provision(record=record, source=Source.SCIM, user=user).user
     except ValidationError as error:
         raise UniquenessException(detail=" ".join(error.messages)) from None
-    ScimUser.objects.update_or_create(
-        user=user,
-        defaults={
-            # Blank when it is the address: a change of address then changes the userName too.
-            "user_name": "" if user_name.lower() == user.email else user_name.lower(),
-            "employee_number": employee_number,
-            "deleted_at": None,
-            "last_modified": timezone.now(),
-        },
-    )
+    try:
+        with transaction.atomic():  # two clients racing for one userName: the second one is told so
+            ScimUser.objects.update_or_create(
+                user=user,
+                defaults={
+                    # Blank when it is the address: a change of address then changes the userName too.
+                    "user_name": "" if user_name.lower() == user.email else user_name.lower(),
+                    "employee_number": employee_number,
+                    "deleted_at": None,
+                    "last_modified": timezone.now(),
+                },
+            )
+    except IntegrityError:
+        raise UniquenessException(detail=f"userName {user_name} is already taken") from None
     return user
 
 

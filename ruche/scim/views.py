@@ -9,7 +9,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +24,7 @@ from scim2_models import (
     InvalidPathException,
     InvalidValueException,
     ListResponse,
+    Mutability,
     NotFoundException,
     NotImplementedException,
     PatchOp,
@@ -319,20 +320,57 @@ def user(request, scim_id):
 
 def _patched(request, model, current):
     """The resource with the PATCH applied, or None when it changes nothing. A path naming an
-    attribute the schema does not declare refuses the whole PATCH (invalidPath)."""
+    attribute the schema does not declare refuses the whole PATCH (invalidPath). What Ruche computes
+    (displayName) is read only: Entra ID maps it by default, so writes to it are ignored, as a PUT
+    ignores read-only values (RFC 7643 §7), instead of failing every update."""
     data = _body(request)
-    for operation in data.get("Operations") or data.get("operations") or []:
-        path = operation.get("path") if isinstance(operation, dict) else None
-        if path:
-            try:
-                binding = Path[model](path).resolve()
-            except (SCIMException, ValueError) as error:
-                raise InvalidPathException(detail=f"{path}: {error}") from None
-            if binding is None and str(path).lower() not in {u.lower() for u in _extension_urns(model)}:
-                raise InvalidPathException(detail=f"{path}: no such attribute")
+    operations = data.get("Operations")
+    if not isinstance(operations, list):
+        raise InvalidValueException(detail="Operations: one or more PATCH operations")
+    kept = [op for op in operations if not _read_only_target(model, op)]
+    if operations and not kept:
+        return None
+    data["Operations"] = kept
+    _entra_manager(data)
     patch = PatchOp[model].model_validate(data, scim_ctx=Context.RESOURCE_PATCH_REQUEST)
     resource = current.model_copy(deep=True)
     return resource if patch.patch(resource) else None
+
+
+def _read_only_target(model, operation) -> bool:
+    """Whether the operation only writes read-only attributes (dropped from a value object too)."""
+    if not isinstance(operation, dict):
+        return False
+    path = operation.get("path")
+    if not path:
+        value = operation.get("value")
+        if isinstance(value, dict):
+            read_only = READ_ONLY if model is schema.UserResource else {"id", "meta"}
+            for key in [k for k in value if k.lower() in read_only]:
+                del value[key]
+            return not value
+        return False
+    try:
+        binding = Path[model](path).resolve()
+    except (SCIMException, ValueError) as error:
+        raise InvalidPathException(detail=f"{path}: {error}") from None
+    if binding is None and str(path).lower() not in {u.lower() for u in _extension_urns(model)}:
+        raise InvalidPathException(detail=f"{path}: no such attribute")
+    return binding is not None and binding.get_annotation(Mutability) == Mutability.read_only
+
+
+READ_ONLY = {"displayname", "id", "meta", "groups"}  # a User's
+
+
+def _entra_manager(data: dict) -> None:
+    """Entra ID sends the manager as the bare id (`"value": "42"`), not as the complex attribute."""
+    for operation in data.get("Operations") or []:
+        if (
+            isinstance(operation, dict)
+            and str(operation.get("path") or "").lower().endswith(":manager")
+            and isinstance(operation.get("value"), str)
+        ):
+            operation["value"] = {"value": operation["value"]}
 
 
 def _extension_urns(model) -> list[str]:
@@ -418,17 +456,17 @@ def tokens(request):
     """The identity providers' tokens: who made them, when last used; a new one's secret shown once."""
     _admins_only(request)
     secret = None
-    if request.method == "POST":
-        name = " ".join(request.POST.get("name", "").split())[:80]
-        if name:
-            token, secret = services.token_create(name=name, by=request.user)
+    if request.method == "POST":  # answered here, not redirected: the secret is shown this once
+        try:
+            token, secret = services.token_create(name=request.POST.get("name", ""), by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
             messages.success(
                 request,
                 _("Token “%(name)s” created. Copy it now: it will not be shown again.")
                 % {"name": token.name},
             )
-        else:
-            messages.error(request, _("Give the token a name, such as the identity provider's."))
     context = {
         "tokens": selectors.tokens(),
         "secret": secret,

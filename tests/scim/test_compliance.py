@@ -12,11 +12,14 @@ KNOWN = "check_remove_attribute [User]: PATCH modify() did not remove attribute 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_scim2_tester_passes_every_check(live_server, make_user):
+def test_scim2_tester_passes_every_check_but_the_documented_one(live_server, make_user):
     admin = make_user("Ada", "Admin", staff=True)
     _token, secret = services.token_create(name="scim2-tester", by=admin)
-    http = httpx2.Client(base_url=f"{live_server.url}/scim/v2", headers={"Authorization": f"Bearer {secret}"})
-    results = check_server(SyncSCIMClient(http))
+    # Closed before the live server stops: no kept-alive connection outlives the test.
+    with httpx2.Client(
+        base_url=f"{live_server.url}/scim/v2", headers={"Authorization": f"Bearer {secret}"}
+    ) as http:
+        results = check_server(SyncSCIMClient(http))
     failed = [
         f"{r.title} [{r.resource_type}]: {r.reason}"
         for r in results

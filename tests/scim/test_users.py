@@ -204,3 +204,32 @@ def test_schemas_and_resource_types(scim):
     config = scim.get("ServiceProviderConfig").json()
     assert config["patch"]["supported"] and config["etag"]["supported"] and config["filter"]["supported"]
     assert scim.post("ServiceProviderConfig", {}).status_code == 405
+
+
+def test_entra_id_booleans_as_strings_and_the_manager_by_id(scim, alice):
+    body = _created(scim)
+    response = scim.patch(
+        f"Users/{body['id']}",
+        [
+            {"op": "Replace", "path": "active", "value": "False"},
+            {"op": "Add", "path": f"{ENTERPRISE}:manager", "value": str(alice.pk)},
+        ],
+    )
+    assert response.status_code == 200, response.content
+    user = User.objects.get(pk=body["id"])
+    assert not user.is_active and user.profile.manager == alice
+
+
+def test_entra_id_default_mapping_of_display_name_is_ignored_not_refused(scim):
+    body = _created(scim)
+    response = scim.patch(
+        f"Users/{body['id']}",
+        [
+            {"op": "Replace", "path": "displayName", "value": "Babs"},
+            {"op": "Replace", "value": {"displayName": "Babs", "title": "Lead"}},
+        ],
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["displayName"] == "Barbara Jensen" and response.json()["title"] == "Lead"
+    only = scim.patch(f"Users/{body['id']}", [{"op": "Replace", "path": "displayName", "value": "Babs"}])
+    assert only.status_code == 200 and only.json()["displayName"] == "Barbara Jensen"
