@@ -88,6 +88,10 @@ def scim_view(view):
             return _scim_error(error)
         except PydanticError as error:
             return _invalid(error)
+        except ValidationError as error:  # a service below refused a value
+            return _error(400, " ".join(error.messages), "invalidValue")
+        except PermissionDenied as error:  # a community's rule refused the token's administrator
+            return _error(403, str(error) or "Forbidden")
 
     return wrapped
 
