@@ -153,18 +153,18 @@ def _write(resource: schema.UserResource, user: User | None, *, creating: bool =
         user = person_provision(record=record, source=Source.SCIM, user=user).user
     except ValidationError as error:
         raise UniquenessException(detail=" ".join(error.messages)) from None
+    kept = {
+        # Blank when it is the address: a change of address then changes the userName too.
+        "user_name": "" if user_name.lower() == user.email else user_name.lower(),
+        "employee_number": employee_number,
+        "deleted_at": None,
+    }
+    row = ScimUser.objects.filter(user=user).first()
+    if row is not None and all(getattr(row, name) == value for name, value in kept.items()):
+        return user  # a change of the profile moved lastModified already (reactions.people_changed)
     try:
         with transaction.atomic():  # two clients racing for one userName: the second one is told so
-            ScimUser.objects.update_or_create(
-                user=user,
-                defaults={
-                    # Blank when it is the address: a change of address then changes the userName too.
-                    "user_name": "" if user_name.lower() == user.email else user_name.lower(),
-                    "employee_number": employee_number,
-                    "deleted_at": None,
-                    "last_modified": timezone.now(),
-                },
-            )
+            ScimUser.objects.update_or_create(user=user, defaults={**kept, "last_modified": timezone.now()})
     except IntegrityError:
         raise UniquenessException(detail=f"userName {user_name} is already taken") from None
     return user

@@ -113,3 +113,12 @@ def test_if_match_refuses_a_stale_write_with_412(scim, people):
     assert scim.put(path, new_user("anna@example.com"), headers={"If-Match": etag}).status_code == 412
     assert scim.delete(path, headers={"If-Match": etag}).status_code == 412
     assert scim.delete(path, headers={"If-Match": changed["ETag"]}).status_code == 204
+
+
+def test_a_put_that_changes_nothing_keeps_the_version_and_last_modified(scim, people):
+    path = f"Users/{people['Bob']['id']}"
+    before = scim.get(path).json()
+    same = {k: v for k, v in before.items() if k not in ("meta", "id", "displayName")}
+    after = scim.put(path, same).json()
+    assert after["meta"]["version"] == before["meta"]["version"]
+    assert after["meta"]["lastModified"] == before["meta"]["lastModified"]
