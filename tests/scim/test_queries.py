@@ -122,3 +122,24 @@ def test_a_put_that_changes_nothing_keeps_the_version_and_last_modified(scim, pe
     after = scim.put(path, same).json()
     assert after["meta"]["version"] == before["meta"]["version"]
     assert after["meta"]["lastModified"] == before["meta"]["lastModified"]
+
+
+def test_a_page_of_people_costs_the_same_queries_whatever_its_size(scim, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def cost(count):
+        with CaptureQueriesContext(connection) as queries:
+            response = scim.get("Users", {"count": count})
+        assert response.status_code == 200 and response.json()["itemsPerPage"] == count
+        return len(queries)
+
+    manager = scim.post("Users", new_user("boss@example.com")).json()["id"]
+    for n in range(12):
+        body = new_user(f"p{n}@example.com", title="T", phoneNumbers=[{"value": "1"}],
+                        addresses=[{"locality": "Lyon"}],
+                        **{ENTERPRISE: {"department": f"D{n % 3}", "manager": {"value": manager}}})  # fmt: skip
+        assert scim.post("Users", body).status_code == 201
+    assert cost(3) == cost(12)
+    with django_assert_max_num_queries(8):
+        scim.get("Users", {"count": 12, "filter": 'userName sw "p"'})
