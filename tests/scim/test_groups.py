@@ -140,3 +140,20 @@ def test_group_ids_do_not_collide_between_modes(scim, users, communities_mode):
     listed = scim.get("Groups").json()
     assert f"d-{department.pk}" not in [g["id"] for g in listed.get("Resources", [])]
     assert not ScimGroup.objects.exists()
+
+
+def test_communities_a_taken_name_is_a_conflict_and_a_demoted_administrator_stops_group_writes(
+    scim, users, communities_mode, admin
+):
+    first = scim.post("Groups", _group("Apollo")).json()["id"]
+    assert scim.post("Groups", _group("Apollo")).status_code == 409
+    second = scim.post("Groups", _group("Gemini")).json()["id"]
+    assert scim.put(f"Groups/{second}", _group("Apollo")).status_code == 409
+    admin.is_staff = False
+    admin.save()
+    response = scim.patch(
+        f"Groups/{first}", [{"op": "add", "path": "members", "value": [{"value": users[0]}]}]
+    )
+    assert response.status_code == 403
+    assert not Membership.objects.filter(community__name="Apollo").exists()
+    assert scim.get(f"Groups/{first}").status_code == 200
