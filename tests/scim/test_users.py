@@ -233,3 +233,11 @@ def test_entra_id_default_mapping_of_display_name_is_ignored_not_refused(scim):
     assert response.json()["displayName"] == "Barbara Jensen" and response.json()["title"] == "Lead"
     only = scim.patch(f"Users/{body['id']}", [{"op": "Replace", "path": "displayName", "value": "Babs"}])
     assert only.status_code == 200 and only.json()["displayName"] == "Barbara Jensen"
+
+
+def test_people_changed_for_someone_gone_is_no_error(db, alice):
+    from ruche.accounts.events import PeopleChanged
+    from ruche.core.events import publish
+
+    publish(PeopleChanged(user_ids=(alice.pk, 987654321)))
+    assert list(ScimUser.objects.values_list("user_id", flat=True)) == [alice.pk]
