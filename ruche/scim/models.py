@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +34,7 @@ class ScimUser(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="scim"
     )
-    # Blank: the e-mail address. Unique, folded to lower case (userName is caseExact false).
+    # Blank: the e-mail address. As the client spelled it, unique whatever the case (caseExact false).
     user_name = models.CharField(max_length=255, blank=True)
     employee_number = models.CharField(max_length=64, blank=True)
     last_modified = models.DateTimeField(default=timezone.now)
@@ -44,7 +45,7 @@ class ScimUser(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["user_name"], condition=~models.Q(user_name=""), name="scim_user_name_once"
+                Lower("user_name"), condition=~models.Q(user_name=""), name="scim_user_name_once"
             )
         ]
 

@@ -9,6 +9,7 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from scim2_models import ForbiddenException, InvalidValueException, UniquenessException
@@ -135,8 +136,10 @@ def _claimed_user_name(user_name: str, user: User | None) -> bool:
     """Whether another person SCIM sees already answers to this userName (their own, kept beside
     the profile, or their address when they have none): two indexed lookups, not a scan."""
     lowered = user_name.lower()
-    kept = ScimUser.objects.filter(user_name=lowered, deleted_at__isnull=True).values_list(
-        "user_id", flat=True
+    kept = (
+        ScimUser.objects.alias(lowered=Lower("user_name"))  # the unique index's expression
+        .filter(lowered=lowered, deleted_at__isnull=True)
+        .values_list("user_id", flat=True)
     )
     by_address = User.objects.filter(email=lowered).filter(
         Q(scim__isnull=True) | Q(scim__user_name="", scim__deleted_at__isnull=True)
@@ -155,7 +158,7 @@ def _write(resource: schema.UserResource, user: User | None, *, creating: bool =
         raise UniquenessException(detail=" ".join(error.messages)) from None
     kept = {
         # Blank when it is the address: a change of address then changes the userName too.
-        "user_name": "" if user_name.lower() == user.email else user_name.lower(),
+        "user_name": "" if user_name.lower() == user.email else user_name,
         "employee_number": employee_number,
         "deleted_at": None,
     }

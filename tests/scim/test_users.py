@@ -52,7 +52,7 @@ def test_post_answers_in_scim_json_with_location_and_etag(scim):
 
 def test_okta_style_body_with_unknown_attributes_and_primary(scim):
     body = new_user(
-        "okta.login",
+        "Okta.Login",
         emails=[
             {"value": "other@example.com", "type": "home"},
             {"value": "real@example.com", "primary": True, "type": "work"},
@@ -64,8 +64,12 @@ def test_okta_style_body_with_unknown_attributes_and_primary(scim):
     response = scim.post("Users", body)
     assert response.status_code == 201, response.content
     assert User.objects.filter(email="real@example.com").exists()
-    assert ScimUser.objects.get(user__email="real@example.com").user_name == "okta.login"
-    assert response.json()["userName"] == "okta.login"
+    assert ScimUser.objects.get(user__email="real@example.com").user_name == "Okta.Login"
+    assert response.json()["userName"] == "Okta.Login"  # as the client spelled it
+    again = scim.post("Users", new_user("okta.LOGIN", emails=[{"value": "else@example.com"}]))
+    assert again.status_code == 409  # unique whatever the case
+    found = scim.get("Users", {"filter": 'userName eq "OKTA.login"'}).json()
+    assert [r["userName"] for r in found["Resources"]] == ["Okta.Login"]
 
 
 def test_a_taken_user_name_is_a_conflict(scim):
