@@ -14,10 +14,11 @@ ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user"
 CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:user"
 
 # SCIM attribute (lower case) → (ORM lookup, kind). Kinds: "ci" text compared case-insensitively,
-# "cs" case-exact text, "bool", "date", "id" (a SCIM id that is the primary key).
+# "cs" case-exact text, "bool", "date", "id" (a SCIM id that is the primary key), "username" (as
+# "ci", but `eq`, what every identity provider asks before creating someone, uses two indexes).
 USER_FIELDS = {
     "id": ("pk", "id"),
-    "username": ("scim_user_name", "ci"),
+    "username": ("scim_user_name", "username"),
     "emails": ("email", "ci"),
     "emails.value": ("email", "ci"),
     "externalid": ("directory_id", "cs"),
@@ -75,6 +76,13 @@ class ToQ(FilterVisitor[Q]):
     def visit_comparison(self, node) -> Q:
         lookup, kind = self._field(node.attr_path)
         op, value = node.op, node.value
+        if kind == "username":
+            if op == CompareOperator.eq and isinstance(value, str):
+                lowered = value.lower()
+                kept_as = Q(scim_user_name_lower=lowered)  # the unique index on lower(user_name)
+                address = Q(email=lowered) & (Q(scim__isnull=True) | Q(scim__user_name=""))
+                return kept_as | address
+            kind = "ci"
         if op == CompareOperator.ne:
             return ~self.visit_comparison(type(node)(node.attr_path, CompareOperator.eq, value))
         if value is None:

@@ -6,7 +6,7 @@ import hashlib
 import json
 
 from django.db.models import CharField, F, Q, Value
-from django.db.models.functions import Coalesce, Concat, NullIf
+from django.db.models.functions import Coalesce, Concat, Lower, NullIf
 
 from ruche.accounts.models import Department, DirectorySettings, User
 from ruche.communities.models import Community
@@ -35,6 +35,7 @@ def people():
             scim_last_modified=Coalesce(F("scim__last_modified"), F("date_joined")),
             scim_display_name=Concat(F("first_name"), Value(" "), F("last_name"), output_field=CharField()),
         )
+        .alias(scim_user_name_lower=Lower("scim__user_name"))
         .order_by("pk")
     )
 
