@@ -12,9 +12,11 @@ from config.env import (
     env_hosts,
     env_int,
     env_list,
+    env_mapping,
     env_str,
     file_storage_from_env,
     media_accel_from_env,
+    url_origin,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -95,6 +97,10 @@ INSTALLED_APPS = [
     "ruche.demo",
     "allauth",
     "allauth.account",
+    # Single sign-on (docs/sso.md): installed always, so their tables exist; off until configured.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +221,128 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 
+# Single sign-on through the company's identity provider (docs/sso.md). Nothing set: SSO is off and
+# the log-in page is the password form alone. The provider is configured here, never in the database.
+SOCIALACCOUNT_ADAPTER = "ruche.accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True  # no sign-up form: the adapter refuses or provisions (sso.py)
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # the adapter matches people itself, by verified e-mail
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the log-in page's buttons POST (CSRF), a GET asks to confirm
+SOCIALACCOUNT_STORE_TOKENS = False  # Ruche calls nothing on the person's behalf
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+# Whether people may still sign in with a Ruche password. Off: only the SSO buttons; superusers keep
+# theirs (the way back in when the identity provider is down or misconfigured).
+PASSWORD_LOGIN = env_bool("RUCHE_PASSWORD_LOGIN", True)
+# E-mail domains allowed to sign in through SSO ("example.com,example.fr"); empty: any.
+SSO_ALLOWED_DOMAINS = [d.lower().lstrip("@") for d in env_list("RUCHE_SSO_ALLOWED_DOMAINS", [])]
+# Which claims (OIDC) or attributes (SAML) carry the profile's fields.
+SSO_CLAIMS = {
+    "first_name": env_str("RUCHE_SSO_CLAIM_FIRST_NAME", "given_name"),
+    "last_name": env_str("RUCHE_SSO_CLAIM_LAST_NAME", "family_name"),
+    "job_title": env_str("RUCHE_SSO_CLAIM_JOB_TITLE", "job_title"),
+    "department": env_str("RUCHE_SSO_CLAIM_DEPARTMENT", "department"),
+    "site": env_str("RUCHE_SSO_CLAIM_SITE", "site"),
+    "manager_email": env_str("RUCHE_SSO_CLAIM_MANAGER", "manager_email"),
+}
+# OpenID Connect: an e-mail counts only with `email_verified: true`, unless the provider is trusted
+# for its addresses (Entra ID sends no such claim: RUCHE_OIDC_TRUST_EMAIL=true).
+SSO_OIDC_TRUST_EMAIL = env_bool("RUCHE_OIDC_TRUST_EMAIL", False)
+SSO_OIDC_ID = env_str("RUCHE_OIDC_PROVIDER_ID", "company")  # in the redirect URI
+SSO_OIDC_BUTTON_LABEL = env_str("RUCHE_OIDC_BUTTON_LABEL")  # empty: "Sign in with your company account"
+SOCIALACCOUNT_PROVIDERS = {}
+# The log-in page's buttons post to Ruche, which redirects the browser to the provider: the page's
+# Content-Security-Policy must let a form lead there (form-action, below).
+SSO_ORIGINS = []
+_OIDC_ISSUER = env_str("RUCHE_OIDC_ISSUER")
+if _OIDC_ISSUER:
+    SSO_ORIGINS.append(url_origin("RUCHE_OIDC_ISSUER", _OIDC_ISSUER))
+    if not env_str("RUCHE_OIDC_CLIENT_ID"):
+        raise ImproperlyConfigured("RUCHE_OIDC_ISSUER needs RUCHE_OIDC_CLIENT_ID (and its secret)")
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": SSO_OIDC_ID,
+                "name": SSO_OIDC_BUTTON_LABEL or "OpenID Connect",
+                "client_id": env_str("RUCHE_OIDC_CLIENT_ID"),
+                "secret": env_str("RUCHE_OIDC_CLIENT_SECRET"),
+                "settings": {"server_url": _OIDC_ISSUER, "fetch_userinfo": True},
+            }
+        ],
+    }
+# SAML 2.0: the IdP's entity id and its signing certificate, with its sign-on URL or its metadata URL.
+# Signed assertions are required. Ruche's (the SP's) metadata: /accounts/saml/<RUCHE_SAML_SLUG>/metadata/.
+SSO_SAML_SLUG = env_str("RUCHE_SAML_SLUG", "company")
+SSO_SAML_BUTTON_LABEL = env_str("RUCHE_SAML_BUTTON_LABEL")  # empty: "Sign in with your company account"
+# Which attributes carry what: each a comma list of names, the first one present wins.
+SSO_SAML_ATTRIBUTES = {
+    name: env_list(f"RUCHE_SAML_ATTR_{name.upper()}", default)
+    for name, default in {
+        "uid": [],  # empty: the assertion's NameID identifies the person
+        "email": [
+            "email",
+            "mail",
+            "urn:oid:0.9.2342.19200300.100.1.3",
+            "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+        ],
+        "email_verified": ["email_verified"],
+        "first_name": [
+            "givenName",
+            "urn:oid:2.5.4.42",
+            "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",
+        ],
+        "last_name": [
+            "sn",
+            "urn:oid:2.5.4.4",
+            "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",
+        ],
+        "job_title": ["title", "jobTitle", "urn:oid:2.5.4.12"],
+        "department": ["department"],
+        "site": ["site"],
+        "manager_email": ["manager_email"],
+    }.items()
+}
+_SAML_IDP = {
+    "entity_id": env_str("RUCHE_SAML_IDP_ENTITY_ID"),
+    "sso_url": env_str("RUCHE_SAML_IDP_SSO_URL"),
+    "x509cert": env_str("RUCHE_SAML_IDP_X509_CERT"),
+    "metadata_url": env_str("RUCHE_SAML_IDP_METADATA_URL"),
+}
+if _SAML_IDP["entity_id"]:
+    if not (_SAML_IDP["metadata_url"] or (_SAML_IDP["sso_url"] and _SAML_IDP["x509cert"])):
+        raise ImproperlyConfigured(
+            "RUCHE_SAML_IDP_ENTITY_ID needs RUCHE_SAML_IDP_METADATA_URL, or both RUCHE_SAML_IDP_SSO_URL "
+            "and RUCHE_SAML_IDP_X509_CERT"
+        )
+    _idp_url = _SAML_IDP["sso_url"] or _SAML_IDP["metadata_url"]
+    SSO_ORIGINS.append(url_origin("RUCHE_SAML_IDP_SSO_URL", _idp_url))
+    SOCIALACCOUNT_PROVIDERS["saml"] = {
+        "APPS": [
+            {
+                "name": SSO_SAML_BUTTON_LABEL or "SAML",
+                "client_id": SSO_SAML_SLUG,
+                "settings": {
+                    "idp": {key: value for key, value in _SAML_IDP.items() if value},
+                    "attribute_mapping": {
+                        key: SSO_SAML_ATTRIBUTES[key]
+                        for key in ("uid", "email", "email_verified", "first_name", "last_name")
+                        if SSO_SAML_ATTRIBUTES[key]
+                    },
+                    "sp": {"entity_id": env_str("RUCHE_SAML_SP_ENTITY_ID")}
+                    if env_str("RUCHE_SAML_SP_ENTITY_ID")
+                    else {},
+                    "advanced": {
+                        "strict": True,  # Destination, Recipient, Audience and validity are checked
+                        "want_assertion_signed": True,
+                        "want_message_signed": env_bool("RUCHE_SAML_WANT_MESSAGE_SIGNED", False),
+                        "reject_idp_initiated_sso": True,  # an answer must follow a request of ours
+                        "reject_deprecated_algorithm": True,
+                    },
+                },
+            }
+        ],
+    }
+
 LANGUAGE_CODE = env_str("RUCHE_LANGUAGE", "fr")
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "ruche" / "locale"]
@@ -283,7 +411,7 @@ SECURE_CSP = {
     "script-src": ["'self'"],
     "connect-src": ["'self'"],
     "frame-ancestors": ["'none'"],
-    "form-action": ["'self'"],
+    "form-action": ["'self'", *SSO_ORIGINS],
     "base-uri": ["'self'"],
     "object-src": ["'none'"],
 }
@@ -329,6 +457,41 @@ FETCH_ALLOWED_PORTS = [int(port) for port in env_list("RUCHE_FETCH_ALLOWED_PORTS
 FETCH_TIMEOUT_SECONDS = env_int("RUCHE_FETCH_TIMEOUT_SECONDS", 8)
 FETCH_MAX_BYTES = env_int("RUCHE_FETCH_MAX_BYTES", 5 * 1024 * 1024)
 FETCH_MAX_REDIRECTS = env_int("RUCHE_FETCH_MAX_REDIRECTS", 4)
+
+# LDAP / Active Directory sync (ruche.ldap, docs/ldap.md): people read from the directory, created,
+# updated and deactivated every RUCHE_LDAP_SYNC_MINUTES by the worker and by `manage.py ldap_sync`.
+# Off while RUCHE_LDAP_URL is empty. The attribute mapping's defaults fit OpenLDAP's inetOrgPerson.
+LDAP_URL = env_str("RUCHE_LDAP_URL").strip()
+if LDAP_URL and not LDAP_URL.lower().startswith(("ldap://", "ldaps://")):
+    raise ImproperlyConfigured(f"RUCHE_LDAP_URL must start with ldap:// or ldaps://, got {LDAP_URL!r}")
+LDAP_BIND_DN = env_str("RUCHE_LDAP_BIND_DN")
+LDAP_BIND_PASSWORD = env_str("RUCHE_LDAP_BIND_PASSWORD")
+LDAP_BASE_DN = env_str("RUCHE_LDAP_BASE_DN")
+if LDAP_URL and not LDAP_BASE_DN:
+    raise ImproperlyConfigured("RUCHE_LDAP_BASE_DN is required with RUCHE_LDAP_URL")
+LDAP_FILTER = env_str("RUCHE_LDAP_FILTER", "(objectClass=inetOrgPerson)")
+LDAP_START_TLS = env_bool("RUCHE_LDAP_START_TLS", False)
+LDAP_ATTRIBUTES = env_mapping(
+    "RUCHE_LDAP_ATTRIBUTES",
+    {
+        "email": "mail",
+        "first_name": "givenName",
+        "last_name": "sn",
+        "job_title": "title",
+        "department": "departmentNumber",
+        "site": "l",
+        "phone": "telephoneNumber",
+        "manager": "manager",
+        "photo": "jpegPhoto",
+        "id": "entryUUID",
+        "active": "",  # Active Directory: userAccountControl (bit 2 set: disabled)
+    },
+)
+if LDAP_URL and not LDAP_ATTRIBUTES["email"]:
+    raise ImproperlyConfigured("RUCHE_LDAP_ATTRIBUTES: email= cannot be empty, people are matched by it")
+LDAP_SYNC_MINUTES = env_int("RUCHE_LDAP_SYNC_MINUTES", 60)
+LDAP_PAGE_SIZE = env_int("RUCHE_LDAP_PAGE_SIZE", 500)  # Active Directory answers at most 1,000 a page
+LDAP_TIMEOUT_SECONDS = env_int("RUCHE_LDAP_TIMEOUT_SECONDS", 30)
 # A link preview older than this is fetched again when someone shares the address anew.
 LINK_PREVIEW_REFRESH_DAYS = env_int("RUCHE_LINK_PREVIEW_REFRESH_DAYS", 7)
 # `manage.py serve` looks for news sources due this often (each has its own interval, chosen by its animators).
@@ -378,3 +541,24 @@ SCHEDULER_ENABLED = env_bool("RUCHE_SCHEDULER", True)
 EMAIL_SWEEP_SECONDS = env_int("RUCHE_EMAIL_SWEEP_SECONDS", 60)
 # Scheduled digests need a mail server: on a laptop they would flood the console (send_digests still works).
 DIGESTS_SCHEDULED = env_bool("RUCHE_DIGESTS_SCHEDULED", bool(_EMAIL_HOST))
+
+# Personal data (ruche/privacy, docs/privacy.md).
+# A person's data export stays downloadable this many days, then its file is deleted.
+EXPORT_DAYS = env_int("RUCHE_EXPORT_DAYS", 7)
+if EXPORT_DAYS < 1:
+    raise ImproperlyConfigured("RUCHE_EXPORT_DAYS must be at least 1")
+
+# Personal data: retention (docs/processing-register.md). `retention_enforce` (ruche/privacy),
+# run daily by `manage.py serve`, deletes older rows in batches. Realtime events are kept
+# REALTIME_RETENTION_MINUTES (above), analytics facts ANALYTICS_RETENTION_MONTHS, succeeded worker
+# tasks TASKS_KEEP_SUCCEEDED_HOURS: their own apps sweep them.
+RETENTION_NOTIFICATIONS_DAYS = env_int("RUCHE_RETENTION_NOTIFICATIONS_DAYS", 180)
+# Sent, skipped and failed e-mails of the outbox; a waiting one is never deleted.
+RETENTION_OUTBOX_DAYS = env_int("RUCHE_RETENTION_OUTBOX_DAYS", 30)
+# The administrators' log and the communities' audit logs.
+RETENTION_AUDIT_DAYS = env_int("RUCHE_RETENTION_AUDIT_DAYS", 730)
+RETENTION_SIGNINS_DAYS = env_int("RUCHE_RETENTION_SIGNINS_DAYS", 365)
+RETENTION_BATCH = 1_000  # rows deleted per transaction: readers and writers never wait long
+for _name in ("NOTIFICATIONS", "OUTBOX", "AUDIT", "SIGNINS"):
+    if globals()[f"RETENTION_{_name}_DAYS"] < 1:
+        raise ImproperlyConfigured(f"RUCHE_RETENTION_{_name}_DAYS must be at least 1 (days)")

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("ruche.scim.urls")),
     path("", include("ruche.api.urls")),
     path("", include("ruche.worker.urls")),
+    path("", include("ruche.ldap.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -19,6 +19,8 @@ pytest_plugins = [
     "tests.fixtures.communities",
     "tests.fixtures.ideas",
     "tests.fixtures.mail",
+    "tests.fixtures.oidc",
+    "tests.fixtures.saml",
     "tests.realtime.servers",
 ]
 

@@ -38,6 +38,11 @@ class Source(models.TextChoices):
     LDAP = "ldap", _("LDAP directory")
 
 
+# An erased person keeps their row (their kept words point at it), with nothing personal left:
+# e-mail `erased-<id>@` this domain (reserved, never routable), names empty (ruche.privacy).
+ERASED_DOMAIN = "erased.invalid"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A colleague. Invited first (no usable password), activated when they set one."""
 
@@ -111,7 +116,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip() or self.email
+        name = f"{self.first_name} {self.last_name}".strip()
+        if not name and self.is_erased:
+            return str(_("a former colleague"))
+        return name or self.email
+
+    @property
+    def is_erased(self) -> bool:
+        return self.email.endswith("@" + ERASED_DOMAIN)
 
     @property
     def initials(self) -> str:

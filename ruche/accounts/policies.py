@@ -1,5 +1,7 @@
 """Who may do what with people and profiles."""
 
+from django.conf import settings
+
 
 def is_admin(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_staff)
@@ -49,3 +51,40 @@ def can_view_completeness(user, owner) -> bool:
 def can_view_skill(user) -> bool:
     """Skill pages list colleagues, like the directory: any signed-in colleague."""
     return user.is_authenticated and user.is_active
+
+
+def can_manage_organisation(user) -> bool:
+    """Departments and sites: created, renamed, merged and deleted by administrators."""
+    return is_admin(user)
+
+
+def can_manage_directory(user) -> bool:
+    """How Ruche plugs into the company's directory (single sign-on, SCIM, erasure policy)."""
+    return is_admin(user)
+
+
+def can_read_admin_log(user) -> bool:
+    """What administrators did: read by administrators."""
+    return is_admin(user)
+
+
+def can_sign_in_with_password(user) -> bool:
+    """Passwords may be turned off for single sign-on (RUCHE_PASSWORD_LOGIN=false); superusers keep
+    theirs, the way back in when the identity provider is down or misconfigured."""
+    return bool(settings.PASSWORD_LOGIN or (user is not None and user.is_superuser))
+
+
+def can_sign_in_by_sso(user) -> bool:
+    """The identity provider vouches for someone; a deactivated person stays out all the same."""
+    return bool(user.is_active)
+
+
+def sso_email_allowed(email: str) -> bool:
+    """RUCHE_SSO_ALLOWED_DOMAINS, when set, lists the only domains that may sign in through SSO."""
+    domains = settings.SSO_ALLOWED_DOMAINS
+    return not domains or email.rsplit("@", 1)[-1].lower() in domains
+
+
+def can_view_org_chart(user) -> bool:
+    """Who reports to whom is for colleagues, like the directory: any signed-in colleague."""
+    return bool(user.is_authenticated and user.is_active)

@@ -1,8 +1,10 @@
 """Reads about people: profile pages, the directory, mention autocomplete."""
 
+from collections import Counter, deque
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, Q, Subquery, Sum
 from django.http import Http404
 
@@ -17,7 +19,7 @@ from ruche.accounts.completeness import (
     done_items,
     skill_count_expression,
 )
-from ruche.accounts.models import Department, Follow, Profile, Site, Skill, User
+from ruche.accounts.models import Department, Follow, Profile, Site, Skill, Source, User
 from ruche.core.hooks import Hook
 from ruche.core.lookups import prefix_q
 from ruche.core.pagination import Page, page_from
@@ -261,11 +263,12 @@ def invited_not_activated_count() -> int:
     return User.objects.filter(activated_at__isnull=True, is_active=True).count()
 
 
-# The administrators' people page: who is invited, activated, deactivated.
+# The administrators' people page: who is invited, activated, deactivated, kept by a directory.
 _STATES = {
     "invited": Q(activated_at__isnull=True, is_active=True),
     "activated": Q(activated_at__isnull=False, is_active=True),
     "deactivated": Q(is_active=False),
+    "directory": ~Q(source=Source.LOCAL),
 }
 
 
@@ -283,3 +286,209 @@ def people_state_counts() -> dict[str, int]:
 def invitee(user_id: int | None) -> User | None:
     """The person an activation link names, if any (the link's token is checked by the caller)."""
     return User.objects.filter(pk=user_id).first() if user_id else None
+
+
+# The org chart: who reports to whom, from Profile.manager. Former colleagues (deactivated) are left
+# out, and the people who reported to them are roots. A manager loop in the data is cut where a
+# person comes back, and a chain stops after ORG_CHAIN_MAX levels.
+
+ORG_CHAIN_MAX = 50
+ORG_TOPS_MAX = 100
+ORG_SEARCH_MAX = 20
+ORG_DEPARTMENT_DEPTH = 3  # levels of people drawn in a department's tree; deeper ones open on demand
+ORG_DRAWN_MAX = 300  # people drawn at most beyond the roots: a large department shows fewer levels
+
+
+@dataclass
+class OrgNode:
+    """A person in a tree: `report_count` counts all their active reports, `children` those shown."""
+
+    person: User
+    report_count: int
+    children: list["OrgNode"]
+    open: bool = False  # children drawn (possibly none of the reports: a department shows its own)
+
+    @property
+    def expanded(self) -> bool:
+        return self.open and bool(self.children)
+
+    @property
+    def reports_elsewhere(self) -> int:
+        """Reports not drawn under an open person: in another department than the tree's."""
+        return self.report_count - len(self.children) if self.expanded else 0
+
+
+def _active_report_count() -> Count:
+    return Count("reports", filter=Q(reports__user__is_active=True))
+
+
+def _org_people():
+    return User.objects.filter(is_active=True, profile__isnull=False).select_related(*PERSON)
+
+
+def access_org_person(viewer, handle: str) -> User:
+    """A colleague in the chart (active); Http404 for a former colleague as for a handle nobody has."""
+    person = access_person(viewer, handle)
+    if not person.is_active:
+        raise Http404
+    found = _org_people().annotate(report_count=_active_report_count()).filter(pk=person.pk).first()
+    if found is None:  # an account without a profile (a superuser made by createsuperuser)
+        raise Http404
+    return found
+
+
+def org_chain(person: User) -> list[User]:
+    """The person's managers, the top first and their own manager last: two queries whatever the
+    depth (a recursive query walks up, bounded; the people are then read at once)."""
+    table = Profile._meta.db_table  # the model's own table name, never a value from outside
+    sql = (
+        f"WITH RECURSIVE chain(id, depth) AS ("  # noqa: S608
+        f" SELECT manager_id, 1 FROM {table} WHERE user_id = %s AND manager_id IS NOT NULL"
+        f" UNION ALL"
+        f" SELECT p.manager_id, c.depth + 1 FROM {table} p JOIN chain c ON p.user_id = c.id"
+        f" WHERE p.manager_id IS NOT NULL AND c.depth < %s"
+        f") SELECT id FROM chain ORDER BY depth"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [person.pk, ORG_CHAIN_MAX])
+        ids = [row[0] for row in cursor.fetchall()]
+    if not ids:
+        return []
+    found = {u.pk: u for u in _org_people().filter(pk__in=set(ids))}
+    chain, seen = [], {person.pk}
+    for pk in ids:
+        # A former colleague ends the chain (their reports are roots); a loop ends where it closes.
+        if pk in seen or pk not in found:
+            break
+        seen.add(pk)
+        chain.append(found[pk])
+    return chain[::-1]
+
+
+def org_reports(person: User) -> list[OrgNode]:
+    """The person's active direct reports by name, each with how many reports of their own: one query."""
+    reports = (
+        _org_people()
+        .filter(profile__manager=person)
+        .exclude(pk=person.pk)
+        .annotate(report_count=_active_report_count())
+        .order_by("last_name", "first_name", "id")
+    )
+    return [OrgNode(person=r, report_count=r.report_count, children=[]) for r in reports]
+
+
+def org_node(person: User, *, open: bool) -> OrgNode:
+    """One person of the chart (loaded by `access_org_person`), their reports drawn when `open`."""
+    children = org_reports(person) if open else []
+    return OrgNode(person=person, report_count=person.report_count, children=children, open=open)
+
+
+def org_tops(limit: int = ORG_TOPS_MAX) -> tuple[list[OrgNode], int]:
+    """The company's entry points: active people with reports and no active manager, the largest
+    teams first; and how many others have neither manager nor reports recorded. Two queries."""
+    rootless = Q(profile__manager__isnull=True) | Q(profile__manager__is_active=False)
+    people = _org_people().filter(rootless).annotate(report_count=_active_report_count())
+    tops = people.filter(report_count__gt=0).order_by("-report_count", "last_name", "first_name", "id")
+    alone = people.filter(report_count=0).count()
+    return [OrgNode(person=p, report_count=p.report_count, children=[]) for p in tops[:limit]], alone
+
+
+def org_departments() -> list[Department]:
+    """Departments with how many active colleagues each holds (`people`), by name: one query."""
+    active = Q(profiles__user__is_active=True)
+    return list(Department.objects.annotate(people=Count("profiles", filter=active)).order_by("name"))
+
+
+def access_department(viewer, pk: int) -> Department:
+    department = Department.objects.filter(pk=pk).first() if viewer.is_authenticated else None
+    if department is None:
+        raise Http404
+    return department
+
+
+def department_tree(
+    department: Department, *, depth: int = ORG_DEPARTMENT_DEPTH
+) -> tuple[list[OrgNode], int]:
+    """The department's active people arranged by manager: those whose manager is outside the
+    department, a former colleague or nobody are roots. People down to `depth` levels are drawn
+    (fewer in a large department: ORG_DRAWN_MAX), the last level closed; deeper branches open on
+    demand. Also how many roots are left out beyond ORG_DRAWN_MAX (a department whose managers are
+    elsewhere), those with reports drawn first.
+
+    Three queries whatever the size: who reports to whom in the department (ids only), how many
+    reports each has, then the people drawn. The tree is built in memory."""
+    pairs = list(
+        Profile.objects.filter(department=department, user__is_active=True)
+        .order_by("user__last_name", "user__first_name", "user_id")
+        .values_list("user_id", "manager_id")
+    )
+    counts = dict(
+        Profile.objects.filter(
+            user__is_active=True, manager__is_active=True, manager__profile__department=department
+        )
+        .values("manager_id")
+        .annotate(n=Count("pk"))
+        .values_list("manager_id", "n")
+    )
+    here = {pk for pk, _manager in pairs}
+    below: dict[int, list[int]] = {}
+    roots = []
+    for pk, manager_id in pairs:
+        if manager_id in here and manager_id != pk:
+            below.setdefault(manager_id, []).append(pk)
+        else:
+            roots.append(pk)
+    tops, level = _levels([pk for pk, _manager in pairs], below, roots)
+    tops.sort(key=lambda pk: -counts.get(pk, 0))  # stable: by name within
+    more = max(len(tops) - ORG_DRAWN_MAX, 0)
+    tops = tops[:ORG_DRAWN_MAX]
+    sizes = Counter(level.values())
+    drawn, shown = 0, 1
+    for d in range(1, depth + 1):
+        drawn += sizes[d]
+        if d > 1 and drawn > ORG_DRAWN_MAX:
+            break
+        shown = d
+    wanted, edge = set(tops), list(tops)
+    for at in range(1, shown):  # the ids drawn, level by level
+        edge = [r for pk in edge for r in below.get(pk, []) if level[r] == at + 1]
+        wanted.update(edge)
+    people = {u.pk: u for u in _org_people().filter(pk__in=wanted)}
+
+    def node(pk: int, at: int) -> OrgNode:
+        grown = OrgNode(person=people[pk], report_count=counts.get(pk, 0), children=[])
+        if at < shown:
+            grown.open = True
+            grown.children = [node(r, at + 1) for r in below.get(pk, []) if level[r] == at + 1]
+        return grown
+
+    return [node(pk, 1) for pk in tops], more
+
+
+def _levels(people: list[int], below: dict[int, list[int]], roots: list[int]):
+    """The roots in order and each person's level under them (1 for a root), breadth first. People
+    in a manager loop have no root above them: the first of each loop, by name, becomes one."""
+    level: dict[int, int] = {}
+    tops: list[int] = []
+    for root in [*roots, *people]:
+        if root in level:
+            continue
+        tops.append(root)
+        level[root] = 1
+        queue = deque([root])
+        while queue:
+            person = queue.popleft()
+            for report in below.get(person, []):
+                if report not in level:
+                    level[report] = level[person] + 1
+                    queue.append(report)
+    return tops, level
+
+
+def org_search(query: str, limit: int = ORG_SEARCH_MAX) -> list[User]:
+    """Active colleagues whose name or handle has a word starting with what is typed (accents and
+    case ignored: the people index answers, as for mentions), by name."""
+    ids = people_matching(query.strip()[:60], limit=limit * 3) if query.strip() else []
+    if not ids:
+        return []
+    return list(_org_people().filter(pk__in=ids).order_by("last_name", "first_name", "id")[:limit])

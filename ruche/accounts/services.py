@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from ruche.accounts import policies
 from ruche.accounts.completeness import MIN_SKILLS
@@ -20,6 +21,7 @@ from ruche.accounts.events import PeopleChanged, PersonFollowed
 from ruche.accounts.models import (
     AdminLogEntry,
     Department,
+    DirectorySettings,
     Follow,
     Profile,
     ProfileSettings,
@@ -60,16 +62,17 @@ def _named(model, name: str):
 
 
 @transaction.atomic
-def org_unit_rename(*, unit: Department | Site, name: str) -> Department | Site:
+def org_unit_rename(*, unit: Department | Site, name: str, by: User | None = None) -> Department | Site:
     """Rename a department or a site: its people are found under the new name at once."""
-    name = name.strip()
-    if not name:
-        raise ValidationError({"name": _("Give a name.")})
-    if type(unit).objects.filter(name__iexact=name).exclude(pk=unit.pk).exists():
-        raise ValidationError({"name": _("This name is already used.")})
+    if by is not None and not policies.can_manage_organisation(by):
+        raise PermissionDenied(_("Only administrators can change departments and sites."))
+    before = type(unit).objects.filter(pk=unit.pk).values_list("name", flat=True).first() or unit.name
+    name = _unit_name(type(unit), name, exclude_pk=unit.pk)
     unit.name = name
     unit.save(update_fields=["name"])
     publish(PeopleChanged(user_ids=tuple(unit.profiles.values_list("user_id", flat=True))))
+    if before != name:
+        admin_log(actor=by, action=f"{unit._meta.model_name}_rename", target=name, previous=before)
     return unit
 
 
@@ -120,6 +123,8 @@ def user_invite(
         manager=manager,
     )
     publish(PeopleChanged(user_ids=(user.pk,), directory=True))
+    if invited_by is not None:  # a directory's provisioning logs its own entries
+        admin_log(actor=invited_by, action="user_invite", target_user=user)
     if send:
         from ruche.accounts.tasks import send_invitation
 
@@ -140,6 +145,7 @@ def invitation_resend(*, user: User, by: User) -> bool:
     user.invited_at = timezone.now()
     user.save(update_fields=["invited_at"])
     send_invitation.enqueue(user_id=user.pk)
+    admin_log(actor=by, action="invitation_resend", target_user=user)
     return True
 
 
@@ -285,10 +291,12 @@ def user_deactivate(*, user: User, by: User) -> User:
     """They left the company: no more login, their words stay, shown as a former colleague."""
     if not policies.can_deactivate(by, user):
         raise PermissionDenied(_("You cannot deactivate this person."))
+    _keep_an_administrator(losing=user, field="is_active")
     user.is_active = False
     user.deactivated_at = timezone.now()
     user.save(update_fields=["is_active", "deactivated_at"])
     publish(PeopleChanged(user_ids=(user.pk,), directory=True))
+    admin_log(actor=by, action="user_deactivate", target_user=user)
     return user
 
 
@@ -300,6 +308,7 @@ def user_reactivate(*, user: User, by: User) -> User:
     user.deactivated_at = None
     user.save(update_fields=["is_active", "deactivated_at"])
     publish(PeopleChanged(user_ids=(user.pk,), directory=True))
+    admin_log(actor=by, action="user_reactivate", target_user=user)
     return user
 
 
@@ -315,9 +324,14 @@ def user_set_roles(*, user: User, by: User, **roles: bool) -> User:
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise ValueError(f"Unknown roles: {sorted(unknown)}")
+    if "is_staff" in roles and not roles["is_staff"]:
+        _keep_an_administrator(losing=user, field="is_staff")
+    changed = {name: bool(value) for name, value in roles.items() if getattr(user, name) != bool(value)}
     for name, value in roles.items():
         setattr(user, name, bool(value))
     user.save(update_fields=list(roles))
+    for name, value in changed.items():
+        admin_log(actor=by, action="role_give" if value else "role_take", target_user=user, role=name)
     return user
 
 
@@ -415,6 +429,23 @@ def profile_set_photo(*, profile: Profile, by: User, upload) -> Profile:
     if not policies.can_edit_profile(by, profile.user):
         raise PermissionDenied(_("You cannot edit this profile."))
     _store_photo(profile, reencoded_image(upload, field="photo", square=PHOTO_SIZE))
+    return profile
+
+
+@transaction.atomic
+def profile_set_directory_photo(*, profile: Profile, data: bytes | None) -> Profile:
+    """The photo the company's directory holds (LDAP's jpegPhoto), re-encoded as an upload is;
+    None removes it. The directory speaks for the company: no one's permission to check.
+    Raises ValidationError on "photo" for bytes that are not an image."""
+    if data is not None:
+        _store_photo(
+            profile, reencoded_image(ContentFile(data, name="photo.jpg"), field="photo", square=PHOTO_SIZE)
+        )
+    elif profile.photo:
+        old = profile.photo.name
+        profile.photo = ""
+        profile.save(update_fields=["photo"])
+        transaction.on_commit(lambda: profile.photo.storage.delete(old))
     return profile
 
 
@@ -547,3 +578,154 @@ def admin_log(*, actor: User | None, action: str, target_user: User | None = Non
         target_user=target_user,
         detail=detail,
     )
+
+
+# The administrators' pages: organisation, roles, directory settings (ruche/web, /manage/...) ---------
+
+
+def _keep_an_administrator(*, losing: User, field: str) -> None:
+    """A company keeps one active administrator: refuse to take the last one's role or account.
+    The administrators' rows are locked, so that two administrators removing each other at the same
+    moment cannot both pass."""
+    admins = list(
+        User.objects.select_for_update().filter(is_active=True, is_staff=True).values_list("pk", flat=True)
+    )
+    if admins == [losing.pk]:
+        raise ValidationError(
+            {
+                field: _("%(name)s is the last administrator: give the role to someone else first.")
+                % {"name": losing.full_name}
+            }  # fmt: skip
+        )
+
+
+def _unit_name(model, name: str, *, exclude_pk: int | None = None) -> str:
+    """A department's or a site's name, checked: given, not too long, not another's (any case)."""
+    name = " ".join(str(name).split())
+    if not name:
+        raise ValidationError({"name": _("Give a name.")})
+    limit = model._meta.get_field("name").max_length
+    if len(name) > limit:
+        raise ValidationError({"name": _("At most %(n)d characters.") % {"n": limit}})
+    if model.objects.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
+        raise ValidationError({"name": _("This name is already used.")})
+    return name
+
+
+def _check_organiser(by: User) -> None:
+    if not policies.can_manage_organisation(by):
+        raise PermissionDenied(_("Only administrators can change departments and sites."))
+
+
+@transaction.atomic
+def org_unit_create(*, model: type[Department] | type[Site], name: str, by: User) -> Department | Site:
+    """A new, empty department or site, ready to be chosen on profiles and in audiences."""
+    _check_organiser(by)
+    unit = model.objects.create(name=_unit_name(model, name))
+    admin_log(actor=by, action=f"{model._meta.model_name}_create", target=unit.name)
+    return unit
+
+
+def _references(unit) -> list:
+    """What else than profiles names this unit (communities' membership rules, campaigns' and
+    announcements' audiences...): found from the models' relations, so that accounts needs not
+    know the apps above it. Each item: (model, field name)."""
+    found = []
+    for relation in unit._meta.get_fields(include_hidden=True):
+        if not (relation.is_relation and relation.auto_created and not relation.concrete):
+            continue
+        if relation.related_model is Profile:
+            continue
+        if relation.many_to_many:
+            through = relation.through
+            found.append((through, relation.field.m2m_reverse_field_name()))
+        elif not relation.related_model._meta.auto_created:  # an M2M's table is counted above
+            found.append((relation.related_model, relation.field.name))
+    return found
+
+
+@transaction.atomic
+def org_unit_merge(*, unit: Department | Site, into: Department | Site, by: User) -> int:
+    """Merge `unit` into `into`: its people, membership rules and audiences move there, then it is
+    gone. Returns how many people moved."""
+    _check_organiser(by)
+    if type(into) is not type(unit):
+        raise ValidationError({"into": _("Merge a department into a department, a site into a site.")})
+    if into.pk == unit.pk:
+        raise ValidationError({"into": _("Choose another one to merge into.")})
+    moved = list(unit.profiles.values_list("user_id", flat=True))
+    unit.profiles.update(**{unit._meta.model_name: into})
+    for model, name in _references(unit):
+        rows = model.objects.filter(**{name: unit})
+        if model._meta.auto_created:  # an M2M's table: a row already naming `into` would be twice
+            (other,) = _other_keys(model, name)
+            rows.filter(**{f"{other}__in": model.objects.filter(**{name: into}).values(other)}).delete()
+        rows.update(**{name: into})
+    label = unit.name
+    unit.delete()
+    # Everyone now in `into`: the rules that named `unit` apply to them again, with the moved people.
+    people = tuple(into.profiles.values_list("user_id", flat=True))
+    if people:
+        publish(PeopleChanged(user_ids=people, directory=True))
+    admin_log(
+        actor=by, action=f"{into._meta.model_name}_merge", target=into.name, merged=label, people=len(moved)
+    )
+    return len(moved)
+
+
+def _other_keys(model, name: str) -> list[str]:
+    """An M2M table's other column (the announcement of an announcement-department row)."""
+    return [f.name for f in model._meta.fields if f.is_relation and f.name != name]
+
+
+@transaction.atomic
+def org_unit_delete(*, unit: Department | Site, by: User) -> None:
+    """Delete an empty department or site. One with people, or named by a community's rule or an
+    audience, is refused: deleting it would change who is where; merge it instead."""
+    _check_organiser(by)
+    people = unit.profiles.count()
+    if people:
+        raise ValidationError(
+            {"unit": ngettext(
+                "%(name)s still has %(n)d person: merge it into another one instead.",
+                "%(name)s still has %(n)d people: merge it into another one instead.",
+                people,
+            ) % {"name": unit.name, "n": people}}
+        )  # fmt: skip
+    if any(model.objects.filter(**{name: unit}).exists() for model, name in _references(unit)):
+        raise ValidationError(
+            {"unit": _("%(name)s is named by a community's membership rule or an audience: merge it "
+                       "into another one instead.") % {"name": unit.name}}
+        )  # fmt: skip
+    label = unit.name
+    unit.delete()
+    admin_log(actor=by, action=f"{unit._meta.model_name}_delete", target=label)
+
+
+DIRECTORY_FIELDS = ("sso_provision_unknown", "scim_groups_as", "erasure_keeps_contributions")
+
+
+@transaction.atomic
+def directory_settings_update(*, by: User, **fields) -> DirectorySettings:
+    """How Ruche plugs into the directory (accounts.models.DirectorySettings); read everywhere
+    through a cache, replaced after commit."""
+    from django.core.cache import cache
+
+    if not policies.can_manage_directory(by):
+        raise PermissionDenied(_("Only administrators can change the directory settings."))
+    unknown = set(fields) - set(DIRECTORY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown directory settings: {sorted(unknown)}")
+    if "scim_groups_as" in fields and fields["scim_groups_as"] not in DirectorySettings.GroupsAs.values:
+        raise ValidationError({"scim_groups_as": _("Choose departments or communities.")})
+    current = DirectorySettings.objects.select_for_update().get_or_create(pk=1)[0]
+    changes = {}
+    for name, value in fields.items():
+        if getattr(current, name) != value:
+            changes[name] = [getattr(current, name), value]
+            setattr(current, name, value)
+    current.save()
+    transaction.on_commit(lambda: cache.delete(DirectorySettings.CACHE_KEY))
+    if changes:
+        admin_log(actor=by, action="directory_settings_change", changes=changes)
+    return current

@@ -260,6 +260,8 @@ def set_active(request, handle: str):
             )
     except PermissionDenied as error:
         messages.error(request, str(error))
+    except ValidationError as error:  # the last administrator stays
+        messages.error(request, " ".join(error.messages))
     return redirect(safe_next(request, reverse("accounts:people_admin")))
 
 
@@ -272,10 +274,15 @@ def roles(request, handle: str):
         raise PermissionDenied(_("Only an administrator can change someone else's roles."))
     form = RolesForm(request.POST or None, initial={name: getattr(person, name) for name in services.ROLES})
     if request.method == "POST" and form.is_valid():
-        services.user_set_roles(user=person, by=request.user, **form.cleaned_data)
-        messages.success(request, _("The roles of %(name)s are saved.") % {"name": person.full_name})
-        return redirect(safe_next(request, reverse("accounts:people_admin")))
-    return render(request, "accounts/roles.html", {"form": form, "person": person})
+        try:
+            services.user_set_roles(user=person, by=request.user, **form.cleaned_data)
+        except ValidationError as error:  # the last administrator stays
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The roles of %(name)s are saved.") % {"name": person.full_name})
+            return redirect(safe_next(request, reverse("accounts:people_admin")))
+    status = 400 if form.errors else 200
+    return render(request, "accounts/roles.html", {"form": form, "person": person}, status=status)
 
 
 @login_required
@@ -370,3 +377,68 @@ def skill(request, key: str):
     page = selectors.skill_people(found, site=site, after=parse_cursor(request.GET.get("after")))
     context = {"skill": found, "page": page, "site": site, **selectors.skill_facets(found)}
     return render_page(request, "accounts/skill.html", context, partial="accounts/_skill_people.html")
+
+
+# The org chart
+
+
+def _org_chart_allowed(request):
+    if not policies.can_view_org_chart(request.user):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def org_chart(request):
+    """The company's tops and departments, and a search that opens a person's place in the chart."""
+    _org_chart_allowed(request)
+    query = request.GET.get("q", "").strip()[:100]
+    tops, alone = selectors.org_tops()
+    context = {
+        "query": query,
+        "found": selectors.org_search(query) if query else [],
+        "tops": tops,
+        "alone": alone,
+        "departments": selectors.org_departments(),
+    }
+    return render_page(
+        request, "accounts/org_chart.html", context, partial="accounts/org_search_results.html"
+    )
+
+
+@login_required
+@require_GET
+def org_person(request, handle: str):
+    """The person centred: their managers above, their direct reports below."""
+    _org_chart_allowed(request)
+    person = selectors.access_org_person(request.user, handle)
+    context = {
+        "person": person,
+        "chain": selectors.org_chain(person),
+        "reports": selectors.org_reports(person),
+    }
+    return render(request, "accounts/org_person.html", context)
+
+
+@login_required
+@require_GET
+def org_node(request, handle: str):
+    """One branch of the chart, opened (its direct reports) or closed: what htmx swaps in place.
+    Opened without htmx (a copied link), it is the person's org page."""
+    _org_chart_allowed(request)
+    person = selectors.access_org_person(request.user, handle)
+    if not request.htmx:
+        return redirect("accounts:org_person", handle=person.handle)
+    node = selectors.org_node(person, open=request.GET.get("open") == "1")
+    return render(request, "accounts/org_node.html", {"node": node})
+
+
+@login_required
+@require_GET
+def org_department(request, pk: int):
+    """A department's people as a tree of who reports to whom."""
+    _org_chart_allowed(request)
+    department = selectors.access_department(request.user, pk)
+    tree, more = selectors.department_tree(department)
+    context = {"department": department, "tree": tree, "more": more}
+    return render(request, "accounts/org_department.html", context)

@@ -15,6 +15,8 @@ from ruche.api import (
     notifications,
     people,
     posts,
+    privacy,
+    privacy_admin,
     questions,
     search,
     sources,
@@ -39,6 +41,7 @@ api.add_router("/feed", feed.router)
 api.add_router("/posts", posts.router)
 api.add_router("/communities", communities.router)  # community_admin adds its operations to it
 api.add_router("/people", people.router)
+api.add_router("/people", privacy_admin.router)  # erasure, for administrators
 api.add_router("/notifications", notifications.router)
 api.add_router("/questions", questions.router)
 api.add_router("/ideas", ideas.router)
@@ -49,3 +52,4 @@ api.add_router("/alerts", alerts.router)
 api.add_router("/files", files.router)
 api.add_router("/analytics", analytics.router)
 api.add_router("/communities", sources.router)  # a community's news sources
+api.add_router("/me", privacy.router)  # my data export, my sign-ins

@@ -3,17 +3,17 @@ follow and unfollow."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from ruche import resolvers
-from ruche.accounts import selectors, services
+from ruche.accounts import policies, selectors, services
 from ruche.accounts.models import Department, Site
 from ruche.accounts.selectors import access_person
 from ruche.api.common import READ_ERRORS, WRITE_ERRORS
 from ruche.api.posts import ReasonIn, ReportCreated
-from ruche.api.schemas import FollowOut, Id, PageQuery, PeoplePage, PersonOut, PostPage
+from ruche.api.schemas import FollowOut, Id, PageQuery, PeoplePage, PersonListItem, PersonOut, PostPage
 from ruche.communities.services import report_create
 from ruche.core.ids import ID_MAX
 from ruche.posts.selectors import author_feed
@@ -119,3 +119,27 @@ def unfollow(request, handle: str):
     person = access_person(request.auth, handle)
     services.user_unfollow(follower=request.auth, followed=person)
     return HttpResponse(status=204)
+
+
+class OrgPerson(PersonListItem):
+    report_count: int = Field(description="How many active colleagues report to this person")
+
+
+class OrgOut(Schema):
+    person: OrgPerson
+    chain: list[PersonListItem] = Field(description="The person's managers, the top first, their own last")
+    reports: list[OrgPerson] = Field(description="Their active direct reports, by name")
+
+
+@router.get("/{handle}/org", response={200: OrgOut, **READ_ERRORS}, summary="A person in the org chart")
+def org(request, handle: str):
+    """Who the person reports to, up to the top, and who reports to them (as on their org chart page).
+    Former colleagues are left out: a former colleague's page is a 404, and a chain stops below one."""
+    if not policies.can_view_org_chart(request.auth):
+        raise Http404
+    person = selectors.access_org_person(request.auth, handle)
+    return {
+        "person": person,
+        "chain": selectors.org_chain(person),
+        "reports": [node.person for node in selectors.org_reports(person)],
+    }

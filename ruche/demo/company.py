@@ -319,7 +319,31 @@ def _roster(rng: random.Random, size: int, large: bool) -> list[Person]:
             elif team:
                 person.manager = rng.choice(team)
         people.append(person)
+    if not large:
+        _small_teams(people, first=len(fixed))
     return people
+
+
+SMALL_TEAM = 7  # a team manager and up to six people; fewer than five stay with their director
+
+
+def _small_teams(people: list[Person], first: int) -> None:
+    """Team managers between the directors and their staff (CEO, directors, managers, teams), for
+    the org chart. Drawn from the roster's order, with no random choice: the rest of the demo is
+    the same. They keep the role "staff" (what the history's choices depend on)."""
+    by_dept: dict[str, list[int]] = defaultdict(list)
+    for i in range(first, len(people)):
+        if people[people[i].manager or 0].role == "head":
+            by_dept[people[i].dept].append(i)
+    for dept, staff in by_dept.items():
+        for start in range(0, len(staff), SMALL_TEAM):
+            team = staff[start : start + SMALL_TEAM]
+            if len(team) < 5:
+                continue
+            lead = people[team[0]]
+            lead.title = f"Responsable d'équipe {dept}"
+            for i in team[1:]:
+                people[i].manager = team[0]
 
 
 def _finish_people(rng: random.Random, people: list[Person]) -> None:

@@ -266,3 +266,10 @@ def is_author(user, idea) -> bool:
     return user.pk == idea.author_id or (
         idea.coauthors.filter(user_id=user.pk, status=CoAuthor.Status.ACCEPTED).exists()
     )
+
+
+def can_appoint_innovation_manager(user, target) -> bool:
+    """A company-wide role like the others: given by administrators, never to or by oneself."""
+    from ruche.accounts.policies import can_change_roles
+
+    return can_change_roles(user, target)

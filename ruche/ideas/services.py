@@ -636,3 +636,22 @@ def transition_add(*, by: User, source: Stage, target: Stage) -> Transition:
 def transition_remove(*, by: User, transition: Transition) -> None:
     _check_admin(by)
     transition.delete()
+
+
+@transaction.atomic
+def innovation_manager_set(*, user: User, by: User, on: bool) -> bool:
+    """Give or take the innovation manager's role (creates campaigns). Returns whether it changed;
+    each change is in the administrators' log."""
+    from ruche.accounts.services import admin_log
+    from ruche.ideas.models import InnovationManager
+
+    if not policies.can_appoint_innovation_manager(by, user):
+        raise PermissionDenied(_("Only an administrator can change someone else's roles."))
+    if on:
+        changed = InnovationManager.objects.get_or_create(user=user)[1]
+    else:
+        changed = InnovationManager.objects.filter(user=user).delete()[0] > 0
+    if changed:
+        action = "role_give" if on else "role_take"
+        admin_log(actor=by, action=action, target_user=user, role="innovation_manager")
+    return changed

@@ -86,8 +86,20 @@ class Notification(models.Model):
             models.Index(fields=["recipient"], condition=models.Q(read_at__isnull=True), name="notif_unread"),
         ]
 
+    @property
+    def registered_sentence(self) -> str:
+        """The sentence of a kind registered with one (register_kind), else ""."""
+        from ruche.notifications.preferences import DEFAULTS
+
+        registered = DEFAULTS.get(self.kind)
+        return str(registered.sentence) if registered else ""
+
     def target_url(self) -> str:
         """Where opening it leads (a path on this site)."""
+        from ruche.notifications.preferences import DEFAULTS
+
+        if (registered := DEFAULTS.get(self.kind)) and registered.url:
+            return str(registered.url)
         if self.announcement_id:
             return reverse("announcements:detail", args=[self.announcement_id])
         if self.post_id:

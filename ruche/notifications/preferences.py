@@ -32,6 +32,10 @@ class KindDefaults:
     in_app: bool = True
     email: bool = False
     digest: bool = True
+    # For a kind that tells the person of something of their own (their data export is ready): the
+    # sentence shown, and where opening it leads; the other kinds' sentences are in _sentence.html.
+    sentence: str = ""
+    url: str = ""
 
     def enabled(self, channel: str) -> bool:
         return getattr(self, channel)
@@ -66,9 +70,12 @@ DIGEST = "digest"
 CHATTER = {Kind.THREAD_REPLY, Kind.REACTION}
 
 
-def register_kind(kind: str, label, *, in_app=True, email=False, digest=True) -> None:
-    """For other apps (announcements, ideas): a new kind with its defaults."""
-    DEFAULTS[kind] = KindDefaults(label, in_app=in_app, email=email, digest=digest)
+def register_kind(kind: str, label, *, in_app=True, email=False, digest=True, sentence="", url="") -> None:
+    """For other apps (announcements, ideas): a new kind with its defaults (`sentence` and `url`, lazy
+    strings: see KindDefaults)."""
+    DEFAULTS[kind] = KindDefaults(
+        label, in_app=in_app, email=email, digest=digest, sentence=sentence, url=url
+    )
 
 
 def kind_label(kind: str):

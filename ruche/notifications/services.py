@@ -61,6 +61,8 @@ class Event:
     detail: str | Callable[[User], str] = ""
     # False: the caller sends its own e-mail (an announcement's).
     email: bool = True
+    # True: news of the person's own (their data export is ready), told to them though they are the actor.
+    own: bool = False
 
     def lock(self) -> None:
         """Two runs telling the same event take turns (see ruche.core.locks)."""
@@ -88,7 +90,8 @@ def _audience(event: Event, ids) -> tuple[dict[int, User], dict[int, set[str]]]:
     """Who among these people hears of the event, and on which channels. Nobody is told of their own
     action, a former colleague is told nothing, nor anyone about content they may not see
     (ruche.posts.policies); then each person's preferences decide."""
-    users = {u.pk: u for u in User.objects.filter(pk__in=ids, is_active=True).exclude(pk=event.actor_id)}
+    people = User.objects.filter(pk__in=ids, is_active=True)
+    users = {u.pk: u for u in (people if event.own else people.exclude(pk=event.actor_id))}
     if event.post is not None and users:
         may = readers_among(event.post, users)
         users = {pk: u for pk, u in users.items() if pk in may}

@@ -285,6 +285,12 @@ def post_delete(*, post: Post, by: User) -> Post:
     """Soft delete: the post disappears everywhere at once; feed rows are cleaned after commit."""
     if not policies.can_delete_post(by, post):
         raise PermissionDenied(_("You cannot delete this post."))
+    return post_remove(post=post)
+
+
+@transaction.atomic
+def post_remove(*, post: Post) -> Post:
+    """`post_delete` once its caller decided (an erasure: ruche.privacy.policies.can_erase)."""
     post.deleted_at = timezone.now()
     post.save(update_fields=["deleted_at"])
     # Its files go with it, and its replies' (they disappear with their thread).

@@ -1,6 +1,9 @@
 """What the home page's side column suggests: colleagues to follow, communities to join, the week's
 tags. Each list's candidates are computed at most every few minutes per person (cached); what the
-person did since (followed, joined) is checked fresh on every page, in one query per list."""
+person did since (followed, joined) is checked fresh on every page, in one query per list.
+
+Below them, what the administrators' pages (/manage/...) read: departments and sites with their
+people, who holds each role, the administrators' log, the directory connections."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -154,3 +157,146 @@ def home_suggestions(viewer) -> dict:
         "communities_to_join": communities_to_join(viewer),
         "trending_tags": trending_tags(viewer),
     }
+
+
+# The administrators' pages (/manage/...) ----------------------------------------------------------
+
+
+def org_units(model) -> list:
+    """Every department (or site) with how many people it has, by name, in one query."""
+    return list(model.objects.annotate(people=Count("profiles")).order_by("name"))
+
+
+@dataclass(frozen=True)
+class Role:
+    key: str
+    label: str
+    help: str
+    holders: list
+
+
+def role_holders() -> list[Role]:
+    """Who holds each company-wide role, active people only, by name: one query per role."""
+    from django.utils.translation import gettext as _
+
+    from ruche.accounts.admin_actions import role_label
+    from ruche.ideas.models import InnovationManager
+
+    people = User.objects.filter(is_active=True).select_related("profile").order_by("last_name", "first_name")
+    helps = {
+        "is_staff": _("Invites people, sets the rules, sees everything"),
+        "is_animator": _("May create communities when creation is restricted"),
+        "is_announcer": _("Publishes announcements to a chosen audience"),
+        "is_analyst": _("Reads the adoption analytics (figures about groups only)"),
+        "innovation_manager": _("Creates innovation campaigns"),
+    }
+    flags = [Role(key, role_label(key), helps[key], list(people.filter(**{key: True}))) for key in ROLE_FLAGS]
+    managers = people.filter(Exists(InnovationManager.objects.filter(user=OuterRef("pk"))))
+    innovation = Role("innovation_manager", role_label("innovation_manager"), helps["innovation_manager"],
+                      list(managers))  # fmt: skip
+    return [*flags, innovation]
+
+
+ROLE_FLAGS = ("is_staff", "is_announcer", "is_animator", "is_analyst")
+LOG_PAGE = 50
+
+
+def admin_log_page(*, action: str = "", before: int | None = None, size: int | None = None):
+    """The administrators' log, newest first, `size` entries after the cursor (keyset on the id)."""
+    from ruche.accounts.models import AdminLogEntry
+    from ruche.core.pagination import page_from
+
+    size = size or LOG_PAGE
+    entries = AdminLogEntry.objects.select_related("actor", "target_user").order_by("-pk")
+    if action:
+        entries = entries.filter(action=action)
+    if before:
+        entries = entries.filter(pk__lt=before)
+    return page_from(list(entries[: size + 1]), size)
+
+
+def logged_actions() -> list[str]:
+    """The action codes the log holds (for its filter), in one query."""
+    from ruche.accounts.models import AdminLogEntry
+
+    return sorted(AdminLogEntry.objects.values_list("action", flat=True).distinct().order_by())
+
+
+@dataclass(frozen=True)
+class Connection:
+    """A directory connection as the environment configures it: what an administrator may see of
+    it (an address, an issuer, an entity id), never a secret."""
+
+    name: str
+    configured: bool
+    facts: list  # (label, value)
+
+
+def _provider_apps(provider: str) -> list[dict]:
+    from django.conf import settings
+
+    providers = getattr(settings, "SOCIALACCOUNT_PROVIDERS", None) or {}
+    return list((providers.get(provider) or {}).get("APPS") or [])
+
+
+def _first_setting(*names: str) -> str:
+    """The first of these settings that is set: the single sign-on's names are the SSO's to choose."""
+    from django.conf import settings
+
+    for name in names:
+        value = getattr(settings, name, "")
+        if value:
+            return str(value)
+    return ""
+
+
+def _without_credentials(url: str) -> str:
+    """An address as shown: a user and password written into it are not."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
+def directory_connections() -> list[Connection]:
+    """Single sign-on (OpenID Connect, SAML) and LDAP as configured in the environment."""
+    from django.utils.translation import gettext as _
+
+    oidc = [app.get("settings", {}).get("server_url", "") for app in _provider_apps("openid_connect")]
+    issuer = next((url for url in oidc if url), "") or _first_setting("RUCHE_OIDC_ISSUER", "OIDC_ISSUER")
+    saml = [
+        ((app.get("settings") or {}).get("idp") or {}).get("entity_id", "") for app in _provider_apps("saml")
+    ]
+    entity = next((e for e in saml if e), "") or _first_setting(
+        "RUCHE_SAML_IDP_ENTITY_ID", "SAML_IDP_ENTITY_ID", "RUCHE_SAML_ENTITY_ID", "SAML_ENTITY_ID"
+    )
+    ldap_url = _without_credentials(_first_setting("LDAP_URL", "RUCHE_LDAP_URL"))
+    base_dn = _first_setting("LDAP_BASE_DN", "RUCHE_LDAP_BASE_DN")
+    return [
+        Connection(_("OpenID Connect"), bool(issuer or oidc), [(_("Issuer"), issuer)] if issuer else []),
+        Connection(_("SAML 2.0"), bool(entity or saml), [(_("Identity provider"), entity)] if entity else []),
+        Connection(
+            _("LDAP or Active Directory"),
+            bool(ldap_url),
+            [(_("Address"), ldap_url), (_("Base DN"), base_dn)] if ldap_url else [],
+        ),
+    ]
+
+
+def access_org_unit(model, pk: int):
+    """A department or a site by id, 404 when there is none."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(model, pk=pk)
+
+
+def organisation_counts() -> dict[str, int]:
+    from ruche.accounts.models import Department, Site
+
+    return {"departments": Department.objects.count(), "sites": Site.objects.count()}
+
+
+def org_unit_people(unit) -> int:
+    return unit.profiles.count()

@@ -1,19 +1,30 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from ruche import resolvers
+from ruche.accounts import policies, services
+from ruche.accounts.admin_actions import action_label
+from ruche.accounts.models import Department, DirectorySettings, Site
 from ruche.accounts.policies import is_admin
 from ruche.accounts.selectors import invited_not_activated_count, own_completeness
 from ruche.announcements.selectors import pinned_for
 from ruche.communities.selectors import creation_requests, open_reports
 from ruche.core.pagination import parse_cursor
-from ruche.core.views import render_page
+from ruche.core.views import apply_errors, render_page, safe_next
 from ruche.feed.selectors import home_feed
 from ruche.files.models import FileSettings
 from ruche.files.services import allowed_extensions
 from ruche.ideas.selectors import open_challenges
 from ruche.posts.forms import PostForm
 from ruche.posts.selectors import company_feed
+from ruche.web import selectors
+from ruche.web import services as web_services
+from ruche.web.forms import DirectorySettingsForm, RoleGiveForm, UnitMergeForm, UnitNameForm
 from ruche.web.selectors import home_suggestions
 from ruche.worker.selectors import queue_figures
 
@@ -75,6 +86,7 @@ def manage(request):
         "reports": len(open_reports()),
         "tasks": queue_figures(),
         "file_rules": {"max_size_mb": FileSettings.current().max_size_mb, "types": allowed_extensions()},
+        "organisation": selectors.organisation_counts(),
     }
     return render_page(request, "web/manage.html", context)
 
@@ -86,3 +98,185 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+# The administrators' pages (/manage/...): organisation, roles, directory, people, log ------------
+
+
+def _only(request, allowed) -> None:
+    if not allowed(request.user):
+        raise PermissionDenied
+
+
+def _first_error(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+UNIT_KINDS = {"department": Department, "site": Site}
+
+
+def _unit_titles(kind: str) -> dict:
+    if kind == "department":
+        return {"title": _("Departments"), "create": _("New department"), "one": _("Department")}
+    return {"title": _("Sites"), "create": _("New site"), "one": _("Site")}
+
+
+@login_required
+def org_units(request, kind: str):
+    """Departments (or sites) with their people; a new one is created here."""
+    _only(request, policies.can_manage_organisation)
+    model = UNIT_KINDS[kind]
+    form = UnitNameForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.org_unit_create(model=model, name=form.cleaned_data["name"], by=request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("“%(name)s” is created.") % {"name": unit.name})
+            return redirect(f"manage_{kind}s")
+    context = {"kind": kind, "units": selectors.org_units(model), "form": form, **_unit_titles(kind)}
+    return render(request, "web/manage/units.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def org_unit(request, kind: str, pk: int):
+    """One department (or site): rename it, merge it into another, or delete it when empty."""
+    _only(request, policies.can_manage_organisation)
+    unit = selectors.access_org_unit(UNIT_KINDS[kind], pk)
+    action = request.POST.get("action") if request.method == "POST" else None
+    rename = UnitNameForm(request.POST if action == "rename" else None, initial={"name": unit.name})
+    merge = UnitMergeForm(request.POST if action == "merge" else None, unit=unit)
+    errors = []
+    try:
+        if action == "rename" and rename.is_valid():
+            services.org_unit_rename(unit=unit, name=rename.cleaned_data["name"], by=request.user)
+            messages.success(request, _("Renamed “%(name)s”.") % {"name": unit.name})
+            return redirect(f"manage_{kind}s")
+        if action == "merge" and merge.is_valid():
+            into = merge.cleaned_data["into"]
+            moved = services.org_unit_merge(unit=unit, into=into, by=request.user)
+            messages.success(request, ngettext(
+                "Merged into “%(name)s”: %(n)d person moved.", "Merged into “%(name)s”: %(n)d people moved.", moved
+            ) % {"name": into.name, "n": moved})  # fmt: skip
+            return redirect(f"manage_{kind}s")
+        if action == "delete":
+            services.org_unit_delete(unit=unit, by=request.user)
+            messages.success(request, _("“%(name)s” is deleted.") % {"name": unit.name})
+            return redirect(f"manage_{kind}s")
+    except ValidationError as error:
+        if action == "rename":
+            apply_errors(rename, error)
+        elif action == "merge":
+            apply_errors(merge, error)
+        else:
+            errors.append(_first_error(error))
+    context = {
+        "kind": kind,
+        "unit": unit,
+        "people": selectors.org_unit_people(unit),
+        "rename": rename,
+        "merge": merge,
+        "errors": errors,
+        **_unit_titles(kind),
+    }
+    failed = bool(errors or rename.errors or merge.errors)
+    return render(request, "web/manage/unit.html", context, status=400 if failed else 200)
+
+
+@login_required
+def roles_admin(request):
+    """Who holds each company-wide role; an administrator gives or takes one (never their own)."""
+    _only(request, policies.is_admin)
+    form = RoleGiveForm(request.POST if request.POST.get("action") == "give" else None)
+    failed = False
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "take":
+                person = resolvers.person(request.POST.get("handle", ""), field="person")
+                web_services.role_set(
+                    user=person, by=request.user, role=request.POST.get("role", ""), on=False
+                )
+                messages.success(request, _("%(name)s no longer has this role.") % {"name": person.full_name})
+                return redirect("manage_roles")
+            if form.is_valid():
+                person, role = form.cleaned_data["person"], form.cleaned_data["role"]
+                web_services.role_set(user=person, by=request.user, role=role, on=True)
+                messages.success(request, _("%(name)s now has this role.") % {"name": person.full_name})
+                return redirect("manage_roles")
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, _first_error(error) if isinstance(error, ValidationError) else str(error))
+        failed = True
+    context = {"roles": selectors.role_holders(), "form": form}
+    return render(request, "web/manage/roles.html", context, status=400 if failed else 200)
+
+
+def _link_if_built(name: str) -> str | None:
+    """The address of a page another app may not have yet (SCIM tokens, LDAP): no link otherwise."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+def directory_settings(request):
+    """How Ruche plugs into the directory: the settings kept in Ruche, and, read only, what the
+    environment configures (never a secret)."""
+    _only(request, policies.can_manage_directory)
+    form = DirectorySettingsForm(request.POST or None, instance=DirectorySettings.current())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.directory_settings_update(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Directory settings saved."))
+            return redirect("manage_directory")
+    context = {
+        "form": form,
+        "connections": selectors.directory_connections(),
+        "scim_url": _link_if_built("scim:tokens"),
+        "ldap_url": _link_if_built("ldap:admin"),
+    }
+    return render(request, "web/manage/directory.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def admin_log(request):
+    """What administrators (and directories) did, newest first, by action if asked."""
+    _only(request, policies.can_read_admin_log)
+    actions = selectors.logged_actions()
+    action = request.GET.get("action", "")
+    action = action if action in actions else ""
+    page = selectors.admin_log_page(action=action, before=parse_cursor(request.GET.get("before")))
+    context = {
+        "page": page,
+        "action": action,
+        "actions": [(code, action_label(code)) for code in actions],
+    }
+    return render(request, "web/manage/log.html", context)
+
+
+@login_required
+def person_deactivate(request, handle: str):
+    """Asked before it is done: a deactivated colleague can no longer sign in."""
+    from ruche.accounts.selectors import access_person
+
+    _only(request, policies.is_admin)
+    person = access_person(request.user, handle)
+    if not policies.can_deactivate(request.user, person):
+        raise PermissionDenied
+    error = None
+    if request.method == "POST":
+        try:
+            services.user_deactivate(user=person, by=request.user)
+        except ValidationError as refused:
+            error = _first_error(refused)
+        else:
+            messages.success(
+                request, _("%(name)s is deactivated; their posts stay.") % {"name": person.full_name}
+            )
+            return redirect(safe_next(request, reverse("accounts:people_admin")))
+    context = {"person": person, "error": error, "next": safe_next(request, reverse("accounts:people_admin"))}
+    return render(request, "web/manage/deactivate.html", context, status=400 if error else 200)

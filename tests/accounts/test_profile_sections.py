@@ -6,7 +6,11 @@ from ruche.posts.services import post_create
 
 
 def test_posts_and_answers_are_registered_sections():
-    assert {s.name: s.place for s in SECTIONS} == {"posts": "page", "accepted_answers": "card"}
+    assert {s.name: s.place for s in SECTIONS} == {
+        "posts": "page",
+        "accepted_answers": "card",
+        "privacy_erase": "card",  # the administrators' link to the erasure page
+    }
 
 
 def test_profile_shows_the_sections_and_loads_more_posts_alone(client, alice, bruno):

@@ -60,6 +60,9 @@ from ruche.notifications.models import Email, Notification
 from ruche.notifications.services import preference_set
 from ruche.posts import services as posts
 from ruche.posts.models import Hashtag
+from ruche.privacy import tasks as privacy_tasks
+from ruche.privacy.models import DataExport
+from ruche.privacy.services import export as privacy
 from ruche.qa import services as qa
 from ruche.qa import tasks as qa_tasks
 from ruche.realtime.models import RealtimeEvent
@@ -99,6 +102,7 @@ STATE: dict[type, tuple[str, ...]] = {
     CommunityPersonDay: (),
     CommunityDay: (),
     SummarySubscription: (),
+    DataExport: (),
 }
 
 
@@ -587,6 +591,36 @@ def _(w):
     Attachment.objects.filter(pk=w.stored_upload.pk).update(
         created=timezone.now() - datetime.timedelta(days=2)
     )
+    return {}
+
+
+@pytest.fixture
+def export_media(settings, tmp_path):
+    """Data exports' files kept under a temporary media folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def export_asked(export_media, make_user, django_capture_on_commit_callbacks):
+    """A data export asked for, not yet built."""
+    alice = make_user("Alice", "Test")
+    posts.post_create(author=alice, body="Mes données")
+    with django_capture_on_commit_callbacks():
+        return privacy.export_request(user=alice)
+
+
+@case(privacy_tasks.data_export_build)
+def _(w):
+    w.request.getfixturevalue("export_media")
+    alice = w.make_user("Alice", "Test")
+    return w.enqueued(privacy_tasks.data_export_build, lambda: privacy.export_request(user=alice))
+
+
+@case(privacy_tasks.data_exports_expire)
+def _(w):
+    export = w.export_asked
+    w.run(lambda: privacy.export_build(export_id=export.pk))
+    DataExport.objects.filter(pk=export.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     return {}
 
 

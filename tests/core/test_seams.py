@@ -123,11 +123,14 @@ def test_every_hook_has_its_provider():
 
 def test_serve_runs_the_periodic_jobs_the_apps_register():
     assert periodic_names() == [  # INSTALLED_APPS
+        "ldap",  # enqueues nothing while no directory is configured
         "attachments",
         "notifications",
         "sources",
         "analytics",
         "analytics_summary",
+        "privacy_exports",
+        "privacy_retention",
     ]
 
 

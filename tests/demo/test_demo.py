@@ -69,6 +69,8 @@ def test_small_demo_is_a_believable_company_and_loads_only_once(settings, tmp_pa
     assert not Profile.objects.annotate(n=Count("skills")).filter(Q(n__lt=3) | Q(n__gt=6)).exists()
     ceo = User.objects.get(profile__manager__isnull=True)
     assert ceo.reports.count() >= 5
+    # CEO, directors, team managers, teams: the org chart has four levels.
+    assert Profile.objects.filter(manager__profile__manager__profile__manager=ceo).exists()
     admin = User.objects.get(email=demo.ADMIN_EMAIL)
     assert admin.is_staff and admin.is_superuser and admin.profile.job_title
     assert admin.check_password(demo.DEMO_PASSWORD)

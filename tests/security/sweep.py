@@ -74,6 +74,9 @@ SLOT_RULES = [
     ("/export/", "key", "community_table"),  # analytics/communities/<slug>/export/<key>.csv
     ("/tables/", "key", "community_table"),  # api/v1/analytics/communities/{slug}/tables/{key}
     ("skills/", "key", "skill"),
+    ("manage/departments/", "pk", "department"),
+    ("manage/sites/", "pk", "site"),
+    ("org/departments/", "pk", "org_department"),
     ("people/", "handle", "person"),
     ("activate/", "uid", "uid"),
     ("/", "token", "activation_token"),
@@ -91,6 +94,9 @@ SLOT_RULES = [
     ("", "url", "admin_url"),
     ("", "object_id", "admin_object"),
     ("", "content_type_id", "admin_content_type"),
+    ("oidc/", "provider_id", "sso_provider"),
+    ("oidc/^", "provider_id", "sso_provider"),  # allauth's regex route
+    ("saml/", "organization_slug", "sso_provider"),
     ("", "key", "allauth_key"),
     ("", "uidb36", "allauth_key"),
     # the API
@@ -176,6 +182,11 @@ def slots_of(world) -> dict[str, Slot]:
         # Not private: people, skills, workflows, links carried by e-mails.
         "person": Slot("person", [Value(w.mia.handle, False), Value(w.ivan.handle, False)], MISSING_WORD),
         "skill": Slot("skill", [Value("soudure", False)], MISSING_WORD),
+        # Departments and sites are not private; their administration pages are for admins only.
+        "department": Slot("department", ids(w.rnd), str(MISSING_ID)),
+        "site": Slot("site", ids(w.brest), str(MISSING_ID)),
+        # A department's org chart is for every colleague, like the directory.
+        "org_department": Slot("org_department", [Value(str(w.rnd.pk), False)], str(MISSING_ID)),
         "analytics_table": Slot(
             "analytics_table", [Value("actives.daily", False), Value("activation.waiting", False)], "no.such"
         ),
@@ -190,6 +201,8 @@ def slots_of(world) -> dict[str, Slot]:
         "admin_content_type": Slot("admin_content_type", [Value("1", False)], str(MISSING_ID)),
         "admin_object": Slot("admin_object", ids(w.priv), str(MISSING_ID)),
         "allauth_key": Slot("allauth_key", [Value("made-up", False)], "made-up-too"),
+        # Single sign-on providers: named in settings, public (the log-in page shows them).
+        "sso_provider": Slot("sso_provider", [Value("company", False)], MISSING_WORD),
         # A table of a community's dashboard: not private (its reader is checked on its own).
         "community_table": Slot(
             "community_table",

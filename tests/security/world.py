@@ -193,6 +193,7 @@ def build_world() -> SimpleNamespace:
         colin=colin,
         ivan=ivan,
         rnd=rnd,
+        brest=brest,
         private=private,
         secret=secret,
         waiting=waiting,

@@ -57,7 +57,7 @@ def reaction_label(kind: str) -> str:
 
 @register.filter
 def display_name(user) -> str:
-    if user.deactivated_at:
+    if user.deactivated_at and not user.is_erased:  # an erased person is named "a former colleague"
         return _("%(name)s (former colleague)") % {"name": user.full_name}
     return user.full_name
 
@@ -215,3 +215,18 @@ def _unwrapped(user):
     if getattr(user, "_wrapped", None) is empty:
         user._setup()
     return getattr(user, "_wrapped", user)
+
+
+@register.filter
+def log_action(entry) -> str:
+    """An administrators' log entry's action, in words (ruche.accounts.admin_actions)."""
+    from ruche.accounts.admin_actions import action_label
+
+    return action_label(entry.action)
+
+
+@register.filter
+def log_detail(entry) -> str:
+    from ruche.accounts.admin_actions import describe
+
+    return describe(entry)
