@@ -8,7 +8,7 @@ import json
 from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf
 
-from ruche.accounts.models import Department, DirectorySettings, User
+from ruche.accounts.models import ERASED_DOMAIN, Department, DirectorySettings, User
 from ruche.communities.models import Community
 from ruche.scim import schema
 from ruche.scim.models import ScimGroup, ScimToken, ScimUser
@@ -24,9 +24,11 @@ def tokens():
 
 
 def people():
-    """Everyone SCIM sees (not those it deleted), with what filters compare already computed."""
+    """Everyone SCIM sees (not those it deleted, nor those erased), with what filters compare
+    already computed."""
     return (
         User.objects.filter(Q(scim__isnull=True) | Q(scim__deleted_at__isnull=True))
+        .exclude(email__endswith="@" + ERASED_DOMAIN)
         .select_related("profile__department", "profile__site", "profile__manager", "scim")
         .annotate(
             scim_user_name=Coalesce(
@@ -154,7 +156,9 @@ def group_id(unit) -> str:
 
 def group_members(unit) -> list[int]:
     """The ids of the people in a department or community that SCIM sees."""
-    visible = Q(scim__isnull=True) | Q(scim__deleted_at__isnull=True)
+    visible = (Q(scim__isnull=True) | Q(scim__deleted_at__isnull=True)) & ~Q(
+        email__endswith="@" + ERASED_DOMAIN
+    )
     if isinstance(unit, Community):
         users = User.objects.filter(visible, memberships__community=unit)
     else:

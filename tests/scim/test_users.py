@@ -245,3 +245,13 @@ def test_people_changed_for_someone_gone_is_no_error(db, alice):
 
     publish(PeopleChanged(user_ids=(alice.pk, 987654321)))
     assert list(ScimUser.objects.values_list("user_id", flat=True)) == [alice.pk]
+
+
+def test_an_erased_person_is_gone_for_scim(scim, admin):
+    from ruche.privacy.services.erasure import person_erase
+
+    body = _created(scim)
+    person_erase(user=User.objects.get(pk=body["id"]), by=admin)
+    assert scim.get(f"Users/{body['id']}").status_code == 404
+    assert body["id"] not in [r["id"] for r in scim.get("Users").json()["Resources"]]
+    assert not ScimUser.objects.filter(user_id=body["id"]).exists()
