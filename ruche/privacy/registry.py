@@ -707,6 +707,14 @@ PERSONAL_DATA: tuple[PersonalData, ...] = (
         reason="a fingerprint of the directory's photo, to store it only when it changes; the photo is in "
         "files/photo.*",
     ),
+    # scim
+    PersonalData("scim.ScimToken", "created_by", reason=TECHNICAL),
+    PersonalData(
+        "scim.ScimUser",
+        "user",
+        reason="the identity provider's userName and employee number for the person, and when their "
+        "record last changed: the company's directory holds them",
+    ),
     # Django's admin: Ruche's daily administration has its own pages and log (AdminLogEntry)
     PersonalData("admin.LogEntry", "user", reason=TECHNICAL),
     # privacy: the exports themselves

@@ -9,3 +9,8 @@ class ScimConfig(AppConfig):
     name = "ruche.scim"
     label = "scim"
     verbose_name = _("SCIM provisioning")
+
+    def ready(self):
+        from ruche.scim import reactions
+
+        reactions.register()  # lastModified follows every change of a person

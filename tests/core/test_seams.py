@@ -33,6 +33,7 @@ SUBSCRIBERS = {
     accounts_events.PeopleChanged: [
         "ruche.communities.reactions.apply_directory_rules",
         "ruche.search.reactions.reindex_people",
+        "ruche.scim.reactions.people_changed",
     ],
     accounts_events.PersonFollowed: [
         "ruche.feed.reactions.backfill_follow",

@@ -84,6 +84,12 @@ SLOT_RULES = [
     ("rooms/", "pk", "room"),
     ("api-tokens/", "pk", "token"),
     ("me/apps/", "pk", "mastodon_app"),
+    ("manage/scim/", "pk", "scim_token"),
+    ("scim/v2/Users/", "scim_id", "scim_user"),
+    ("scim/v2/Groups/", "scim_id", "scim_group"),
+    ("scim/v2/ResourceTypes/", "name", "scim_name"),
+    ("scim/v2/Schemas/", "uri", "scim_name"),
+    ("scim/v2/", "rest", "scim_rest"),
     ("media/", "path", "media"),
     ("", "app_label", "admin_app"),
     ("", "url", "admin_url"),
@@ -146,6 +152,12 @@ def slots_of(world) -> dict[str, Slot]:
         "room": Slot("room", ids(w.room), str(MISSING_ID)),
         "token": Slot("token", ids(w.token), str(MISSING_ID)),
         "mastodon_app": Slot("mastodon_app", ids(w.mastodon_app), str(MISSING_ID)),
+        # SCIM answers 401 to anyone without a bearer token, whatever the path names.
+        "scim_token": Slot("scim_token", ids(w.scim_token), str(MISSING_ID)),
+        "scim_user": Slot("scim_user", ids(w.mia), str(MISSING_ID)),
+        "scim_group": Slot("scim_group", [Value(f"d-{w.rnd.pk}", True)], f"d-{MISSING_ID}"),
+        "scim_name": Slot("scim_name", [Value("User", False)], MISSING_WORD),
+        "scim_rest": Slot("scim_rest", [Value(f"Users/{w.mia.pk}/x", True)], MISSING_WORD),
         "tag": Slot("tag", [Value(t, True) for t in w.tags], MISSING_WORD),
         # A private community is listed (its name and about are for every colleague); a secret one
         # does not exist for them.

@@ -32,6 +32,7 @@ from ruche.posts.models import Hashtag
 from ruche.posts.services import hashtag_follow, post_create, post_share, reaction_set
 from ruche.qa.services import answer_accept, answer_vote, question_ask
 from ruche.rooms.services import room_start
+from ruche.scim.services import token_create as scim_token_create
 from ruche.sources.models import Source
 
 MARK = "zq" + "".join(random.choices(string.ascii_lowercase, k=10))  # a word no page holds by chance
@@ -192,6 +193,7 @@ def build_world() -> SimpleNamespace:
         )
         token, _secret = api_token_create(user=mia, name=mark("token"))
         mastodon_app = _mastodon_app_allowed_by(mia, mark("app"))
+        scim_token, _secret = scim_token_create(name=mark("scimtoken"), by=olivia)
     # source_add fetches the feed over the network: the row is made as it would leave it.
     source = Source.objects.create(
         community=private, added_by=olivia, url=f"https://news.example.com/{MARK}.xml", title=mark("source")
@@ -230,6 +232,7 @@ def build_world() -> SimpleNamespace:
         announcement=announcement,
         token=token,
         mastodon_app=mastodon_app,
+        scim_token=scim_token,
         source=source,
         alert=alert,
         private_file=private_file,

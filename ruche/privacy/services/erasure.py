@@ -81,6 +81,8 @@ ERASE_RULES: dict[tuple[str, str], Erase] = {
     ("oauth2_provider.DeviceGrant", "user"): Erase.DELETE,
     ("ldap.SyncRun", "requested_by"): Erase.KEEP,  # an administrator's act
     ("ldap.DirectoryPhoto", "user"): Erase.DELETE,
+    ("scim.ScimToken", "created_by"): Erase.KEEP,  # an administrator's act
+    ("scim.ScimUser", "user"): Erase.DELETE,  # the directory's identifiers (SCIM no longer lists them)
     ("files.Attachment", "uploader"): Erase.CONTRIBUTION,  # files of kept posts stay; unattached ones go
     ("posts.Post", "author"): Erase.CONTRIBUTION,
     ("posts.Post", "hidden_by"): Erase.KEEP,  # a moderation act
