@@ -29,3 +29,4 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 handler500 = "ruche.core.views.server_error"
+handler404 = "ruche.core.views.page_not_found"

@@ -11,6 +11,8 @@ class ScimConfig(AppConfig):
     verbose_name = _("SCIM provisioning")
 
     def ready(self):
-        from ruche.scim import reactions
+        from ruche.core.machine import register_error_shape
+        from ruche.scim import reactions, views
 
         reactions.register()  # lastModified follows every change of a person
+        register_error_shape("/scim/", views.error_response)

@@ -59,6 +59,11 @@ def _error(status: int, detail: str, scim_type: str | None = None):
     return response
 
 
+def error_response(status: int, detail: str):
+    """A SCIM error answered outside a SCIM view (bad input refused before it, a server error)."""
+    return _error(status, detail)
+
+
 def _scim_error(error: SCIMException):
     error_body = error.to_error()
     return _response(error_body.model_dump(), error_body.status or 400)
