@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "ruche.sources",
     "ruche.alerts",
     "ruche.analytics",
+    "ruche.activities",
     "ruche.privacy",
     "ruche.scim",
     "ruche.api",
@@ -121,6 +122,7 @@ MIDDLEWARE = [
     "ruche.analytics.middleware.ActivityMiddleware",  # before LastSeen: reads the last request's time
     "ruche.accounts.middleware.LastSeenMiddleware",
     "ruche.accounts.middleware.OnboardingMiddleware",
+    "ruche.activities.middleware.ActivityStreamsMiddleware",  # a profile or community asked as AS2
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -526,3 +528,9 @@ RETENTION_BATCH = 1_000  # rows deleted per transaction: readers and writers nev
 for _name in ("NOTIFICATIONS", "OUTBOX", "AUDIT", "SIGNINS"):
     if globals()[f"RETENTION_{_name}_DAYS"] < 1:
         raise ImproperlyConfigured(f"RUCHE_RETENTION_{_name}_DAYS must be at least 1 (days)")
+
+# Webhooks (ruche/activities, docs/webhooks.md): an endpoint whose deliveries keep failing for more
+# than this many days is paused and its owner told by e-mail.
+WEBHOOK_PAUSE_DAYS = env_int("RUCHE_WEBHOOK_PAUSE_DAYS", 3)
+if WEBHOOK_PAUSE_DAYS < 1:
+    raise ImproperlyConfigured("RUCHE_WEBHOOK_PAUSE_DAYS must be at least 1 (days)")
