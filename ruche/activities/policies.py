@@ -65,8 +65,10 @@ def access_endpoint(user, community: Community | None, pk: int) -> WebhookEndpoi
     return endpoint
 
 
-def endpoint_may_receive(endpoint: WebhookEndpoint, activity: Activity) -> bool:
-    """Checked again at send time: the owner still manages the scope and may still read the activity."""
-    return can_manage_webhooks(endpoint.owner, endpoint.community) and can_view_activity(
-        endpoint.owner, activity
-    )
+def access_any_endpoint(user, pk: int) -> WebhookEndpoint:
+    """The endpoint `pk`, whatever its scope, for someone who may manage it (the API); 404 alike for
+    missing and for someone who may not."""
+    endpoint = WebhookEndpoint.objects.select_related("community").filter(pk=pk).first()
+    if endpoint is None or not can_manage_webhooks(user, endpoint.community):
+        raise Http404
+    return endpoint

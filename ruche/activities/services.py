@@ -187,7 +187,9 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return f"sha256={digest}"
 
 
-def payload(delivery: WebhookDelivery) -> dict:
+def payload(delivery: WebhookDelivery) -> dict | None:
+    """The AS2 body, as the endpoint's owner may read it now; None when they may no longer (the
+    community's owner stepped down, the post went private, the owner left the company)."""
     endpoint = delivery.endpoint
     if delivery.activity_id is None:  # a test event
         return streams.with_context(
@@ -202,8 +204,10 @@ def payload(delivery: WebhookDelivery) -> dict:
         )
     from ruche.activities.selectors import activity_for
 
+    if not policies.can_manage_webhooks(endpoint.owner, endpoint.community):
+        return None
     activity = activity_for(endpoint.owner, delivery.activity_id)
-    return streams.with_context(streams.activity(endpoint.owner, activity))
+    return streams.with_context(streams.activity(endpoint.owner, activity)) if activity else None
 
 
 def _claim(delivery_id: int) -> WebhookDelivery | None:
@@ -229,11 +233,12 @@ def delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
         return None
     endpoint = delivery.endpoint
     ping = delivery.activity_id is None
-    if not ping and (not endpoint.active or not policies.endpoint_may_receive(endpoint, delivery.activity)):
+    data = payload(delivery) if ping or endpoint.active else None
+    if data is None:
         return _finish(
             delivery, Status.SKIPPED, error=_("Not sent: paused, or no longer readable by its owner.")
         )
-    body = json.dumps(payload(delivery), ensure_ascii=False, separators=(",", ":")).encode()
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     timestamp = str(int(time.time()))
     headers = {
         "Content-Type": streams.MEDIA_TYPE,

@@ -108,6 +108,7 @@ SLOT_RULES = [
     ("", "alert_id", "alert"),
     ("", "source_id", "source"),
     ("", "file_id", "file"),
+    ("", "webhook_id", "webhook"),
     ("", "slug", "community"),
     ("", "handle", "person"),
 ]
