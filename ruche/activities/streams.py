@@ -6,11 +6,11 @@ rows the reader may see (policies.visible_activities): a share embeds its origin
 reader who may read the original, as the pages do."""
 
 from django.conf import settings
-from django.urls import reverse
 
 from ruche.accounts.models import User
 from ruche.activities.models import Activity
 from ruche.communities.models import Community, Placement
+from ruche.core.paths import path, path_for
 from ruche.posts.models import Post
 from ruche.posts.policies import visible_posts
 
@@ -36,8 +36,8 @@ def person(user: User, *, full: bool = False) -> dict:
         "url": person_id(user),
     }
     if full:
-        data["outbox"] = absolute(reverse("activities:person_outbox", args=[user.handle]))
-        data["followers"] = absolute(reverse("accounts:followers", args=[user.handle]))
+        data["outbox"] = absolute(path_for("activities:person_outbox", user.handle))
+        data["followers"] = absolute(path_for("accounts:followers", user.handle))
     return data
 
 
@@ -52,12 +52,12 @@ def group(community: Community, *, full: bool = False) -> dict:
     }
     if full:
         data["summary"] = community.description
-        data["outbox"] = absolute(reverse("activities:community_outbox", args=[community.slug]))
+        data["outbox"] = absolute(path_for("activities:community_outbox", community.slug))
     return data
 
 
 def activity_id(activity: Activity) -> str:
-    return absolute(reverse("activities:activity", args=[activity.pk]))
+    return absolute(path_for("activities:activity", activity.pk))
 
 
 def with_context(data: dict) -> dict:
@@ -106,18 +106,18 @@ def note(post: Post, page: _Page) -> dict:
         data["inReplyTo"] = absolute(post.parent.get_absolute_url())
     communities = page.placed.get(post.parent_id or post.pk, [])
     if post.campaign_id:
-        data["to"] = [absolute(reverse("ideas:campaign", args=[post.campaign_id]))]
+        data["to"] = [absolute(path_for("ideas:campaign", post.campaign_id))]
     elif communities:
         data["to"] = [group(c)["id"] for c in communities]
     else:
-        data["to"] = [absolute(reverse("accounts:directory"))]  # every colleague
-    data["cc"] = [absolute(reverse("accounts:followers", args=[post.author.handle]))]
+        data["to"] = [absolute(path("accounts:directory"))]  # every colleague
+    data["cc"] = [absolute(path_for("accounts:followers", post.author.handle))]
     return data
 
 
 def _idea(activity: Activity, page: _Page) -> dict:
     idea = page.ideas.get(activity.object_id)
-    url = absolute(reverse("ideas:idea", args=[activity.object_id]))
+    url = absolute(path_for("ideas:idea", activity.object_id))
     data = {"id": url, "type": "Page", "url": url}
     if idea is not None:
         data |= {
@@ -168,7 +168,7 @@ def activity(reader, item: Activity, page: _Page | None = None) -> dict:
         case Type.ADD:
             data["object"] = _idea(item, page)
             data["target"] = {
-                "id": absolute(reverse("ideas:campaign", args=[item.detail.get("campaign")])),
+                "id": absolute(path_for("ideas:campaign", item.detail.get("campaign"))),
                 "type": "Collection",
             }
         case Type.MOVE:
