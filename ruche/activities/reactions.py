@@ -3,8 +3,8 @@ transaction (ruche/core/events.py), each one INSERT, plus the webhook deliveries
 
 from ruche.accounts.events import PersonFollowed
 from ruche.activities.models import Activity
-from ruche.activities.services import activity_record
-from ruche.communities.events import MemberAdded, MemberRemoved
+from ruche.activities.services import activity_record, activity_released
+from ruche.communities.events import MemberAdded, MemberRemoved, PlacementApproved, ReplyApproved
 from ruche.core.events import subscribe
 from ruche.ideas.events import IdeaMoved, IdeaSubmitted
 from ruche.posts.events import PostDeleted, PostEdited, PostPublished, ReactionAdded
@@ -114,6 +114,14 @@ def record_idea_moved(event: IdeaMoved) -> None:
     )
 
 
+def release_approved(event: PlacementApproved) -> None:
+    activity_released(post_id=event.post.pk)
+
+
+def release_approved_reply(event: ReplyApproved) -> None:
+    activity_released(post_id=event.reply.pk)
+
+
 def register() -> None:
     subscribe(PostPublished, record_published)
     subscribe(PostEdited, record_edited)
@@ -122,6 +130,8 @@ def register() -> None:
     subscribe(PersonFollowed, record_follow)
     subscribe(MemberAdded, record_joined)
     subscribe(MemberRemoved, record_left)
+    subscribe(PlacementApproved, release_approved)
+    subscribe(ReplyApproved, release_approved_reply)
     subscribe(AnswerAccepted, record_accepted)
     subscribe(IdeaSubmitted, record_idea_submitted)
     subscribe(IdeaMoved, record_idea_moved)

@@ -44,9 +44,20 @@ def activity_record(
     return activity
 
 
-def _dispatch(activity: Activity) -> None:
+def activity_released(*, post_id: int) -> None:
+    """A post or a reply a moderator approved: its Create, skipped by endpoints whose owners could
+    not read it while it waited, goes to those that have not received it yet."""
+    activity = Activity.objects.filter(
+        post_id=post_id, type__in=[Activity.Type.CREATE, Activity.Type.ANNOUNCE]
+    ).first()
+    if activity is not None:
+        _dispatch(activity, again=True)
+
+
+def _dispatch(activity: Activity, again: bool = False) -> None:
     """One query when nobody listens; a delivery row and a task per endpoint that wants it. The
-    owner's right to read it is checked when it is sent (it may change before)."""
+    owner's right to read it is checked when it is sent (it may change before). `again`: not to
+    the endpoints that already received it."""
     wanted = [
         (pk, community_id)
         for pk, community_id, types in WebhookEndpoint.objects.filter(active=True).values_list(
@@ -58,6 +69,13 @@ def _dispatch(activity: Activity) -> None:
     if scoped:
         scoped = set(_communities_of(activity, scoped))
     targets = [pk for pk, community_id in wanted if community_id is None or community_id in scoped]
+    if again and targets:
+        done = set(
+            WebhookDelivery.objects.filter(
+                activity=activity, endpoint_id__in=targets, status=Status.SUCCEEDED
+            ).values_list("endpoint_id", flat=True)
+        )
+        targets = [pk for pk in targets if pk not in done]
     for pk in targets:
         _delivery_queue(WebhookDelivery(endpoint_id=pk, activity=activity, event=activity.type))
 

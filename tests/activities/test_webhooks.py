@@ -315,3 +315,21 @@ def test_a_redirect_is_not_followed(admin, alice, settings, side_effects):
         assert [r["path"] for r in site.requests] == ["/hook"]
     first = WebhookDelivery.objects.get(attempt=1)
     assert first.status == Status.FAILED and first.status_code == 302
+
+
+def test_a_post_waiting_for_a_moderator_is_sent_once_approved(make_community, alice, receiver, side_effects):
+    from ruche.communities.services import placement_decide
+
+    community = make_community("Vélo", members=[alice], premoderate_posts=True)
+    owner = community.created_by
+    endpoint = _register(owner, receiver, community=community)
+    with side_effects():
+        post = post_create(author=alice, body="En attente", communities=[community])
+    assert receiver.requests == []
+    with side_effects():
+        placement_decide(placement=post.placements.get(), by=owner, approve=True)
+    [request] = receiver.requests
+    assert _verify(endpoint.secret, request)["object"]["content"] == "<p>En attente</p>"
+    with side_effects():  # approved again (another community, say): not sent twice
+        services.activity_released(post_id=post.pk)
+    assert len(receiver.requests) == 1

@@ -82,10 +82,12 @@ SUBSCRIBERS = {
         "ruche.feed.reactions.fan_out_approved",
         "ruche.notifications.reactions.notify_approved_post",
         "ruche.alerts.reactions.match_published",
+        "ruche.activities.reactions.release_approved",
     ],
     communities_events.ReplyApproved: [
         "ruche.notifications.reactions.notify_approved_reply",
         "ruche.alerts.reactions.match_approved_reply",
+        "ruche.activities.reactions.release_approved_reply",
     ],
     communities_events.CommunityNotice: ["ruche.notifications.reactions.notify_community"],
     search_events.SearchRan: ["ruche.analytics.reactions.count_search"],
