@@ -212,7 +212,7 @@ def payload(delivery: WebhookDelivery) -> dict | None:
     if delivery.activity_id is None:  # a test event
         return streams.with_context(
             {
-                "id": streams.absolute(f"/webhooks/ping/{delivery.uid}"),
+                "id": f"urn:uuid:{delivery.uid}",  # a test event is nowhere on the site
                 "type": "Create",
                 "summary": "Ruche test event",
                 "actor": streams.person(endpoint.owner),

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -82,7 +83,7 @@ class PauseIn(Schema):
 def _scope(user, slug: str | None):
     community = community_for(user, slug)[0] if slug else None
     if not policies.can_manage_webhooks(user, community):
-        raise PermissionDenied("You cannot manage webhooks here.")
+        raise PermissionDenied(_("You cannot manage webhooks here."))
     return community
 
 

@@ -333,3 +333,11 @@ def test_a_post_waiting_for_a_moderator_is_sent_once_approved(make_community, al
     with side_effects():  # approved again (another community, say): not sent twice
         services.activity_released(post_id=post.pk)
     assert len(receiver.requests) == 1
+
+
+def test_the_test_event_is_valid_activity_streams(admin, receiver, side_effects):
+    endpoint = _register(admin, receiver)
+    with side_effects():
+        services.endpoint_test(by=admin, endpoint=endpoint)
+    [node] = expand(_verify(endpoint.secret, receiver.requests[0]))
+    assert node["@type"] == [AS + "Create"] and node["@id"].startswith("urn:uuid:")
