@@ -532,5 +532,8 @@ for _name in ("NOTIFICATIONS", "OUTBOX", "AUDIT", "SIGNINS"):
 # Webhooks (ruche/activities, docs/webhooks.md): an endpoint whose deliveries keep failing for more
 # than this many days is paused and its owner told by e-mail.
 WEBHOOK_PAUSE_DAYS = env_int("RUCHE_WEBHOOK_PAUSE_DAYS", 3)
-if WEBHOOK_PAUSE_DAYS < 1:
-    raise ImproperlyConfigured("RUCHE_WEBHOOK_PAUSE_DAYS must be at least 1 (days)")
+# Delivery attempts are kept this many days (those waiting to be sent are never deleted).
+WEBHOOK_DELIVERIES_DAYS = env_int("RUCHE_WEBHOOK_DELIVERIES_DAYS", 30)
+for _name in ("PAUSE", "DELIVERIES"):
+    if globals()[f"WEBHOOK_{_name}_DAYS"] < 1:
+        raise ImproperlyConfigured(f"RUCHE_WEBHOOK_{_name}_DAYS must be at least 1 (days)")

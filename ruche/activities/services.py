@@ -354,6 +354,19 @@ def _pause_failing(endpoint: WebhookEndpoint) -> None:
     )
 
 
+def deliveries_trim(*, now: datetime.datetime | None = None) -> int:
+    """Delete the attempts older than RUCHE_WEBHOOK_DELIVERIES_DAYS, in batches (never one that
+    waits to be sent); returns how many."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.WEBHOOK_DELIVERIES_DAYS)
+    old = WebhookDelivery.objects.filter(created__lt=cutoff).exclude(
+        status__in=[Status.PENDING, Status.SENDING]
+    )
+    deleted = 0
+    while batch := list(old.values_list("pk", flat=True)[:1000]):
+        deleted += WebhookDelivery.objects.filter(pk__in=batch).delete()[0]
+    return deleted
+
+
 def endpoint_page(endpoint: WebhookEndpoint) -> str:
     from django.urls import reverse
 

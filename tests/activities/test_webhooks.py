@@ -341,3 +341,13 @@ def test_the_test_event_is_valid_activity_streams(admin, receiver, side_effects)
         services.endpoint_test(by=admin, endpoint=endpoint)
     [node] = expand(_verify(endpoint.secret, receiver.requests[0]))
     assert node["@type"] == [AS + "Create"] and node["@id"].startswith("urn:uuid:")
+
+
+def test_old_attempts_are_trimmed_but_never_one_waiting(admin, failing, alice, side_effects):
+    _register(admin, failing)
+    with side_effects():
+        post_create(author=alice, body="Bonjour")
+    long_ago = timezone.now() - datetime.timedelta(days=31)
+    WebhookDelivery.objects.update(created=long_ago)
+    assert services.deliveries_trim() == 1
+    assert list(WebhookDelivery.objects.values_list("attempt", "status")) == [(2, Status.PENDING)]

@@ -152,6 +152,7 @@ def test_serve_runs_the_periodic_jobs_the_apps_register():
         "sources",
         "analytics",
         "analytics_summary",
+        "webhook_deliveries",
         "privacy_exports",
         "privacy_retention",
     ]
