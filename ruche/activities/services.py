@@ -71,9 +71,9 @@ def _dispatch(activity: Activity, again: bool = False) -> None:
     targets = [pk for pk, community_id in wanted if community_id is None or community_id in scoped]
     if again and targets:
         done = set(
-            WebhookDelivery.objects.filter(
-                activity=activity, endpoint_id__in=targets, status=Status.SUCCEEDED
-            ).values_list("endpoint_id", flat=True)
+            WebhookDelivery.objects.filter(activity=activity, endpoint_id__in=targets)
+            .exclude(status__in=[Status.SKIPPED, Status.GAVE_UP])  # received, or on its way
+            .values_list("endpoint_id", flat=True)
         )
         targets = [pk for pk in targets if pk not in done]
     for pk in targets:
