@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "ruche.sources",
     "ruche.alerts",
     "ruche.analytics",
+    "ruche.activities",
     "ruche.privacy",
     "ruche.scim",
     "ruche.mastodon",  # Mastodon's client API and its OAuth server (docs/api.md)
@@ -124,6 +125,7 @@ MIDDLEWARE = [
     "ruche.analytics.middleware.ActivityMiddleware",  # before LastSeen: reads the last request's time
     "ruche.accounts.middleware.LastSeenMiddleware",
     "ruche.accounts.middleware.OnboardingMiddleware",
+    "ruche.activities.middleware.ActivityStreamsMiddleware",  # a profile or community asked as AS2
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -579,3 +581,12 @@ OAUTH2_PROVIDER = {
     "REQUEST_APPROVAL_PROMPT": "force",
 }
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"  # named: a migration of ours points at it
+
+# Webhooks (ruche/activities, docs/webhooks.md): an endpoint whose deliveries keep failing for more
+# than this many days is paused and its owner told by e-mail.
+WEBHOOK_PAUSE_DAYS = env_int("RUCHE_WEBHOOK_PAUSE_DAYS", 3)
+# Delivery attempts are kept this many days (those waiting to be sent are never deleted).
+WEBHOOK_DELIVERIES_DAYS = env_int("RUCHE_WEBHOOK_DELIVERIES_DAYS", 30)
+for _name in ("PAUSE", "DELIVERIES"):
+    if globals()[f"WEBHOOK_{_name}_DAYS"] < 1:
+        raise ImproperlyConfigured(f"RUCHE_WEBHOOK_{_name}_DAYS must be at least 1 (days)")

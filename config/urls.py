@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("ruche.alerts.urls")),
     path("", include("ruche.files.urls")),
     path("", include("ruche.analytics.urls")),
+    path("", include("ruche.activities.urls")),
     path("", include("ruche.privacy.urls")),
     path("", include("ruche.scim.urls")),
     path("", include("ruche.mastodon.urls")),

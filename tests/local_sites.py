@@ -22,7 +22,11 @@ class LocalSite:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self):  # noqa: N802 (http.server's name)
-                site.requests.append({"path": self.path, "headers": dict(self.headers)})
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                site.requests.append(
+                    {"method": self.command, "path": self.path, "headers": dict(self.headers), "body": body}
+                )
                 route = site.routes.get(self.path, (404, {}, b"not here"))
                 if callable(route):
                     route(self)
@@ -33,6 +37,8 @@ class LocalSite:
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(body)
+
+            do_POST = do_GET  # noqa: N815 (webhooks: the body is recorded too)
 
             def log_message(self, *args):
                 pass

@@ -22,6 +22,7 @@ from ruche.api import (
     search,
     sources,
     tokens,
+    webhooks,
 )
 from ruche.api.auth import AUTH
 
@@ -54,3 +55,4 @@ api.add_router("/files", files.router)
 api.add_router("/analytics", analytics.router)
 api.add_router("/communities", sources.router)  # a community's news sources
 api.add_router("/me", privacy.router)  # my data export, my sign-ins
+api.add_router("/webhooks", webhooks.router)  # outgoing webhooks (ruche/activities)

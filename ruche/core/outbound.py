@@ -97,6 +97,23 @@ def fetch(
     raise Refused(_("The address redirects too many times."))
 
 
+def post(
+    url: str, *, body: bytes, headers: dict[str, str] | None = None, max_bytes: int = 64 * 1024
+) -> Response:
+    """POST `body` to `url` through the same checks as `fetch` (webhooks). A redirect is not followed:
+    it comes back as the answer, so a receiver cannot bounce the request into the network. The
+    answer's body is cut at `max_bytes` (callers keep an excerpt)."""
+    extra = dict(headers or {})
+    if FORBIDDEN_HEADERS & {name.lower() for name in extra}:
+        raise ValueError("The outbound door never sends cookies, credentials or a chosen Host header.")
+    deadline = time.monotonic() + settings.FETCH_TIMEOUT_SECONDS
+    target = checked_target(url)
+    status, response_headers, data = _request(
+        target, extra, max_bytes, deadline, True, method="POST", body=body
+    )
+    return Response(url=url, status=status, headers=response_headers, body=data)
+
+
 def checked_target(url: str) -> Target:
     """The Target for `url`, or Refused: scheme, credentials, port, then every address the name
     resolves to must be public (unless the administrator allowed the host)."""
@@ -179,19 +196,35 @@ def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     return None
 
 
-def _request(target: Target, extra: dict[str, str], limit: int, deadline: float, truncate: bool):
-    """One GET to the first checked address that answers: (status, headers, body); a redirect's
-    body is not read."""
+def _request(
+    target: Target,
+    extra: dict[str, str],
+    limit: int,
+    deadline: float,
+    truncate: bool,
+    *,
+    method="GET",
+    body=None,
+):
+    """One request (a GET, or a webhook's POST) to the first checked address that answers:
+    (status, headers, body); a redirect's body is not read."""
     for address in target.addresses:
         try:
-            return _request_at(address, target, extra, limit, deadline, truncate)
+            return _request_at(address, target, extra, limit, deadline, truncate, method, body)
         except (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError):
             continue  # a dual-stack name whose IPv6 does not answer: try the next checked address
     raise Unreachable(_("The site could not be reached."))
 
 
 def _request_at(
-    address: str, target: Target, extra: dict[str, str], limit: int, deadline: float, truncate: bool
+    address: str,
+    target: Target,
+    extra: dict[str, str],
+    limit: int,
+    deadline: float,
+    truncate: bool,
+    method,
+    body,
 ):
     remaining = deadline - time.monotonic()
     if remaining <= 0:
@@ -205,7 +238,13 @@ def _request_at(
     }
     try:
         response = pool.urlopen(
-            "GET", target.path, headers=headers, redirect=False, retries=False, preload_content=False
+            method,
+            target.path,
+            body=body,
+            headers=headers,
+            redirect=False,
+            retries=False,
+            preload_content=False,
         )
         try:
             if response.status in REDIRECT_STATUSES and response.headers.get("location"):

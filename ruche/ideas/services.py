@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 
 from ruche.accounts.models import User
 from ruche.core import markdown
+from ruche.core.events import publish
 from ruche.core.images import reencoded_image
 from ruche.core.text import fold
 from ruche.ideas import policies
+from ruche.ideas.events import IdeaMoved, IdeaSubmitted
 from ruche.ideas.models import (
     DEFAULT_CRITERIA,
     Campaign,
@@ -320,6 +322,7 @@ def _idea_submit(*, campaign, author, title, description, tags, coauthors, clien
     Campaign.objects.filter(pk=campaign.pk).update(idea_count=F("idea_count") + 1)
     if others:
         notify_coauthors.enqueue(idea_id=idea.pk, user_ids=list(others))
+    publish(IdeaSubmitted(idea_id=idea.pk, author_id=author.pk, campaign_id=campaign.pk))
     return idea
 
 
@@ -416,6 +419,7 @@ def idea_move(*, idea: Idea, stage: Stage, by: User, rationale: str = "") -> Ide
     idea.stage, idea.moved_at = stage, now
     idea.save(update_fields=["stage", "moved_at"])
     notify_idea_moved.enqueue(transition_id=record.pk)
+    publish(IdeaMoved(transition_id=record.pk, idea_id=idea.pk, by_id=by.pk))
     return record
 
 

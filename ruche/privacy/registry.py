@@ -425,6 +425,25 @@ def alert_row(alert) -> dict:
     }
 
 
+def activity_row(activity) -> dict:
+    return {
+        "type": activity.type,
+        "object": {"kind": activity.object_kind, "id": activity.object_id},
+        "published": iso(activity.published),
+    }
+
+
+def webhook_row(endpoint) -> dict:
+    return {
+        "name": endpoint.name,
+        "address": endpoint.url,
+        "types": endpoint.types,
+        "community": community_ref(endpoint.community),
+        "active": endpoint.active,
+        "created": iso(endpoint.created),
+    }  # never the secret
+
+
 def person_day_row(row) -> dict:
     from ruche.analytics.models import CONTENT_FIELDS, LIVE_FIELDS
 
@@ -679,6 +698,9 @@ PERSONAL_DATA: tuple[PersonalData, ...] = (
     PersonalData("analytics.PersonWeek", "user", "activity_weeks.json", person_span_row),
     PersonalData("analytics.PersonMonth", "user", "activity_months.json", person_span_row),
     PersonalData("analytics.SummarySubscription", "user", "analytics_summary.json", summary_subscription_row),
+    # activities: what they did, as Activity Streams; the webhooks they registered
+    PersonalData("activities.Activity", "actor", "activities.json", activity_row),
+    PersonalData("activities.WebhookEndpoint", "owner", "webhooks.json", webhook_row, select=("community",)),
     # api
     PersonalData("api.ApiToken", "user", "api_tokens.json", api_token_row),
     # OAuth (django-oauth-toolkit): the apps a person allowed, through the Mastodon client API

@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 
 from ruche.accounts.models import User
 from ruche.communities.services import atomic
+from ruche.core.events import publish
 from ruche.posts.models import Post
 from ruche.posts.services import post_create
 from ruche.qa import policies
+from ruche.qa.events import AnswerAccepted
 from ruche.qa.models import AnswerVote, ExpertRequest, Question
 
 MAX_EXPERTS_ASKED = 5
@@ -76,6 +78,7 @@ def answer_accept(*, by: User, answer: Post) -> Question:
         return question
     question.accepted_answer, question.accepted_by, question.accepted_at = answer, by, timezone.now()
     question.save(update_fields=["accepted_answer", "accepted_by", "accepted_at"])
+    publish(AnswerAccepted(answer_id=answer.pk, by_id=by.pk))
     if answer.author_id != by.pk:
         notify_answer_accepted.enqueue(question_id=question.pk, actor_id=by.pk)
     return question

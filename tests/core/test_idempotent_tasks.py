@@ -27,6 +27,9 @@ import ruche
 from ruche.accounts.models import Department, Follow, Profile, User
 from ruche.accounts.services import invitation_resend, user_follow, user_invite, user_unfollow
 from ruche.accounts.tasks import send_invitation
+from ruche.activities import services as activities
+from ruche.activities import tasks as activity_tasks
+from ruche.activities.models import WebhookDelivery, WebhookEndpoint
 from ruche.alerts import services as alerts
 from ruche.alerts import tasks as alert_tasks
 from ruche.analytics import services as analytics
@@ -108,6 +111,8 @@ STATE: dict[type, tuple[str, ...]] = {
     User: ("last_login", "last_seen_at", "feed_built_at", "feed_horizon"),
     Profile: (),
     Department: (),
+    WebhookEndpoint: (),
+    WebhookDelivery: (),
 }
 
 
@@ -669,6 +674,34 @@ def _(w):
     SummarySubscription.objects.update(last_week="")  # subscribed before this week
     User.objects.filter(pk=lou.pk).update(is_analyst=False)  # no longer a reader: no e-mail, no subscription
     PersonDay.objects.create(user=ana, day=timezone.localdate() - datetime.timedelta(days=7), visits=1)
+    return {}
+
+
+@pytest.fixture
+def webhook_receiver(settings):
+    """A receiver on 127.0.0.1 that answers 200, let through the outbound door."""
+    from tests.local_sites import LocalSite
+
+    with LocalSite({"/hook": (200, {}, b"ok")}) as site:
+        settings.FETCH_ALLOWED_HOSTS = [site.allowed]
+        yield site
+
+
+@case(activity_tasks.webhook_deliver)
+def _(w):
+    site = w.webhook_receiver
+    admin, alice = w.make_user("Ada", "Admin", staff=True), w.make_user("Alice", "Test")
+    activities.endpoint_create(by=admin, community=None, name="CRM", url=site.url("/hook"), types=["Create"])
+    return w.enqueued(activity_tasks.webhook_deliver, lambda: posts.post_create(author=alice, body="Bonjour"))
+
+
+@case(activity_tasks.webhook_deliveries_trim)
+def _(w):
+    site = w.webhook_receiver
+    admin, alice = w.make_user("Ada", "Admin", staff=True), w.make_user("Alice", "Test")
+    activities.endpoint_create(by=admin, community=None, name="CRM", url=site.url("/hook"), types=["Create"])
+    w.run(lambda: posts.post_create(author=alice, body="Bonjour"))
+    WebhookDelivery.objects.update(created=timezone.now() - datetime.timedelta(days=31))
     return {}
 
 

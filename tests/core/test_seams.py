@@ -21,7 +21,9 @@ from ruche.accounts.services import user_follow
 from ruche.communities import events as communities_events
 from ruche.core import events, hooks
 from ruche.core.periodic import periodic_names
+from ruche.ideas import events as ideas_events
 from ruche.posts import events as posts_events
+from ruche.qa import events as qa_events
 from ruche.search import events as search_events
 from ruche.worker.models import Task
 
@@ -38,6 +40,7 @@ SUBSCRIBERS = {
     accounts_events.PersonFollowed: [
         "ruche.feed.reactions.backfill_follow",
         "ruche.notifications.reactions.notify_follow",
+        "ruche.activities.reactions.record_follow",
     ],
     accounts_events.PersonReturned: ["ruche.feed.reactions.rebuild_feed"],
     posts_events.PostPublished: [
@@ -46,37 +49,52 @@ SUBSCRIBERS = {
         "ruche.qa.reactions.note_answer",
         "ruche.search.reactions.reindex_written",
         "ruche.alerts.reactions.match_published",
+        "ruche.activities.reactions.record_published",
     ],
     posts_events.PostEdited: [
         "ruche.notifications.reactions.notify_new_mentions",
         "ruche.search.reactions.reindex_written",
+        "ruche.activities.reactions.record_edited",
     ],
     posts_events.PostDeleted: [
         "ruche.feed.reactions.forget_deleted",
         "ruche.qa.reactions.forget_answer",
         "ruche.search.reactions.reindex_post",
+        "ruche.activities.reactions.record_deleted",
     ],
     posts_events.PostVisibilityChanged: ["ruche.search.reactions.reindex_post"],
     posts_events.PostCountsChanged: ["ruche.realtime.reactions.publish_counts"],
-    posts_events.ReactionAdded: ["ruche.notifications.reactions.notify_reaction"],
+    posts_events.ReactionAdded: [
+        "ruche.notifications.reactions.notify_reaction",
+        "ruche.activities.reactions.record_reaction",
+    ],
     posts_events.HashtagFollowed: ["ruche.feed.reactions.backfill_hashtag"],
     communities_events.CommunityChanged: ["ruche.search.reactions.reindex_community"],
-    communities_events.MemberAdded: ["ruche.feed.reactions.backfill_community"],
+    communities_events.MemberAdded: [
+        "ruche.feed.reactions.backfill_community",
+        "ruche.activities.reactions.record_joined",
+    ],
     communities_events.MemberRemoved: [
         "ruche.feed.reactions.forget_community",
+        "ruche.activities.reactions.record_left",
         "ruche.web.apps._membership_ended",
     ],
     communities_events.PlacementApproved: [
         "ruche.feed.reactions.fan_out_approved",
         "ruche.notifications.reactions.notify_approved_post",
         "ruche.alerts.reactions.match_published",
+        "ruche.activities.reactions.release_approved",
     ],
     communities_events.ReplyApproved: [
         "ruche.notifications.reactions.notify_approved_reply",
         "ruche.alerts.reactions.match_approved_reply",
+        "ruche.activities.reactions.release_approved_reply",
     ],
     communities_events.CommunityNotice: ["ruche.notifications.reactions.notify_community"],
     search_events.SearchRan: ["ruche.analytics.reactions.count_search"],
+    qa_events.AnswerAccepted: ["ruche.activities.reactions.record_accepted"],
+    ideas_events.IdeaSubmitted: ["ruche.activities.reactions.record_idea_submitted"],
+    ideas_events.IdeaMoved: ["ruche.activities.reactions.record_idea_moved"],
 }
 
 PROVIDERS = {
@@ -109,7 +127,14 @@ def test_every_event_has_its_subscribers_in_order():
 def test_every_declared_event_is_in_the_table():
     declared = {
         value
-        for module in (accounts_events, posts_events, communities_events, search_events)
+        for module in (
+            accounts_events,
+            posts_events,
+            communities_events,
+            search_events,
+            qa_events,
+            ideas_events,
+        )
         for value in vars(module).values()
         if dataclasses.is_dataclass(value) and value.__module__ == module.__name__
     }
@@ -130,6 +155,7 @@ def test_serve_runs_the_periodic_jobs_the_apps_register():
         "sources",
         "analytics",
         "analytics_summary",
+        "webhook_deliveries",
         "privacy_exports",
         "privacy_retention",
     ]

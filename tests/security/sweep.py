@@ -47,6 +47,8 @@ class Slot:
 # The first match wins: the most specific prefixes come first. API paths are matched on the name only.
 SLOT_RULES = [
     ("communities/admin/requests/", "pk", "community_pk"),
+    ("/webhooks/", "pk", "webhook"),  # manage/webhooks/<pk>/, communities/<slug>/webhooks/<pk>/
+    ("activities/", "pk", "activity"),
     ("communities/reports/", "pk", "report"),
     ("/requests/", "pk", "join_request"),
     ("/rules/", "pk", "rule"),
@@ -113,6 +115,7 @@ SLOT_RULES = [
     ("", "alert_id", "alert"),
     ("", "source_id", "source"),
     ("", "file_id", "file"),
+    ("", "webhook_id", "webhook"),
     ("", "slug", "community"),
     ("", "handle", "person"),
 ]
@@ -149,6 +152,8 @@ def slots_of(world) -> dict[str, Slot]:
         "alert": Slot("alert", ids(w.alert), str(MISSING_ID)),
         "file": Slot("file", ids(w.private_file, w.waiting_file), str(MISSING_ID)),
         "report": Slot("report", ids(w.report), str(MISSING_ID)),
+        "webhook": Slot("webhook", ids(*w.webhooks), str(MISSING_ID)),
+        "activity": Slot("activity", ids(*w.activities), str(MISSING_ID)),
         "room": Slot("room", ids(w.room), str(MISSING_ID)),
         "token": Slot("token", ids(w.token), str(MISSING_ID)),
         "mastodon_app": Slot("mastodon_app", ids(w.mastodon_app), str(MISSING_ID)),

@@ -18,6 +18,7 @@ from PIL import Image
 
 from ruche.accounts.models import Department, ProfileSettings, Site
 from ruche.accounts.services import user_activate, user_follow, user_invite
+from ruche.activities.models import Activity, WebhookEndpoint
 from ruche.alerts.services import alert_create
 from ruche.announcements.services import announcement_publish
 from ruche.api.services import api_token_create
@@ -200,6 +201,17 @@ def build_world() -> SimpleNamespace:
     )
 
     alert = alert_create(user=olivia, query=mark("alert"), community=private)
+    # Webhooks as registration leaves them (registering resolves the address over the network).
+    company_hook = WebhookEndpoint.objects.create(
+        owner=olivia, name=mark("hook"), url=f"https://hooks.example.com/{MARK}", types=["Create"]
+    )
+    secret_hook = WebhookEndpoint.objects.create(
+        owner=olivia,
+        community=secret,
+        name=mark("secrethook"),
+        url=f"https://hooks.example.com/{MARK}/s",
+        types=["Create"],
+    )
 
     return SimpleNamespace(
         olivia=olivia,
@@ -235,6 +247,15 @@ def build_world() -> SimpleNamespace:
         scim_token=scim_token,
         source=source,
         alert=alert,
+        webhooks=[company_hook, secret_hook],
+        # What was done in private: a post of the private community, a reply in the secret one, a
+        # comment on the restricted idea, joining the secret community.
+        activities=[
+            Activity.objects.filter(post=priv).first(),
+            Activity.objects.filter(post=sec_reply).first(),
+            Activity.objects.filter(post=comment).first(),
+            Activity.objects.filter(type=Activity.Type.JOIN, community=secret).first(),
+        ],
         private_file=private_file,
         waiting_file=waiting_file,
         tags=[privtag, sectag, mark("ideatag")],

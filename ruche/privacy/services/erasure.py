@@ -140,6 +140,8 @@ ERASE_RULES: dict[tuple[str, str], Erase] = {
     ("analytics.PersonWeek", "user"): Erase.DELETE,
     ("analytics.PersonMonth", "user"): Erase.DELETE,
     ("analytics.SummarySubscription", "user"): Erase.DELETE,
+    ("activities.Activity", "actor"): Erase.DELETE,  # the log of what they did (their posts: above)
+    ("activities.WebhookEndpoint", "owner"): Erase.DELETE,  # with its deliveries
     ("privacy.DataExport", "user"): Erase.DELETE,  # with their ZIP files
 }
 

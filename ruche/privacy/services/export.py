@@ -95,6 +95,8 @@ DESCRIPTIONS = {
     "video_rooms.json": gettext_lazy("The video meetings you started"),
     "news_sources.json": gettext_lazy("The news feeds you added to communities"),
     "alerts.json": gettext_lazy("Your keyword alerts"),
+    "activities.json": gettext_lazy("What you did, as activities (posted, reacted, followed, joined...)"),
+    "webhooks.json": gettext_lazy("The webhooks you registered (without their secrets)"),
     "activity_days.json": gettext_lazy("Your activity figures, day by day (as on the My activity page)"),
     "activity_community_days.json": gettext_lazy("Your activity figures in each community, day by day"),
     "activity_weeks.json": gettext_lazy("Whether you contributed or took part, week by week"),
