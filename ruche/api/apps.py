@@ -11,9 +11,6 @@ class ApiConfig(AppConfig):
     def ready(self):
         from ruche.accounts import selectors as accounts_selectors
         from ruche.api import selectors
-        from ruche.api.errors import json_error
-        from ruche.api.middleware import API_PREFIX
-        from ruche.core.machine import register_error_shape
 
         accounts_selectors.personal_token_owner.provide(selectors.personal_token_owner)
-        register_error_shape(API_PREFIX, json_error)
+        # Ruche's own API shapes its errors in JsonErrorsMiddleware (the caller's language, the field).

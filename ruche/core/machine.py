@@ -1,4 +1,5 @@
-"""Paths that programs read, not people (Ruche's API, the Mastodon client API, OAuth, SCIM): their
+"""Paths that programs read, not people (the Mastodon client API, OAuth, SCIM; Ruche's own API shapes
+its errors in its middleware, ruche/api/middleware.py): their
 errors are answered in each standard's own shape, never as an HTML page, even when no view ran (bad
 input refused by the input guard, a server error, an unknown path under the prefix).
 

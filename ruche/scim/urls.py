@@ -19,5 +19,5 @@ urlpatterns = [
     path("scim/v2/Groups/<str:scim_id>", views.group, name="group"),
     re_path(r"^scim/v2/(?P<rest>.*)$", views.not_found, name="not_found"),
     path("manage/scim/", views.tokens, name="tokens"),
-    path("manage/scim/<int:pk>/revoke/", views.revoke, name="revoke"),
+    path("manage/scim/<id:pk>/revoke/", views.revoke, name="revoke"),
 ]
