@@ -94,6 +94,7 @@ DESCRIPTIONS = {
     "video_rooms.json": gettext_lazy("The video meetings you started"),
     "news_sources.json": gettext_lazy("The news feeds you added to communities"),
     "alerts.json": gettext_lazy("Your keyword alerts"),
+    "integrations.json": gettext_lazy("The incoming webhooks (integrations) you created in communities"),
     "activity_days.json": gettext_lazy("Your activity figures, day by day (as on the My activity page)"),
     "activity_community_days.json": gettext_lazy("Your activity figures in each community, day by day"),
     "activity_weeks.json": gettext_lazy("Whether you contributed or took part, week by week"),
