@@ -51,6 +51,9 @@ SLOT_RULES = [
     ("/requests/", "pk", "join_request"),
     ("/rules/", "pk", "rule"),
     ("/sources/", "pk", "source"),
+    ("/integrations/", "pk", "integration"),
+    ("hooks/in/", "public_id", "hook"),
+    ("hooks/in//", "secret", "hook_secret"),
     ("alerts/", "pk", "alert"),
     ("files/", "pk", "file"),
     ("/members/", "user_id", "member"),
@@ -139,6 +142,11 @@ def slots_of(world) -> dict[str, Slot]:
         "join_request": Slot("join_request", ids(w.waiting), str(MISSING_ID)),
         "rule": Slot("rule", ids(w.rule), str(MISSING_ID)),
         "source": Slot("source", ids(w.source), str(MISSING_ID)),
+        "integration": Slot("integration", ids(w.integration), str(MISSING_ID)),
+        # An incoming webhook's public id is itself random: who holds it may learn that it exists
+        # (401 or 403 rather than 404), never post without its secret.
+        "hook": Slot("hook", [Value(w.integration.public_id, False)], "0123456789abcdef"),
+        "hook_secret": Slot("hook_secret", [Value("made-up-secret", False)], "another-made-up"),
         "alert": Slot("alert", ids(w.alert), str(MISSING_ID)),
         "file": Slot("file", ids(w.private_file, w.waiting_file), str(MISSING_ID)),
         "report": Slot("report", ids(w.report), str(MISSING_ID)),

@@ -32,6 +32,7 @@ from ruche.posts.models import Hashtag
 from ruche.posts.services import hashtag_follow, post_create, post_share, reaction_set
 from ruche.qa.services import answer_accept, answer_vote, question_ask
 from ruche.rooms.services import room_start
+from ruche.integrations.services import integration_create, integration_post
 from ruche.sources.models import Source
 
 MARK = "zq" + "".join(random.choices(string.ascii_lowercase, k=10))  # a word no page holds by chance
@@ -180,6 +181,9 @@ def build_world() -> SimpleNamespace:
     )
 
     alert = alert_create(user=olivia, query=mark("alert"), community=private)
+    # An incoming webhook of the private community, and what a business tool posted through it.
+    integration = integration_create(community=private, by=olivia, name=mark("integration")).integration
+    hookpost = integration_post(integration=integration, text=f"{mark('hookpost')} #{privtag} {about}")
 
     return SimpleNamespace(
         olivia=olivia,
@@ -213,10 +217,11 @@ def build_world() -> SimpleNamespace:
         token=token,
         source=source,
         alert=alert,
+        integration=integration,
         private_file=private_file,
         waiting_file=waiting_file,
         tags=[privtag, sectag, mark("ideatag")],
         public_tag=public_tag,
         notification=Notification.objects.filter(recipient=mia).order_by("pk").first(),
-        private_posts=[priv, priv_reply, sec, sec_reply, question, answer, idea.post, comment],
+        private_posts=[priv, priv_reply, sec, sec_reply, question, answer, idea.post, comment, hookpost],
     )
