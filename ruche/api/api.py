@@ -12,6 +12,7 @@ from ruche.api import (
     feed,
     files,
     ideas,
+    integrations,
     notifications,
     people,
     posts,
@@ -52,4 +53,5 @@ api.add_router("/alerts", alerts.router)
 api.add_router("/files", files.router)
 api.add_router("/analytics", analytics.router)
 api.add_router("/communities", sources.router)  # a community's news sources
+api.add_router("/communities", integrations.router)  # a community's incoming webhooks
 api.add_router("/me", privacy.router)  # my data export, my sign-ins

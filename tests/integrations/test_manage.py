@@ -114,3 +114,11 @@ def test_integration_create_refuses_a_member(community, alice):
 
     with pytest.raises(PermissionDenied):
         integration_create(community=community, by=alice, name="CI")
+
+
+def test_the_integrations_profile_page_names_it_as_an_integration(client, alice, hook, post_to):
+    post_to(hook, "Build vert")
+    client.force_login(alice)
+    bot = hook.integration.bot
+    page = client.get(f"/people/{bot.handle}/").content.decode()
+    assert "CI Jenkins" in page and "Build vert" in page and "pill-integration" in page

@@ -108,6 +108,7 @@ SLOT_RULES = [
     ("", "token_id", "token"),
     ("", "alert_id", "alert"),
     ("", "source_id", "source"),
+    ("", "integration_id", "integration"),
     ("", "file_id", "file"),
     ("", "slug", "community"),
     ("", "handle", "person"),

@@ -26,13 +26,13 @@ from ruche.communities.models import Community, CommunitySettings, Placement
 from ruche.files.services import attachment_upload, attachments_attach
 from ruche.ideas import services as ideas
 from ruche.ideas.models import InnovationManager
+from ruche.integrations.services import integration_create, integration_post
 from ruche.notifications.models import Notification
 from ruche.notifications.services import thread_mute
 from ruche.posts.models import Hashtag
 from ruche.posts.services import hashtag_follow, post_create, post_share, reaction_set
 from ruche.qa.services import answer_accept, answer_vote, question_ask
 from ruche.rooms.services import room_start
-from ruche.integrations.services import integration_create, integration_post
 from ruche.sources.models import Source
 
 MARK = "zq" + "".join(random.choices(string.ascii_lowercase, k=10))  # a word no page holds by chance
