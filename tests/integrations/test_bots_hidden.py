@@ -83,3 +83,31 @@ def test_never_notified_of_replies_to_its_posts(alice, bot, post_to, hook, side_
         post_create(author=alice, body="Je regarde", parent=post)
         reaction_set(post=post, user=alice, kind="like")
     assert not Notification.objects.filter(recipient=bot).exists()
+
+
+def test_not_a_colleague_to_pick_by_handle(client, community, owner, bot):
+    """Nobody names it as a manager, invites it to a community, or names it as a reviewer."""
+    from django.core.exceptions import ValidationError
+
+    from ruche import resolvers
+    from ruche.accounts.forms import ColleagueField
+    from ruche.communities.forms import InviteForm
+
+    with pytest.raises(ValidationError):
+        ColleagueField().clean(bot.handle)
+    assert not InviteForm({"who": bot.handle}).is_valid() and InviteForm({"who": owner.handle}).is_valid()
+    with pytest.raises(ValidationError):
+        resolvers.people([bot.handle], field="reviewers")
+
+
+def test_no_activity_fact_for_it(alice, community, bot, post_to, hook):
+    from ruche.analytics.models import CommunityDay, CommunityPersonDay, PersonDay
+    from ruche.analytics.services import facts_compute
+    from ruche.posts.services import post_create
+
+    post_to(hook, "Build vert")
+    post_create(author=alice, body="Bravo", communities=[community])
+    facts_compute(day=timezone.localdate())
+    assert set(PersonDay.objects.values_list("user", flat=True)) == {alice.pk}
+    assert set(CommunityPersonDay.objects.values_list("user", flat=True)) == {alice.pk}
+    assert CommunityDay.objects.get(community=community).members == 2  # Olivia and Alice
