@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from ruche.communities.models import Placement
 from ruche.core.input import json_value_fault
 from ruche.integrations import selectors, services
 
@@ -47,7 +48,7 @@ def incoming(request, public_id: str, secret: str | None = None):
         return _error(Refusal(400, " ".join(error.messages)))
     except PermissionDenied as error:  # the community was archived meanwhile
         return _error(Refusal(403, str(error)))
-    waiting = post.placements.filter(status="pending").exists()
+    waiting = post.placements.filter(status=Placement.Status.PENDING).exists()
     return JsonResponse(
         {"id": post.pk, "url": request.build_absolute_uri(post.get_absolute_url()),
          "status": "awaiting_approval" if waiting else "published"},

@@ -60,3 +60,17 @@ def test_an_owner_connects_a_ci_and_its_post_appears_in_the_community(
     page.goto(f"{live_server.url}/communities/{community.slug}/integrations/")
     expect(page.get_by_role("link", name="Build #1234", exact=False)).to_be_visible()
     expect(page.get_by_label("Address to post to")).to_have_count(0)
+
+
+def test_the_integrations_page_fits_a_phone(live_server, login, new_phone, alice, make_community):
+    from ruche.integrations.services import integration_create
+
+    community = make_community("Usine", owner=alice)
+    integration_create(community=community, by=alice, name="Alertes supervision de la production")
+    phone = login(new_phone(), alice)
+    phone.goto(f"{live_server.url}/communities/{community.slug}/integrations/")
+    phone.get_by_label("Name").fill("CRM")
+    phone.get_by_role("button", name="Create the integration").click()
+    expect(phone.get_by_label("Address to post to")).to_be_visible()
+    scroll = phone.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= 390, f"the page scrolls sideways ({scroll}px for a 390px screen)"
