@@ -1,6 +1,8 @@
 """Reads of incoming webhooks: a community's list for its managers, and the one a request names."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
 from ruche.communities.selectors import community_for
@@ -30,10 +32,12 @@ def integrations_of(community, viewer) -> list[Integration]:
     bots = [i.bot_id for i in integrations]
     recent: dict[int, list[Post]] = {}
     posts = visible_posts(viewer, Post.objects.filter(author_id__in=bots, parent__isnull=True)).alive()
-    for post in posts.order_by("-id")[: RECENT_POSTS * max(len(bots), 1) * 4]:
-        recent.setdefault(post.author_id, [])
-        if len(recent[post.author_id]) < RECENT_POSTS:
-            recent[post.author_id].append(post)
+    # The latest few of each integration in one query, with a window per author.
+    ranked = posts.annotate(
+        rank=Window(RowNumber(), partition_by=F("author_id"), order_by=F("id").desc())
+    ).filter(rank__lte=RECENT_POSTS)
+    for post in sorted(ranked, key=lambda p: -p.pk) if bots else []:
+        recent.setdefault(post.author_id, []).append(post)
     for integration in integrations:
         integration.recent_posts = recent.get(integration.bot_id, [])
     return integrations

@@ -122,3 +122,25 @@ def test_the_integrations_profile_page_names_it_as_an_integration(client, alice,
     bot = hook.integration.bot
     page = client.get(f"/people/{bot.handle}/").content.decode()
     assert "CI Jenkins" in page and "Build vert" in page and "pill-integration" in page
+
+
+def test_the_page_asks_the_same_queries_for_one_integration_or_several(client, community, owner, post_to):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(owner)
+    url = f"/communities/{community.slug}/integrations/"
+    made = [integration_create(community=community, by=owner, name="CI")]
+    for n in range(7):  # more than the five shown
+        post_to(made[0], f"build {n}")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(url).content.decode()
+    assert "build 6" in page and "build 2" in page and "build 1<" not in page
+    for name in ("CRM", "Supervision"):
+        made.append(integration_create(community=community, by=owner, name=name))
+        post_to(made[-1], f"from {name}")
+    with CaptureQueriesContext(connection) as three:
+        page = client.get(url).content.decode()
+    assert "from CRM" in page and "from Supervision" in page and "build 6" in page
+    assert len(three) == len(one)
