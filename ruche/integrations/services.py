@@ -84,6 +84,26 @@ def integration_create(*, community, by: User, name: str, icon=None) -> Created:
 
 
 @transaction.atomic
+def integration_update(*, integration: Integration, by: User, name: str, icon=None) -> Integration:
+    """A new name (its posts, old and new, are signed with it) and, if given, a new icon."""
+    _require_manager(by, integration.community)
+    name = _clean_name(name)
+    content = reencoded_image(icon, field="icon", square=PHOTO_SIZE) if icon else None
+    integration.name = name
+    integration.save(update_fields=["name"])
+    bot = integration.bot
+    bot.first_name = name
+    bot.save(update_fields=["first_name"])
+    if content is not None:
+        profile = bot.profile
+        old = profile.photo.name if profile.photo else None
+        profile.photo.save(content.name, content, save=True)
+        if old:
+            transaction.on_commit(lambda: profile.photo.storage.delete(old))
+    return integration
+
+
+@transaction.atomic
 def integration_regenerate(*, integration: Integration, by: User) -> str:
     """A new secret: the old address stops working at once. Returns the new secret (shown once)."""
     _require_manager(by, integration.community)

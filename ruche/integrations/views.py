@@ -69,6 +69,25 @@ def regenerate(request, slug: str, pk: int):
 
 @login_required
 @require_POST
+def edit(request, slug: str, pk: int):
+    community, role = selectors.managed_community(request.user, slug)
+    integration = selectors.integration_in(community, pk)
+    form = IntegrationForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.integration_update(integration=integration, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("“%(name)s” saved.") % {"name": integration})
+            return redirect("integrations:list", slug=community.slug)
+    errors = " ".join(e for field in form.errors.values() for e in field)
+    messages.error(request, errors)
+    return _page(request, community, role, IntegrationForm(), status=400)
+
+
+@login_required
+@require_POST
 def pause(request, slug: str, pk: int):
     community, _role = selectors.managed_community(request.user, slug)
     paused = request.POST.get("paused") == "1"

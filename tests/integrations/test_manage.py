@@ -144,3 +144,21 @@ def test_the_page_asks_the_same_queries_for_one_integration_or_several(client, c
         page = client.get(url).content.decode()
     assert "from CRM" in page and "from Supervision" in page and "build 6" in page
     assert len(three) == len(one)
+
+
+def test_an_owner_renames_it_and_changes_its_icon(client, community, owner, alice, hook, post_to):
+    post = Post.objects.get(pk=post_to(hook, "Build vert").json()["id"])
+    client.force_login(owner)
+    base = f"/communities/{community.slug}/integrations/{hook.integration.pk}"
+    icon = SimpleUploadedFile("i.jpg", spy_jpeg((64, 64)), "image/jpeg")
+    assert client.post(f"{base}/edit/", {"name": "Jenkins (prod)", "icon": icon}).status_code == 302
+    bot = User.objects.get(pk=hook.integration.bot_id)
+    assert bot.full_name == "Jenkins (prod)" and bot.profile.photo
+    client.force_login(alice)
+    assert "Jenkins (prod)" in client.get(f"/posts/{post.pk}/").content.decode()  # old posts too
+    assert client.post(f"{base}/edit/", {"name": "Pirate"}).status_code == 403
+    client.force_login(owner)
+    text = SimpleUploadedFile("i.png", b"not an image", content_type="image/png")
+    response = client.post(f"{base}/edit/", {"name": "Autre", "icon": text})
+    assert response.status_code == 400 and "not an image" in response.content.decode()
+    assert Integration.objects.get().name == "Jenkins (prod)"
