@@ -184,3 +184,15 @@ def url_origin(name: str, url: str) -> str:
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise ImproperlyConfigured(f"{name} must be an absolute http(s) URL, got {url!r}")
     return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}"
+
+
+def env_mapping(name: str, default: dict[str, str]) -> dict[str, str]:
+    """Comma-separated `key=value` pairs laid over `default` (only its keys; `key=` empties one)."""
+    mapping = dict(default)
+    for pair in env_list(name, []):
+        key, equals, value = (part.strip() for part in pair.partition("="))
+        if not equals or key not in default:
+            known = ", ".join(default)
+            raise ImproperlyConfigured(f"{name}: {pair!r} is not key=value with a key among {known}")
+        mapping[key] = value
+    return mapping

@@ -12,6 +12,7 @@ from config.env import (
     env_hosts,
     env_int,
     env_list,
+    env_mapping,
     env_str,
     file_storage_from_env,
     media_accel_from_env,
@@ -92,9 +93,11 @@ INSTALLED_APPS = [
     "ruche.analytics",
     "ruche.privacy",
     "ruche.scim",
+    "ruche.mastodon",  # Mastodon's client API and its OAuth server (docs/api.md)
     "ruche.api",
     "ruche.web",
     "ruche.demo",
+    "oauth2_provider",  # django-oauth-toolkit: the OAuth server of ruche.mastodon
     "allauth",
     "allauth.account",
     # Single sign-on (docs/sso.md): installed always, so their tables exist; off until configured.
@@ -457,6 +460,41 @@ FETCH_ALLOWED_PORTS = [int(port) for port in env_list("RUCHE_FETCH_ALLOWED_PORTS
 FETCH_TIMEOUT_SECONDS = env_int("RUCHE_FETCH_TIMEOUT_SECONDS", 8)
 FETCH_MAX_BYTES = env_int("RUCHE_FETCH_MAX_BYTES", 5 * 1024 * 1024)
 FETCH_MAX_REDIRECTS = env_int("RUCHE_FETCH_MAX_REDIRECTS", 4)
+
+# LDAP / Active Directory sync (ruche.ldap, docs/ldap.md): people read from the directory, created,
+# updated and deactivated every RUCHE_LDAP_SYNC_MINUTES by the worker and by `manage.py ldap_sync`.
+# Off while RUCHE_LDAP_URL is empty. The attribute mapping's defaults fit OpenLDAP's inetOrgPerson.
+LDAP_URL = env_str("RUCHE_LDAP_URL").strip()
+if LDAP_URL and not LDAP_URL.lower().startswith(("ldap://", "ldaps://")):
+    raise ImproperlyConfigured(f"RUCHE_LDAP_URL must start with ldap:// or ldaps://, got {LDAP_URL!r}")
+LDAP_BIND_DN = env_str("RUCHE_LDAP_BIND_DN")
+LDAP_BIND_PASSWORD = env_str("RUCHE_LDAP_BIND_PASSWORD")
+LDAP_BASE_DN = env_str("RUCHE_LDAP_BASE_DN")
+if LDAP_URL and not LDAP_BASE_DN:
+    raise ImproperlyConfigured("RUCHE_LDAP_BASE_DN is required with RUCHE_LDAP_URL")
+LDAP_FILTER = env_str("RUCHE_LDAP_FILTER", "(objectClass=inetOrgPerson)")
+LDAP_START_TLS = env_bool("RUCHE_LDAP_START_TLS", False)
+LDAP_ATTRIBUTES = env_mapping(
+    "RUCHE_LDAP_ATTRIBUTES",
+    {
+        "email": "mail",
+        "first_name": "givenName",
+        "last_name": "sn",
+        "job_title": "title",
+        "department": "departmentNumber",
+        "site": "l",
+        "phone": "telephoneNumber",
+        "manager": "manager",
+        "photo": "jpegPhoto",
+        "id": "entryUUID",
+        "active": "",  # Active Directory: userAccountControl (bit 2 set: disabled)
+    },
+)
+if LDAP_URL and not LDAP_ATTRIBUTES["email"]:
+    raise ImproperlyConfigured("RUCHE_LDAP_ATTRIBUTES: email= cannot be empty, people are matched by it")
+LDAP_SYNC_MINUTES = env_int("RUCHE_LDAP_SYNC_MINUTES", 60)
+LDAP_PAGE_SIZE = env_int("RUCHE_LDAP_PAGE_SIZE", 500)  # Active Directory answers at most 1,000 a page
+LDAP_TIMEOUT_SECONDS = env_int("RUCHE_LDAP_TIMEOUT_SECONDS", 30)
 # A link preview older than this is fetched again when someone shares the address anew.
 LINK_PREVIEW_REFRESH_DAYS = env_int("RUCHE_LINK_PREVIEW_REFRESH_DAYS", 7)
 # `manage.py serve` looks for news sources due this often (each has its own interval, chosen by its animators).
@@ -527,6 +565,21 @@ RETENTION_BATCH = 1_000  # rows deleted per transaction: readers and writers nev
 for _name in ("NOTIFICATIONS", "OUTBOX", "AUDIT", "SIGNINS"):
     if globals()[f"RETENTION_{_name}_DAYS"] < 1:
         raise ImproperlyConfigured(f"RUCHE_RETENTION_{_name}_DAYS must be at least 1 (days)")
+
+# OAuth 2 for Mastodon apps (ruche.mastodon, django-oauth-toolkit). Mastodon's tokens do not expire:
+# a person revokes an app on /me/apps/. PKCE is accepted (S256 only) but not required: most Mastodon
+# clients predate it. An authorization code lives 10 minutes and serves once.
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "ruche.mastodon.oauth.MastodonScopes",
+    "OAUTH2_VALIDATOR_CLASS": "ruche.mastodon.oauth.Validator",
+    "DEFAULT_SCOPES": ["read"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 10 * 365 * 24 * 3600,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 600,
+    "PKCE_REQUIRED": False,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],  # an app's own schemes: ruche.mastodon.oauth
+    "REQUEST_APPROVAL_PROMPT": "force",
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"  # named: a migration of ours points at it
 
 # Incoming webhooks (ruche/integrations, docs/integrations.md): a business tool posts into a
 # community. A larger body is refused (413) before it is read; each integration may post this many

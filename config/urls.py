@@ -21,10 +21,13 @@ urlpatterns = [
     path("", include("ruche.analytics.urls")),
     path("", include("ruche.privacy.urls")),
     path("", include("ruche.scim.urls")),
+    path("", include("ruche.mastodon.urls")),
     path("", include("ruche.api.urls")),
     path("", include("ruche.worker.urls")),
+    path("", include("ruche.ldap.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
 handler500 = "ruche.core.views.server_error"
+handler404 = "ruche.core.views.page_not_found"

@@ -18,6 +18,7 @@ pytest_plugins = [
     "tests.fixtures.api",
     "tests.fixtures.communities",
     "tests.fixtures.ideas",
+    "tests.fixtures.ldap",
     "tests.fixtures.mail",
     "tests.fixtures.oidc",
     "tests.fixtures.saml",

@@ -83,8 +83,12 @@ def _names(record: PersonRecord, email: str) -> tuple[str, str]:
 
 
 @transaction.atomic
-def person_provision(*, record: PersonRecord, source: str, dry_run: bool = False) -> Provisioned:
-    """Create or update the person `record` describes, found by directory id then by e-mail.
+def person_provision(
+    *, record: PersonRecord, source: str, dry_run: bool = False, user: User | None = None
+) -> Provisioned:
+    """Create or update the person `record` describes, found by directory id then by e-mail, or
+    given as `user` by a directory that knows them by its own id (SCIM), so that a new address is
+    written on them rather than taken for someone new.
 
     Raises ValidationError naming the field for an address that is not one, or an address already
     used by someone else. With `dry_run`, nothing is written: the report says what would change.
@@ -94,8 +98,7 @@ def person_provision(*, record: PersonRecord, source: str, dry_run: bool = False
     if source not in Source.values or source == Source.LOCAL:
         raise ValueError(f"Unknown directory source: {source!r}")
     email = _clean_email(record.email)
-    user = None
-    if record.directory_id:
+    if user is None and record.directory_id:
         user = User.objects.filter(source=source, directory_id=record.directory_id).first()
     by_email = User.objects.filter(email__iexact=email).first()
     if user is None:

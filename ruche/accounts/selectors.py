@@ -31,6 +31,9 @@ DIRECTORY_PAGE_SIZE = 48
 # Ids of active people with a word of their name or handle starting with the words typed, most
 # relevant first: the people search index answers it (provided by ruche.search).
 people_matching: Hook[..., list[int]] = Hook("accounts.people_matching")
+# The active person a personal token's secret opens, or None: the personal tokens live in ruche.api
+# (which provides this), and ruche.mastodon, its sibling, accepts them too without importing it.
+personal_token_owner: Hook[[str], User | None] = Hook("accounts.personal_token_owner")
 PERSON = ("profile", "profile__department", "profile__site")
 
 

@@ -432,6 +432,23 @@ def profile_set_photo(*, profile: Profile, by: User, upload) -> Profile:
     return profile
 
 
+@transaction.atomic
+def profile_set_directory_photo(*, profile: Profile, data: bytes | None) -> Profile:
+    """The photo the company's directory holds (LDAP's jpegPhoto), re-encoded as an upload is;
+    None removes it. The directory speaks for the company: no one's permission to check.
+    Raises ValidationError on "photo" for bytes that are not an image."""
+    if data is not None:
+        _store_photo(
+            profile, reencoded_image(ContentFile(data, name="photo.jpg"), field="photo", square=PHOTO_SIZE)
+        )
+    elif profile.photo:
+        old = profile.photo.name
+        profile.photo = ""
+        profile.save(update_fields=["photo"])
+        transaction.on_commit(lambda: profile.photo.storage.delete(old))
+    return profile
+
+
 def _store_photo(profile: Profile, content: ContentFile) -> None:
     old = profile.photo.name if profile.photo else None
     profile.photo.save(content.name, content, save=False)

@@ -1,4 +1,5 @@
-"""The one NinjaAPI of Ruche, at /api/v1/ (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
+"""The one NinjaAPI of Ruche, at /api/ruche/v1/ (OpenAPI at /api/ruche/v1/openapi.json, docs at
+/api/ruche/v1/docs). Mastodon's client API lives under /api/v1/ and /api/v2/ (ruche.mastodon)."""
 
 from ninja import NinjaAPI
 

@@ -27,11 +27,27 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request, token: str):
         found = selectors.token_for_secret(token.strip())
         if found is None:
+            return self._oauth(request, token.strip())
+        user = found.user
+        services.api_token_note_use(found)
+        return self._signed_in(request, user, found)
+
+    def _oauth(self, request, secret: str):
+        """An OAuth access token a Mastodon app obtained (ruche.mastodon) opens this API too: reading
+        needs its `read` scope, anything else `write` (docs/api.md)."""
+        grant = selectors.oauth_token_for_secret(secret)
+        if grant is None or grant.user is None:
             raise AuthenticationError(
                 401, _("This API token is not valid (unknown, revoked, or its owner left).")
             )
-        user = found.user
-        services.api_token_note_use(found)
+        needed = "read" if request.method in {"GET", "HEAD", "OPTIONS"} else "write"
+        if needed not in grant.scope.split():
+            raise HttpError(
+                403, _("This token's scopes do not allow this (it needs “%(scope)s”).") % {"scope": needed}
+            )
+        return self._signed_in(request, grant.user, None)
+
+    def _signed_in(self, request, user, found):
         # The rest of the request sees the token's owner as the session's user would be seen.
         request.user = user
         request.api_token = found

@@ -1,4 +1,4 @@
-"""Under /api/, every answer is JSON: errors that no operation produced are put in the API's shape too.
+"""Under /api/ruche/, every answer is JSON: errors that no operation produced are put in the API's shape too.
 
 An unknown path (Django's 404), a wrong method (django-ninja's 405, which is plain text), a request
 Django refused before any view (400, 413) or a server error would otherwise answer an HTML page to a
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ruche.api.auth import callers_language
 from ruche.api.errors import json_error
 
-API_PREFIX = "/api/"
+API_PREFIX = "/api/ruche/"  # Mastodon's API (ruche.mastodon) answers its own errors
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 

@@ -29,6 +29,32 @@ def token_for_secret(raw: str) -> ApiToken | None:
     )
 
 
+def oauth_token_for_secret(raw: str):
+    """A live OAuth access token (django-oauth-toolkit's, issued to a Mastodon app), owner active."""
+    from django.utils import timezone
+    from oauth2_provider.models import AccessToken
+
+    if not raw or len(raw) > 255:
+        return None
+    return (
+        AccessToken.objects.select_related("user")
+        .filter(token=raw, user__is_active=True, expires__gt=timezone.now())
+        .first()
+    )
+
+
+def personal_token_owner(raw: str):
+    """Provides accounts.selectors.personal_token_owner (for the Mastodon API): the token's owner, its
+    use noted as the API notes it."""
+    from ruche.api.services import api_token_note_use
+
+    found = token_for_secret(raw)
+    if found is None:
+        return None
+    api_token_note_use(found)
+    return found.user
+
+
 # Small reads the API needs that the HTML views do inline (no selector of theirs to reuse) -------------
 
 

@@ -4,7 +4,7 @@ from ruche.api import views
 from ruche.api.api import api
 
 urlpatterns = [
-    path("api/v1/", api.urls),
+    path("api/ruche/v1/", api.urls),
     path("me/api-tokens/", views.tokens, name="api_tokens"),
     path("me/api-tokens/<id:pk>/revoke/", views.revoke, name="api_token_revoke"),
 ]

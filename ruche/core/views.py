@@ -10,6 +10,9 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import defaults
+
+from ruche.core.machine import shape_for
 
 
 def render_page(request, template: str, context: dict, *, partial: str | None = None, status: int = 200):
@@ -50,7 +53,10 @@ def server_error(request):
         if outage
         else _("Something went wrong on our side. The error was recorded; please try again.")
     )
-    if request.path.startswith("/api/"):
+    shape = shape_for(request.path_info)
+    if shape is not None:
+        response = shape(status, message)
+    elif request.path.startswith("/api/"):
         response = JsonResponse({"detail": message, "field": None}, status=status)
     else:
         # A page of its own: the usual layout would query the database again.
@@ -58,3 +64,11 @@ def server_error(request):
     if outage:
         response["Retry-After"] = "5"
     return response
+
+
+def page_not_found(request, exception):
+    """Django's 404 handler: a program reading one of Ruche's machine interfaces gets its shape."""
+    shape = shape_for(request.path_info)
+    if shape is not None:
+        return shape(404, _("Not found."))
+    return defaults.page_not_found(request, exception)

@@ -14,7 +14,7 @@ def _erase_link(request, person) -> dict:
 
 
 def ready() -> None:
-    from ruche.privacy.retention_tasks import retention_enforce_task
+    from ruche.privacy.tasks import retention_enforce_task
 
     register_profile_section(
         ProfileSection("privacy_erase", "privacy/_erase_link.html", _erase_link, place="card")

@@ -469,6 +469,17 @@ def api_token_row(token) -> dict:
     }
 
 
+def authorised_app_row(token) -> dict:
+    """An app the person allowed (a Mastodon client, a script): its name, what it may do, since when;
+    never the token."""
+    return {
+        "app": token.application.name if token.application_id else None,
+        "scopes": token.scope.split(),
+        "created": iso(token.created),
+        "expires": iso(token.expires),
+    }
+
+
 def email_address_row(address) -> dict:
     return {"email": address.email, "verified": address.verified, "primary": address.primary}
 
@@ -485,6 +496,9 @@ def sso_identity_row(account) -> dict:
     }
 
 
+OAUTH_TECHNICAL = (
+    "a secret of the sign-in of an app, short-lived or technical; the app is in authorised_apps.json"
+)
 TECHNICAL = "a technical trace of who did what, kept for the moderators' or administrators' record"
 
 PERSONAL_DATA: tuple[PersonalData, ...] = (
@@ -680,6 +694,40 @@ PERSONAL_DATA: tuple[PersonalData, ...] = (
     PersonalData("analytics.SummarySubscription", "user", "analytics_summary.json", summary_subscription_row),
     # api
     PersonalData("api.ApiToken", "user", "api_tokens.json", api_token_row),
+    # OAuth (django-oauth-toolkit): the apps a person allowed, through the Mastodon client API
+    PersonalData(
+        "oauth2_provider.AccessToken",
+        "user",
+        "authorised_apps.json",
+        authorised_app_row,
+        select=("application",),
+    ),
+    PersonalData(
+        "oauth2_provider.Application",
+        "user",
+        reason="an app's registration: apps register themselves, without a person; its tokens are in "
+        "authorised_apps.json",
+    ),
+    *(
+        PersonalData(f"oauth2_provider.{name}", "user", reason=OAUTH_TECHNICAL)
+        for name in ("Grant", "RefreshToken", "IDToken", "DeviceGrant")
+    ),
+    # ldap
+    PersonalData("ldap.SyncRun", "requested_by", reason=TECHNICAL),
+    PersonalData(
+        "ldap.DirectoryPhoto",
+        "user",
+        reason="a fingerprint of the directory's photo, to store it only when it changes; the photo is in "
+        "files/photo.*",
+    ),
+    # scim
+    PersonalData("scim.ScimToken", "created_by", reason=TECHNICAL),
+    PersonalData(
+        "scim.ScimUser",
+        "user",
+        reason="the identity provider's userName and employee number for the person, and when their "
+        "record last changed: the company's directory holds them",
+    ),
     # Django's admin: Ruche's daily administration has its own pages and log (AdminLogEntry)
     PersonalData("admin.LogEntry", "user", reason=TECHNICAL),
     # privacy: the exports themselves

@@ -9,3 +9,10 @@ class ScimConfig(AppConfig):
     name = "ruche.scim"
     label = "scim"
     verbose_name = _("SCIM provisioning")
+
+    def ready(self):
+        from ruche.core.machine import register_error_shape
+        from ruche.scim import reactions, views
+
+        reactions.register()  # lastModified follows every change of a person
+        register_error_shape("/scim/", views.error_response)

@@ -8,6 +8,7 @@ from ruche.api.auth import callers_language
 from ruche.api.errors import json_error
 from ruche.api.middleware import is_api_request
 from ruche.core.input import fault_of
+from ruche.core.machine import shape_for
 
 
 class InputGuardMiddleware:
@@ -31,6 +32,9 @@ class InputGuardMiddleware:
         if api:
             with callers_language(request):
                 return json_error(422 if fault.field else 400, fault.message, fault.field)
+        shape = shape_for(request.path_info)  # another machine interface: its own error shape
+        if shape is not None:
+            return shape(400, str(fault.message))
         return render(request, "400.html", {"detail": fault.message}, status=400)
 
     def process_exception(self, request, exception):

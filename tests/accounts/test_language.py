@@ -60,7 +60,7 @@ def test_the_signed_out_message_and_next_page_speak_the_company_language(client,
 
 def test_the_api_still_negotiates_with_accept_language(client, settings):
     settings.LANGUAGE_CODE = "fr"
-    response = client.get("/api/v1/feed/", headers={"Accept-Language": "en"})
+    response = client.get("/api/ruche/v1/feed/", headers={"Accept-Language": "en"})
     assert response.json()["detail"] == "Sign in, or send an API token."
     assert "Accept-Language" in response["Vary"]
 

@@ -91,7 +91,7 @@ def test_what_is_not_a_page_is_not_counted(alice, client, make_community):
     person.get("/", headers={"HX-Request": "true"})  # a part of a page
     person.get("/no-such-page/")  # 404
     person.post("/")
-    person.get("/api/v1/me")
+    person.get("/api/ruche/v1/me")
     person.get("/static/ruche.css")
     assert tally.people == {}
 

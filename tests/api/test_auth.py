@@ -38,7 +38,7 @@ def test_only_a_hash_of_the_token_is_stored(alice):
 
 @pytest.mark.parametrize("header", ["Bearer ruche_not-a-real-token", "Bearer ", "Bearer x" * 100])
 def test_a_wrong_token_is_a_401(client, alice, header):
-    response = client.get("/api/v1/feed/", headers={"Authorization": header})
+    response = client.get("/api/ruche/v1/feed/", headers={"Authorization": header})
     assert response.status_code == 401
     assert response.json()["detail"]
     assert response["WWW-Authenticate"] == "Bearer"
@@ -60,7 +60,7 @@ def test_a_deactivated_persons_tokens_stop_working(client, alice, token_of):
 
 def test_a_wrong_token_does_not_fall_back_on_the_session(client, alice):
     client.force_login(alice)
-    response = client.get("/api/v1/feed/", headers={"Authorization": "Bearer wrong"})
+    response = client.get("/api/ruche/v1/feed/", headers={"Authorization": "Bearer wrong"})
     assert response.status_code == 401
 
 
@@ -99,7 +99,7 @@ def test_anonymous_callers_get_a_401(anonymous_api, path):
 
 def test_anonymous_posts_are_a_401_not_a_csrf_failure(db):
     response = Client(enforce_csrf_checks=True).post(
-        "/api/v1/posts/", json.dumps({"body": "x"}), content_type="application/json"
+        "/api/ruche/v1/posts/", json.dumps({"body": "x"}), content_type="application/json"
     )
     assert response.status_code == 401
     assert not Post.objects.exists()
@@ -108,20 +108,20 @@ def test_anonymous_posts_are_a_401_not_a_csrf_failure(db):
 def test_the_browser_session_reads_without_csrf(alice):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(alice)
-    assert browser.get("/api/v1/feed/").status_code == 200
+    assert browser.get("/api/ruche/v1/feed/").status_code == 200
 
 
 def test_a_session_post_needs_the_csrf_token(alice):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(alice)
     body = json.dumps({"body": "Depuis le navigateur"})
-    refused = browser.post("/api/v1/posts/", body, content_type="application/json")
+    refused = browser.post("/api/ruche/v1/posts/", body, content_type="application/json")
     assert refused.status_code == 403
     assert "CSRF" in refused.json()["detail"]
     assert not Post.objects.exists()
     browser.cookies["csrftoken"] = CSRF
     accepted = browser.post(
-        "/api/v1/posts/", body, content_type="application/json", headers={"X-CSRFToken": CSRF}
+        "/api/ruche/v1/posts/", body, content_type="application/json", headers={"X-CSRFToken": CSRF}
     )
     assert accepted.status_code == 201
     assert Post.objects.get().body == "Depuis le navigateur"
@@ -132,7 +132,7 @@ def test_a_session_may_create_a_token_through_the_api(alice):
     browser.force_login(alice)
     browser.cookies["csrftoken"] = CSRF
     response = browser.post(
-        "/api/v1/tokens/",
+        "/api/ruche/v1/tokens/",
         json.dumps({"name": "CI"}),
         content_type="application/json",
         headers={"X-CSRFToken": CSRF},
@@ -164,7 +164,7 @@ def test_errors_follow_the_persons_language_setting(client, alice, token_of):
 
 
 def test_anonymous_errors_follow_accept_language(client):
-    response = client.get("/api/v1/feed/", headers={"Accept-Language": "en"})
+    response = client.get("/api/ruche/v1/feed/", headers={"Accept-Language": "en"})
     assert response.json()["detail"] == "Sign in, or send an API token."
 
 
@@ -216,18 +216,18 @@ def test_the_tokens_page_needs_a_signed_in_person(client):
 
 
 def test_the_openapi_schema_generates(client, alice):
-    response = client.get("/api/v1/openapi.json")
+    response = client.get("/api/ruche/v1/openapi.json")
     assert response.status_code == 200
     schema = response.json()
     paths = schema["paths"]
     for path in [
-        "/api/v1/feed/",
-        "/api/v1/posts/",
-        "/api/v1/posts/{post_id}",
-        "/api/v1/communities/{slug}/posts",
-        "/api/v1/people/{handle}/follow",
-        "/api/v1/notifications/read-all",
-        "/api/v1/questions/{question_id}/experts",
+        "/api/ruche/v1/feed/",
+        "/api/ruche/v1/posts/",
+        "/api/ruche/v1/posts/{post_id}",
+        "/api/ruche/v1/communities/{slug}/posts",
+        "/api/ruche/v1/people/{handle}/follow",
+        "/api/ruche/v1/notifications/read-all",
+        "/api/ruche/v1/questions/{question_id}/experts",
     ]:
         assert path in paths, path
     assert {"TokenAuth", "SessionAuth"} <= set(schema["components"]["securitySchemes"])
@@ -235,7 +235,7 @@ def test_the_openapi_schema_generates(client, alice):
 
 def test_the_docs_page_loads_nothing_from_outside(client, alice):
     client.force_login(alice)
-    response = client.get("/api/v1/docs")
+    response = client.get("/api/ruche/v1/docs")
     assert response.status_code == 200
     page = response.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in page

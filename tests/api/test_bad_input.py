@@ -91,7 +91,7 @@ def test_a_body_that_is_not_utf8_is_refused(client, alice, token_of):
     headers = {"Authorization": f"Bearer {token_of(alice)}"}
     before = table_rows()
     response = client.post(
-        "/api/v1/posts/", b'{"body": "caf\xe9"}', content_type="application/json", headers=headers
+        "/api/ruche/v1/posts/", b'{"body": "caf\xe9"}', content_type="application/json", headers=headers
     )
     assert response.status_code == 400
     assert response.json() == {"detail": "The request body is not valid UTF-8 text.", "field": None}

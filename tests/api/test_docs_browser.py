@@ -19,7 +19,7 @@ def test_the_docs_page_renders_under_the_csp(live_server, login, page, alice):  
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("request", lambda r: hosts.add(r.url.split("/")[2]))
-    page.goto(f"{live_server.url}/api/v1/docs")
+    page.goto(f"{live_server.url}/api/ruche/v1/docs")
     # The description is generated on the first request: give it time on a loaded machine.
     expect(page.locator(".opblock-tag-section").first).to_be_visible(timeout=30_000)
     expect(page.get_by_role("heading", name="Ruche API")).to_be_visible()

@@ -1,4 +1,4 @@
-"""Every path under /api/ answers JSON in the API's error shape, even where no operation answers."""
+"""Every path under /api/ruche/ answers JSON in the API's error shape, even where no operation answers."""
 
 import re
 
@@ -32,7 +32,9 @@ def test_a_wrong_method_is_405_in_json(client, alice, token_of, method, path, al
 
 
 @pytest.mark.parametrize("method", METHODS)
-@pytest.mark.parametrize("path", ["/api/v1/nothing-here", "/api/v1/posts/1/nothing", "/api/v2/", "/api/"])
+@pytest.mark.parametrize(
+    "path", ["/api/ruche/v1/nothing-here", "/api/ruche/v1/posts/1/nothing", "/api/ruche/v2/", "/api/ruche/"]
+)
 def test_an_unknown_path_is_404_in_json(client, alice, token_of, method, path):
     response = getattr(client, method)(path, headers={"Authorization": f"Bearer {token_of(alice)}"})
     assert response.status_code == 404
@@ -41,15 +43,15 @@ def test_an_unknown_path_is_404_in_json(client, alice, token_of, method, path):
 
 def test_a_post_without_the_trailing_slash_says_where_to_go(client, alice, token_of):
     """A redirect would make the client send its body again as a GET (or not at all)."""
-    response = client.post("/api/v1/posts", {}, headers={"Authorization": f"Bearer {token_of(alice)}"})
+    response = client.post("/api/ruche/v1/posts", {}, headers={"Authorization": f"Bearer {token_of(alice)}"})
     assert response.status_code == 404
-    assert response.json()["detail"] == "Not found. Did you mean /api/v1/posts/?"
+    assert response.json()["detail"] == "Not found. Did you mean /api/ruche/v1/posts/?"
 
 
 def test_an_unknown_path_answers_in_the_token_owners_language(client, alice, token_of):
     alice.language = "fr"
     alice.save(update_fields=["language"])
-    response = client.get("/api/v1/nothing", headers={"Authorization": f"Bearer {token_of(alice)}"})
+    response = client.get("/api/ruche/v1/nothing", headers={"Authorization": f"Bearer {token_of(alice)}"})
     assert response.json()["detail"] == "Introuvable."
 
 
@@ -61,7 +63,7 @@ def test_a_server_error_is_500_in_json(alice, token_of, monkeypatch):
 
     monkeypatch.setattr(feed, "home_feed", broken)
     client = Client(raise_request_exception=False)
-    response = client.get("/api/v1/feed/", headers={"Authorization": f"Bearer {token_of(alice)}"})
+    response = client.get("/api/ruche/v1/feed/", headers={"Authorization": f"Bearer {token_of(alice)}"})
     assert response.status_code == 500
     assert response.json() == {
         "detail": "Something went wrong on our side. The error was recorded; please try again.",

@@ -73,7 +73,7 @@ def test_bad_input_names_the_field_and_writes_nothing(alice, api_as, payload, st
 
 def test_invalid_json_is_a_400(client, alice, token_of):
     response = client.post(
-        "/api/v1/posts/",
+        "/api/ruche/v1/posts/",
         "{not json",
         content_type="application/json",
         headers={"Authorization": f"Bearer {token_of(alice)}"},

@@ -80,6 +80,8 @@ def test_the_api_answers_the_outsider_as_for_a_made_up_id(client, make_user, ins
         ).status_code
 
     for post, request in [(inside["post"].pk, inside["waiting"].pk), (MISSING, MISSING)]:
-        assert status(f"/api/v1/communities/atelier/moderation/posts/{post}", {"approve": True}) == 404
-        assert status(f"/api/v1/communities/atelier/pins/{post}", {"pin": True}) == 404
-        assert status(f"/api/v1/communities/atelier/requests/{request}/decision", {"approve": True}) == 404
+        assert status(f"/api/ruche/v1/communities/atelier/moderation/posts/{post}", {"approve": True}) == 404
+        assert status(f"/api/ruche/v1/communities/atelier/pins/{post}", {"pin": True}) == 404
+        assert (
+            status(f"/api/ruche/v1/communities/atelier/requests/{request}/decision", {"approve": True}) == 404
+        )

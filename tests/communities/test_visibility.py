@@ -183,7 +183,7 @@ def test_a_hashtag_used_only_in_confidential_posts_is_unknown_to_outsiders(clien
     assert PUBLIC_MARK in get(client, user, "/tags/chantier/")  # a hashtag also used in public
     for method, path in [("get", ""), ("post", "/follow"), ("delete", "/follow")]:  # the API alike
         secret, unknown = (
-            getattr(client, method)(f"/api/v1/feed/hashtags/{key}{path}")
+            getattr(client, method)(f"/api/ruche/v1/feed/hashtags/{key}{path}")
             for key in ("omegasecret", "nobodyever")
         )
         assert secret.status_code == unknown.status_code == 404, (method, path)

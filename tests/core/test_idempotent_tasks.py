@@ -24,7 +24,7 @@ from django.tasks.signals import task_enqueued
 from django.utils import timezone
 
 import ruche
-from ruche.accounts.models import Department, Follow, User
+from ruche.accounts.models import Department, Follow, Profile, User
 from ruche.accounts.services import invitation_resend, user_follow, user_invite, user_unfollow
 from ruche.accounts.tasks import send_invitation
 from ruche.alerts import services as alerts
@@ -53,6 +53,7 @@ from ruche.files.models import Attachment
 from ruche.ideas import services as ideas
 from ruche.ideas import tasks as idea_tasks
 from ruche.ideas.models import Campaign
+from ruche.ldap import tasks as ldap_tasks
 from ruche.links import tasks as link_tasks
 from ruche.links.models import LinkPreview
 from ruche.notifications import tasks as notification_tasks
@@ -103,6 +104,10 @@ STATE: dict[type, tuple[str, ...]] = {
     CommunityDay: (),
     SummarySubscription: (),
     DataExport: (),
+    # People as a directory keeps them (the LDAP sync); when they were last seen is not a task's.
+    User: ("last_login", "last_seen_at", "feed_built_at", "feed_horizon"),
+    Profile: (),
+    Department: (),
 }
 
 
@@ -621,6 +626,29 @@ def _(w):
     export = w.export_asked
     w.run(lambda: privacy.export_build(export_id=export.pk))
     DataExport.objects.filter(pk=export.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    return {}
+
+
+@case(ldap_tasks.ldap_sync_run)
+def _(w):
+    """Two people in a real directory, the report listed before her manager; each run keeps its
+    report (a SyncRun), the people are written once."""
+    slapd = w.slapd
+    with slapd.connection() as ldap:
+        slapd.add(ldap, "ines", mail="ines.roy@example.com", givenName="Inès", sn="Roy", title="Technicienne",
+                  departmentNumber="Production", l="Lyon", manager=slapd.dn("marc"))  # fmt: skip
+        slapd.add(ldap, "marc", mail="marc.blanc@example.com", givenName="Marc", sn="Blanc", departmentNumber="Production")  # fmt: skip
+    return {}
+
+
+@case(privacy_tasks.retention_enforce_task)
+def _(w):
+    """Notifications and sign-ins on both sides of their limits: the old go, once."""
+    alice, bruno = w.people("Alice", "Bruno")
+    w.run(lambda: user_follow(follower=bruno, followed=alice))
+    now = timezone.now()
+    Notification.objects.filter(recipient=alice).update(created=now - datetime.timedelta(days=400))
+    w.run(lambda: user_follow(follower=alice, followed=bruno))
     return {}
 
 

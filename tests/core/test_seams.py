@@ -33,6 +33,7 @@ SUBSCRIBERS = {
     accounts_events.PeopleChanged: [
         "ruche.communities.reactions.apply_directory_rules",
         "ruche.search.reactions.reindex_people",
+        "ruche.scim.reactions.people_changed",
     ],
     accounts_events.PersonFollowed: [
         "ruche.feed.reactions.backfill_follow",
@@ -80,6 +81,7 @@ SUBSCRIBERS = {
 
 PROVIDERS = {
     "accounts.people_matching": "ruche.search.selectors.people_prefix",
+    "accounts.personal_token_owner": "ruche.api.selectors.personal_token_owner",
     "communities.can_view_figures": "ruche.analytics.policies.can_view_community",
     "posts.campaigns_visible_to": "ruche.ideas.policies.visible_campaign_ids",
     "posts.campaign_readers": "ruche.ideas.policies.campaign_viewers",
@@ -122,6 +124,7 @@ def test_every_hook_has_its_provider():
 
 def test_serve_runs_the_periodic_jobs_the_apps_register():
     assert periodic_names() == [  # INSTALLED_APPS
+        "ldap",  # enqueues nothing while no directory is configured
         "attachments",
         "notifications",
         "sources",

@@ -27,7 +27,7 @@ def test_an_outage_is_a_503_to_retry(client, alice, failing_feed, error):
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 503 and page["Retry-After"] == "5"
     assert "Nothing was lost: try again in a few seconds." in page.content.decode()
-    api = client.get("/api/v1/feed/")
+    api = client.get("/api/ruche/v1/feed/")
     assert api.status_code == 503 and api["Content-Type"] == "application/json"
     assert api.json()["detail"].startswith("Ruche is briefly unavailable.")
 

@@ -176,7 +176,7 @@ def test_the_api_uploads_attaches_and_lists_files_and_refuses_outsiders(
     client, alice, bruno, private, api_as
 ):
     api = api_as(alice)
-    response = client.post("/api/v1/files/", {"file": upload("plan.pdf", PDF)}, headers=api.headers)
+    response = client.post("/api/ruche/v1/files/", {"file": upload("plan.pdf", PDF)}, headers=api.headers)
     assert response.status_code == 201, response.content
     uploaded = response.json()
     assert (
@@ -187,7 +187,7 @@ def test_the_api_uploads_attaches_and_lists_files_and_refuses_outsiders(
     created = api.post("/posts/", {"body": "", "communities": [private.pk], "attachments": [uploaded["id"]]})
     assert created.status_code == 201, created.content
     assert [a["url"] for a in created.json()["attachments"]] == [uploaded["url"]]
-    refused = client.post("/api/v1/files/", {"file": upload("x.svg", b"<svg/>")}, headers=api.headers)
+    refused = client.post("/api/ruche/v1/files/", {"file": upload("x.svg", b"<svg/>")}, headers=api.headers)
     assert refused.status_code == 400 and "x.svg" in refused.json()["detail"]
     outsider = api_as(bruno)
     assert outsider.get(f"/posts/{created.json()['id']}").status_code == 404

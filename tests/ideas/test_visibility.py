@@ -64,12 +64,12 @@ def test_outsider_home_feed_and_api(client, discussed, outsider):
     page = client.get("/").content.decode()
     assert SECRET not in page
     assert client.get(reverse("posts:detail", args=[idea.pk])).status_code == 404
-    assert client.get(f"/api/v1/posts/{idea.pk}").status_code == 404
-    assert client.get(f"/api/v1/posts/{reply.pk}").status_code == 404
-    assert SECRET not in client.get("/api/v1/feed/").content.decode()
-    assert client.get("/api/v1/search/", {"q": SECRET}).json()["groups"] == []
-    assert client.get(f"/api/v1/ideas/{idea.pk}").status_code == 404
-    assert client.get(f"/api/v1/ideas/campaigns/{idea.campaign_id}").status_code == 404
+    assert client.get(f"/api/ruche/v1/posts/{idea.pk}").status_code == 404
+    assert client.get(f"/api/ruche/v1/posts/{reply.pk}").status_code == 404
+    assert SECRET not in client.get("/api/ruche/v1/feed/").content.decode()
+    assert client.get("/api/ruche/v1/search/", {"q": SECRET}).json()["groups"] == []
+    assert client.get(f"/api/ruche/v1/ideas/{idea.pk}").status_code == 404
+    assert client.get(f"/api/ruche/v1/ideas/campaigns/{idea.campaign_id}").status_code == 404
 
 
 def test_outsider_cannot_reply_or_react(client, discussed, outsider):

@@ -111,3 +111,19 @@ def test_no_activity_fact_for_it(alice, community, bot, post_to, hook):
     assert set(PersonDay.objects.values_list("user", flat=True)) == {alice.pk}
     assert set(CommunityPersonDay.objects.values_list("user", flat=True)) == {alice.pk}
     assert CommunityDay.objects.get(community=community).members == 2  # Olivia and Alice
+
+
+def test_not_seen_by_scim_provisioning(client, admin, community, bot):
+    """An identity provider neither lists it nor finds it in a community's group to take it out."""
+    from ruche.accounts.models import DirectorySettings
+    from ruche.scim import selectors as scim
+    from ruche.scim import services
+
+    DirectorySettings.objects.update_or_create(pk=1, defaults={"scim_groups_as": "communities"})
+    assert bot.pk not in set(scim.people().values_list("pk", flat=True))
+    assert bot.pk not in scim.group_members(community)
+    assert community.created_by_id in scim.group_members(community)
+    _token, secret = services.token_create(name="Entra ID", by=admin)
+    listed = client.get("/scim/v2/Users", {"count": 100}, HTTP_AUTHORIZATION=f"Bearer {secret}").json()
+    assert bot.email not in {u["userName"] for u in listed["Resources"]}
+    assert listed["totalResults"] >= 3  # Olivia, Alice, Ada

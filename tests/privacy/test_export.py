@@ -324,7 +324,7 @@ def test_api_asks_once_and_tells_the_state(api_as, alice, django_capture_on_comm
 
 def test_api_downloads_the_ready_export(api_as, alice, bruno, ready):
     state = api_as(alice).get("/me/export").json()["export"]
-    assert state["status"] == "ready" and state["download_url"].endswith("/api/v1/me/export/download")
+    assert state["status"] == "ready" and state["download_url"].endswith("/api/ruche/v1/me/export/download")
     answer = api_as(alice).get("/me/export/download")
     assert answer.status_code == 200
     data = b"".join(answer.streaming_content)

@@ -11,8 +11,8 @@ from django.utils import timezone
 from ruche.accounts.models import AdminLogEntry, SignIn
 from ruche.communities.models import AuditEntry
 from ruche.notifications.models import Email, Notification
-from ruche.privacy.retention_tasks import retention_enforce_task
 from ruche.privacy.services.retention import retention_enforce
+from ruche.privacy.tasks import retention_enforce_task
 from ruche.realtime.models import RealtimeEvent
 
 DAY = timedelta(days=1)

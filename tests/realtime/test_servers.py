@@ -44,7 +44,7 @@ def publish(server: AppServer, token: str, body: str) -> int:
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     conn.request(
         "POST",
-        "/api/v1/posts/",
+        "/api/ruche/v1/posts/",
         body=json.dumps({"body": body}),
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
     )

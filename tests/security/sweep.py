@@ -27,7 +27,7 @@ from tests.security.world import MARK, mark
 MISSING_ID = 987_654_321  # no row of any table has this id
 MISSING_WORD = "zznothinghere"
 INTRUDER = "intrus-" + MARK[2:]  # what an outsider's write would carry (no MARK inside)
-API_PREFIX = "api/v1/"
+API_PREFIX = "api/ruche/v1/"
 
 
 @dataclass
@@ -75,7 +75,7 @@ SLOT_RULES = [
     ("analytics/export/", "key", "analytics_table"),
     ("analytics/tables/", "key", "analytics_table"),
     ("/export/", "key", "community_table"),  # analytics/communities/<slug>/export/<key>.csv
-    ("/tables/", "key", "community_table"),  # api/v1/analytics/communities/{slug}/tables/{key}
+    ("/tables/", "key", "community_table"),  # api/ruche/v1/analytics/communities/{slug}/tables/{key}
     ("skills/", "key", "skill"),
     ("manage/departments/", "pk", "department"),
     ("manage/sites/", "pk", "site"),
@@ -86,6 +86,13 @@ SLOT_RULES = [
     ("announcements/", "pk", "announcement"),
     ("rooms/", "pk", "room"),
     ("api-tokens/", "pk", "token"),
+    ("me/apps/", "pk", "mastodon_app"),
+    ("manage/scim/", "pk", "scim_token"),
+    ("scim/v2/Users/", "scim_id", "scim_user"),
+    ("scim/v2/Groups/", "scim_id", "scim_group"),
+    ("scim/v2/ResourceTypes/", "name", "scim_name"),
+    ("scim/v2/Schemas/", "uri", "scim_name"),
+    ("scim/v2/", "rest", "scim_rest"),
     ("media/", "path", "media"),
     ("", "app_label", "admin_app"),
     ("", "url", "admin_url"),
@@ -122,7 +129,7 @@ UNFILLED_ALLOWED: dict[str, str] = {}
 # Writes an outsider may make on a private community that is listed (not secret): asking to join.
 WRITES_ALLOWED = {
     ("POST", "communities/<slug:slug>/request/"),
-    ("POST", "api/v1/communities/{slug}/requests"),
+    ("POST", "api/ruche/v1/communities/{slug}/requests"),
 }
 
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
@@ -153,6 +160,13 @@ def slots_of(world) -> dict[str, Slot]:
         "report": Slot("report", ids(w.report), str(MISSING_ID)),
         "room": Slot("room", ids(w.room), str(MISSING_ID)),
         "token": Slot("token", ids(w.token), str(MISSING_ID)),
+        "mastodon_app": Slot("mastodon_app", ids(w.mastodon_app), str(MISSING_ID)),
+        # SCIM answers 401 to anyone without a bearer token, whatever the path names.
+        "scim_token": Slot("scim_token", ids(w.scim_token), str(MISSING_ID)),
+        "scim_user": Slot("scim_user", ids(w.mia), str(MISSING_ID)),
+        "scim_group": Slot("scim_group", [Value(f"d-{w.rnd.pk}", True)], f"d-{MISSING_ID}"),
+        "scim_name": Slot("scim_name", [Value("User", False)], MISSING_WORD),
+        "scim_rest": Slot("scim_rest", [Value(f"Users/{w.mia.pk}/x", True)], MISSING_WORD),
         "tag": Slot("tag", [Value(t, True) for t in w.tags], MISSING_WORD),
         # A private community is listed (its name and about are for every colleague); a secret one
         # does not exist for them.
@@ -216,7 +230,7 @@ PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^()]*\)|\{(\w+)\}")
 
 @dataclass
 class Route:
-    route: str  # as declared: 'posts/<id:pk>/', 'api/v1/posts/{post_id}'
+    route: str  # as declared: 'posts/<id:pk>/', 'api/ruche/v1/posts/{post_id}'
     name: str
     methods: list[str]
     api: bool = False

@@ -97,7 +97,7 @@ def test_every_url_and_api_path_as_an_outsider(world, who):
 def test_the_sweep_covers_every_route():
     routes = site_routes()
     assert len({r.route for r in routes if r.api}) >= 60
-    assert {"posts/<id:pk>/", "ideas/campaigns/<id:pk>/", "api/v1/feed/hashtags/{key}"} <= {
+    assert {"posts/<id:pk>/", "ideas/campaigns/<id:pk>/", "api/ruche/v1/feed/hashtags/{key}"} <= {
         r.route for r in routes
     }
 
@@ -115,7 +115,7 @@ def test_the_member_sees_the_markers(world):
         f"/ideas/{world.idea.pk}/": "ideacomment",
         f"/announcements/{world.announcement.pk}/": "announcementbody",
         f"/tags/{world.tags[0]}/": "privreply",
-        f"/api/v1/posts/{world.question.pk}": "question",
+        f"/api/ruche/v1/posts/{world.question.pk}": "question",
         query_url("/search/", q=mark("answer")): "answer",
     }
     for url, what in pages.items():
@@ -142,10 +142,10 @@ def test_search_and_autocomplete_find_nothing(world, who):
     for word in words:
         for url, kwargs in [
             (query_url("/search/", q=word), {}),
-            (query_url("/api/v1/search/", q=word), {"headers": headers}),
+            (query_url("/api/ruche/v1/search/", q=word), {"headers": headers}),
             (query_url("/autocomplete/hashtags/", q=word), {}),
             (query_url("/autocomplete/people/", q=word), {}),
-            (query_url("/api/v1/search/experts", q=word), {"headers": headers}),
+            (query_url("/api/ruche/v1/search/experts", q=word), {"headers": headers}),
             (query_url("/", q=word), {}),
         ]:
             body = client.get(url, **kwargs).content.decode().replace(word, "")
@@ -206,7 +206,7 @@ def test_a_share_of_private_content_shows_an_outsider_its_comment_only(world, wh
     for url in (
         f"/posts/{pk}/",
         f"/posts/{pk}/share/",
-        f"/api/v1/posts/{pk}",
+        f"/api/ruche/v1/posts/{pk}",
         f"/people/{world.mia.handle}/",
     ):
         response = client.get(url, headers=headers)
@@ -247,14 +247,14 @@ def test_an_outsider_cannot_publish_into_communities_they_cannot_read(world):
     client, headers = outsider_client(world, "colin")
     targets = [world.private.pk, world.secret.pk]
     client.post("/posts/new/", {"body": INTRUDER, "communities": targets})
-    for path in ("/api/v1/posts/", "/api/v1/questions/"):
+    for path in ("/api/ruche/v1/posts/", "/api/ruche/v1/questions/"):
         for communities in ([world.secret.pk], [MISSING_ID]):
             body = json.dumps({"body": INTRUDER, "communities": communities})
             statuses = client.post(path, body, content_type="application/json", headers=headers).status_code
             assert statuses in {400, 403, 404, 422}, (path, statuses)
     assert_same = [
         client.post(
-            "/api/v1/posts/",
+            "/api/ruche/v1/posts/",
             json.dumps({"body": INTRUDER, "communities": [pk]}),
             content_type="application/json",
             headers=headers,
@@ -268,7 +268,7 @@ def test_an_outsider_cannot_publish_into_communities_they_cannot_read(world):
 
 def test_filters_naming_a_secret_community_answer_as_for_a_made_up_one(world):
     client, headers = outsider_client(world, "colin")
-    for path in ("/search/", "/api/v1/search/"):
+    for path in ("/search/", "/api/ruche/v1/search/"):
         for word in (mark("secpost"), "Omega"):
             answers = [
                 client.get(query_url(path, q=word, community=pk), headers=headers)

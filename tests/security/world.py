@@ -33,6 +33,7 @@ from ruche.posts.models import Hashtag
 from ruche.posts.services import hashtag_follow, post_create, post_share, reaction_set
 from ruche.qa.services import answer_accept, answer_vote, question_ask
 from ruche.rooms.services import room_start
+from ruche.scim.services import token_create as scim_token_create
 from ruche.sources.models import Source
 
 MARK = "zq" + "".join(random.choices(string.ascii_lowercase, k=10))  # a word no page holds by chance
@@ -68,6 +69,23 @@ def _person(first_name: str, department: str = "", site: str = "", *, activate: 
     if activate:
         user = user_activate(user=user, password="correct-horse-battery")
     return user
+
+
+def _mastodon_app_allowed_by(user, name):
+    """A Mastodon app `user` allowed (one OAuth token of theirs)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from oauth2_provider.models import AccessToken
+
+    from ruche.mastodon.services import app_register
+
+    application, _secret = app_register(name=name, redirect_uris="https://app.example/cb", scopes="read")
+    AccessToken.objects.create(
+        user=user, application=application, token=f"sweep-{name}", scope="read",
+        expires=timezone.now() + timedelta(days=1),
+    )  # fmt: skip
+    return application
 
 
 def build_world() -> SimpleNamespace:
@@ -175,6 +193,8 @@ def build_world() -> SimpleNamespace:
             requires_ack=True,
         )
         token, _secret = api_token_create(user=mia, name=mark("token"))
+        mastodon_app = _mastodon_app_allowed_by(mia, mark("app"))
+        scim_token, _secret = scim_token_create(name=mark("scimtoken"), by=olivia)
     # source_add fetches the feed over the network: the row is made as it would leave it.
     source = Source.objects.create(
         community=private, added_by=olivia, url=f"https://news.example.com/{MARK}.xml", title=mark("source")
@@ -215,6 +235,8 @@ def build_world() -> SimpleNamespace:
         comment=comment,
         announcement=announcement,
         token=token,
+        mastodon_app=mastodon_app,
+        scim_token=scim_token,
         source=source,
         alert=alert,
         integration=integration,

@@ -73,6 +73,16 @@ ERASE_RULES: dict[tuple[str, str], Erase] = {
     ("account.EmailAddress", "user"): Erase.DELETE,
     ("socialaccount.SocialAccount", "user"): Erase.DELETE,
     ("api.ApiToken", "user"): Erase.DELETE,
+    ("oauth2_provider.AccessToken", "user"): Erase.DELETE,
+    ("oauth2_provider.Application", "user"): Erase.KEEP,  # an app registered for the company: others use it
+    ("oauth2_provider.Grant", "user"): Erase.DELETE,
+    ("oauth2_provider.RefreshToken", "user"): Erase.DELETE,
+    ("oauth2_provider.IDToken", "user"): Erase.DELETE,
+    ("oauth2_provider.DeviceGrant", "user"): Erase.DELETE,
+    ("ldap.SyncRun", "requested_by"): Erase.KEEP,  # an administrator's act
+    ("ldap.DirectoryPhoto", "user"): Erase.DELETE,
+    ("scim.ScimToken", "created_by"): Erase.KEEP,  # an administrator's act
+    ("scim.ScimUser", "user"): Erase.DELETE,  # the directory's identifiers (SCIM no longer lists them)
     ("files.Attachment", "uploader"): Erase.CONTRIBUTION,  # files of kept posts stay; unattached ones go
     ("posts.Post", "author"): Erase.CONTRIBUTION,
     ("posts.Post", "hidden_by"): Erase.KEEP,  # a moderation act

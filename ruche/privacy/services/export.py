@@ -50,6 +50,7 @@ DESCRIPTIONS = {
     "followers.json": gettext_lazy("The people who follow you (their handle and name), and since when"),
     "signins.json": gettext_lazy("Your sign-ins: date, method, IP address and browser"),
     "email_addresses.json": gettext_lazy("Your e-mail addresses known to the sign-in"),
+    "authorised_apps.json": gettext_lazy("The apps you allowed to use your account, and what each may do"),
     "sso_identities.json": gettext_lazy(
         "Your accounts at the company's identity provider linked to Ruche, with what it last said of you"
     ),
