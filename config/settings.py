@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "ruche.rooms",
     "ruche.sources",
     "ruche.alerts",
+    "ruche.integrations",
     "ruche.analytics",
     "ruche.activities",
     "ruche.privacy",
@@ -590,3 +591,11 @@ WEBHOOK_DELIVERIES_DAYS = env_int("RUCHE_WEBHOOK_DELIVERIES_DAYS", 30)
 for _name in ("PAUSE", "DELIVERIES"):
     if globals()[f"WEBHOOK_{_name}_DAYS"] < 1:
         raise ImproperlyConfigured(f"RUCHE_WEBHOOK_{_name}_DAYS must be at least 1 (days)")
+
+# Incoming webhooks (ruche/integrations, docs/integrations.md): a business tool posts into a
+# community. A larger body is refused (413) before it is read; each integration may post this many
+# times a minute (429 with Retry-After beyond).
+INCOMING_WEBHOOK_MAX_BYTES = env_int("RUCHE_INCOMING_WEBHOOK_MAX_BYTES", 64 * 1024)
+INCOMING_WEBHOOK_PER_MINUTE = env_int("RUCHE_INCOMING_WEBHOOK_PER_MINUTE", 60)
+if INCOMING_WEBHOOK_MAX_BYTES < 1 or INCOMING_WEBHOOK_PER_MINUTE < 1:
+    raise ImproperlyConfigured("RUCHE_INCOMING_WEBHOOK_MAX_BYTES and _PER_MINUTE must be at least 1")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("ruche.rooms.urls")),
     path("", include("ruche.sources.urls")),
     path("", include("ruche.alerts.urls")),
+    path("", include("ruche.integrations.urls")),
     path("", include("ruche.files.urls")),
     path("", include("ruche.analytics.urls")),
     path("", include("ruche.activities.urls")),

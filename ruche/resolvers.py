@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from ruche.accounts.models import User
+from ruche.accounts.models import PEOPLE, User
 from ruche.communities.models import Community
 from ruche.communities.selectors import community_for
 from ruche.core.ids import parse_id
@@ -36,7 +36,7 @@ def handles_in(text: str) -> list[str]:
 def people(handles: Iterable[str], *, field: str | None) -> list[User]:
     """Active colleagues by handle (with or without `@`, any case), each once, in the order given."""
     wanted = list(dict.fromkeys(h.strip().lstrip("@").lower() for h in handles if h.strip("@ ")))
-    found = {u.handle: u for u in User.objects.filter(handle__in=wanted, is_active=True)}
+    found = {u.handle: u for u in User.objects.filter(PEOPLE, handle__in=wanted, is_active=True)}
     unknown = [h for h in wanted if h not in found]
     if unknown:
         raise _unknown(field, _("Nobody answers to: %(handles)s.") % {"handles": ", ".join(unknown)})

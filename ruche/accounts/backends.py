@@ -26,6 +26,10 @@ class WithProfile:
         user = next(iter(_person_with_profile(pk=pk)), None)  # every request: compiled once
         return user if user is not None and self.user_can_authenticate(user) else None
 
+    def user_can_authenticate(self, user):
+        """An integration's account (ruche.integrations) never signs in, whatever its password."""
+        return super().user_can_authenticate(user) and not getattr(user, "is_bot", False)
+
 
 class ModelBackend(WithProfile, DjangoModelBackend):
     pass

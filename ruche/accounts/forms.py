@@ -4,7 +4,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from ruche.accounts.completeness import ITEMS
-from ruche.accounts.models import Department, Profile, ProfileSettings, Site, User
+from ruche.accounts.models import PEOPLE, Department, Profile, ProfileSettings, Site, User
 
 
 class ColleagueField(forms.ModelChoiceField):
@@ -18,7 +18,7 @@ class ColleagueField(forms.ModelChoiceField):
     }
 
     def __init__(self, **kwargs):
-        queryset = User.objects.filter(is_active=True).select_related("profile")
+        queryset = User.objects.filter(PEOPLE, is_active=True).select_related("profile")
         super().__init__(queryset, to_field_name="handle", **kwargs)
 
     def to_python(self, value):

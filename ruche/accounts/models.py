@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from ruche.core.text import fold
 from ruche.core.uploads import unguessable_name
 
+# The condition every list of people adds: colleagues, never an integration's account.
+PEOPLE = models.Q(is_bot=False)
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -84,6 +87,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     source = models.CharField(_("kept by"), max_length=8, choices=Source.choices, default=Source.LOCAL)
     # The person's id in that directory (SCIM externalId, LDAP entryUUID, OpenID Connect subject).
     directory_id = models.CharField(max_length=255, blank=True, db_index=True)
+    # An integration's account (ruche.integrations): it posts what a business tool sends, under the
+    # integration's name and icon. It never signs in, and no list of people shows it (PEOPLE).
+    is_bot = models.BooleanField(_("integration"), default=False, editable=False)
     last_seen_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # Denormalised so that the feed knows, without counting, whose posts to pull at read time.
     follower_count = models.PositiveIntegerField(default=0)

@@ -19,7 +19,7 @@ from ruche.accounts.completeness import (
     done_items,
     skill_count_expression,
 )
-from ruche.accounts.models import Department, Follow, Profile, Site, Skill, Source, User
+from ruche.accounts.models import PEOPLE, Department, Follow, Profile, Site, Skill, Source, User
 from ruche.core.hooks import Hook
 from ruche.core.lookups import prefix_q
 from ruche.core.pagination import Page, page_from
@@ -74,7 +74,7 @@ def directory(*, name: str = "", department: int | None = None, site: int | None
     """The trombinoscope: colleagues who activated their account (someone invited is not one yet:
     administrators follow them on the invitations page), filtered, by name."""
     people = (
-        User.objects.filter(is_active=True, activated_at__isnull=False)
+        User.objects.filter(PEOPLE, is_active=True, activated_at__isnull=False)
         .select_related(*PERSON)
         .prefetch_related("profile__skills")
     )
@@ -106,7 +106,7 @@ def people_suggestions(prefix: str, limit: int = 8) -> list[User]:
     if not ids:
         return []
     return list(
-        User.objects.filter(pk__in=ids, is_active=True, activated_at__isnull=False)
+        User.objects.filter(PEOPLE, pk__in=ids, is_active=True, activated_at__isnull=False)
         .select_related("profile")
         .order_by("-follower_count", "last_name")[:limit]
     )
@@ -121,7 +121,7 @@ def skill_suggestions(prefix: str, limit: int = 10) -> list[Skill]:
 
 def followers_of(person: User) -> list[User]:
     return list(
-        User.objects.filter(following_set__followed=person, is_active=True)
+        User.objects.filter(PEOPLE, following_set__followed=person, is_active=True)
         .select_related(*PERSON)
         .order_by("last_name")
     )
@@ -185,7 +185,7 @@ def completeness_by_department() -> list[DepartmentCompleteness]:
     for q in conditions.values():
         every &= q
     rows = (
-        Profile.objects.filter(user__is_active=True, user__activated_at__isnull=False)
+        Profile.objects.filter(user__is_active=True, user__activated_at__isnull=False, user__is_bot=False)
         .annotate(skill_count=skill_count_expression())
         .values("department__name")
         .annotate(people=Count("pk"), complete=Sum(as_int(every)), **done)
@@ -230,7 +230,7 @@ def skill_by_key(value: str) -> Skill:
 def skill_people(skill: Skill, *, site: int | None = None, after: int | None = None) -> Page[User]:
     """Active colleagues who declared the skill, by name; keyset pages (`after` = last person's id)."""
     people = (
-        User.objects.filter(is_active=True, profile__skills=skill)
+        User.objects.filter(PEOPLE, is_active=True, profile__skills=skill)
         .select_related(*PERSON)
         .order_by("last_name", "first_name", "id")
     )
@@ -263,7 +263,7 @@ def skill_facets(skill: Skill) -> dict:
 
 
 def invited_not_activated_count() -> int:
-    return User.objects.filter(activated_at__isnull=True, is_active=True).count()
+    return User.objects.filter(PEOPLE, activated_at__isnull=True, is_active=True).count()
 
 
 # The administrators' people page: who is invited, activated, deactivated, kept by a directory.
@@ -278,12 +278,14 @@ _STATES = {
 def people_by_state(state: str, limit: int = 200) -> list[User]:
     """The newest people in that state (any other value: everyone)."""
     people = User.objects.select_related("profile", "profile__department").order_by("-date_joined")
-    return list(people.filter(_STATES.get(state, Q()))[:limit])
+    return list(people.filter(PEOPLE, _STATES.get(state, Q()))[:limit])
 
 
 def people_state_counts() -> dict[str, int]:
     """How many people in each state, in one query."""
-    return User.objects.aggregate(**{state: Count("pk", filter=q) for state, q in _STATES.items()})
+    return User.objects.filter(PEOPLE).aggregate(
+        **{state: Count("pk", filter=q) for state, q in _STATES.items()}
+    )
 
 
 def invitee(user_id: int | None) -> User | None:
@@ -326,7 +328,7 @@ def _active_report_count() -> Count:
 
 
 def _org_people():
-    return User.objects.filter(is_active=True, profile__isnull=False).select_related(*PERSON)
+    return User.objects.filter(PEOPLE, is_active=True, profile__isnull=False).select_related(*PERSON)
 
 
 def access_org_person(viewer, handle: str) -> User:

@@ -18,8 +18,9 @@ class Scope:
         return self.department is None and self.site is None
 
     def people(self, prefix: str = "") -> Q:
-        """The condition on users (or on rows reaching a user through `prefix`, e.g. "user__")."""
-        condition = Q()
+        """The condition on users (or on rows reaching a user through `prefix`, e.g. "user__"): people
+        only, never an integration's account (ruche.integrations), whose posts are a tool's."""
+        condition = Q(**{f"{prefix}is_bot": False})
         if self.department is not None:
             condition &= Q(**{f"{prefix}profile__department": self.department})
         if self.site is not None:

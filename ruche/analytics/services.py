@@ -137,9 +137,10 @@ def _community_counts(start, end) -> dict[tuple[int, int], Counter]:
 
 
 def _community_days(day, end, pairs: dict[tuple[int, int], Counter]) -> list[CommunityDay]:
-    members = dict(
-        Membership.objects.filter(created__lt=end).order_by().values_list("community").annotate(n=Count("pk"))
-    )
+    seats = Membership.objects.filter(
+        created__lt=end, user__is_bot=False
+    )  # an integration's seat is no member
+    members = dict(seats.order_by().values_list("community").annotate(n=Count("pk")))
     membership = set(
         Membership.objects.filter(created__lt=end, user_id__in={u for _c, u in pairs}).values_list(
             "community", "user"
@@ -178,7 +179,13 @@ def facts_compute(*, day: datetime.date) -> int:
     often (the backfill, the periodic job). Live counts (visits, pages, searches) are left alone.
     Returns the number of people active that day in the source tables."""
     start, end = day_bounds(day)
-    people = {user_id: did for user_id, did in _person_counts(start, end).items() if any(did.values())}
+    # Facts are about people: what an integration's account posted (ruche.integrations) is a tool's.
+    bots = set(User.objects.filter(is_bot=True).values_list("pk", flat=True))
+    people = {
+        user_id: did
+        for user_id, did in _person_counts(start, end).items()
+        if any(did.values()) and user_id not in bots
+    }
     _replace_day(
         PersonDay,
         day,
@@ -186,7 +193,11 @@ def facts_compute(*, day: datetime.date) -> int:
         [PersonDay(user_id=user_id, day=day, **did) for user_id, did in people.items()],
         ["user", "day"],
     )
-    pairs = {key: did for key, did in _community_counts(start, end).items() if any(did.values())}
+    pairs = {
+        key: did
+        for key, did in _community_counts(start, end).items()
+        if any(did.values()) and key[1] not in bots
+    }
     _replace_day(
         CommunityPersonDay,
         day,

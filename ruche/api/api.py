@@ -13,6 +13,7 @@ from ruche.api import (
     feed,
     files,
     ideas,
+    integrations,
     notifications,
     people,
     posts,
@@ -54,5 +55,6 @@ api.add_router("/alerts", alerts.router)
 api.add_router("/files", files.router)
 api.add_router("/analytics", analytics.router)
 api.add_router("/communities", sources.router)  # a community's news sources
+api.add_router("/communities", integrations.router)  # a community's incoming webhooks
 api.add_router("/me", privacy.router)  # my data export, my sign-ins
 api.add_router("/webhooks", webhooks.router)  # outgoing webhooks (ruche/activities)

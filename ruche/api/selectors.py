@@ -73,6 +73,6 @@ def vote_count_of(answer_id: int) -> int:
 
 def active_people(ids: list[int]) -> list:
     """Active colleagues among these ids (unknown ids are left out), as the experts form takes them."""
-    from ruche.accounts.models import User
+    from ruche.accounts.models import PEOPLE, User
 
-    return list(User.objects.filter(pk__in=ids, is_active=True).select_related("profile"))
+    return list(User.objects.filter(PEOPLE, pk__in=ids, is_active=True).select_related("profile"))

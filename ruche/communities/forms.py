@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from ruche.accounts.models import Department, Site, User
+from ruche.accounts.models import PEOPLE, Department, Site, User
 from ruche.communities.models import Community, CommunitySettings, Membership
 from ruche.core.ids import ID_MAX
 
@@ -75,7 +75,7 @@ class InviteForm(forms.Form):
     def clean_who(self) -> User:
         value = self.cleaned_data["who"].strip().lstrip("@")
         person = (
-            User.objects.filter(Q(email__iexact=value) | Q(handle=value.lower()), is_active=True)
+            User.objects.filter(Q(email__iexact=value) | Q(handle=value.lower()), PEOPLE, is_active=True)
             .only("pk", "first_name", "last_name", "email", "handle", "is_active")
             .first()
         )

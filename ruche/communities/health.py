@@ -18,7 +18,7 @@ SHOWN = Q(deleted_at__isnull=True, hidden_at__isnull=True, awaiting_approval=Fal
 
 def refresh(community: Community) -> CommunityStats:
     since = timezone.now() - WINDOW
-    members = Membership.objects.filter(community=community, user__is_active=True)
+    members = Membership.objects.filter(community=community, user__is_active=True, user__is_bot=False)
     posts = Post.objects.filter(
         SHOWN, placements__community=community, placements__status=Placement.Status.APPROVED
     )

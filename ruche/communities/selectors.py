@@ -153,7 +153,7 @@ def community_page(user, community: Community, role, *, before: int | None = Non
 def members(community: Community, limit: int = 200) -> list[Membership]:
     return list(
         community.memberships.select_related("user", "user__profile", "user__profile__department")
-        .filter(user__is_active=True)
+        .filter(user__is_active=True, user__is_bot=False)  # an integration's seat is not a member
         .order_by("role", "user__last_name")[:limit]
     )
 

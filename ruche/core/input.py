@@ -75,10 +75,23 @@ def _messages() -> dict[Kind, tuple[str | None, str]]:
     }
 
 
+# Paths whose views read their body themselves, capped and checked (ruche.integrations' incoming
+# webhooks: a 10 MB body is refused before it is read), registered at start-up by their app.
+_own_body: list[str] = []
+
+
+def register_own_body(prefix: str) -> None:
+    if prefix not in _own_body:
+        _own_body.append(prefix)
+
+
 def fault_of(request, *, api: bool = False) -> Fault | None:
     """The first fault of the request, or None. `api`: every body is JSON there (django-ninja reads
     it whatever its content type says) and no operation takes a form."""
-    return _path_fault(request.path_info) or _query_fault(request) or _body_fault(request, api=api)
+    fault = _path_fault(request.path_info) or _query_fault(request)
+    if fault or request.path_info.startswith(tuple(_own_body)):
+        return fault
+    return _body_fault(request, api=api)
 
 
 # Text ----------------------------------------------------------------------------------------------

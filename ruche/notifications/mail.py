@@ -186,7 +186,7 @@ def email_build(
 ) -> Email | None:
     """An outbox row (not saved) rendered now in the recipient's language (HTML and text,
     List-Unsubscribe for `kind`); None for a person who cannot receive e-mail."""
-    if not recipient.is_active or not recipient.email:
+    if not recipient.is_active or not recipient.email or recipient.is_bot:
         return None
     subject, text, html = render_email(recipient=recipient, kind=kind, template=template, context=context)
     return Email(recipient=recipient, kind=kind, key=key, subject=subject, text=text, html=html)

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ruche.accounts.models import User
+from ruche.accounts.models import PEOPLE, User
 from ruche.core.locks import xact_lock
 from ruche.notifications.models import (
     Channel,
@@ -90,7 +90,7 @@ def _audience(event: Event, ids) -> tuple[dict[int, User], dict[int, set[str]]]:
     """Who among these people hears of the event, and on which channels. Nobody is told of their own
     action, a former colleague is told nothing, nor anyone about content they may not see
     (ruche.posts.policies); then each person's preferences decide."""
-    people = User.objects.filter(pk__in=ids, is_active=True)
+    people = User.objects.filter(PEOPLE, pk__in=ids, is_active=True)  # an integration reads nothing
     users = {u.pk: u for u in (people if event.own else people.exclude(pk=event.actor_id))}
     if event.post is not None and users:
         may = readers_among(event.post, users)

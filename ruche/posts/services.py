@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ruche.accounts.models import User
+from ruche.accounts.models import PEOPLE, User
 from ruche.communities.models import Placement
 from ruche.communities.services import Refused, placements_for, reply_waits, touch
 from ruche.core import markdown
@@ -58,7 +58,9 @@ def _render(post: Post, body: str) -> Rendered:
     first web address it links to."""
     parsed = markdown.parse(body)
     link = first_link(parsed)  # before mentions and hashtags become links of ours
-    candidates = User.objects.filter(handle__in=parsed.handles, is_active=True).select_related("profile")
+    # An integration's account (ruche.integrations) is nobody to mention: its handle stays text.
+    candidates = User.objects.filter(PEOPLE, handle__in=parsed.handles, is_active=True)
+    candidates = candidates.select_related("profile")
     mentioned = {u.handle: u for u in candidates if policies.can_mention(u, post)}
     html = markdown.render(
         parsed,

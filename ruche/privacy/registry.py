@@ -417,6 +417,14 @@ def source_row(source) -> dict:
     }
 
 
+def integration_row(integration) -> dict:
+    return {
+        "community": community_ref(integration.community),
+        "name": integration.name,
+        "created": iso(integration.created),
+    }
+
+
 def alert_row(alert) -> dict:
     return {
         "words": alert.query,
@@ -686,6 +694,11 @@ PERSONAL_DATA: tuple[PersonalData, ...] = (
     PersonalData("rooms.VideoRoom", "ended_by", reason=TECHNICAL),
     PersonalData("sources.Source", "added_by", "news_sources.json", source_row, select=("community",)),
     PersonalData("alerts.Alert", "user", "alerts.json", alert_row, select=("community",)),
+    # integrations: the incoming webhooks a person created; an integration's own account is no person
+    PersonalData(
+        "integrations.Integration", "created_by", "integrations.json", integration_row, select=("community",)
+    ),
+    PersonalData("integrations.Integration", "bot", reason="an integration's own account, not a person"),
     # analytics: the person's own facts
     PersonalData("analytics.PersonDay", "user", "activity_days.json", person_day_row),
     PersonalData(

@@ -8,7 +8,7 @@ import json
 from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf
 
-from ruche.accounts.models import ERASED_DOMAIN, Department, DirectorySettings, User
+from ruche.accounts.models import ERASED_DOMAIN, PEOPLE, Department, DirectorySettings, User
 from ruche.communities.models import Community
 from ruche.scim import schema
 from ruche.scim.models import ScimGroup, ScimToken, ScimUser
@@ -27,7 +27,7 @@ def people():
     """Everyone SCIM sees (not those it deleted, nor those erased), with what filters compare
     already computed."""
     return (
-        User.objects.filter(Q(scim__isnull=True) | Q(scim__deleted_at__isnull=True))
+        User.objects.filter(PEOPLE, Q(scim__isnull=True) | Q(scim__deleted_at__isnull=True))
         .exclude(email__endswith="@" + ERASED_DOMAIN)
         .select_related("profile__department", "profile__site", "profile__manager", "scim")
         .annotate(
@@ -156,8 +156,10 @@ def group_id(unit) -> str:
 
 def group_members(unit) -> list[int]:
     """The ids of the people in a department or community that SCIM sees."""
-    visible = (Q(scim__isnull=True) | Q(scim__deleted_at__isnull=True)) & ~Q(
-        email__endswith="@" + ERASED_DOMAIN
+    visible = (
+        PEOPLE  # an integration's seat in a community (ruche.integrations) is nobody to provision
+        & (Q(scim__isnull=True) | Q(scim__deleted_at__isnull=True))
+        & ~Q(email__endswith="@" + ERASED_DOMAIN)
     )
     if isinstance(unit, Community):
         users = User.objects.filter(visible, memberships__community=unit)

@@ -67,11 +67,12 @@ def build_replies(ids: Iterable[int] | None = None) -> Iterator[Document]:
 
 
 def build_people(ids: Iterable[int] | None = None) -> Iterator[Document]:
-    """Active people only: a former colleague is not found (their posts still are)."""
-    from ruche.accounts.models import Skill, User
+    """Active people only: a former colleague is not found (their posts still are), nor is an
+    integration's account (ruche.integrations)."""
+    from ruche.accounts.models import PEOPLE, Skill, User
 
     people = (
-        User.objects.filter(is_active=True)
+        User.objects.filter(PEOPLE, is_active=True)
         .select_related("profile__department", "profile__site")
         .prefetch_related(Prefetch("profile__skills", queryset=Skill.objects.only("name")))
         .order_by("pk")

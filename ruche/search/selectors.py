@@ -135,9 +135,9 @@ def _visible_ids(viewer, kind: str, ids: list[int]) -> set[int]:
     if kind in POST_KINDS:
         return set(_visible_posts_values(viewer, kind, ids, "pk"))
     if kind == Kind.PERSON:
-        from ruche.accounts.models import User
+        from ruche.accounts.models import PEOPLE, User
 
-        return set(User.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
+        return set(User.objects.filter(PEOPLE, pk__in=ids, is_active=True).values_list("pk", flat=True))
     if kind == Kind.COMMUNITY:
         from ruche.communities.models import Community
         from ruche.communities.policies import listed_communities
@@ -330,7 +330,7 @@ def _accepted_answers(viewer, terms: Terms) -> Counter:
 
 def experts_for(*, viewer, topic: str, limit: int = 10, exclude=()) -> list[Expert]:
     """People ranked by what they declared (skills) and what they wrote that the viewer may read."""
-    from ruche.accounts.models import User
+    from ruche.accounts.models import PEOPLE, User
 
     try:
         terms = parse(topic)  # as in search: the last word is a prefix (SQLite's stand-in for stemming)
@@ -353,7 +353,7 @@ def experts_for(*, viewer, topic: str, limit: int = 10, exclude=()) -> list[Expe
         scores.pop(getattr(person, "pk", person), None)
     # Ask for a few more than needed: some may be former colleagues.
     best = [pk for pk, _score in scores.most_common(limit * 2 + 10)]
-    people = User.objects.filter(pk__in=best, is_active=True).select_related("profile").in_bulk()
+    people = User.objects.filter(PEOPLE, pk__in=best, is_active=True).select_related("profile").in_bulk()
     experts = [
         Expert(
             people[pk],

@@ -13,7 +13,7 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sub
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from ruche.accounts.models import Follow, Profile, User
+from ruche.accounts.models import PEOPLE, Follow, Profile, User
 from ruche.communities.models import Community, Membership
 from ruche.communities.policies import joinable_communities
 from ruche.posts.models import Post
@@ -59,7 +59,9 @@ def people_to_follow(viewer, limit: int = 3) -> list[User]:
         return []
     followed = Follow.objects.filter(follower=viewer, followed=OuterRef("pk"))
     people = (
-        User.objects.filter(pk__in=ids, is_active=True).exclude(Exists(followed)).select_related("profile")
+        User.objects.filter(PEOPLE, pk__in=ids, is_active=True)
+        .exclude(Exists(followed))
+        .select_related("profile")
     )
     return _kept_order(people, ids, limit)
 
@@ -83,7 +85,7 @@ def _people_candidates(viewer) -> list[int]:
     if site:
         near |= Q(profile__site_id=site)
     candidates = (
-        User.objects.filter(near, is_active=True, activated_at__isnull=False)
+        User.objects.filter(near, PEOPLE, is_active=True, activated_at__isnull=False)
         .exclude(pk=viewer.pk)
         .exclude(Exists(Follow.objects.filter(follower=viewer, followed=OuterRef("pk"))))
         .annotate(
@@ -182,7 +184,11 @@ def role_holders() -> list[Role]:
     from ruche.accounts.admin_actions import role_label
     from ruche.ideas.models import InnovationManager
 
-    people = User.objects.filter(is_active=True).select_related("profile").order_by("last_name", "first_name")
+    people = (
+        User.objects.filter(PEOPLE, is_active=True)
+        .select_related("profile")
+        .order_by("last_name", "first_name")
+    )
     helps = {
         "is_staff": _("Invites people, sets the rules, sees everything"),
         "is_animator": _("May create communities when creation is restricted"),

@@ -27,6 +27,7 @@ from ruche.communities.models import Community, CommunitySettings, Placement
 from ruche.files.services import attachment_upload, attachments_attach
 from ruche.ideas import services as ideas
 from ruche.ideas.models import InnovationManager
+from ruche.integrations.services import integration_create, integration_post
 from ruche.notifications.models import Notification
 from ruche.notifications.services import thread_mute
 from ruche.posts.models import Hashtag
@@ -212,6 +213,9 @@ def build_world() -> SimpleNamespace:
         url=f"https://hooks.example.com/{MARK}/s",
         types=["Create"],
     )
+    # An incoming webhook of the private community, and what a business tool posted through it.
+    integration = integration_create(community=private, by=olivia, name=mark("integration")).integration
+    hookpost = integration_post(integration=integration, text=f"{mark('hookpost')} #{privtag} {about}")
 
     return SimpleNamespace(
         olivia=olivia,
@@ -256,10 +260,11 @@ def build_world() -> SimpleNamespace:
             Activity.objects.filter(post=comment).first(),
             Activity.objects.filter(type=Activity.Type.JOIN, community=secret).first(),
         ],
+        integration=integration,
         private_file=private_file,
         waiting_file=waiting_file,
         tags=[privtag, sectag, mark("ideatag")],
         public_tag=public_tag,
         notification=Notification.objects.filter(recipient=mia).order_by("pk").first(),
-        private_posts=[priv, priv_reply, sec, sec_reply, question, answer, idea.post, comment],
+        private_posts=[priv, priv_reply, sec, sec_reply, question, answer, idea.post, comment, hookpost],
     )

@@ -265,6 +265,7 @@ def rules_apply_to_user(user: User) -> None:
 
 def member_counts_refresh() -> None:
     """Repair the denormalised member counts (a maintenance safety net)."""
-    for community in Community.objects.annotate(n=Count("memberships")):
+    seats = Q(memberships__user__is_bot=False)  # an integration's seat (ruche.integrations) is not counted
+    for community in Community.objects.annotate(n=Count("memberships", filter=seats)):
         if community.member_count != community.n:
             Community.objects.filter(pk=community.pk).update(member_count=community.n)

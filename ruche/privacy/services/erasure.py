@@ -135,6 +135,8 @@ ERASE_RULES: dict[tuple[str, str], Erase] = {
     ("rooms.VideoRoom", "ended_by"): Erase.KEEP,
     ("sources.Source", "added_by"): Erase.KEEP,
     ("alerts.Alert", "user"): Erase.DELETE,  # saved searches, with their terms
+    ("integrations.Integration", "created_by"): Erase.KEEP,  # the community's integration stays
+    ("integrations.Integration", "bot"): Erase.KEEP,  # a tool's account, not a person
     ("analytics.PersonDay", "user"): Erase.DELETE,
     ("analytics.CommunityPersonDay", "user"): Erase.DELETE,
     ("analytics.PersonWeek", "user"): Erase.DELETE,

@@ -97,6 +97,7 @@ DESCRIPTIONS = {
     "alerts.json": gettext_lazy("Your keyword alerts"),
     "activities.json": gettext_lazy("What you did, as activities (posted, reacted, followed, joined...)"),
     "webhooks.json": gettext_lazy("The webhooks you registered (without their secrets)"),
+    "integrations.json": gettext_lazy("The incoming webhooks (integrations) you created in communities"),
     "activity_days.json": gettext_lazy("Your activity figures, day by day (as on the My activity page)"),
     "activity_community_days.json": gettext_lazy("Your activity figures in each community, day by day"),
     "activity_weeks.json": gettext_lazy("Whether you contributed or took part, week by week"),
