@@ -61,10 +61,9 @@ def _as_list(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def notifications_json(notifications: list, *, request) -> list[dict]:
+def notifications_json(notifications: list, *, viewer, request) -> list[dict]:
     """Mastodon Notifications, in order: accounts and statuses each serialised in one batch (the
     statuses for the person, with the same visibility as everywhere)."""
-    viewer = request.user
     people = {n.actor_id: n.actor for n in notifications}
     accounts = dict(zip(people, serializers.accounts(list(people.values()), request=request), strict=True))
     posts = {n.post_id: n.post for n in notifications if n.post_id}
@@ -88,7 +87,7 @@ def notifications_json(notifications: list, *, request) -> list[dict]:
     return found
 
 
-def _with_posts(notifications: list) -> list:
+def with_posts(notifications: list) -> list:
     """Load the notifications' posts as cards (one query), for the statuses."""
     ids = {n.post_id for n in notifications if n.post_id}
     cards = Post.objects.select_related(*CARD_RELATED).in_bulk(ids) if ids else {}
@@ -100,8 +99,8 @@ def _with_posts(notifications: list) -> list:
 
 @endpoint(scopes=("read:notifications",))
 def notifications(request):
-    rows = _with_posts(pagination.page(request, _listed(request), maximum=80))
-    data = notifications_json(rows, request=request)
+    rows = with_posts(pagination.page(request, _listed(request), maximum=80))
+    data = notifications_json(rows, viewer=request.user, request=request)
     shown = {int(d["id"]) for d in data}
     return pagination.paged_response(request, [n for n in rows if n.pk in shown], data)
 
@@ -115,7 +114,7 @@ def _one(request, pk: int) -> Notification:
 
 @endpoint(scopes=("read:notifications",))
 def notification(request, pk: int):
-    data = notifications_json(_with_posts([_one(request, pk)]), request=request)
+    data = notifications_json(with_posts([_one(request, pk)]), viewer=request.user, request=request)
     if not data:
         raise Http404
     return JsonResponse(data[0])
