@@ -45,9 +45,33 @@ def _after(fetch, limit: int, before: int | None, min_id: int) -> list:
     return newer[-limit:]
 
 
+def with_places(posts: list) -> list:
+    """Load the authors' departments and sites (the Account's fields) in two queries for the page:
+    the feeds load authors with their profile only (CARD_RELATED)."""
+    from ruche.accounts.models import Department, Site
+
+    profiles = [
+        profile
+        for post in posts
+        for author in (
+            post.author,
+            post.shared_post.author if post.shared_post_id and post.shared_post else None,
+        )
+        if author is not None and (profile := getattr(author, "profile", None)) is not None
+    ]
+    for model, field in ((Department, "department"), (Site, "site")):
+        ids = {getattr(p, f"{field}_id") for p in profiles} - {None}
+        found = model.objects.in_bulk(ids) if ids else {}
+        for profile in profiles:
+            if getattr(profile, f"{field}_id") in found:
+                setattr(profile, field, found[getattr(profile, f"{field}_id")])
+    return posts
+
+
 def answer(request, posts: list) -> JsonResponse:
     if _flag(request, "only_media"):
         posts = [p for p in posts if getattr(p, "files", None)]
+    with_places(posts)
     data = serializers.statuses(posts, viewer=request.user, request=request)
     shown = {int(status["id"]) for status in data}
     return pagination.paged_response(request, [p for p in posts if p.pk in shown], data)

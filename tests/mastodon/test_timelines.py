@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from ruche.accounts.models import Department
 from ruche.accounts.services import user_follow
 from ruche.api.services import api_token_create
 from ruche.posts.services import post_create, reaction_set
@@ -31,6 +32,9 @@ def test_home_timeline_queries_do_not_grow_with_the_page(
 ):
     user_follow(follower=alice, followed=bruno)
     user_follow(follower=alice, followed=chloe)
+    for who, department in ((bruno, "Sales"), (chloe, "Legal")):  # the Account's fields: no query per author
+        who.profile.department = Department.objects.create(name=department)
+        who.profile.save()
     community = make_community("Qualité", owner=bruno, members=[alice])
     with side_effects():  # fan-out to the home feeds, notifications
         for n in range(3):
