@@ -70,6 +70,12 @@ def publish(app, token: str, body: str, communities=()) -> int:
     return payload["id"]
 
 
+def delete(app, token: str, post_id: int) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", app.port, timeout=30)
+    conn.request("DELETE", f"/api/ruche/v1/posts/{post_id}", headers={"Authorization": f"Bearer {token}"})
+    assert conn.getresponse().status == 204
+
+
 def listen(api: Mastodon, method: str, *args) -> tuple[Collector, object]:
     collector = Collector()
     handle = getattr(api, method)(*args, collector, run_async=True, timeout=30)
@@ -88,12 +94,14 @@ def test_streams_deliver_updates_to_readers_only(server):
     )
     chloe_public = listen(client(app, tokens["chloe"]), "stream_public")
     alice_user = listen(client(app, tokens["alice"]), "stream_user")
-    streams = [bruno_user, bruno_public, chloe_public, alice_user]
+    bruno_tag = listen(client(app, tokens["bruno"]), "stream_hashtag", "alpha")
+    chloe_tag = listen(client(app, tokens["chloe"]), "stream_hashtag", "alpha")
+    streams = [bruno_user, bruno_public, chloe_public, alice_user, bruno_tag, chloe_tag]
     try:
         wait_until(
             lambda: all(handle.is_receiving() for _, handle in streams), timeout=15, message="streams open"
         )
-        secret = publish(app, tokens["alice"], "Members only", [setup["private"]])
+        secret = publish(app, tokens["alice"], "Members only #alpha", [setup["private"]])
         hello = publish(app, tokens["alice"], f"Hello everyone @{setup['bruno']}")
         wait_until(lambda: len(bruno_user[0].updates) >= 1 and len(bruno_public[0].updates) >= 1
                    and len(chloe_public[0].updates) >= 2, timeout=15, message="the updates")  # fmt: skip
@@ -104,6 +112,12 @@ def test_streams_deliver_updates_to_readers_only(server):
         assert [int(s["id"]) for s in chloe_public[0].updates] == [secret, hello]  # a member reads both
         assert bruno_user[0].notifications[0]["type"] == "mention"
         assert int(bruno_user[0].notifications[0]["status"]["id"]) == hello
+        wait_until(lambda: chloe_tag[0].updates, timeout=15, message="the hashtag's update")
+        assert [int(s["id"]) for s in chloe_tag[0].updates] == [secret]
+        delete(app, tokens["alice"], hello)
+        wait_until(lambda: bruno_public[0].deletes, timeout=15, message="the delete")
+        assert bruno_public[0].deletes == [hello]
+        assert bruno_tag[0].updates == []  # the private post's hashtag told the outsider nothing
     finally:
         for _, handle in streams:
             handle.close()
