@@ -122,6 +122,9 @@ def open_stream(request, stream: str):
     """(Reader, channels) for an authenticated request, or an error response (sync: the database)."""
     from ruche.communities.models import Community
 
+    if "access_token" in request.GET and "HTTP_AUTHORIZATION" not in request.META:
+        request.META["HTTP_AUTHORIZATION"] = f"Bearer {request.GET['access_token']}"
+        request.__dict__.pop("headers", None)  # read again from META
     bearer = bearer_for(request)
     if bearer is None or bearer.user is None or not bearer.user.is_active:
         return JsonResponse({"error": "The access token is invalid"}, status=401), None
@@ -158,8 +161,6 @@ async def stream(request):
         return JsonResponse({"error": "Unknown stream type"}, status=400)
     if name == "health":
         return HttpResponse("OK", content_type="text/plain")
-    if "access_token" in request.GET and "HTTP_AUTHORIZATION" not in request.META:
-        request.META["HTTP_AUTHORIZATION"] = f"Bearer {request.GET['access_token']}"
     reader, channels = await in_thread(open_stream)(request, name)
     if channels is None:
         return reader  # the error
