@@ -1,6 +1,7 @@
 """The ASGI entry point that `manage.py serve` runs under granian.
 
-`/events/` (Server-Sent Events, ruche.realtime) goes to a lean async handler (ruche/realtime/asgi.py);
+`/events/` (Server-Sent Events, ruche.realtime) goes to a lean async handler (ruche/realtime/asgi.py),
+and so does Mastodon's streaming API under `/api/v1/streaming` (ruche/mastodon/streaming.py);
 every other path goes to the ordinary WSGI application, run in a pool of threads by a2wsgi. Django's own ASGI
 handler runs our synchronous views through sync_to_async, one at a time per process: measured in
 docs/performance.md ("Realtime and serving"), ordinary pages are several times slower that way.
@@ -17,6 +18,8 @@ from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 django_application = get_asgi_application()
 
+from ruche.mastodon.streaming import PREFIX as MASTODON_STREAMING  # noqa: E402
+from ruche.mastodon.streaming import application as mastodon_streaming  # noqa: E402
 from ruche.realtime.asgi import application as stream_application  # noqa: E402
 
 wsgi_application = WSGIMiddleware(
@@ -29,6 +32,8 @@ async def application(scope, receive, send):
     if scope["type"] == "http":
         if scope["path"] in ASYNC_PATHS:
             return await stream_application(scope, receive, send)
+        if scope["path"].startswith(MASTODON_STREAMING):  # Mastodon's streaming API: the same lean handler
+            return await mastodon_streaming(scope, receive, send)
 
         async def receive_coroutine():  # a2wsgi needs a coroutine; granian's receive is a future
             return await receive()

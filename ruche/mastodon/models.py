@@ -16,3 +16,22 @@ class AppDetails(models.Model):
 
     class Meta:
         verbose_name = _("Mastodon app")
+
+
+class Marker(models.Model):
+    """Mastodon's read position in a timeline (`/api/v1/markers`), so that a person's apps agree on
+    where they stopped reading. `version` grows with each change, as Mastodon's."""
+
+    class Timeline(models.TextChoices):
+        HOME = "home", _("Home")
+        NOTIFICATIONS = "notifications", _("Notifications")
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    timeline = models.CharField(max_length=16, choices=Timeline.choices)
+    last_read_id = models.BigIntegerField()
+    version = models.PositiveIntegerField(default=1)
+    updated = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reading marker")
+        constraints = [models.UniqueConstraint(fields=["user", "timeline"], name="marker_once")]

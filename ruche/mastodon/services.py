@@ -82,3 +82,58 @@ def app_revoke(*, user, application_id: int) -> int:
     tokens.delete()
     Grant.objects.filter(user=user, application_id=application_id).delete()
     return count
+
+
+# Notifications and markers (ruche/mastodon/notifications.py, markers.py) ----------------------------
+
+
+@transaction.atomic
+def notification_dismiss(*, user, notification_id: int) -> int:
+    """Mastodon's dismiss: the notification leaves the person's list (the page's too)."""
+    from ruche.notifications.models import Notification
+    from ruche.realtime.events import notifications_changed
+
+    gone, _ = Notification.objects.filter(recipient=user, pk=notification_id).delete()
+    if gone:
+        notifications_changed(user)  # the badge of the person's open pages
+    return gone
+
+
+@transaction.atomic
+def notifications_clear(*, user) -> int:
+    """Mastodon's clear: every notification of the person is removed."""
+    from ruche.notifications.models import Notification
+    from ruche.realtime.events import notifications_changed
+
+    gone, _ = Notification.objects.filter(recipient=user).delete()
+    if gone:
+        notifications_changed(user)
+    return gone
+
+
+@transaction.atomic
+def marker_set(*, user, timeline: str, last_read_id: int):
+    """Where the person stopped reading a timeline. The notifications marker also marks Ruche's
+    notifications read up to it, as reading them in the page does."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from ruche.mastodon.models import Marker
+    from ruche.notifications.models import Notification
+    from ruche.realtime.events import notifications_changed
+
+    marker, created = Marker.objects.select_for_update().get_or_create(
+        user=user, timeline=timeline, defaults={"last_read_id": last_read_id}
+    )
+    if not created:
+        Marker.objects.filter(pk=marker.pk).update(
+            last_read_id=last_read_id, version=F("version") + 1, updated=timezone.now()
+        )
+        marker.refresh_from_db()
+    if timeline == Marker.Timeline.NOTIFICATIONS:
+        read = Notification.objects.filter(recipient=user, pk__lte=last_read_id, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        if read:
+            notifications_changed(user)
+    return marker

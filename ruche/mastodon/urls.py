@@ -6,7 +6,7 @@ include it below, to keep merges simple.
 
 from django.urls import path
 
-from ruche.mastodon import oauth, views
+from ruche.mastodon import lists, markers, notifications, oauth, timelines, views
 
 app_name = "mastodon"
 
@@ -31,6 +31,20 @@ urlpatterns = [
     *api("api/v1/accounts/update_credentials", views.update_credentials, "update_credentials"),
     *api("api/v1/preferences", views.preferences, "preferences"),
     *api("api/v1/custom_emojis", views.custom_emojis, "custom_emojis"),
+    # timelines, lists, notifications, markers, streaming
+    *api("api/v1/timelines/home", timelines.home, "timeline_home"),
+    *api("api/v1/timelines/public", timelines.public, "timeline_public"),
+    *api("api/v1/timelines/tag/<str:hashtag>", timelines.tag, "timeline_tag"),
+    *api("api/v1/timelines/list/<id:pk>", lists.list_timeline, "timeline_list"),
+    *api("api/v1/lists", lists.lists, "lists"),
+    *api("api/v1/lists/<id:pk>", lists.one_list, "list"),
+    *api("api/v1/lists/<id:pk>/accounts", lists.list_accounts, "list_accounts"),
+    *api("api/v1/notifications", notifications.notifications, "notifications"),
+    *api("api/v1/notifications/clear", notifications.clear, "notifications_clear"),
+    *api("api/v1/notifications/unread_count", notifications.unread_count, "notifications_unread_count"),
+    *api("api/v1/notifications/<id:pk>", notifications.notification, "notification"),
+    *api("api/v1/notifications/<id:pk>/dismiss", notifications.dismiss, "notification_dismiss"),
+    *api("api/v1/markers", markers.markers, "markers"),
     path("me/apps/", views.my_apps, name="my_apps"),
     path("me/apps/<id:pk>/revoke/", views.my_app_revoke, name="my_app_revoke"),
 ]

@@ -23,10 +23,15 @@ def _about_visible_content(user) -> Q:
     return (Q(post__isnull=True) | Exists(visible)) & campaigns
 
 
+def visible_notifications(user):
+    """The user's notifications they may still see (a queryset, for other lists: the Mastodon API)."""
+    return Notification.objects.filter(recipient=user).filter(_about_visible_content(user))
+
+
 def notifications_for(user, *, before: int | None = None, size: int | None = None) -> Page[Notification]:
     """The user's notifications, newest first."""
     size = size or settings.FEED_PAGE_SIZE
-    rows = Notification.objects.filter(recipient=user).filter(_about_visible_content(user))
+    rows = visible_notifications(user)
     if before:
         rows = rows.filter(pk__lt=before)
     items = list(

@@ -734,6 +734,11 @@ PERSONAL_DATA: tuple[PersonalData, ...] = (
         PersonalData(f"oauth2_provider.{name}", "user", reason=OAUTH_TECHNICAL)
         for name in ("Grant", "RefreshToken", "IDToken", "DeviceGrant")
     ),
+    PersonalData(
+        "mastodon.Marker",
+        "user",
+        reason="where the person's Mastodon apps stopped reading (a post or notification id): technical",
+    ),
     # ldap
     PersonalData("ldap.SyncRun", "requested_by", reason=TECHNICAL),
     PersonalData(

@@ -14,6 +14,11 @@ from ruche.realtime.services import event_publish
 FEED_POST = "feed.post"
 NOTIFICATIONS = "notifications"
 POST_COUNTS = "post.counts"
+# A post was published, edited or deleted: heard on the channels of those who may read it (the
+# Mastodon streaming API builds each reader's status from the id; browsers ignore them).
+POST_PUBLISHED = "post.published"
+POST_EDITED = "post.edited"
+POST_DELETED = "post.deleted"
 RELOAD = "reload"
 
 
@@ -69,3 +74,19 @@ def _publish_counts(post_id: int) -> None:
         "shares": post.share_count,
     }
     event_publish(type=POST_COUNTS, data=data, channels=policies.post_channels(post))
+
+
+def post_changed(post, type_: str) -> None:
+    """`post` was published, edited or deleted (POST_*): its id goes to the channels of its readers,
+    after commit. A deleted post is told to those who could read it before."""
+
+    def publish() -> None:
+        import copy
+
+        shown = post
+        if type_ == POST_DELETED:
+            shown = copy.copy(post)
+            shown.deleted_at = None
+        event_publish(type=type_, data={"post": post.pk}, channels=policies.post_channels(shown))
+
+    transaction.on_commit(publish, robust=True)

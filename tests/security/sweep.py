@@ -46,6 +46,10 @@ class Slot:
 # (the route's literal text right before the parameter, the parameter's name) -> kind of object.
 # The first match wins: the most specific prefixes come first. API paths are matched on the name only.
 SLOT_RULES = [
+    # Mastodon's timelines and lists (ruche/mastodon): a list is a community, by id.
+    ("timelines/tag/", "hashtag", "tag"),
+    ("timelines/list/", "pk", "community_pk"),
+    ("lists/", "pk", "community_pk"),
     ("communities/admin/requests/", "pk", "community_pk"),
     ("/webhooks/", "pk", "webhook"),  # manage/webhooks/<pk>/, communities/<slug>/webhooks/<pk>/
     ("activities/", "pk", "activity"),

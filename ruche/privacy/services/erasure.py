@@ -79,6 +79,7 @@ ERASE_RULES: dict[tuple[str, str], Erase] = {
     ("oauth2_provider.RefreshToken", "user"): Erase.DELETE,
     ("oauth2_provider.IDToken", "user"): Erase.DELETE,
     ("oauth2_provider.DeviceGrant", "user"): Erase.DELETE,
+    ("mastodon.Marker", "user"): Erase.DELETE,  # where their Mastodon apps stopped reading
     ("ldap.SyncRun", "requested_by"): Erase.KEEP,  # an administrator's act
     ("ldap.DirectoryPhoto", "user"): Erase.DELETE,
     ("scim.ScimToken", "created_by"): Erase.KEEP,  # an administrator's act
