@@ -6,7 +6,7 @@ include it below, to keep merges simple.
 
 from django.urls import path
 
-from ruche.mastodon import oauth, views
+from ruche.mastodon import accounts, media, oauth, search, statuses, tags, views
 
 app_name = "mastodon"
 
@@ -31,6 +31,12 @@ urlpatterns = [
     *api("api/v1/accounts/update_credentials", views.update_credentials, "update_credentials"),
     *api("api/v1/preferences", views.preferences, "preferences"),
     *api("api/v1/custom_emojis", views.custom_emojis, "custom_emojis"),
+    # statuses, accounts, tags, search, media
+    *statuses.routes(),
+    *accounts.routes(),
+    *tags.routes(),
+    *search.routes(),
+    *media.routes(),
     path("me/apps/", views.my_apps, name="my_apps"),
     path("me/apps/<id:pk>/revoke/", views.my_app_revoke, name="my_app_revoke"),
 ]
