@@ -110,6 +110,8 @@ def test_private_content_is_absent_for_an_outsider_and_present_for_a_member(
     inside, outside = mastodon_for(member), mastodon_for(outsider)
     assert inside.status(secret.pk)["id"] == str(secret.pk)
     assert [s["id"] for s in inside.status_context(secret.pk)["descendants"]] == [str(reply.pk)]
+    assert [a["id"] for a in inside.status_favourited_by(secret.pk)] == [str(member.pk)]
+    assert [s["id"] for s in inside.status_context(reply.pk)["ancestors"]] == [str(secret.pk)]
     for call in (
         outside.status,
         outside.status_context,
@@ -151,3 +153,28 @@ def test_posting_into_a_community_by_its_id(mastodon_for, alice, bruno, make_com
     refused = _post_raw(mastodon_for(bruno), status="Pas membre", community_id=community.pk)
     assert refused.status_code == 422 and refused.json()["error"].startswith("Validation failed: ")
     assert not Post.objects.filter(body="Pas membre").exists()
+
+
+def test_the_same_idempotency_key_at_the_same_moment_creates_one_post(alice_mastodon, alice):
+    """Concurrent writers need a real server database: the test SQLite (in memory, shared cache)
+    locks whole tables. Run with RUCHE_DATABASE_URL=postgres://… (scripts/test-all does)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent posting needs PostgreSQL (RUCHE_DATABASE_URL)")
+
+    def post(_n):
+        return requests.post(
+            f"{alice_mastodon.api_base_url}/api/v1/statuses",
+            data={"status": "En même temps"},
+            headers={"Authorization": f"Bearer {alice_mastodon.access_token}", "Idempotency-Key": "race-1"},
+            timeout=20,
+        )
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(post, range(4)))
+    assert {a.status_code for a in answers} == {200}
+    assert len({a.json()["id"] for a in answers}) == 1
+    assert Post.objects.filter(author=alice, body="En même temps").count() == 1
