@@ -303,6 +303,22 @@ def favourites(request):
     return _posts_page(request, Post.objects.filter(reactions__user=request.user))
 
 
+@endpoint(scopes=("read:statuses",))
+def statuses_get(request):
+    """Several statuses by `id[]` (at most 40), those the caller may read, in the order asked."""
+    wanted = request.params.get("id", [])
+    wanted = wanted if isinstance(wanted, list) else [wanted]
+    ids = list(dict.fromkeys(pk for pk in (as_id(v) for v in wanted[:40]) if pk is not None))
+    readable = set(visible_posts(request.user, Post.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+    return JsonResponse(_statuses(request, [Post(pk=pk) for pk in ids if pk in readable]), safe=False)
+
+
+@csrf_exempt
+def statuses_root(request):
+    """POST publishes; GET reads several by id (Mastodon 4.3)."""
+    return statuses_get(request) if request.method in {"GET", "HEAD"} else status_create(request)
+
+
 @csrf_exempt
 def status_detail(request, post_id: int):
     """GET, PUT and DELETE share Mastodon's path; each view checks its own scope."""
@@ -315,7 +331,7 @@ def routes() -> list:
 
     s = "api/v1/statuses/<id:post_id>"
     return [
-        *api("api/v1/statuses", status_create, "status_create"),
+        *api("api/v1/statuses", statuses_root, "status_create"),
         *api(s, status_detail, "status"),
         *api(f"{s}/source", status_source, "status_source"),
         *api(f"{s}/history", status_history, "status_history"),

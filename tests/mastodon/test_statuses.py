@@ -127,6 +127,9 @@ def test_private_content_is_absent_for_an_outsider_and_present_for_a_member(
             call(secret.pk)
     with pytest.raises(MastodonNotFoundError):
         outside.status(reply.pk)
+    public = post_create(author=member, body="Public")
+    assert [s["id"] for s in outside.statuses([secret.pk, public.pk, reply.pk])] == [str(public.pk)]
+    assert [s["id"] for s in inside.statuses([public.pk, secret.pk])] == [str(public.pk), str(secret.pk)]
     with pytest.raises(MastodonNotFoundError):
         outside.status_post("Sneaky reply", in_reply_to_id=secret.pk)
     assert not Post.objects.filter(body="Sneaky reply").exists()
