@@ -11,6 +11,7 @@ fields are the job title, department and site; avatar is the photo or a default 
 locked is false (anyone may follow), bot is false.
 """
 
+from collections import defaultdict
 from datetime import UTC
 
 from django.db.models import Count, Max
@@ -72,7 +73,7 @@ def _account(user: User, counts: dict, request) -> dict:
     avatar = request.build_absolute_uri(photo.url if photo else static("mastodon/avatar.png"))
     header = request.build_absolute_uri(static("mastodon/header.png"))
     created = user.date_joined
-    return {
+    data = {
         "id": str(user.pk),
         "username": user.handle,
         "acct": user.handle,
@@ -100,6 +101,9 @@ def _account(user: User, counts: dict, request) -> dict:
         "roles": [],
         "fields": _fields(profile),
     }
+    if not user.is_active:
+        data["suspended"] = True  # a deactivated colleague: still an account, but gone
+    return data
 
 
 def credential_account(user: User, *, request) -> dict:
@@ -126,21 +130,34 @@ def credential_account(user: User, *, request) -> dict:
 # Statuses -------------------------------------------------------------------------------------------
 
 
-def _attachment(attachment, request) -> dict:
+def _size(width, height) -> dict:
+    return {"width": width, "height": height, "size": f"{width}x{height}", "aspect": width / height}
+
+
+def attachment(attachment, request) -> dict:
+    """A MediaAttachment: Ruche keeps images (re-encoded, with a thumbnail: preview_url) and
+    documents (`unknown`, as Mastodon calls a file it does not play); no video or audio. The
+    description is the file's name (Ruche has no separate alt text)."""
     url = request.build_absolute_uri(attachment.file.url)
-    preview = request.build_absolute_uri(attachment.thumbnail.url) if attachment.thumbnail else url
-    size = {"width": attachment.width, "height": attachment.height} if attachment.width else None
+    preview = request.build_absolute_uri(attachment.thumbnail.url) if attachment.thumbnail else None
+    meta = {}
+    if attachment.width and attachment.height:
+        meta["original"] = _size(attachment.width, attachment.height)
+        meta["small"] = meta["original"]
     return {
         "id": str(attachment.pk),
         "type": "image" if attachment.is_image else "unknown",
         "url": url,
-        "preview_url": preview,
+        "preview_url": preview or (url if attachment.is_image else None),
         "remote_url": None,
         "text_url": None,
-        "meta": {"original": size} if size else {},
+        "meta": meta,
         "description": attachment.name,
         "blurhash": None,
     }
+
+
+_attachment = attachment
 
 
 def statuses(posts: list[Post], *, viewer, request) -> list[dict]:
@@ -170,7 +187,59 @@ def statuses(posts: list[Post], *, viewer, request) -> list[dict]:
             people.values(), accounts(list(people.values()), request=request), strict=True
         )
     }
+    _annotate(posts, viewer, request)
     return [_status(post, by_id, parents, request) for post in posts]
+
+
+def _annotate(posts: list[Post], viewer, request) -> None:
+    """Mentions, hashtags and whether the viewer shared each post (and each shown original): three
+    queries, whatever the number of posts."""
+    shown = posts + [p.shared.post for p in posts if p.is_share]
+    ids = [p.pk for p in shown]
+    mentions, tags = defaultdict(list), defaultdict(list)
+    through = Post.mentions.through.objects.filter(post_id__in=ids).select_related("user").order_by("pk")
+    for row in through:
+        person = row.user
+        url = request.build_absolute_uri(person.get_absolute_url())
+        mentions[row.post_id].append(
+            {"id": str(person.pk), "username": person.handle, "acct": person.handle, "url": url}
+        )
+    for row in Post.hashtags.through.objects.filter(post_id__in=ids).select_related("hashtag").order_by("pk"):
+        url = request.build_absolute_uri(row.hashtag.get_absolute_url())
+        tags[row.post_id].append({"name": row.hashtag.name, "url": url})
+    shared = set(
+        Post.objects.filter(author_id=viewer.pk, shared_post_id__in=ids, deleted_at__isnull=True).values_list(
+            "shared_post_id", flat=True
+        )
+    )
+    for post in shown:
+        post.mastodon_mentions = mentions.get(post.pk, [])
+        post.mastodon_tags = tags.get(post.pk, [])
+        post.mastodon_reblogged = post.pk in shared
+
+
+def _card(post: Post, request) -> dict | None:
+    """Ruche's link preview of the post's first address, once fetched (ruche.links)."""
+    preview = post.link_preview if post.link_preview_id and not post.link_preview_hidden else None
+    if preview is None or preview.status != "ready":
+        return None
+    image = request.build_absolute_uri(preview.image.url) if preview.image else None
+    return {
+        "url": preview.url,
+        "title": preview.title,
+        "description": preview.description,
+        "type": "link",
+        "author_name": "",
+        "author_url": "",
+        "provider_name": preview.site_name,
+        "provider_url": "",
+        "html": "",
+        "width": 0,
+        "height": 0,
+        "image": image,
+        "embed_url": "",
+        "blurhash": None,
+    }
 
 
 def status(post: Post, *, viewer, request) -> dict | None:
@@ -200,15 +269,15 @@ def _status(post: Post, by_id: dict, parents: dict, request) -> dict:
         "reblogs_count": post.share_count,
         "favourites_count": post.reaction_count,
         "favourited": post.my_reaction is not None,
-        "reblogged": False,
+        "reblogged": getattr(shown, "mastodon_reblogged", False),
         "muted": False,
         "bookmarked": bool(getattr(post, "saved", False)),
         "pinned": False,
         "media_attachments": [] if original else [_attachment(a, request) for a in post.files],
-        "mentions": [],
-        "tags": [],
+        "mentions": [] if original else getattr(post, "mastodon_mentions", []),
+        "tags": [] if original else getattr(post, "mastodon_tags", []),
         "emojis": [],
-        "card": None,
+        "card": None if original else _card(post, request),
         "poll": None,
         "application": None,
         "reblog": None,

@@ -6,7 +6,19 @@ include it below, to keep merges simple.
 
 from django.urls import path
 
-from ruche.mastodon import lists, markers, notifications, oauth, timelines, views
+from ruche.mastodon import (
+    accounts,
+    lists,
+    markers,
+    media,
+    notifications,
+    oauth,
+    search,
+    statuses,
+    tags,
+    timelines,
+    views,
+)
 
 app_name = "mastodon"
 
@@ -45,6 +57,12 @@ urlpatterns = [
     *api("api/v1/notifications/<id:pk>", notifications.notification, "notification"),
     *api("api/v1/notifications/<id:pk>/dismiss", notifications.dismiss, "notification_dismiss"),
     *api("api/v1/markers", markers.markers, "markers"),
+    # statuses, accounts, tags, search, media
+    *statuses.routes(),
+    *accounts.routes(),
+    *tags.routes(),
+    *search.routes(),
+    *media.routes(),
     path("me/apps/", views.my_apps, name="my_apps"),
     path("me/apps/<id:pk>/revoke/", views.my_app_revoke, name="my_app_revoke"),
 ]

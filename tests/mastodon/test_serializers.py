@@ -58,3 +58,29 @@ def test_statuses_cost_the_same_queries_for_one_post_or_many(alice, bruno, chloe
     assert one == many and len(shown) == 6
     assert shown[-1]["favourited"] is True and shown[-1]["favourites_count"] == 1
     assert shown[0]["favourited"] is False
+
+
+def test_mentions_tags_and_reblogged_cost_the_same_for_one_post_or_twenty(alice, bruno, chloe):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ruche.posts.services import post_share
+
+    request = RequestFactory().get("/")
+    made = [
+        post_create(author=alice, body=f"#Tag{n} pour @{bruno.handle} et @{chloe.handle}") for n in range(20)
+    ]
+    post_share(author=bruno, original=made[0], body="")
+
+    def cost(ids):
+        posts = list(Post.objects.select_related(*CARD_RELATED).filter(pk__in=ids).order_by("-pk"))
+        with CaptureQueriesContext(connection) as queries:
+            shown = serializers.statuses(posts, viewer=bruno, request=request)
+        return len(queries), shown
+
+    one, first = cost([made[0].pk])
+    many, shown = cost([p.pk for p in made])
+    assert one == many and len(shown) == 20
+    assert sorted(m["acct"] for m in first[0]["mentions"]) == sorted([bruno.handle, chloe.handle])
+    assert first[0]["tags"] == [{"name": "Tag0", "url": "http://testserver/tags/tag0/"}]
+    assert first[0]["reblogged"] is True and shown[0]["reblogged"] is False

@@ -28,6 +28,7 @@ MISSING_ID = 987_654_321  # no row of any table has this id
 MISSING_WORD = "zznothinghere"
 INTRUDER = "intrus-" + MARK[2:]  # what an outsider's write would carry (no MARK inside)
 API_PREFIX = "api/ruche/v1/"
+MASTODON_PREFIXES = ("api/v1/", "api/v2/")
 
 
 @dataclass
@@ -78,6 +79,8 @@ SLOT_RULES = [
     ("answers/", "pk", "answer"),
     ("posts/", "pk", "post"),
     ("tags/", "key", "tag"),
+    ("api/v1/tags/", "name", "tag"),
+    ("api/v1/media/", "media_id", "file"),
     ("analytics/export/", "key", "analytics_table"),
     ("analytics/tables/", "key", "analytics_table"),
     ("/export/", "key", "community_table"),  # analytics/communities/<slug>/export/<key>.csv
@@ -99,6 +102,7 @@ SLOT_RULES = [
     ("scim/v2/ResourceTypes/", "name", "scim_name"),
     ("scim/v2/Schemas/", "uri", "scim_name"),
     ("scim/v2/", "rest", "scim_rest"),
+    ("api/v1/accounts/", "account_id", "account"),
     ("media/", "path", "media"),
     ("", "app_label", "admin_app"),
     ("", "url", "admin_url"),
@@ -176,6 +180,10 @@ def slots_of(world) -> dict[str, Slot]:
         "scim_group": Slot("scim_group", [Value(f"d-{w.rnd.pk}", True)], f"d-{MISSING_ID}"),
         "scim_name": Slot("scim_name", [Value("User", False)], MISSING_WORD),
         "scim_rest": Slot("scim_rest", [Value(f"Users/{w.mia.pk}/x", True)], MISSING_WORD),
+        # Mastodon's accounts are colleagues (not private), an active one and one not yet activated.
+        "account": Slot(
+            "account", [Value(str(w.mia.pk), False), Value(str(w.ivan.pk), False)], str(MISSING_ID)
+        ),
         "tag": Slot("tag", [Value(t, True) for t in w.tags], MISSING_WORD),
         # A private community is listed (its name and about are for every colleague); a secret one
         # does not exist for them.
@@ -567,9 +575,11 @@ class Sweep:
     def _send(self, route: Route, method: str, url: str):
         call = getattr(self.client, method.lower())
         if not route.api:
+            # Mastodon's client API ignores the session: it is asked with the outsider's token.
+            headers = self.api_headers if route.route.startswith(MASTODON_PREFIXES) else {}
             if method == "GET":
-                return call(url)
-            return call(url, form_body(self.world))
+                return call(url, headers=headers)
+            return call(url, form_body(self.world), headers=headers)
         if method == "GET":
             return call(url, headers=self.api_headers)
         schema = route.body_schema.get(method, {})
