@@ -1,5 +1,7 @@
 """Reads of API tokens."""
 
+import hashlib
+
 from django.http import Http404
 
 from ruche.api.models import ApiToken
@@ -38,7 +40,8 @@ def oauth_token_for_secret(raw: str):
         return None
     return (
         AccessToken.objects.select_related("user")
-        .filter(token=raw, user__is_active=True, expires__gt=timezone.now())
+        .filter(token_checksum=hashlib.sha256(raw.encode()).hexdigest(), user__is_active=True)
+        .filter(expires__gt=timezone.now())
         .first()
     )
 

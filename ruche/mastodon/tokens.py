@@ -6,6 +6,7 @@ tokens" page (all scopes: it does whatever its owner may do). Ruche's own API (r
 OAuth tokens too, through `oauth_token_for_secret` in django-oauth-toolkit's model directly.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -35,7 +36,8 @@ def oauth_token_for_secret(raw: str) -> AccessToken | None:
         return None
     token = (
         AccessToken.objects.select_related("user", "application")
-        .filter(token=raw, user__is_active=True, expires__gt=timezone.now())
+        .filter(token_checksum=hashlib.sha256(raw.encode()).hexdigest(), user__is_active=True)
+        .filter(expires__gt=timezone.now())
         .first()
     )
     return token
