@@ -93,6 +93,26 @@ def _immediate_tasks(settings):
     assert not failures, "a task failed:\n" + "\n".join(failures)
 
 
+@pytest.fixture(autouse=True)
+def _search_index_emptied_after_flush(request):
+    """A transactional test (browsers, live servers, real workers) ends with Django's flush, which
+    empties the tables of models and not the search index's own: the index would keep the people and
+    posts of earlier tests, under ids never reused, and fill the candidate windows of later searches
+    and autocompletes with rows that no longer exist. Emptied after each such test."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "live_server" in request.fixturenames or "transactional_db" in request.fixturenames
+    if not transactional and not (marker and marker.kwargs.get("transaction")):
+        return
+    from ruche.search.backends import index
+    from ruche.search.documents import Kind
+
+    backend = index()
+    for kind in Kind.values:
+        backend.clear(kind)
+        backend.optimize(kind)
+
+
 @pytest.fixture
 def english_company(settings):
     """The company's default language is English: pages seen before sign-in (log-in, activation,
