@@ -202,28 +202,22 @@ def service_provider_config(request):
 
 @scim_view
 def resource_types(request, name=None):
-    if request.method != "GET":
-        return _error(405, "Discovery endpoints are read-only.")
-    found = [rt for rt in schema.PROVIDER.resource_types if name is None or rt.id == name]
-    if name is not None:
-        if not found:
-            raise NotFoundException(detail=f"No resource type {name}")
-        return _response(found[0].model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
-    return _response(
-        ListResponse[type(found[0])](
-            total_results=len(found), start_index=1, items_per_page=len(found), resources=found
-        ).model_dump(scim_ctx=Context.SEARCH_RESPONSE)
-    )
+    return _discovery(request, schema.PROVIDER.resource_types, name, "resource type")
 
 
 @scim_view
 def schemas(request, uri=None):
+    return _discovery(request, schema.PROVIDER.schemas, uri, "schema")
+
+
+def _discovery(request, resources: list, wanted: str | None, what: str):
+    """A read-only discovery list (ResourceTypes, Schemas), or the one resource its id names."""
     if request.method != "GET":
         return _error(405, "Discovery endpoints are read-only.")
-    found = [s for s in schema.PROVIDER.schemas if uri is None or s.id == uri]
-    if uri is not None:
+    found = [resource for resource in resources if wanted is None or resource.id == wanted]
+    if wanted is not None:
         if not found:
-            raise NotFoundException(detail=f"No schema {uri}")
+            raise NotFoundException(detail=f"No {what} {wanted}")
         return _response(found[0].model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
     return _response(
         ListResponse[type(found[0])](
