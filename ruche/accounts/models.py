@@ -96,6 +96,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     feed_built_at = models.DateTimeField(null=True, blank=True)
     # Posts with ids up to this one were trimmed from the feed: they are pulled when reached.
     feed_horizon = models.BigIntegerField(null=True, blank=True)
+    # The home feed's last filter and order (ruche/feed/choices.py), kept for the next visit.
+    feed_filter = models.CharField(max_length=16, default="all")
+    feed_order = models.CharField(max_length=16, default="recent")
+    # "Unread since my last visit": the newest post seen in the feed (this visit), the newest seen by
+    # the end of the previous one, and when the feed was last opened (a gap starts a new visit).
+    feed_seen_up_to = models.BigIntegerField(default=0)
+    feed_unread_after = models.BigIntegerField(default=0)
+    feed_opened_at = models.DateTimeField(null=True, blank=True)
     # Folded name for accent- and case-insensitive search on every database ("elodie" finds "Élodie").
     search_text = models.CharField(max_length=300, blank=True, editable=False)
 

@@ -1,21 +1,61 @@
 """Feeds: the home feed, the company feed, a hashtag's posts."""
 
 from django.http import HttpResponse
-from ninja import Query, Router
+from ninja import Field, Query, Router, Schema
 
+from ruche.announcements.selectors import received as announcements_received
+from ruche.api.announcements import ReceivedOut
 from ruche.api.common import READ_ERRORS, WRITE_ERRORS
-from ruche.api.schemas import HashtagFollowOut, HashtagPage, PageQuery, PostPage
-from ruche.feed.selectors import home_feed
+from ruche.api.schemas import HashtagFollowOut, HashtagPage, PageQuery, PostOut, PostPage
+from ruche.feed.choices import Choice, Cursor, read_choice
+from ruche.feed.selectors import feed_page
+from ruche.feed.services import feed_opened
 from ruche.posts import selectors, services
 
 router = Router(tags=["feed"])
 
 
-@router.get("/", response={200: PostPage, **READ_ERRORS}, summary="Home feed")
-def home(request, params: Query[PageQuery]):
-    """Posts from the people, communities and hashtags you follow, newest first; each post says why it
-    is there (`feed_reason`)."""
-    return home_feed(request.auth, before=params.before, size=params.limit)
+class FeedQuery(PageQuery):
+    filter: str | None = Field(
+        None, description="all, following, communities, questions, announcements, unread"
+    )
+    order: str | None = Field(None, description="recent or relevant")
+    cursor: str | None = Field(None, max_length=60, description="`next_cursor` of the previous page")
+
+
+class FeedOut(Schema):
+    filter: str
+    order: str
+    notice: str | None = Field(description="Why the first page is shown: an unknown filter, order or cursor")
+    items: list[PostOut]
+    announcements: list[ReceivedOut] | None = Field(description="The announcements filter's items")
+    next_cursor: str | None
+
+
+@router.get("/", response={200: FeedOut, **READ_ERRORS}, summary="Home feed")
+def home(request, params: Query[FeedQuery]):
+    """Posts from the people, communities and hashtags you follow, filtered and ordered as asked
+    (else as you chose last, on the home page or here). Each post says why it is there (`why`,
+    `feed_reason`). An unknown filter or order, or a cursor made for another filter or order, gives
+    the first page and a `notice`, never an error."""
+    user = request.auth
+    reading = read_choice(
+        Choice(user.feed_filter, user.feed_order),
+        filter=params.filter,
+        order=params.order,
+        cursor=params.cursor,
+        before=params.before,
+    )
+    if reading.cursor is None:
+        feed_opened(user, choice=reading.choice, explicit=reading.explicit)
+    answer = {"filter": reading.choice.filter, "order": reading.choice.order, "notice": reading.problem}
+    if reading.choice.filter == "announcements":
+        before = reading.cursor.id if reading.cursor else None
+        received = announcements_received(user, before=before, size=params.limit)
+        cursor = received.next_cursor and Cursor("", received.next_cursor).encode(reading.choice)
+        return answer | {"items": [], "announcements": received.items, "next_cursor": cursor}
+    page = feed_page(user, reading, size=params.limit)
+    return answer | {"items": page.items, "announcements": None, "next_cursor": page.next_cursor}
 
 
 @router.get("/company", response={200: PostPage, **READ_ERRORS}, summary="Company feed")

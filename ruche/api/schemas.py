@@ -366,6 +366,7 @@ class PostOut(PostCore):
     more_replies: int
     question: QuestionState | None
     feed_reason: str | None = None
+    why: str | None = None  # the home feed's line saying why the post is there, in your language
 
     @staticmethod
     def resolve_link_preview(obj):
@@ -424,6 +425,11 @@ class PostOut(PostCore):
     @staticmethod
     def resolve_feed_reason(obj):
         return getattr(obj, "feed_reason", None)
+
+    @staticmethod
+    def resolve_why(obj):
+        why = getattr(obj, "why", None)
+        return str(why) if why else None
 
 
 class PostPage(Schema):

@@ -1,17 +1,24 @@
 """The home feed: fanned-out entries merged with posts pulled from very large sources."""
 
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models import Count, Exists, OuterRef, Q, Value
+from django.utils import timezone
 
 from ruche.accounts.models import Follow
 from ruche.communities.models import Membership, Placement
 from ruche.core.pagination import Page, page_from
 from ruche.core.prepared import prepared
+from ruche.feed import relevance
+from ruche.feed.choices import Choice, Cursor, Reading
 from ruche.feed.models import FeedEntry
 from ruche.feed.services import sources_q
-from ruche.posts.models import HashtagFollow, Post
+from ruche.posts.models import HashtagFollow, Post, Reaction
 from ruche.posts.policies import visible_posts
-from ruche.posts.selectors import CARD_RELATED, hydrate
+from ruche.posts.selectors import CARD_RELATED, community_roles, hydrate, questions_for
 
 Reason = FeedEntry.Reason
 
@@ -34,8 +41,34 @@ def _large_sources(viewer, large: int):
     )
 
 
+def _where(viewer, only: str, outer: str = "") -> Q:
+    """A filter's condition on posts, or on feed entries (`outer` = "post_"): whose posts, which kind."""
+    post = "post__" if outer else ""
+    if only == "following":
+        return Q(**{f"{post}author_id__in": Follow.objects.filter(follower=viewer).values("followed_id")})
+    if only == "communities":
+        mine = Membership.objects.filter(user=viewer).values("community_id")
+        placed = Placement.objects.filter(
+            post_id=OuterRef(f"{outer}id" if outer else "pk"),
+            community_id__in=mine,
+            status=Placement.Status.APPROVED,
+        )
+        return Q(Exists(placed))
+    if only in QUESTION_PHASES:
+        where = Q(**{f"{post}question__isnull": False})
+        if only != "questions":  # unanswered: nobody but the asker replied yet
+            where &= Q(**{f"{post}question__first_answer_at__isnull": only == "unanswered"})
+        return where
+    return Q()
+
+
+QUESTION_PHASES = ("questions", "unanswered", "answered")
+# Which large sources a filter pulls from (the others' posts cannot pass it).
+PULLED_SOURCES = {"following": {"author"}, "communities": {"community"}}
+
+
 @prepared("authors", "tags", "communities", "before", "after")
-def _pulled_ids(authors, tags, communities, before, after, size: int):
+def _pulled_ids(authors, tags, communities, before, after, size: int, only: str):
     """The newest posts of those large sources (their lists' lengths make the query's shape): ids
     and authors only, the page's cards are loaded once it is known which posts make it."""
     sources = Q(author_id__in=authors) if authors else Q(pk__in=[])
@@ -46,7 +79,7 @@ def _pulled_ids(authors, tags, communities, before, after, size: int):
             post_id=OuterRef("pk"), community_id__in=communities, status=Placement.Status.APPROVED
         )
         sources |= Exists(placed)
-    posts = Post.objects.alive().top_level().filter(sources, campaign__isnull=True)
+    posts = Post.objects.alive().top_level().filter(sources, _where(None, only), campaign__isnull=True)
     if before is not None:
         posts = posts.filter(pk__lt=before)
     if after is not None:
@@ -54,31 +87,66 @@ def _pulled_ids(authors, tags, communities, before, after, size: int):
     return posts.order_by("-id").values_list("id", "author_id")[: size + 1]
 
 
-def _pulled(user, before: int | None, after: int | None, size: int) -> dict[int, str]:
+def _pulled(user, only: str, before: int | None, after: int | None, size: int) -> dict[int, str]:
     """Posts of the large sources between `after` and `before`, with the reason each is in the feed
     (two queries; one if there are no such sources)."""
     found: dict[str, list[int]] = {"author": [], "hashtag": [], "community": []}
+    wanted = PULLED_SOURCES.get(only, set(found))
     for source, pk in _large_sources(viewer=user, large=settings.FEED_LARGE_AUDIENCE):
-        found[source].append(pk)
+        if source in wanted:
+            found[source].append(pk)
     authors, tags, communities = found["author"], found["hashtag"], found["community"]
     if not authors and not tags and not communities:
         return {}
     # Visibility is settled for the whole page by hydrate(), in one query.
     rows = _pulled_ids(
-        authors=authors, tags=tags, communities=communities, before=before, after=after, size=size
+        authors=authors,
+        tags=tags,
+        communities=communities,
+        before=before,
+        after=after,
+        size=size,
+        only=only if only in QUESTION_PHASES else "all",
     )
     other = Reason.COMMUNITY if communities else Reason.HASHTAG
     return {pk: Reason.FOLLOW if author_id in authors else other for pk, author_id in rows}
 
 
-@prepared("viewer", "before")
-def _entries(viewer, before, size: int):
+@prepared("viewer", "before", "after")
+def _entries(viewer, before, after, size: int, only: str):
     entries = FeedEntry.objects.filter(
-        user=viewer, post__deleted_at__isnull=True, post__hidden_at__isnull=True
+        _where(viewer, only, outer="post_"),
+        user=viewer,
+        post__deleted_at__isnull=True,
+        post__hidden_at__isnull=True,
     )
     if before is not None:
         entries = entries.filter(post_id__lt=before)
+    if after is not None:
+        entries = entries.filter(post_id__gt=after)
     return entries.order_by("-post_id").values_list("post_id", "reason")[: size + 1]
+
+
+def _ids(user, only: str, before: int | None, after: int | None, size: int) -> list[tuple[int, str]]:
+    """Up to size + 1 posts of the feed passing the filter, newest first, each with its reason: the
+    fanned-out entries, the large sources' posts, and past the entries' horizon the sources' older
+    posts. Ids only: the page's posts are loaded once it is known which make it."""
+    rows = _entries(viewer=user, before=before, after=after, size=size, only=only)
+    reasons: dict[int, str] = dict(rows)
+    # A full page of entries already reaches down to its last one: only posts above it can join.
+    above = rows[-1][0] if len(rows) > size else after
+    for pk, reason in _pulled(user, only, before, above, size).items():
+        reasons.setdefault(pk, reason)
+    if len(rows) <= size and user.feed_horizon:
+        # Past the fanned-out entries (trimmed, or older than a rebuild): pull from the sources.
+        below = min(before or user.feed_horizon + 1, user.feed_horizon + 1, *(pk for pk, _ in rows[-1:]))
+        older = Post.objects.top_level().filter(sources_q(user), _where(user, only), pk__lt=below)
+        if after is not None:
+            older = older.filter(pk__gt=after)
+        older = visible_posts(user, older.filter(deleted_at__isnull=True, hidden_at__isnull=True))
+        for pk in older.distinct().order_by("-id").values_list("id", flat=True)[: size + 1]:
+            reasons.setdefault(pk, Reason.FOLLOW)
+    return sorted(reasons.items(), reverse=True)[: size + 1]
 
 
 @prepared("ids")
@@ -87,24 +155,215 @@ def _cards(ids):
 
 
 def home_feed(user, *, before: int | None = None, size: int | None = None) -> Page[Post]:
-    """Page of the home feed, newest first, each post carrying `feed_reason`. The posts' ids come
-    first (fanned-out entries, large sources, older ones); only the page's posts are then loaded."""
+    """Page of the whole home feed, newest first, each post carrying `feed_reason` (Mastodon's home
+    timeline; the home page and the API read `feed_page`, which adds filters and orders)."""
     size = size or settings.FEED_PAGE_SIZE
-    rows = _entries(viewer=user, before=before, size=size)
-    reasons: dict[int, str] = dict(rows)
-    # A full page of entries already reaches down to its last one: only posts above it can join.
-    after = rows[-1][0] if len(rows) > size else None
-    for pk, reason in _pulled(user, before, after, size).items():
-        reasons.setdefault(pk, reason)
-    if len(rows) <= size and user.feed_horizon:
-        # Past the fanned-out entries (trimmed, or older than a rebuild): pull from the sources.
-        below = min(before or user.feed_horizon + 1, user.feed_horizon + 1, *(pk for pk, _ in rows[-1:]))
-        older = visible_posts(user, Post.objects.top_level().filter(sources_q(user), pk__lt=below))
-        for pk in older.distinct().order_by("-id").values_list("id", flat=True)[: size + 1]:
-            reasons.setdefault(pk, Reason.FOLLOW)
-    posts = _cards(ids=sorted(reasons, reverse=True)[: size + 1])
-    for post in posts:
-        post.feed_reason = reasons[post.pk]
-    page = page_from(posts, size)
+    rows = _ids(user, "all", before, None, size)
+    page = page_from(_load(user, rows), size)
     hydrate(page.items, user)
     return page
+
+
+def _load(user, rows: list[tuple[int, str]]) -> list[Post]:
+    reasons = dict(rows)
+    posts = list(_cards(ids=[pk for pk, _ in rows]))
+    for post in posts:
+        post.feed_reason = reasons[post.pk]
+    return posts
+
+
+# --- The home page's feed: a filter, an order, a cursor (ruche/feed/choices.py) -------------------
+
+
+@dataclass
+class FeedPage:
+    items: list[Post]
+    next_cursor: str | None
+    choice: Choice
+    announcements: list | None = None  # the announcements filter's items (receipts), else None
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self):
+        return len(self.items)
+
+
+def feed_page(user, reading: Reading, *, size: int | None = None) -> FeedPage:
+    """A page of the home feed as the person chose it; every post carries `why` (the line its card
+    shows). Announcements are not posts: their filter is served by ruche.announcements (web, API)."""
+    size = size or settings.FEED_PAGE_SIZE
+    choice, cursor = reading.choice, reading.cursor
+    after = user.feed_unread_after if choice.filter == "unread" else None
+    only = choice.filter if choice.filter in {"following", "communities", "questions"} else "all"
+    whys: dict[int, relevance.Candidate] = {}
+    if choice.order == "relevant" and not (cursor and cursor.phase == "o"):
+        rows, next_cursor, whys = _ranked(user, choice, cursor, size, after)
+    elif choice.filter == "questions":
+        rows, next_cursor = _questions_first(user, cursor, size, after)
+    else:
+        rows = _ids(user, only, cursor.id if cursor else None, after, size)
+        next_cursor = Cursor(cursor.phase if cursor else "", rows[size - 1][0]) if len(rows) > size else None
+        rows = rows[:size]
+    order = [pk for pk, _ in rows]
+    posts = sorted(_load(user, rows), key=lambda p: order.index(p.pk))
+    hydrate(posts, user)
+    _explain(user, posts, whys)
+    return FeedPage(posts, next_cursor.encode(choice) if next_cursor else None, choice)
+
+
+def _questions_first(user, cursor, size, after):
+    """Questions: those nobody answered yet, newest first, then the answered ones."""
+    phase = cursor.phase if cursor else "u"
+    before = cursor.id if cursor else None
+    rows: list[tuple[int, str]] = []
+    if phase == "u":
+        rows = _ids(user, "unanswered", before, after, size)
+        if len(rows) > size:
+            return rows[:size], Cursor("u", rows[size - 1][0])
+        before = None  # then the answered ones, from the newest
+    more = _ids(user, "answered", before, after, size - len(rows))
+    rows += more
+    if len(rows) > size:
+        return rows[:size], Cursor("a", rows[size - 1][0])
+    return rows, None
+
+
+def _ranked(user, choice: Choice, cursor, size, after):
+    """The window of the newest candidates, ranked; past it, the older posts newest first."""
+    only = choice.filter if choice.filter in {"following", "communities", "questions"} else "all"
+    anchor = cursor.id + 1 if cursor else None  # the same candidates as the first page's
+    rows = _ids(user, only, anchor, after, relevance.WINDOW)
+    since = timezone.now() - timedelta(days=relevance.WINDOW_DAYS)
+    candidates = _candidates(user, rows[: relevance.WINDOW], since)
+    now = timezone.now()
+    if choice.filter == "questions":  # unanswered first, in either order
+        ranked = relevance.rank([c for c in candidates if c.unanswered], now)
+        ranked += relevance.rank([c for c in candidates if not c.unanswered], now)
+    else:
+        ranked = relevance.rank(candidates, now)
+    offset = cursor.offset if cursor else 0
+    chunk = ranked[offset : offset + size]
+    if offset + size < len(ranked):
+        next_cursor = Cursor("r", rows[0][0], offset + size)
+    elif len(rows) > len(ranked):  # older candidates, or more than the window: newest first below it
+        lowest = min((c.id for c in ranked), default=rows[0][0] + 1)
+        next_cursor = Cursor("o", lowest)
+    else:
+        next_cursor = None
+    reasons = dict(rows)
+    return [(c.id, reasons[c.id]) for c in chunk], next_cursor, {c.id: c for c in chunk}
+
+
+AFFINITY_DAYS = 90
+
+
+def _candidates(user, rows: list[tuple[int, str]], since) -> list[relevance.Candidate]:
+    """What ranking needs of the window's posts, for this reader: a fixed number of queries."""
+    reasons = dict(rows)
+    facts = list(
+        Post.objects.filter(pk__in=list(reasons), created__gte=since).values_list(
+            "id",
+            "author_id",
+            "created",
+            "reaction_count",
+            "reply_count",
+            "question__post_id",
+            "question__first_answer_at",
+        )
+    )
+    found = {
+        pk: relevance.Candidate(
+            id=pk,
+            author_id=author_id,
+            created=created,
+            reason=reasons[pk],
+            reactions=reactions,
+            replies=replies,
+            own=author_id == user.pk,
+            mentions_me=reasons[pk] == Reason.MENTION,
+            unanswered=question is not None and answered_at is None,
+        )
+        for pk, author_id, created, reactions, replies, question, answered_at in facts
+    }
+    if not found:
+        return []
+    ids, authors = list(found), {c.author_id for c in found.values()}
+    my_questions = [
+        pk for pk, author, *_, replies, question in facts if author == user.pk and replies and question
+    ]
+    placed = Placement.objects.filter(post_id__in=ids, status=Placement.Status.APPROVED)
+    for pk, community_id in placed.values_list("post_id", "community_id"):
+        found[pk].communities.append((community_id, ""))
+    tags = Post.hashtags.through.objects.filter(post_id__in=ids, hashtag__follows__user=user)
+    for pk, name in tags.values_list("post_id", "hashtag__name").order_by("hashtag__name"):
+        found[pk].followed_tags.append(name)
+    followed = set(
+        Follow.objects.filter(follower=user, followed_id__in=authors).values_list("followed_id", flat=True)
+    )
+    for pk in questions_for(user, ids):
+        found[pk].asked_me = True
+    answers = (
+        Post.objects.filter(parent_id__in=my_questions, deleted_at__isnull=True, hidden_at__isnull=True)
+        .exclude(author=user)
+        .order_by("id")
+        .values_list("parent_id", "author__first_name", "author__last_name")
+    )
+    for pk, first, last in answers:
+        found[pk].answered_by = f"{first} {last}".strip()
+    with_author, in_community = _affinities(user, authors)
+    for c in found.values():
+        c.follows_author = c.author_id in followed
+        c.affinity = with_author.get(c.author_id, 0)
+        c.community_affinity = sum(in_community.get(cid, 0) for cid, _ in c.communities)
+    return list(found.values())
+
+
+def _affinities(user, authors: set[int]) -> tuple[Counter, Counter]:
+    """How often the reader reacted to or replied to each of these authors, and posted or replied
+    in each community, in the last AFFINITY_DAYS days (three grouped queries)."""
+    since = timezone.now() - timedelta(days=AFFINITY_DAYS)
+    with_author: Counter = Counter()
+    reactions = Reaction.objects.filter(user=user, created__gte=since, post__author_id__in=authors)
+    for author_id, n in reactions.values_list("post__author_id").annotate(n=Count("id")).order_by():
+        with_author[author_id] += n
+    replies = Post.objects.filter(author=user, created__gte=since, parent__author_id__in=authors)
+    for author_id, n in replies.values_list("parent__author_id").annotate(n=Count("id")).order_by():
+        with_author[author_id] += n
+    written = Placement.objects.filter(
+        post__author=user, post__created__gte=since, status=Placement.Status.APPROVED
+    )
+    in_community = Counter(dict(written.values_list("community_id").annotate(n=Count("id")).order_by()))
+    return with_author, in_community
+
+
+def _explain(user, posts: list[Post], ranked: dict[int, relevance.Candidate]) -> None:
+    """Give each card its `why`: from the ranking's candidate, or from the entry's reason (the most
+    recent order). Names come from the cards, communities from those hydrate() let the reader know."""
+    roles = (
+        community_roles(user)
+        if any(p.feed_reason == Reason.COMMUNITY or p.pk in ranked for p in posts)
+        else {}
+    )
+    tagged = [p.pk for p in posts if p.feed_reason == Reason.HASHTAG and p.pk not in ranked]
+    tags: dict[int, list[str]] = {}
+    if tagged:
+        through = Post.hashtags.through.objects.filter(post_id__in=tagged, hashtag__follows__user=user)
+        for pk, name in through.values_list("post_id", "hashtag__name").order_by("hashtag__name"):
+            tags.setdefault(pk, []).append(name)
+    for post in posts:
+        c = ranked.get(post.pk) or relevance.Candidate(
+            id=post.pk,
+            author_id=post.author_id,
+            created=post.created,
+            reason=post.feed_reason,
+            own=post.author_id == user.pk,
+            follows_author=post.feed_reason == Reason.FOLLOW,
+            mentions_me=post.feed_reason == Reason.MENTION,
+            followed_tags=tags.get(post.pk, []),
+        )
+        c.author_name = post.author.full_name
+        # Only communities the reader belongs to, among those hydrate() lets them know of.
+        c.communities = [(x.pk, x.name) for x in post.communities if x.pk in roles]
+        c.shown_in = post.communities[0].name if post.communities else ""
+        post.why = relevance.explain(c)

@@ -164,3 +164,27 @@ def feed_trim(user_id: int) -> int:
     deleted, _rows = FeedEntry.objects.filter(user_id=user_id, post_id__lte=cutoff[0]).delete()
     User.objects.filter(pk=user_id).update(feed_horizon=Greatest(Coalesce("feed_horizon", 0), cutoff[0]))
     return deleted
+
+
+VISIT_GAP = timedelta(minutes=30)  # a feed opened after this long away starts a new visit
+OPENED_EVERY = timedelta(minutes=5)  # how often, within a visit, reading is recorded (one write)
+
+
+def feed_opened(user: User, *, choice, explicit: bool) -> None:
+    """The first page of the home feed is being shown: remember a choice the person just made, and
+    where reading stands for "unread since my last visit" (posts newer than the newest one that
+    existed when the previous visit was last recorded). At most one write, and none most times."""
+    changes = {}
+    if explicit and (user.feed_filter, user.feed_order) != (choice.filter, choice.order):
+        changes.update(feed_filter=choice.filter, feed_order=choice.order)
+    now = timezone.now()
+    opened = user.feed_opened_at
+    if opened is None or now - opened >= OPENED_EVERY:
+        if opened is None or now - opened >= VISIT_GAP:
+            changes["feed_unread_after"] = user.feed_seen_up_to
+        newest = Post.objects.order_by("-id").values_list("id", flat=True).first()
+        changes.update(feed_seen_up_to=newest or 0, feed_opened_at=now)
+    if changes:
+        User.objects.filter(pk=user.pk).update(**changes)
+        for name, value in changes.items():
+            setattr(user, name, value)

@@ -36,6 +36,9 @@ CARD_RELATED = (*WITH_AUTHOR, "question", "link_preview", *SHARED_RELATED)
 # fetched, the ids of those shown first (accepted answers); after, each answer's state for the viewer.
 replies_first: Hook[[list[Post]], list[int]] = Hook("posts.replies_first")
 annotate_cards: Hook[..., None] = Hook("posts.annotate_cards")
+# Of these posts, the questions the viewer was asked to answer as an expert (for the home feed's
+# "most relevant" order, ruche.feed; provided by ruche.qa).
+questions_for: Hook[[object, list[int]], set[int]] = Hook("posts.questions_for")
 
 
 @prepared("viewer", "ids")

@@ -14,6 +14,7 @@ class QaConfig(AppConfig):
         reactions.register()  # a question follows its replies
         posts.replies_first.provide(selectors.attach_questions)  # accepted answers first
         posts.annotate_cards.provide(selectors.annotate_answers)
+        posts.questions_for.provide(selectors.questions_for)  # the home feed's "asked you" reason
 
         from ruche.accounts.sections import ProfileSection, register_profile_section
         from ruche.posts.extensions import register_detail_panel, register_publisher

@@ -178,3 +178,11 @@ def accepted_answers_of(viewer, person, *, limit: int = 5) -> list[Post]:
     (each with its question, for the link and the question's first words)."""
     answers = Post.objects.filter(author=person, accepted_for__isnull=False).select_related("parent")
     return list(visible_posts(viewer, answers).order_by("-id")[:limit])
+
+
+def questions_for(viewer, ids: list[int]) -> set[int]:
+    """Of these posts, the questions the viewer was asked to answer as an expert (one query)."""
+    from ruche.qa.models import ExpertRequest
+
+    asked = ExpertRequest.objects.filter(expert=viewer, question_id__in=ids)
+    return set(asked.values_list("question_id", flat=True))

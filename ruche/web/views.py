@@ -13,10 +13,13 @@ from ruche.accounts.models import Department, DirectorySettings, Site
 from ruche.accounts.policies import is_admin
 from ruche.accounts.selectors import invited_not_activated_count, own_completeness
 from ruche.announcements.selectors import pinned_for
+from ruche.announcements.selectors import received as announcements_received
 from ruche.communities.selectors import creation_requests, open_reports
 from ruche.core.pagination import parse_cursor
 from ruche.core.views import apply_errors, render_page, safe_next
-from ruche.feed.selectors import home_feed
+from ruche.feed.choices import FILTERS, ORDERS, Choice, Cursor, read_choice
+from ruche.feed.selectors import FeedPage, feed_page
+from ruche.feed.services import feed_opened
 from ruche.files.models import FileSettings
 from ruche.files.services import allowed_extensions
 from ruche.ideas.selectors import open_challenges
@@ -31,25 +34,54 @@ from ruche.worker.selectors import queue_figures
 
 @login_required
 def home(request, form=None, status=200):
-    """The home feed with the composer above it; an empty feed shows what the company says."""
-    before = parse_cursor(request.GET.get("before"))
-    page = home_feed(request.user, before=before)
+    """The home feed with the composer above it, filtered and ordered as the person chose (kept in
+    the URL and for their next visit); an empty feed shows what the company says."""
+    user = request.user
+    reading = read_choice(
+        Choice(user.feed_filter, user.feed_order),
+        filter=request.GET.get("filter"),
+        order=request.GET.get("order"),
+        cursor=request.GET.get("cursor"),
+        before=request.GET.get("before"),
+    )
+    if reading.cursor is None:
+        feed_opened(user, choice=reading.choice, explicit=reading.explicit)
+    page = feed_for(user, reading)
     context = {
         "page": page,
-        "form": form or PostForm(user=request.user),
+        "reading": reading,
+        "feed_filters": FILTERS,
+        "feed_orders": ORDERS,
+        "form": form or PostForm(user=user),
         "feed_url": request.path,
+    }
+    if request.htmx and request.headers.get("HX-Target") == "home-feed":  # a filter or an order
+        return render_page(request, "web/home.html", context, partial="web/_feed.html", status=status)
+    context |= {
         # The meter in the side column; the profile it loads is the one the page header's avatar shows.
-        "completeness": None if request.htmx else own_completeness(request.user),
+        "completeness": None if request.htmx else own_completeness(user),
         # Innovation campaigns open to the viewer (one query), in a small box above the feed.
-        "challenges": [] if request.htmx else open_challenges(request.user),
+        "challenges": [] if request.htmx else open_challenges(user),
         # Announcements not yet confirmed or dismissed, pinned above the feed (one query).
-        "pinned_announcements": None if request.htmx else pinned_for(request.user),
+        "pinned_announcements": None if request.htmx else pinned_for(user),
     }
     if not request.htmx:  # the side column: whom to follow, where to go, the week's tags
-        context |= home_suggestions(request.user)
-    if not page.items and before is None:
-        context["discover"] = company_feed(request.user)
-    return render_page(request, "web/home.html", context, partial="posts/_page.html", status=status)
+        context |= home_suggestions(user)
+    if not page.items and reading.cursor is None and reading.choice == Choice():
+        context["discover"] = company_feed(user)
+    # htmx: "Load more", or the new posts (realtime.js): the page's posts only.
+    return render_page(request, "web/home.html", context, partial="web/_feed_page.html", status=status)
+
+
+def feed_for(user, reading):
+    """The feed's page, or for the announcements filter the announcements the person received
+    (they are not posts: ruche.announcements serves them), in the same shape."""
+    if reading.choice.filter != "announcements":
+        return feed_page(user, reading)
+    before = reading.cursor.id if reading.cursor else None
+    received = announcements_received(user, before=before)
+    cursor = received.next_cursor and Cursor("", received.next_cursor).encode(reading.choice)
+    return FeedPage([], cursor, reading.choice, announcements=received.items)
 
 
 @login_required

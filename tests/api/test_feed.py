@@ -23,10 +23,17 @@ def test_home_feed_pages_with_a_cursor(alice, bruno, api_as, side_effects):
     first = api.get("/feed/", limit=3).json()
     assert [p["id"] for p in first["items"]] == [p.pk for p in reversed(posts[2:])]
     assert first["items"][0]["feed_reason"] == "follow"
-    assert first["next_cursor"] == posts[2].pk
-    second = api.get("/feed/", limit=3, before=first["next_cursor"]).json()
+    assert first["items"][0]["why"] == "Because you follow Bruno Lefèvre"
+    assert (first["filter"], first["order"], first["notice"]) == ("all", "recent", None)
+    assert first["next_cursor"] == f"all:recent:{posts[2].pk}"
+    second = api.get("/feed/", limit=3, cursor=first["next_cursor"]).json()
     assert [p["id"] for p in second["items"]] == [posts[1].pk, posts[0].pk]
     assert second["next_cursor"] is None
+    # The older `before=<id>` still reads the most recent posts.
+    assert [p["id"] for p in api.get("/feed/", limit=3, before=posts[2].pk).json()["items"]] == [
+        posts[1].pk,
+        posts[0].pk,
+    ]
 
 
 @pytest.mark.parametrize("params", [{"before": "abc"}, {"before": 0}, {"limit": 0}, {"limit": 51}])

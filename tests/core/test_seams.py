@@ -108,6 +108,7 @@ PROVIDERS = {
     "posts.campaign_readers": "ruche.ideas.policies.campaign_viewers",
     "posts.replies_first": "ruche.qa.selectors.attach_questions",
     "posts.annotate_cards": "ruche.qa.selectors.annotate_answers",
+    "posts.questions_for": "ruche.qa.selectors.questions_for",
 }
 
 
