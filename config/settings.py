@@ -446,6 +446,8 @@ FEED_PAGE_SIZE = env_int("RUCHE_FEED_PAGE_SIZE", 10)
 # Authors or hashtags followed by more people than this are pulled at read time, not fanned out.
 FEED_LARGE_AUDIENCE = env_int("RUCHE_FEED_LARGE_AUDIENCE", 2_000)
 FEED_MAX_ENTRIES = env_int("RUCHE_FEED_MAX_ENTRIES", 1_000)
+# Post cards kept per web process, drawn once for every reader (ruche/web/cards.py); ~15 KB each.
+CARD_CACHE_ENTRIES = env_int("RUCHE_CARD_CACHE_ENTRIES", 2_000)
 # People not seen for this many days get no fan-out; their feed is rebuilt when they come back.
 FEED_INACTIVE_DAYS = env_int("RUCHE_FEED_INACTIVE_DAYS", 30)
 FEED_REBUILD_DAYS = env_int("RUCHE_FEED_REBUILD_DAYS", 60)

@@ -32,6 +32,7 @@ from ruche.core.paths import path
 from ruche.files.display import attach_rules, file_label, filesize, media_url
 from ruche.posts.models import Reaction
 from ruche.posts.policies import can_delete_shown, can_edit_shown
+from ruche.web import cards
 from ruche.web.templatetags import ruche as tags
 
 
@@ -171,6 +172,12 @@ def environment(**options) -> Environment:
     env.globals.update(
         attach_rules=attach_rules,
         avatar=tags.avatar,
+        # The card's personal parts (ruche/web/cards.py): drawn for the reader, or marked to be.
+        vary=cards.vary,
+        slot=cards.slot,
+        reason_line=cards.reason_line,
+        both=cards.BOTH,
+        reaction_states=cards.REACTION_STATES,
         # The cards' links follow the policies (ruche/posts/policies.py), not a rule of their own.
         can_edit_post=can_edit_shown,
         can_delete_post=can_delete_shown,

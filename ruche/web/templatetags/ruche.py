@@ -102,19 +102,30 @@ def url_for(pk, name: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def card(context, post):
-    """The post card, rendered by Jinja2 with what it needs from the page's context."""
-    return _jinja(
-        "posts/card.html",
-        {
-            "csrf_input": _csrf_input(context),
-            "post": post,
-            "user": _unwrapped(context["user"]),
-            "full": context.get("full"),
-            "reply_form": context.get("reply_form"),
-            "answer_error": context.get("answer_error"),
-            "post_max_length": context.get("post_max_length"),
-        },
-    )
+    """The post card, rendered by Jinja2 with what it needs from the page's context: kept and
+    completed for the reader when its shared part is the same for every reader (ruche/web/cards.py)."""
+    from ruche.web import cards
+
+    viewer = _unwrapped(context["user"])
+    values = {
+        "csrf_input": _csrf_input(context),
+        "post": post,
+        "user": viewer,
+        "full": context.get("full"),
+        "reply_form": context.get("reply_form"),
+        "answer_error": context.get("answer_error"),
+        "post_max_length": context.get("post_max_length"),
+    }
+    personal = {
+        "react": lambda target: target.my_reaction,
+        "saved": lambda target: target.saved,
+        "save": lambda target: target.saved,
+        "why": cards.reason_line,
+        "ago": lambda target: ago(target.created),
+        "token": lambda target: new_token(),
+        "me": lambda target: avatar(viewer, 32),
+    }
+    return cards.draw(post, viewer, values, lambda v: _jinja("posts/card.html", v), personal)
 
 
 def _menu_abilities(user) -> dict[str, bool]:
