@@ -18,11 +18,14 @@ the last few placed (diversity: not five posts in a row from one source).
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 WINDOW = 120  # candidates ranked together: twelve pages, then the older posts, newest first
 WINDOW_DAYS = 14
+KEPT_SECONDS = 60  # a ranking is kept this long for the same candidates (ruche/feed/selectors.py)
 
 
 @dataclass(frozen=True)
@@ -110,18 +113,24 @@ class Why:
         return bool(self.kind)
 
     def __str__(self) -> str:
-        texts = {
-            "mention": _("You are mentioned"),
-            "asked": _("A question for you, as an expert"),
-            "answered": _("%(name)s answered your question"),
-            "follow": _("Because you follow %(name)s"),
-            "hashtag": _("Because you follow #%(name)s"),
-            "popular": _("Popular in %(name)s"),
-            "community": _("In %(name)s, one of your communities"),
-            "affinity": _("You often interact with %(name)s"),
-            "own": _("Your post"),
-        }
-        return texts[self.kind] % {"name": self.name} if self.kind in texts else ""
+        return _text(get_language(), self.kind) % {"name": self.name} if self.kind else ""
+
+
+@lru_cache(maxsize=64)
+def _text(language: str | None, kind: str) -> str:
+    """The line's words in the active language (`language`), translated once per process."""
+    texts = {
+        "mention": _("You are mentioned"),
+        "asked": _("A question for you, as an expert"),
+        "answered": _("%(name)s answered your question"),
+        "follow": _("Because you follow %(name)s"),
+        "hashtag": _("Because you follow #%(name)s"),
+        "popular": _("Popular in %(name)s"),
+        "community": _("In %(name)s, one of your communities"),
+        "affinity": _("You often interact with %(name)s"),
+        "own": _("Your post"),
+    }
+    return texts[kind]
 
 
 def explain(c: Candidate, w: Weights = WEIGHTS) -> Why:

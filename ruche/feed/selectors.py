@@ -1,10 +1,12 @@
 """The home feed: fanned-out entries merged with posts pulled from very large sources."""
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, Value
 from django.utils import timezone
 
@@ -151,7 +153,9 @@ def _ids(user, only: str, before: int | None, after: int | None, size: int) -> l
 
 @prepared("ids")
 def _cards(ids):
-    return Post.objects.filter(pk__in=ids).select_related(*CARD_RELATED).order_by("-id")
+    """The page's posts, still there and not hidden (a kept ranking may name one since removed)."""
+    alive = Post.objects.filter(pk__in=ids, deleted_at__isnull=True, hidden_at__isnull=True)
+    return alive.select_related(*CARD_RELATED).order_by("-id")
 
 
 def home_feed(user, *, before: int | None = None, size: int | None = None) -> Page[Post]:
@@ -234,14 +238,16 @@ def _ranked(user, choice: Choice, cursor, size, after):
     only = choice.filter if choice.filter in {"following", "communities", "questions"} else "all"
     anchor = cursor.id + 1 if cursor else None  # the same candidates as the first page's
     rows = _ids(user, only, anchor, after, relevance.WINDOW)
-    since = timezone.now() - timedelta(days=relevance.WINDOW_DAYS)
-    candidates = _candidates(user, rows[: relevance.WINDOW], since)
-    now = timezone.now()
-    if choice.filter == "questions":  # unanswered first, in either order
-        ranked = relevance.rank([c for c in candidates if c.unanswered], now)
-        ranked += relevance.rank([c for c in candidates if not c.unanswered], now)
-    else:
-        ranked = relevance.rank(candidates, now)
+    # The ranking of exactly these candidates, kept a minute: the next page reads the same order
+    # (no post twice, none skipped), and what its cards show is read fresh all the same.
+    key = (
+        f"feed:ranked:{user.pk}:{choice.filter}:"
+        + hashlib.blake2b(repr(rows).encode(), digest_size=12).hexdigest()
+    )
+    ranked = cache.get(key)
+    if ranked is None:
+        ranked = _rank(user, choice, rows[: relevance.WINDOW])
+        cache.set(key, ranked, relevance.KEPT_SECONDS)
     offset = cursor.offset if cursor else 0
     chunk = ranked[offset : offset + size]
     if offset + size < len(ranked):
@@ -256,6 +262,16 @@ def _ranked(user, choice: Choice, cursor, size, after):
 
 
 AFFINITY_DAYS = 90
+
+
+def _rank(user, choice: Choice, rows) -> list[relevance.Candidate]:
+    since = timezone.now() - timedelta(days=relevance.WINDOW_DAYS)
+    candidates = _candidates(user, rows, since)
+    now = timezone.now()
+    if choice.filter == "questions":  # unanswered first, in either order
+        ranked = relevance.rank([c for c in candidates if c.unanswered], now)
+        return ranked + relevance.rank([c for c in candidates if not c.unanswered], now)
+    return relevance.rank(candidates, now)
 
 
 def _candidates(user, rows: list[tuple[int, str]], since) -> list[relevance.Candidate]:
@@ -295,8 +311,7 @@ def _candidates(user, rows: list[tuple[int, str]], since) -> list[relevance.Cand
     placed = Placement.objects.filter(post_id__in=ids, status=Placement.Status.APPROVED)
     for pk, community_id in placed.values_list("post_id", "community_id"):
         found[pk].communities.append((community_id, ""))
-    tags = Post.hashtags.through.objects.filter(post_id__in=ids, hashtag__follows__user=user)
-    for pk, name in tags.values_list("post_id", "hashtag__name").order_by("hashtag__name"):
+    for pk, name in _followed_tags(viewer=user, ids=ids):
         found[pk].followed_tags.append(name)
     followed = set(
         Follow.objects.filter(follower=user, followed_id__in=authors).values_list("followed_id", flat=True)
@@ -337,6 +352,13 @@ def _affinities(user, authors: set[int]) -> tuple[Counter, Counter]:
     return with_author, in_community
 
 
+@prepared("viewer", "ids")
+def _followed_tags(viewer, ids):
+    """(post, tag name) for the tags of these posts the viewer follows."""
+    through = Post.hashtags.through.objects.filter(post_id__in=ids, hashtag__follows__user=viewer)
+    return through.values_list("post_id", "hashtag__name").order_by("hashtag__name")
+
+
 def _explain(user, posts: list[Post], ranked: dict[int, relevance.Candidate]) -> None:
     """Give each card its `why`: from the ranking's candidate, or from the entry's reason (the most
     recent order). Names come from the cards, communities from those hydrate() let the reader know."""
@@ -347,10 +369,8 @@ def _explain(user, posts: list[Post], ranked: dict[int, relevance.Candidate]) ->
     )
     tagged = [p.pk for p in posts if p.feed_reason == Reason.HASHTAG and p.pk not in ranked]
     tags: dict[int, list[str]] = {}
-    if tagged:
-        through = Post.hashtags.through.objects.filter(post_id__in=tagged, hashtag__follows__user=user)
-        for pk, name in through.values_list("post_id", "hashtag__name").order_by("hashtag__name"):
-            tags.setdefault(pk, []).append(name)
+    for pk, name in _followed_tags(viewer=user, ids=tagged) if tagged else ():
+        tags.setdefault(pk, []).append(name)
     for post in posts:
         c = ranked.get(post.pk) or relevance.Candidate(
             id=post.pk,

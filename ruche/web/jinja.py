@@ -138,11 +138,14 @@ def forget_translations() -> None:
     words cached by the template helpers (after the catalogues change, in development)."""
     from django.template import engines
 
+    from ruche.feed.relevance import _text
     from ruche.realtime.templatetags.realtime import _element
 
     engines["jinja2"].env.ruche_overlays.clear()
     tags._ago_in.cache_clear()
     _element.cache_clear()
+    _text.cache_clear()
+    cards.forget_all()  # kept cards hold words of the old catalogue
 
 
 def _reaction_kinds(language: str | None) -> list[tuple[str, str, str]]:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from ruche.accounts.models import PEOPLE, Follow, Profile, User
 from ruche.communities.models import Community, Membership
 from ruche.communities.policies import joinable_communities
+from ruche.core.prepared import prepared
 from ruche.posts.models import Post
 from ruche.posts.policies import visible_posts
 
@@ -57,13 +58,17 @@ def people_to_follow(viewer, limit: int = 3) -> list[User]:
     ids = _cached(viewer, "people", lambda: _people_candidates(viewer))
     if not ids:
         return []
+    return _kept_order(_not_followed(viewer=viewer, ids=ids), ids, limit)
+
+
+@prepared("viewer", "ids")
+def _not_followed(viewer, ids):
     followed = Follow.objects.filter(follower=viewer, followed=OuterRef("pk"))
-    people = (
+    return (
         User.objects.filter(PEOPLE, pk__in=ids, is_active=True)
         .exclude(Exists(followed))
         .select_related("profile")
     )
-    return _kept_order(people, ids, limit)
 
 
 def _people_candidates(viewer) -> list[int]:
@@ -108,7 +113,12 @@ def communities_to_join(viewer, limit: int = 3) -> list[Community]:
     ids = _cached(viewer, "communities", lambda: _community_candidates(viewer))
     if not ids:
         return []
-    return _kept_order(joinable_communities(viewer, Community.objects.filter(pk__in=ids)), ids, limit)
+    return _kept_order(_joinable(viewer=viewer, ids=ids), ids, limit)
+
+
+@prepared("viewer", "ids")
+def _joinable(viewer, ids):
+    return joinable_communities(viewer, Community.objects.filter(pk__in=ids))
 
 
 def _community_candidates(viewer) -> list[int]:
