@@ -2,8 +2,9 @@
 
     RUCHE_SCREENSHOTS=1 .venv/bin/python -m pytest tests/e2e/test_screenshots.py
 
-writes docs/screenshots/home-feed.png, profile.png and phone.png. Without the variable the scene is
-still built and checked, and nothing is written.
+writes docs/screenshots/home-feed.png, profile.png, phone.png and the others named in shoot() below. Without the variable the scene is
+still built and checked, and nothing is written. The emoji need a colour emoji font
+(Debian: fonts-noto-color-emoji), or they show as empty boxes.
 """
 
 import os
@@ -15,6 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from ruche.accounts import services as accounts
+from ruche.communities.models import Community, Membership
 from ruche.posts import services as posts
 from ruche.posts.models import Post
 from ruche.qa import services as qa
@@ -214,3 +216,53 @@ def test_readme_screenshots(live_server, new_page):
     expect(phone.locator("#composer-body")).to_be_in_viewport()
     expect(phone.locator(f"#post-{audit.pk}")).to_be_visible()
     shoot(phone, "phone.png")
+
+    # The home feed in the most relevant order, each card saying why it is there.
+    production = Community.objects.create(
+        name="Production", slug="production", created_by=karim, member_count=3
+    )
+    Membership.objects.create(community=production, user=karim, role="owner")
+    lea = colleague("Léa", "Dubois", job="Ingénieure méthodes", department="Production", site="Lyon")
+    Membership.objects.bulk_create(Membership(community=production, user=u) for u in (camille, lea))
+    line2 = posts.post_create(
+        author=lea,
+        body=fr("Ligne 2 : la nouvelle presse est réceptionnée, premiers essais lundi. #Production"),
+        communities=[production],
+    )
+    for who, kind in ((karim, "bravo"), (camille, "like"), (smed_fan(), "love")):
+        posts.reaction_set(post=line2, user=who, kind=kind)
+    for who, text in ((karim, "On sera là pour le premier lancement."), (camille, "Super nouvelle !")):
+        say(who, text, parent=line2, ago=timedelta(minutes=1))
+    Post.objects.filter(pk=line2.pk).update(created=timezone.now() - timedelta(hours=5))
+    page.goto(f"{live_server.url}/?filter=all&order=relevant")
+    expect(page.locator('.feed-orders a[aria-current="page"][href$="order=relevant"]')).to_be_visible()
+    reasons = page.locator("#feed-items > article.post header .reason")
+    expect(reasons.first).to_be_visible()
+    assert reasons.count() == page.locator("#feed-items > article.post").count() >= 5
+    expect(page.locator(f"#post-{line2.pk} .reason")).to_contain_text("Production")
+    page.set_viewport_size({"width": 1280, "height": 1500})  # four cards and their reasons
+    top_of_feed(page)
+    shoot(page, "home-relevant.png")
+
+    # Questions on a phone: the unanswered one first.
+    waiting = qa.question_ask(
+        author=karim, body=fr("Quelqu'un a la procédure de consignation de la presse 2 ? #Sécurité")
+    )
+    Post.objects.filter(pk=waiting.pk).update(created=timezone.now() - timedelta(minutes=40))
+    phone.goto(f"{live_server.url}/?filter=questions&order=recent")
+    cards = phone.locator("#feed-items > article.post")
+    expect(cards).to_have_count(2)
+    expect(cards.first).to_have_id(f"post-{waiting.pk}")
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    top_of_feed(phone)
+    shoot(phone, "phone-questions.png")
+
+
+def top_of_feed(page: Page) -> None:
+    """Scroll the feed's bar just below the sticky header: the choices and the first cards in view."""
+    page.evaluate(
+        """() => {
+          const bar = document.querySelector(".feed-choices"), header = document.querySelector(".topbar");
+          window.scrollTo(0, bar.getBoundingClientRect().top + window.scrollY - header.offsetHeight - 12);
+        }"""
+    )

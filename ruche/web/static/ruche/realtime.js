@@ -20,6 +20,7 @@
   function onNewPost(data) {
     const feed = document.getElementById("feed-items"), region = document.getElementById("new-posts");
     if (!feed || !region || document.getElementById("post-" + data.post)) return;
+    if (feed.dataset.filter === "announcements") return;  // a list of announcements: no post goes there
     pending.add(data.post);
     let button = region.querySelector("button");
     if (!button) {
@@ -36,8 +37,11 @@
     const region = document.getElementById("new-posts");
     pending.clear();
     region.replaceChildren();
-    // Page 1 of the feed, as htmx asks for it (the partial): only the list is replaced.
-    window.htmx.ajax("GET", window.location.pathname, { target: "#feed-items", swap: "innerHTML" })
+    // Page 1 of the feed, as htmx asks for it (the partial): only the list is replaced. The filter
+    // and order shown (the URL's, else the person's remembered ones), never a page's cursor.
+    const url = new URL(window.location.href);
+    url.searchParams.delete("cursor"); url.searchParams.delete("before");
+    window.htmx.ajax("GET", url.pathname + url.search, { target: "#feed-items", swap: "innerHTML" })
       .then(() => { const first = document.querySelector("#feed-items .post"); if (first) first.setAttribute("tabindex", "-1"), first.focus(); });
   }
 

@@ -118,7 +118,7 @@
 
 // After htmx redraws a toggle (a reaction, a vote, a follow), the button pressed is a new element:
 // put the focus back on it, so that someone using the keyboard goes on from where they were.
-// The form (or element) carries data-keep-focus="<a key stable across the swap>".
+// The form, or the link itself, carries data-keep-focus="<a key stable across the swap>".
 (function () {
   "use strict";
   let pending = null;
@@ -133,7 +133,9 @@
     const active = document.activeElement;
     if (active && active !== document.body && active.isConnected) return; // focus is still somewhere useful
     const holder = document.querySelector(`[data-keep-focus="${CSS.escape(key)}"]`);
-    const target = holder && holder.querySelector("button:not([disabled]), a[href], summary");
+    // The holder itself when it is the link (the home feed's tabs), else the control inside it.
+    const focusable = "button:not([disabled]), a[href], summary";
+    const target = holder && (holder.matches(focusable) ? holder : holder.querySelector(focusable));
     if (target) target.focus();
   });
 })();
