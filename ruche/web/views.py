@@ -55,6 +55,8 @@ def home(request, form=None, status=200):
         "form": form or PostForm(user=user),
         "feed_url": request.path,
     }
+    if not page.items and reading.cursor is None and reading.choice.filter == "all":
+        context["discover"] = company_feed(user)  # an empty feed shows what the company says
     if request.htmx and request.headers.get("HX-Target") == "home-feed":  # a filter or an order
         return render_page(request, "web/home.html", context, partial="web/_feed.html", status=status)
     context |= {
@@ -67,8 +69,6 @@ def home(request, form=None, status=200):
     }
     if not request.htmx:  # the side column: whom to follow, where to go, the week's tags
         context |= home_suggestions(user)
-    if not page.items and reading.cursor is None and reading.choice == Choice():
-        context["discover"] = company_feed(user)
     # htmx: "Load more", or the new posts (realtime.js): the page's posts only.
     return render_page(request, "web/home.html", context, partial="web/_feed_page.html", status=status)
 
