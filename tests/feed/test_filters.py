@@ -262,3 +262,93 @@ def test_the_announcements_filter_is_not_served_by_feed_page(alice, world):
     # The views and the API serve it from ruche.announcements; feed_page gives every post then.
     page = feed_page(alice, read_choice(Choice("announcements", "recent")), size=100)
     assert page.choice == Choice("announcements", "recent")
+
+
+# --- Privacy: whatever the filter, order or cursor, nothing the reader may not read -----------------
+
+
+@pytest.fixture
+def secrets(alice, bruno, make_community, side_effects):
+    """Alice follows Bruno, who also posts where she may not read: in a private and a secret community
+    he belongs to (one post mentions her, one is a question), a post hidden by a moderator and a deleted
+    one. Alice has stale feed entries for them all (as if she had left the communities)."""
+    from ruche.communities.models import Community
+    from ruche.feed.models import FeedEntry
+    from ruche.posts.services import post_delete
+
+    direction = make_community("Direction", visibility=Community.Visibility.PRIVATE, members=[bruno])
+    projet = make_community("Projet X", visibility=Community.Visibility.SECRET, members=[bruno])
+    user_follow(follower=alice, followed=bruno)
+    with side_effects():
+        shown = [post_create(author=bruno, body=f"Pour tous {i}").pk for i in range(3)]
+        hidden = {
+            "private": post_create(author=bruno, body=f"Budget @{alice.handle}", communities=[direction]),
+            "private_question": question_ask(author=bruno, body="Combien ?", communities=[direction]),
+            "secret": post_create(author=bruno, body="Projet", communities=[projet]),
+            "hidden": post_create(author=bruno, body="Hors sujet"),
+            "deleted": post_create(author=bruno, body="Effacé"),
+        }
+        post_create(author=bruno, body="Réponse", parent=hidden["private_question"])
+        shown.append(post_create(author=bruno, body="Après").pk)
+    Post.objects.filter(pk=hidden["hidden"].pk).update(hidden_at=timezone.now())
+    post_delete(post=hidden["deleted"], by=bruno)
+    for post in hidden.values():
+        FeedEntry.objects.get_or_create(
+            user=alice, post=post, defaults={"reason": "community", "created": timezone.now()}
+        )
+    assert hidden["private"].pk in one_page(bruno) and hidden["secret"].pk in one_page(bruno)
+    return shown, {name: post.pk for name, post in hidden.items()}
+
+
+def forged(filter: str, order: str, pk: int) -> list[str]:
+    """Cursors a reader could write by hand around a post they may not read."""
+    if order == "relevant":
+        payloads = [f"r{pk}-0", f"r{pk + 1}-0", f"r{pk}-1", f"r{pk}-9999", f"o{pk + 1}", f"o{pk}"]
+    elif filter == "questions":
+        payloads = [f"u{pk + 1}", f"a{pk + 1}", f"u{pk}"]
+    else:
+        payloads = [str(pk + 1), str(pk)]
+    return [f"{filter}:{order}:{payload}" for payload in payloads]
+
+
+@pytest.mark.parametrize("sources", ["entries", "pulled", "past-the-horizon"])
+def test_nothing_unreadable_whatever_the_filter_order_or_cursor(alice, secrets, settings, sources):
+    shown, hidden = secrets
+    if sources == "pulled":  # Bruno's posts are pulled at read time as well
+        settings.FEED_LARGE_AUDIENCE = 0
+    if sources == "past-the-horizon":  # the entries were trimmed: posts come from the sources
+        from ruche.feed.models import FeedEntry
+
+        FeedEntry.objects.filter(user=alice).delete()
+        User.objects.filter(pk=alice.pk).update(feed_horizon=Post.objects.order_by("-id")[0].pk)
+        alice.refresh_from_db()
+    forbidden = set(hidden.values())
+    for filter in POST_FILTERS:
+        for order in ORDERS:
+            seen = flat(walk(alice, filter, order, 2))
+            assert not forbidden & set(seen), (filter, order)
+            if filter in ("all", "following", "unread"):
+                assert sorted(seen) == sorted(shown), (filter, order)
+            for pk in forbidden:
+                for cursor in forged(filter, order, pk):
+                    reading = read_choice(Choice(), filter=filter, order=order, cursor=cursor)
+                    assert reading.problem is None, cursor
+                    page = feed_page(alice, reading, size=2)
+                    assert not forbidden & {p.pk for p in page}, cursor
+                    assert set(shown) >= {p.pk for p in page}, cursor
+
+
+def test_forged_cursors_through_the_api_and_the_page(alice, secrets, api_as, client):
+    shown, hidden = secrets
+    api = api_as(alice)
+    client.force_login(alice)
+    forbidden = set(hidden.values())
+    for filter in FILTERS:
+        for order in ORDERS:
+            for cursor in forged(filter, order, hidden["private"]) + [f"{filter}:{order}:r1-9999"]:
+                response = api.get("/feed/", filter=filter, order=order, cursor=cursor, limit=2)
+                assert response.status_code == 200, cursor
+                assert not forbidden & {p["id"] for p in response.json()["items"]}, cursor
+                page = client.get("/", {"filter": filter, "order": order, "cursor": cursor})
+                assert page.status_code == 200, cursor
+                assert not forbidden & {p.pk for p in page.context["page"]}, cursor
