@@ -42,7 +42,7 @@ def test_a_choice_made_on_the_page_is_kept_for_the_next_visit_and_the_api(
     assert client.get("/").context["reading"].choice == Choice("following", "recent")
 
 
-def test_a_bad_choice_is_not_kept(alice, client, api_as):
+def test_an_unknown_filter_remembers_its_fallback(alice, client, api_as):
     client.force_login(alice)
     client.get("/", {"filter": "questions", "order": "relevant"})
     response = client.get("/", {"filter": "nothing"})
