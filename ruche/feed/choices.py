@@ -26,7 +26,8 @@ ORDERS = {"recent": _("Most recent"), "relevant": _("Most relevant")}
 
 # recent: `<id>` (below that post); questions: `u<id>` unanswered ones, `a<id>` answered ones;
 # relevant: `r<anchor>-<offset>` inside the ranked window, `o<id>` below it, newest first.
-_PAYLOAD = re.compile(r"(?P<phase>[uaro]?)(?P<id>\d{1,19})(?:-(?P<offset>\d{1,4}))?")
+# ASCII digits only: `\d` would also read "٥" as 5.
+_PAYLOAD = re.compile(r"(?P<phase>[uaro]?)(?P<id>\d{1,19})(?:-(?P<offset>\d{1,4}))?", re.ASCII)
 
 
 @dataclass(frozen=True)

@@ -203,7 +203,7 @@ def feed_page(user, reading: Reading, *, size: int | None = None) -> FeedPage:
     whys: dict[int, relevance.Candidate] = {}
     if choice.order == "relevant" and not (cursor and cursor.phase == "o"):
         rows, next_cursor, whys = _ranked(user, choice, cursor, size, after)
-    elif choice.filter == "questions":
+    elif choice.filter == "questions" and choice.order == "recent":  # (below relevant's window: newest first)
         rows, next_cursor = _questions_first(user, cursor, size, after)
     else:
         rows = _ids(user, only, cursor.id if cursor else None, after, size)
@@ -228,8 +228,8 @@ def _questions_first(user, cursor, size, after):
         before = None  # then the answered ones, from the newest
     more = _ids(user, "answered", before, after, size - len(rows))
     rows += more
-    if len(rows) > size:
-        return rows[:size], Cursor("a", rows[size - 1][0])
+    if len(rows) > size:  # the next page starts at rows[size], an answered one (not below the last shown)
+        return rows[:size], Cursor("a", rows[size][0] + 1)
     return rows, None
 
 
