@@ -87,7 +87,8 @@ def read_choice(remembered: Choice, *, filter=None, order=None, cursor=None, bef
         parsed = _parse_cursor(raw, choice, legacy=cursor is None)
         if parsed is None:
             problems.append(_("That page link is out of date or damaged: here is the first page."))
-    return Reading(choice, parsed, " ".join(str(p) for p in problems) or None, explicit)
+    # Only a valid choice is remembered: a mistyped link must not replace the person's own.
+    return Reading(choice, parsed, " ".join(str(p) for p in problems) or None, explicit and not problems)
 
 
 def _parse_cursor(raw: str, choice: Choice, *, legacy: bool) -> Cursor | None:

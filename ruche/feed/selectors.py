@@ -252,13 +252,13 @@ def _ranked(user, choice: Choice, cursor, size, after):
     chunk = ranked[offset : offset + size]
     if offset + size < len(ranked):
         next_cursor = Cursor("r", rows[0][0], offset + size)
-    elif len(rows) > len(ranked):  # older candidates, or more than the window: newest first below it
-        lowest = min((c.id for c in ranked), default=rows[0][0] + 1)
-        next_cursor = Cursor("o", lowest)
+    elif len(rows) > relevance.WINDOW:  # more than the window: newest first below it
+        next_cursor = Cursor("o", rows[relevance.WINDOW - 1][0])
     else:
         next_cursor = None
     reasons = dict(rows)
-    return [(c.id, reasons[c.id]) for c in chunk], next_cursor, {c.id: c for c in chunk}
+    ranked_here = {c.id: c for c in chunk if c.author_id}  # older ones: their entry's reason
+    return [(c.id, reasons[c.id]) for c in chunk], next_cursor, ranked_here
 
 
 AFFINITY_DAYS = 90
@@ -270,8 +270,13 @@ def _rank(user, choice: Choice, rows) -> list[relevance.Candidate]:
     now = timezone.now()
     if choice.filter == "questions":  # unanswered first, in either order
         ranked = relevance.rank([c for c in candidates if c.unanswered], now)
-        return ranked + relevance.rank([c for c in candidates if not c.unanswered], now)
-    return relevance.rank(candidates, now)
+        ranked += relevance.rank([c for c in candidates if not c.unanswered], now)
+    else:
+        ranked = relevance.rank(candidates, now)
+    # The window's posts older than WINDOW_DAYS follow, newest first (ids need not follow dates).
+    ranked_ids = {c.id for c in ranked}
+    older = [(pk, reason) for pk, reason in rows if pk not in ranked_ids]
+    return ranked + [relevance.Candidate(id=pk, author_id=0, created=since, reason=r) for pk, r in older]
 
 
 def _candidates(user, rows: list[tuple[int, str]], since) -> list[relevance.Candidate]:

@@ -42,16 +42,18 @@ def test_a_choice_made_on_the_page_is_kept_for_the_next_visit_and_the_api(
     assert client.get("/").context["reading"].choice == Choice("following", "recent")
 
 
-def test_an_unknown_filter_remembers_its_fallback(alice, client, api_as):
+def test_an_unknown_filter_shows_everything_and_keeps_the_persons_choice(alice, client, api_as):
     client.force_login(alice)
     client.get("/", {"filter": "questions", "order": "relevant"})
     response = client.get("/", {"filter": "nothing"})
     assert response.status_code == 200
     assert "There is no feed filter “nothing”: here is everything." in response.content.decode()
-    # The fallback is shown (everything, the remembered order) and it is what is remembered now.
+    # The fallback is shown (everything, the remembered order); a mistyped link does not replace
+    # the person's own choice.
     assert response.context["reading"].choice == Choice("all", "relevant")
     stored = User.objects.get(pk=alice.pk)
-    assert (stored.feed_filter, stored.feed_order) == ("all", "relevant")
+    assert (stored.feed_filter, stored.feed_order) == ("questions", "relevant")
+    assert client.get("/").context["reading"].choice == Choice("questions", "relevant")
 
 
 def test_a_page_link_does_not_change_the_remembered_choice(alice, bruno, client, settings, side_effects):
