@@ -80,9 +80,10 @@ def fresh_copy(database: str, template: str, target: str) -> None:
         return
     import psycopg
 
+    source, copy = template.rsplit("/", 1)[1], target.rsplit("/", 1)[1]
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_RUN}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{PG_RUN}" TEMPLATE "{PG_TEMPLATE}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{source}"')
     with psycopg.connect(target, autocommit=True) as conn:
         conn.execute("ANALYZE")
 
@@ -298,31 +299,45 @@ def free_port() -> int:
 class Server:
     """`manage.py serve` in its own process group; its output in benchmarks/data/."""
 
-    def __init__(self, tree: Path, task_workers: int, extra_env: dict, log: Path):
+    def __init__(self, tree: Path, task_workers: int, extra_env: dict, log: Path, workers: int = 0):
         self.port = free_port()
         command = [PYTHON, "manage.py", "serve", "--port", str(self.port)]
+        if workers:
+            command += ["--workers", str(workers)]
         if task_workers:
             command += ["--task-workers", str(task_workers)]
-        env = {**os.environ, **extra_env, "PYTHONPATH": str(tree)}
+        self.start(command, tree, {**os.environ, **extra_env, "PYTHONPATH": str(tree)}, log)
+
+    ready_path = "/health/"
+
+    def start(self, command: list[str], cwd: Path, env: dict, log: Path) -> None:
+        """Run `command` in its own process group until it answers 200 at `ready_path`."""
         self.log = log.open("w")
         self.process = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
-            command, cwd=tree, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+            command, cwd=cwd, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
         )
+        try:
+            self.wait_ready(log)
+        except BaseException:  # Ctrl+C while starting too: no server left behind
+            self.stop()
+            raise
+
+    def wait_ready(self, log: Path) -> None:
+        name = " ".join(self.process.args[1:3])  # manage.py serve, -m granian
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise SystemExit(f"serve exited with {self.process.returncode}: see {log}")
+                raise SystemExit(f"{name} exited with {self.process.returncode}: see {log}")
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                conn.request("GET", "/health/")
+                conn.request("GET", self.ready_path)
                 if conn.getresponse().status == 200:
                     conn.close()
                     return
             except OSError:
                 pass
             time.sleep(0.3)
-        self.stop()
-        raise SystemExit(f"serve did not answer on port {self.port}: see {log}")
+        raise SystemExit(f"{name} did not answer on port {self.port}: see {log}")
 
     def processes(self) -> dict[int, str]:
         """serve's descendants: pid -> command line."""
@@ -365,7 +380,21 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        # The leader gone, granian's workers have been seen to linger when stopped under load (they
+        # ignore SIGTERM): a few seconds to finish, then the rest of the group is killed.
+        deadline = time.monotonic() + 10
+        while self.group_alive() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if self.group_alive():
+            os.killpg(self.process.pid, signal.SIGKILL)
         self.log.close()
+
+    def group_alive(self) -> bool:
+        try:
+            os.killpg(self.process.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
 
 
 def percentiles(samples: list[float]) -> dict:
