@@ -405,8 +405,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-# Sessions are read on every request: from the cache, the database only on a miss.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions are read on every request: from Redis when there is one, the database on a miss. Never
+# from a cache of the process's own: a session ended elsewhere (a log-out served by another web
+# worker, a deactivation or an erasure run by the task worker) would live on in that copy.
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie.
 SECURE_CSP = {

@@ -3,10 +3,10 @@ person, search finds nothing of them, their contributions are kept or deleted as
 and every relation to the user model has a rule."""
 
 import json
+from importlib import import_module
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.backends.cached_db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -33,6 +33,8 @@ from ruche.privacy.services import erasure
 from ruche.privacy.services.erasure import ERASE_RULES, Erase, person_erase, user_relations
 from ruche.realtime.models import RealtimeEvent
 from tests.accounts.profiles import png
+
+SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # the one the site uses
 
 FIRST, LAST = "Zephyrine", "Quillebeuf"
 EMAIL = "zq.private@example.com"
