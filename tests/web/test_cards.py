@@ -164,10 +164,8 @@ def world(make_user, make_community, add_member, side_effects, site, admin, sett
     later = post_create(author=emma, body=f"Bientôt : {site.url('/later')}")
     thumbnail = Attachment.objects.get(pk=photo.pk).thumbnail.name
     Attachment.objects.filter(pk=photo.pk).update(thumbnail="")  # its thumbnail not made yet
-    kinds = ["like", "bravo", "love", "insightful", "funny"]
-    for kind, who in zip(
-        ["like", "bravo", "love", "insightful", "funny"], [bruno, chloe, emma, alice, admin]
-    ):
+    kinds = ["like", "bravo", "love", "insightful", "funny"]  # each kind, on one post
+    for kind, who in zip(kinds, [bruno, chloe, emma, alice, admin], strict=True):
         reaction_set(post=many, user=who, kind=kind)
     reaction_set(post=plain, user=alice, kind="love")
     reaction_set(post=plain, user=emma, kind="like")
