@@ -29,7 +29,15 @@ from ruche.files.models import Attachment
 from ruche.files.services import attachment_upload, file_settings_update
 from ruche.links.services import preview_fetch
 from ruche.posts.models import Post
-from ruche.posts.services import bookmark_set, post_create, post_delete, post_edit, reaction_set
+from ruche.posts.services import (
+    bookmark_set,
+    link_preview_hide,
+    post_create,
+    post_delete,
+    post_edit,
+    post_share,
+    reaction_set,
+)
 from ruche.qa.services import question_ask
 from ruche.web import cards
 from ruche.web.templatetags import ruche as tags
@@ -306,6 +314,14 @@ CASES = {
     "the post deleted": lambda w: Case(
         reader=w.chloe, pk=w.files.pk, gone=True, apply=lambda: post_delete(post=w.files, by=w.bruno)
     ),
+    "the preview removed by the author": lambda w: Case(
+        reader=w.chloe, pk=w.link.pk, old="Robots de soudure",
+        apply=lambda: link_preview_hide(post=w.link, by=w.emma),
+    ),
+    "the post shared by someone else": lambda w: Case(
+        reader=w.chloe, pk=w.link.pk, new='class="share-count"',
+        apply=lambda: post_share(author=w.david, original=w.link, body=""),
+    ),
     "the post moved to another community": lambda w: Case(
         reader=w.chloe, pk=w.link.pk, old=">Atelier</a>", new=">Logistique</a>",
         apply=lambda: moved(w.link, w.other),
@@ -406,3 +422,64 @@ def test_a_reader_who_leaves_a_private_community_no_longer_reads_it_there(client
     assert world.private_post.pk in card_ids(html_of(client, url))
     communities.community_leave(community=world.private, user=world.alice)
     assert card_ids(html_of(client, url)) == []
+
+
+# 3. Nothing of one reader reaches another's card ----------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/", "/?order=relevant"])
+def test_a_card_kept_for_one_reader_is_completed_with_the_next_readers_own_state(
+    client, world, url, drawn, monkeypatch
+):
+    alice, chloe, many = world.alice, world.chloe, world.many
+    user_set_language(user=alice, language="en")  # the same language: the same kept cards
+    expected = {}
+    for reader in (alice, chloe):
+        client.force_login(reader)
+        expected[reader.pk] = live(client, url, monkeypatch)
+    cards.forget_all()
+    for first, then in ((alice, chloe), (chloe, alice)):
+        cards.forget_all()
+        client.force_login(first)
+        html_of(client, url)
+        drawn.clear()
+        client.force_login(then)
+        html = html_of(client, url)
+        assert many.pk not in drawn and len(drawn) < len(card_ids(html))  # completed from kept parts
+        assert html == expected[then.pk]
+    client.force_login(chloe)
+    mine = card(html_of(client, url), many.pk)  # Alice reacted 💡 and saved it; Chloé reacted 👏
+    assert 'value="bravo" class="reaction-button active"' in mine
+    assert 'value="insightful" class="reaction-button active"' not in mine
+    assert 'class="saved-mark"' not in mine and 'name="saved" value="1"' in mine
+    reply_box = mine[mine.index('<form class="reply-form"') :]
+    assert alice.profile.photo.url not in reply_box and 'aria-label="Chloé Petit">CP</span>' in reply_box
+    client.force_login(alice)
+    hers = card(html_of(client, url), many.pk)
+    assert 'value="insightful" class="reaction-button active"' in hers and 'class="saved-mark"' in hers
+    assert alice.profile.photo.url in hers[hers.index('<form class="reply-form"') :]
+    if url.endswith("relevant"):
+        reasons = [re.findall(r'<span class="reason">[^<]*</span>', c) for c in (mine, hers)]
+        assert reasons[0] and reasons[1]
+        assert reasons[0] == re.findall(
+            r'<span class="reason">[^<]*</span>', card(expected[chloe.pk], many.pk)
+        )
+
+
+# 4. A NUL the card did not put there is refused -----------------------------------------------
+
+
+def test_the_marks_are_split_and_a_stray_nul_is_refused():
+    recorder = {("react", 7): {None: "<b>like</b>"}}
+    parts = cards._split("<a>\x00react:7\x00</a>\x00ago:-1\x00", recorder)
+    assert parts == ["<a>", ("react", 7, {None: "<b>like</b>"}), "</a>", ("ago", -1, None), ""]
+    for html in ("<p>a\x00b</p>", "<p>\x00react:x\x00</p>", "<p>\x00Saved:1\x00</p>", "\x00react:1"):
+        with pytest.raises(ValueError, match="NUL"):
+            cards._split(html, recorder)
+
+
+def test_a_nul_in_what_someone_writes_never_reaches_a_card(client, alice):
+    client.force_login(alice)
+    response = client.post("/posts/new/", {"body": "Bonjour \x00react:1\x00", "kind": "post"})
+    assert response.status_code == 400
+    assert not Post.objects.exists()
