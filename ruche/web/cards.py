@@ -178,7 +178,7 @@ def _post(p) -> tuple:
         p.share_count,
         p.is_share,
         p.link_preview_hidden,
-        tuple(p.reaction_summary),
+        tuple(sorted(p.reaction_summary)),  # the card sorts it: equal counts come in any order
         getattr(p, "more_replies", None),
         _person(p.author),
         tuple(_file(f) for f in p.files),
