@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from jinja2 import pass_context
 from markupsafe import escape
 
+from ruche.files.display import attach_rules
 from ruche.posts.models import Reaction
 from ruche.posts.policies import can_delete_shown
 
@@ -156,8 +157,10 @@ def forget_all() -> None:
 
 
 def digest(post) -> str:
-    """Everything the shared card is drawn from, in the active language and time zone."""
-    seen = (get_language(), timezone.get_current_timezone_name(), _post(post))
+    """Everything the shared card is drawn from, in the active language and time zone, with the
+    reply box's attachment rules (an administrator may change them at any time)."""
+    rules = tuple(sorted(attach_rules().items()))
+    seen = (get_language(), timezone.get_current_timezone_name(), rules, _post(post))
     return hashlib.blake2b(repr(seen).encode(), digest_size=20).hexdigest()
 
 
@@ -175,7 +178,7 @@ def _post(p) -> tuple:
         p.share_count,
         p.is_share,
         p.link_preview_hidden,
-        tuple(p.reaction_summary),
+        tuple(sorted(p.reaction_summary)),  # the card sorts it: equal counts come in any order
         getattr(p, "more_replies", None),
         _person(p.author),
         tuple(_file(f) for f in p.files),
