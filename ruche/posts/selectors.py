@@ -78,7 +78,7 @@ def _reaction_counts(viewer, ids):
         Reaction.objects.filter(post_id__in=ids)
         .values("post_id", "kind")
         .annotate(n=Count("id"), by_viewer=Count("id", filter=Q(user_id=viewer.pk)))
-        .order_by("post_id", "-n")
+        .order_by("post_id", "-n", "kind")  # ties in a fixed order: kept cards and the API agree
     )
 
 
