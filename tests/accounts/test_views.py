@@ -403,7 +403,7 @@ def test_signup_is_closed(client):
 # Query counts: a constant number of queries, whatever the size of the page
 
 
-PROFILE_QUERIES = 15  # with the attachments of the posts shown (one query)
+PROFILE_QUERIES = 16  # with the attachments of the posts shown (one query)
 DIRECTORY_QUERIES = 10  # +1: the skill chips of the cards (one prefetch for the page)
 
 

@@ -257,9 +257,9 @@ def heavy_feed(alice, busy, make_community, settings, side_effects):
 # tags and authors, expert requests, answers to my questions, three affinities. The API spares the side
 # column and the session. Lower a figure when a query goes away.
 PAGE_QUERIES = {
-    ("all", "recent"): 18,
-    ("communities", "recent"): 19,
-    ("questions", "recent"): 21,
+    ("all", "recent"): 19,
+    ("communities", "recent"): 20,
+    ("questions", "recent"): 22,
     ("all", "relevant"): 27,
     ("communities", "relevant"): 27,
     ("questions", "relevant"): 27,

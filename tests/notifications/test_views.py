@@ -106,7 +106,7 @@ def test_htmx_load_more_is_a_fragment(client, alice, told, settings):
     assert "<html" not in page and "mentioned you" in page and "now follows you" not in page
 
 
-NOTIFICATIONS_QUERIES = 3
+NOTIFICATIONS_QUERIES = 4
 
 
 @pytest.mark.parametrize("n", [5, 20])

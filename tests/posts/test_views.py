@@ -193,7 +193,7 @@ def test_anonymous_people_are_sent_to_login(client, alice):
     assert response.status_code == 302 and Post.objects.count() == 1
 
 
-TAG_QUERIES = 11  # with the attachments of the cards (one query for the page)
+TAG_QUERIES = 12  # with the attachments of the cards (one query for the page)
 
 
 @pytest.mark.parametrize("n", [5, 20])

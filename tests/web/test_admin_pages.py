@@ -485,7 +485,7 @@ def test_role_set_refuses_an_unknown_role_and_oneself(admin, alice):
     )
 
 
-@pytest.mark.parametrize(("path", "most"), [("/manage/roles/", 8), ("/manage/departments/", 4)])
+@pytest.mark.parametrize(("path", "most"), [("/manage/roles/", 9), ("/manage/departments/", 5)])
 def test_the_lists_cost_the_same_queries_for_many_people(
     as_admin, person, make_user, path, most, django_assert_max_num_queries
 ):
