@@ -13,6 +13,7 @@ Output depends only on the seed and the size (and on "now", which only shifts th
 """
 
 import bisect
+import itertools
 import logging
 import random
 import time
@@ -661,9 +662,9 @@ def _write(
     mentioned: list[int] = [star] if star is not None and tpl.mentions and star != author else []
     for dept in tpl.mentions[len(mentioned) :]:
         pool = cast.everyone if dept == "any" else cast.pool(dept)
-        choices = [i for i in pool if i != author and i not in mentioned]
-        if choices:
-            mentioned.append(rng.choice(choices))
+        picked = _choice_except(rng, pool, {author, *mentioned})
+        if picked is not None:
+            mentioned.append(picked)
     site = cast.people[author].site
     day = when + timedelta(days=7 + (5 - when.weekday()) % 7)  # Saturday of next week
     values = {f"m{k}": f"@{cast.people[i].handle}" for k, i in enumerate(mentioned)}
@@ -675,6 +676,20 @@ def _write(
         site0=cast.people[mentioned[0]].site if mentioned else site,
     )
     return tpl.text.format_map(defaultdict(str, values)), mentioned
+
+
+def _choice_except(rng: random.Random, pool: list[int], excluded: set[int]) -> int | None:
+    """`rng.choice([i for i in pool if i not in excluded])`, the same draw from the same random
+    state, without copying the pool (sorted ids, up to 100,000 of them, for every post)."""
+    at = {i: bisect.bisect_left(pool, i) for i in excluded}
+    skipped = sorted(k for i, k in at.items() if k < len(pool) and pool[k] == i)
+    if len(pool) == len(skipped):
+        return None
+    k = rng.randrange(len(pool) - len(skipped))  # as choice() draws: _randbelow(len)
+    for position in skipped:
+        if position <= k:
+            k += 1
+    return pool[k]
 
 
 def _reply_text(
@@ -729,9 +744,11 @@ def _plan(
     """
     drafts: list[Draft] = []
     credit = files.random() if files else 0.0
+    # Summed once: choices() would sum the weights of thousands of writers for every post.
+    cum_weights = list(itertools.accumulate(writer_weights)) if writer_weights else None
     times = _working_times(rng, now, weeks, per_day)
     for n, when in enumerate(times):
-        tpl, author = _template_and_author(rng, cast, writers, writer_weights)
+        tpl, author = _template_and_author(rng, cast, writers, cum_weights)
         mention = None
         if star is not None and n == len(times) - 3:
             tpl, author = _template_and_author(rng, cast, [star], None, carrying="photo:")
@@ -760,9 +777,9 @@ def _plan(
 
 
 def _template_and_author(
-    rng, cast: Cast, writers: list[int], weights, *, carrying: str = ""
+    rng, cast: Cast, writers: list[int], cum_weights, *, carrying: str = ""
 ) -> tuple[Template, int]:
-    author = rng.choices(writers, weights)[0] if weights else rng.choice(writers)
+    author = rng.choices(writers, cum_weights=cum_weights)[0] if cum_weights else rng.choice(writers)
     person = cast.people[author]
     fitting = [
         t
