@@ -5,9 +5,14 @@ Two modes share one vocabulary:
 - small (the `make run` demo, a few dozen people): everything goes through the real services, so
   mentions, hashtags, feed entries and notifications are exactly what the product makes, then
   timestamps are moved into the past;
-- large (benchmarks, thousands of people): people, follows, posts and reactions are written in
-  bulk, because calling the services for 50,000 posts would take hours; the feeds are then written
-  by the feed's own rules (`post_fan_out`, `feed_trim`), post by post, as the worker would.
+- large (benchmarks, thousands of people): people, follows, posts, reactions and notifications are
+  written in bulk, because calling the services for 50,000 posts would take hours: on PostgreSQL
+  with `COPY ... FROM STDIN` (`_save_rows`), elsewhere with `bulk_create`. The feeds follow the
+  feed's own rules: on SQLite `post_fan_out` post by post then `feed_trim`, as the worker would;
+  on PostgreSQL the same rules restated as a few set-based `INSERT ... SELECT` and one trim
+  (`_fan_out_in_sql`), which tests/demo/test_bulk_feed.py holds to the very rows of the first way.
+  That is what makes 100,000 people possible in minutes (docs/performance.md, "Generating a large
+  company").
 
 Output depends only on the seed and the size (and on "now", which only shifts the dates).
 """
@@ -19,6 +24,7 @@ import random
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -1199,8 +1205,11 @@ def _bulk_posts(drafts: list[Draft], people: list[Person], tags: dict[str, Hasht
             replies[draft.parent.pk] += 1
     posts, mention_rows, tag_rows, reactions = [], [], [], []
     mention_through, tag_through = Post.mentions.through, Post.hashtags.through
+    rendered: dict[str, tuple[str, dict[str, str]]] = {}  # two replies in three are common phrases
     for draft in drafts:
-        html, found = _render_body(draft.body, names)
+        if draft.body not in rendered:
+            rendered[draft.body] = _render_body(draft.body, names)
+        html, found = rendered[draft.body]
         posts.append(
             Post(
                 pk=draft.pk, author_id=people[draft.author].user.pk,
@@ -1239,16 +1248,6 @@ def _set_based_fan_out() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _own_entries(cursor) -> None:
-    """Each author's own entry, as `post_create` writes it (whatever the post's visibility)."""
-    feed, post = _tables(FeedEntry, Post)
-    cursor.execute(
-        f"INSERT INTO {feed} (user_id, post_id, reason, created) SELECT author_id, id, %s, created "  # noqa: S608
-        f"FROM {post} WHERE parent_id IS NULL AND deleted_at IS NULL ORDER BY id ON CONFLICT DO NOTHING",
-        [FeedEntry.Reason.OWN],
-    )
-
-
 def _fan_out_per_post() -> None:
     """Post by post in the order they were written (followers, hashtags, communities, mentions,
     large audiences pulled, people long away left to a rebuild), then each feed trimmed."""
@@ -1279,7 +1278,8 @@ def _tables(*models) -> list[str]:
 
 
 def _fan_out_in_sql() -> None:
-    """`post_fan_out` then `feed_trim`, restated in SQL for all posts at once (PostgreSQL).
+    """`post_fan_out` then `feed_trim`, restated in SQL for all posts at once (PostgreSQL), into an
+    empty feed table.
 
     post_fan_out(post), for a top-level post neither deleted nor hidden, and published in at least
     one of the communities it was placed in (if any): followers of its hashtags (HASHTAG), members
@@ -1287,12 +1287,21 @@ def _fan_out_in_sql() -> None:
     active people seen within FEED_INACTIVE_DAYS and skipped when above FEED_LARGE_AUDIENCE (pulled
     at read time); mentioned people who are active (MENTION, however long away). Later sources
     override earlier ones: the reason kept is the first of mention, follow, community, hashtag.
-    When no community it is published in is public, only their members keep it; never the author
-    (whose own entry is written before). An idea's or a post awaiting approval (none generated)
-    goes through post_fan_out itself: their readers come from other apps' rules."""
-    from ruche.communities.models import Community, Membership, Placement
-    from ruche.feed.services import post_fan_out
+    When no community it is published in is public, only their members keep it; never the author,
+    whose own entry is written for every top-level post that is not deleted.
 
+    The candidate rows go to a temporary table, are ranked per reader as feed_trim ranks them, and
+    only those kept are written, with the feed table's indexes and constraints built afterwards:
+    about a third of the rows never reach the table, and no index is maintained row by row.
+    A company with ideas or posts awaiting approval (whose readers other apps' rules decide; the
+    generator makes none), or a feed table already written, goes post by post instead."""
+    from ruche.communities.models import Community, Membership, Placement
+
+    tops = Post.objects.filter(parent__isnull=True, deleted_at__isnull=True)
+    others = tops.filter(Q(campaign__isnull=False) | Q(awaiting_approval=True), hidden_at__isnull=True)
+    if others.exists() or FeedEntry.objects.exists():
+        _fan_out_per_post()
+        return
     feed, post, user, follow, hashtag, hashtag_follow, community, membership, placement = _tables(
         FeedEntry, Post, User, Follow, Hashtag, HashtagFollow, Community, Membership, Placement
     )
@@ -1308,12 +1317,11 @@ def _fan_out_in_sql() -> None:
         "community": reasons.COMMUNITY,
         "hashtag": reasons.HASHTAG,
     }
-    insert = f"""
+    fan_out = f"""
         WITH p AS (
             SELECT po.id, po.author_id, po.created FROM {post} po
             WHERE po.id BETWEEN %(first)s AND %(last)s AND po.parent_id IS NULL
               AND po.deleted_at IS NULL AND po.hidden_at IS NULL
-              AND po.campaign_id IS NULL AND NOT po.awaiting_approval
               AND (NOT EXISTS (SELECT 1 FROM {placement} pl WHERE pl.post_id = po.id)
                    OR EXISTS (SELECT 1 FROM {placement} pl WHERE pl.post_id = po.id AND pl.status = %(approved)s))
         ),
@@ -1340,7 +1348,7 @@ def _fan_out_in_sql() -> None:
             JOIN {post_mentions} mm ON mm.post_id = p.id
             JOIN {user} u ON u.id = mm.user_id AND u.is_active
         )
-        INSERT INTO {feed} (user_id, post_id, reason, created)
+        INSERT INTO feed_candidate (user_id, post_id, reason, created)
         SELECT r.user_id, p.id,
                (ARRAY[%(mention)s, %(follow)s, %(community)s, %(hashtag)s])[min(r.rank)], p.created
         FROM reached r JOIN p ON p.id = r.post_id
@@ -1351,45 +1359,84 @@ def _fan_out_in_sql() -> None:
                OR EXISTS (SELECT 1 FROM {placement} pl JOIN {membership} m ON m.community_id = pl.community_id
                           WHERE pl.post_id = p.id AND pl.status = %(approved)s AND m.user_id = r.user_id))
         GROUP BY p.id, r.user_id, p.created
-        ORDER BY p.id, r.user_id
-        ON CONFLICT DO NOTHING
     """  # noqa: S608
-    tops = Post.objects.filter(parent__isnull=True, deleted_at__isnull=True).order_by("pk")
-    ids = list(tops.values_list("pk", flat=True))
+    ids = list(tops.order_by("pk").values_list("pk", flat=True))
     with connection.cursor() as cursor:
         _analyze(cursor, [post, user, follow, hashtag, hashtag_follow, post_tags, post_mentions, placement])
-        _own_entries(cursor)
+        cursor.execute(
+            "CREATE TEMPORARY TABLE feed_candidate (user_id bigint, post_id bigint, reason varchar(10), "
+            "created timestamptz) ON COMMIT DROP"
+        )
+        cursor.execute(
+            "INSERT INTO feed_candidate SELECT author_id, id, %s, created "  # noqa: S608
+            f"FROM {post} WHERE parent_id IS NULL AND deleted_at IS NULL",
+            [reasons.OWN],
+        )
         for start in range(0, len(ids), FAN_OUT_BATCH):
             batch = ids[start : start + FAN_OUT_BATCH]
-            cursor.execute(insert, {**params, "first": batch[0], "last": batch[-1]})
-        # The others (an idea, a post awaiting approval) follow the rules of other apps as well.
-        others = tops.filter(Q(campaign__isnull=False) | Q(awaiting_approval=True), hidden_at__isnull=True)
-        for item in others.select_related("author").prefetch_related("hashtags"):
-            post_fan_out(item)
+            cursor.execute(fan_out, {**params, "first": batch[0], "last": batch[-1]})
+        with _indexes_built_after(cursor, FeedEntry):
+            _trim_in_sql(cursor)
+        cursor.execute("DROP TABLE feed_candidate")
         _analyze(cursor, [feed])
-        _trim_in_sql(cursor)
 
 
 def _trim_in_sql(cursor) -> None:
-    """`feed_trim` for everyone at once: past the FEED_MAX_ENTRIES newest, entries go, and the
-    feed's horizon becomes the newest post that went (pulled at read time from there)."""
+    """`feed_trim` for everyone at once, on the candidate rows: the FEED_MAX_ENTRIES newest of each
+    reader are written; the newest that is left out becomes the feed's horizon (pulled at read time
+    from there)."""
     feed, user = _tables(FeedEntry, User)
     cursor.execute(
         f"""
-        WITH cut AS (
-            SELECT user_id, post_id FROM (
-                SELECT user_id, post_id, row_number() OVER (PARTITION BY user_id ORDER BY post_id DESC) AS n
-                FROM {feed}
-            ) ranked WHERE n = %(keep)s + 1
+        WITH ranked AS MATERIALIZED (
+            SELECT user_id, post_id, reason, created,
+                   row_number() OVER (PARTITION BY user_id ORDER BY post_id DESC) AS n
+            FROM feed_candidate
         ),
         horizon AS (
-            UPDATE {user} u SET feed_horizon = GREATEST(COALESCE(u.feed_horizon, 0), cut.post_id)
-            FROM cut WHERE u.id = cut.user_id
+            UPDATE {user} u SET feed_horizon = GREATEST(COALESCE(u.feed_horizon, 0), ranked.post_id)
+            FROM ranked WHERE ranked.n = %(keep)s + 1 AND u.id = ranked.user_id
         )
-        DELETE FROM {feed} f USING cut WHERE f.user_id = cut.user_id AND f.post_id <= cut.post_id
+        INSERT INTO {feed} (user_id, post_id, reason, created)
+        SELECT user_id, post_id, reason, created FROM ranked WHERE n <= %(keep)s ORDER BY post_id, user_id
         """,  # noqa: S608
         {"keep": settings.FEED_MAX_ENTRIES},
     )
+
+
+@contextmanager
+def _indexes_built_after(cursor, model):
+    """Drop the table's indexes and constraints (its primary key aside), then build them again from
+    their own definitions: one sort per index instead of millions of insertions, and no deferred
+    foreign-key check queued per row."""
+    table = model._meta.db_table
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype IN ('u', 'f', 'c') ORDER BY conname",
+        [table],
+    )
+    constraints = cursor.fetchall()
+    cursor.execute(
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY 1",
+        [table],
+    )
+    indexes = cursor.fetchall()
+    quote = connection.ops.quote_name
+    # The foreign keys' checks deferred so far run now: PostgreSQL alters no table they point to
+    # while they wait (the rest of the transaction checks each row as it comes).
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for name, _definition in constraints:
+        cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+    for name, _definition in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    yield
+    cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+    for _name, definition in indexes:
+        cursor.execute(definition)
+    for name, definition in constraints:
+        cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
 
 
 def _analyze(cursor, tables) -> None:

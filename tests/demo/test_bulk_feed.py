@@ -32,6 +32,11 @@ def written() -> tuple[set, dict]:
     return rows, dict(User.objects.values_list("pk", "feed_horizon"))
 
 
+def feed_constraints() -> dict:
+    with connection.cursor() as cursor:
+        return connection.introspection.get_constraints(cursor, FeedEntry._meta.db_table)
+
+
 def rewrite(fan_out) -> tuple[set, dict]:
     FeedEntry.objects.all().delete()
     User.objects.update(feed_horizon=None)
@@ -86,7 +91,9 @@ def test_set_based_fan_out_writes_what_post_fan_out_and_feed_trim_write(settings
     assert sum(h is not None for h in horizons.values()) > 25, sum(h is not None for h in horizons.values())
 
     add_communities(random.Random(3), settings.FEED_LARGE_AUDIENCE)
+    schema = feed_constraints()
     in_sql = rewrite(demo._fan_out_in_sql)
+    assert feed_constraints() == schema  # the indexes and constraints dropped while writing are back
     assert in_sql == rewrite(demo._fan_out_per_post)
     rows, horizons = in_sql
     assert {reason for _u, _p, reason in rows} == set(Reason)
