@@ -55,8 +55,6 @@ DOMAIN = "ruche.example"
 ADMIN_EMAIL = f"admin@{DOMAIN}"
 # Above this many people, the generator writes rows in bulk instead of calling services.
 LARGE_THRESHOLD = 200
-# Above this many people, fewer weeks of content (default_weeks).
-HUGE_COMPANY = 30_000
 BATCH = 2000
 # Notifications older than this are read, except for the few people who never read them.
 UNREAD_DAYS = 2
@@ -852,18 +850,11 @@ class DemoResult:
     password: str = DEMO_PASSWORD
 
 
-def default_weeks(employees: int) -> int:
-    """Weeks of content: three, but two above 30,000 people (a third less to write, and a feed
-    table of ~28 million rows rather than ~42 million at 100,000 people)."""
-    return 3 if employees <= HUGE_COMPANY else 2
-
-
 def generate(
-    *, employees: int = 40, seed: int = 42, weeks: int | None = None, log: Log = lambda _msg: None
+    *, employees: int = 40, seed: int = 42, weeks: int = 3, log: Log = lambda _msg: None
 ) -> DemoResult:
     """Create the demo company in an empty database."""
     started = time.monotonic()
-    weeks = weeks or default_weeks(employees)
     rng = random.Random(seed)
     now = timezone.now()
     if employees > LARGE_THRESHOLD:

@@ -15,7 +15,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--employees", type=int, default=40, help="How many people (default 40).")
         parser.add_argument("--seed", type=int, default=42, help="Random seed: same seed, same company.")
-        parser.add_argument("--weeks", type=int, help="Weeks of content (default 3; 2 above 30,000 people).")
+        parser.add_argument("--weeks", type=int, default=3, help="Weeks of content (default 3).")
 
     def handle(self, *args, if_empty, employees, seed, weeks, **options):
         if User.objects.exists():
@@ -23,7 +23,7 @@ class Command(BaseCommand):
                 self.stdout.write("People already exist: the demo company is not loaded again.")
                 return
             raise CommandError("The database already has people: demo_company needs an empty one.")
-        if employees < 1 or (weeks is not None and weeks < 1):
+        if employees < 1 or weeks < 1:
             raise CommandError("--employees and --weeks must be positive.")
         result = demo.generate(employees=employees, seed=seed, weeks=weeks, log=self.stdout.write)
         self.stdout.write(
