@@ -1060,8 +1060,9 @@ def _generate_large(rng: random.Random, employees: int, weeks: int, now: datetim
 def _save_rows(model, objs: Iterable, *, ids: bool = False) -> None:
     """Write model instances in bulk, as `bulk_create` would (defaults, `pre_save`): on PostgreSQL
     through one `COPY ... FROM STDIN` (no SQL to parse, no round trip per batch) into the table
-    stripped of its indexes and constraints, built again after; elsewhere with `bulk_create`. `ids`: the objects carry primary keys chosen here, and the
-    table's sequence is moved past them afterwards; otherwise the database numbers the rows."""
+    stripped of its indexes and constraints, built again after; elsewhere with `bulk_create`.
+    `ids`: the objects carry primary keys chosen here, and the table's sequence is moved past them
+    afterwards; otherwise the database numbers the rows."""
     if connection.vendor != "postgresql":
         model.objects.bulk_create(objs, batch_size=BATCH)
     else:
@@ -1296,7 +1297,7 @@ def _fan_out_in_sql() -> None:
 
     The candidate rows go to a temporary table, are ranked per reader as feed_trim ranks them, and
     only those kept are written, with the feed table's indexes and constraints built afterwards:
-    about a third of the rows never reach the table, and no index is maintained row by row.
+    trimmed rows never reach the table, and no index is maintained row by row.
     A company with ideas or posts awaiting approval (whose readers other apps' rules decide; the
     generator makes none), or a feed table already written, goes post by post instead."""
     from ruche.communities.models import Community, Membership, Placement
