@@ -29,9 +29,11 @@ TARGETS_MS = {"home_p50": 20, "home_p99": 60, "fan_out_10000": 2_000}
 
 
 def database_url(database: str, employees: int, seed: int) -> str:
+    """One database per size, so that the 10,000- and 100,000-person companies coexist (the first
+    keeps its old name, `ruche_bench`)."""
     if database == "sqlite":
         return f"sqlite:///{DATA / f'ruche-{employees}-s{seed}.sqlite3'}"
-    return f"{PG_SERVER}/{PG_DATABASE}"
+    return f"{PG_SERVER}/{PG_DATABASE}" if employees == 10_000 else f"{PG_SERVER}/{PG_DATABASE}_{employees}"
 
 
 def child_env(url: str) -> dict:
@@ -52,8 +54,9 @@ def child_env(url: str) -> dict:
 # --- building the company -------------------------------------------------------------------
 
 
-def marker(database: str) -> Path:
-    return DATA / f"{database}.json"
+def marker(database: str, employees: int = 10_000) -> Path:
+    """What was generated where: one file per database and size (10,000: the old `<database>.json`)."""
+    return DATA / (f"{database}.json" if employees == 10_000 else f"{database}-{employees}.json")
 
 
 def ensure_company(
@@ -63,7 +66,7 @@ def ensure_company(
     `url` and `name` (its marker under benchmarks/data/) for a company of another benchmark's own."""
     DATA.mkdir(parents=True, exist_ok=True)
     url = url or database_url(database, employees, seed)
-    done = marker(name or database)
+    done = marker(name) if name else marker(database, employees)
     wanted = {"employees": employees, "seed": seed, "url": url}
     env = child_env(url)
     migrate = [PYTHON, "manage.py", "migrate", "--no-input", "-v0"]

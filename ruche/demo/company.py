@@ -5,26 +5,34 @@ Two modes share one vocabulary:
 - small (the `make run` demo, a few dozen people): everything goes through the real services, so
   mentions, hashtags, feed entries and notifications are exactly what the product makes, then
   timestamps are moved into the past;
-- large (benchmarks, thousands of people): people, follows, posts and reactions are written in
-  bulk, because calling the services for 50,000 posts would take hours; the feeds are then written
-  by the feed's own rules (`post_fan_out`, `feed_trim`), post by post, as the worker would.
+- large (benchmarks, thousands of people): people, follows, posts, reactions and notifications are
+  written in bulk, because calling the services for 50,000 posts would take hours: on PostgreSQL
+  with `COPY ... FROM STDIN` (`_save_rows`), elsewhere with `bulk_create`. The feeds follow the
+  feed's own rules: on SQLite `post_fan_out` post by post then `feed_trim`, as the worker would;
+  on PostgreSQL the same rules restated as a few set-based `INSERT ... SELECT` and one trim
+  (`_fan_out_in_sql`), which tests/demo/test_bulk_feed.py holds to the very rows of the first way.
+  That is what makes 100,000 people possible in minutes (docs/performance.md, "Generating a large
+  company").
 
 Output depends only on the seed and the size (and on "now", which only shifts the dates).
 """
 
 import bisect
+import itertools
 import logging
 import random
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.tasks import TaskResultStatus
 from django.tasks.signals import task_finished
 from django.test.utils import override_settings
@@ -409,9 +417,11 @@ def _create_people(
         if timeline:
             _set_timeline(user, timeline, len(users), seen)
         users.append(user)
-    for p, user in zip(people, User.objects.bulk_create(users, batch_size=BATCH), strict=True):
-        p.user = user
-    profiles = [
+    start = (User.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    for pk, (p, user) in enumerate(zip(people, users, strict=True), start=start):
+        user.pk, p.user = pk, user
+    _save_rows(User, users, ids=True)
+    profiles = (
         Profile(
             user=p.user,
             department=departments[p.dept],
@@ -420,11 +430,13 @@ def _create_people(
             **_profile_text(rng, p),
         )
         for p in people
-    ]
-    Profile.objects.bulk_create(profiles, batch_size=BATCH)
+    )
+    _save_rows(Profile, profiles)
     through = Profile.skills.through
-    rows = [through(profile_id=p.user.pk, skill_id=skills[fold(s)].pk) for p in people for s in p.skills]
-    through.objects.bulk_create(rows, batch_size=BATCH)
+    _save_rows(
+        through,
+        (through(profile_id=p.user.pk, skill_id=skills[fold(s)].pk) for p in people for s in p.skills),
+    )
 
 
 def _set_timeline(user: User, timeline: Timeline, index: int, seen: datetime) -> None:
@@ -656,9 +668,9 @@ def _write(
     mentioned: list[int] = [star] if star is not None and tpl.mentions and star != author else []
     for dept in tpl.mentions[len(mentioned) :]:
         pool = cast.everyone if dept == "any" else cast.pool(dept)
-        choices = [i for i in pool if i != author and i not in mentioned]
-        if choices:
-            mentioned.append(rng.choice(choices))
+        picked = _choice_except(rng, pool, {author, *mentioned})
+        if picked is not None:
+            mentioned.append(picked)
     site = cast.people[author].site
     day = when + timedelta(days=7 + (5 - when.weekday()) % 7)  # Saturday of next week
     values = {f"m{k}": f"@{cast.people[i].handle}" for k, i in enumerate(mentioned)}
@@ -670,6 +682,20 @@ def _write(
         site0=cast.people[mentioned[0]].site if mentioned else site,
     )
     return tpl.text.format_map(defaultdict(str, values)), mentioned
+
+
+def _choice_except(rng: random.Random, pool: list[int], excluded: set[int]) -> int | None:
+    """`rng.choice([i for i in pool if i not in excluded])`, the same draw from the same random
+    state, without copying the pool (sorted ids, up to 100,000 of them, for every post)."""
+    at = {i: bisect.bisect_left(pool, i) for i in excluded}
+    skipped = sorted(k for i, k in at.items() if k < len(pool) and pool[k] == i)
+    if len(pool) == len(skipped):
+        return None
+    k = rng.randrange(len(pool) - len(skipped))  # as choice() draws: _randbelow(len)
+    for position in skipped:
+        if position <= k:
+            k += 1
+    return pool[k]
 
 
 def _reply_text(
@@ -724,9 +750,11 @@ def _plan(
     """
     drafts: list[Draft] = []
     credit = files.random() if files else 0.0
+    # Summed once: choices() would sum the weights of thousands of writers for every post.
+    cum_weights = list(itertools.accumulate(writer_weights)) if writer_weights else None
     times = _working_times(rng, now, weeks, per_day)
     for n, when in enumerate(times):
-        tpl, author = _template_and_author(rng, cast, writers, writer_weights)
+        tpl, author = _template_and_author(rng, cast, writers, cum_weights)
         mention = None
         if star is not None and n == len(times) - 3:
             tpl, author = _template_and_author(rng, cast, [star], None, carrying="photo:")
@@ -755,9 +783,9 @@ def _plan(
 
 
 def _template_and_author(
-    rng, cast: Cast, writers: list[int], weights, *, carrying: str = ""
+    rng, cast: Cast, writers: list[int], cum_weights, *, carrying: str = ""
 ) -> tuple[Template, int]:
-    author = rng.choices(writers, weights)[0] if weights else rng.choice(writers)
+    author = rng.choices(writers, cum_weights=cum_weights)[0] if cum_weights else rng.choice(writers)
     person = cast.people[author]
     fitting = [
         t
@@ -1004,12 +1032,10 @@ def _generate_large(rng: random.Random, employees: int, weeks: int, now: datetim
         p.followers = counts[i]
     with transaction.atomic():
         _create_people(rng, people, now, large=True)
-        Follow.objects.bulk_create(
-            [
-                Follow(follower=people[a].user, followed=people[b].user, created=now - timedelta(days=90))
-                for a, b in follows
-            ],
-            batch_size=BATCH,
+        followed_at = now - timedelta(days=90)
+        uid = [p.user.pk for p in people]
+        _save_rows(
+            Follow, (Follow(follower_id=uid[a], followed_id=uid[b], created=followed_at) for a, b in follows)
         )
         tags = _create_tag_follows(people, tag_follows, now)
     done(f"{len(people)} people, {len(follows)} follows, {len(tag_follows)} hashtag follows")
@@ -1029,6 +1055,31 @@ def _generate_large(rng: random.Random, employees: int, weeks: int, now: datetim
         _bulk_notifications(rng, drafts, people, now)
         done(f"{Notification.objects.count()} notifications")
     return len(drafts)
+
+
+def _save_rows(model, objs: Iterable, *, ids: bool = False) -> None:
+    """Write model instances in bulk, as `bulk_create` would (defaults, `pre_save`): on PostgreSQL
+    through one `COPY ... FROM STDIN` (no SQL to parse, no round trip per batch) into the table
+    stripped of its indexes and constraints, built again after; elsewhere with `bulk_create`.
+    `ids`: the objects carry primary keys chosen here, and the table's sequence is moved past them
+    afterwards; otherwise the database numbers the rows."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs, batch_size=BATCH)
+    else:
+        fields = [f for f in model._meta.concrete_fields if ids or f is not model._meta.auto_field]
+        quote = connection.ops.quote_name
+        sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
+        with (
+            connection.cursor() as cursor,
+            _indexes_built_after(cursor, model),
+            cursor.cursor.copy(sql) as copy,
+        ):
+            for obj in objs:
+                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+    if ids:
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [model]):
+                cursor.execute(sql)
 
 
 def _participation(rng: random.Random, people: list[Person]) -> tuple[list[int], list[int]]:
@@ -1124,12 +1175,14 @@ def _create_tag_follows(people: list[Person], tag_follows: list[tuple[int, str]]
     tags = {}
     for key in sorted(names):
         tags[key] = Hashtag.objects.create(key=key[:50], name=names[key], follower_count=counts[key])
-    HashtagFollow.objects.bulk_create(
-        [
-            HashtagFollow(user=people[i].user, hashtag=tags[fold(t)], created=now - timedelta(days=60))
+    _save_rows(
+        HashtagFollow,
+        (
+            HashtagFollow(
+                user_id=people[i].user.pk, hashtag_id=tags[fold(t)].pk, created=now - timedelta(days=60)
+            )
             for i, t in tag_follows
-        ],
-        batch_size=BATCH,
+        ),
     )
     return tags
 
@@ -1157,8 +1210,11 @@ def _bulk_posts(drafts: list[Draft], people: list[Person], tags: dict[str, Hasht
             replies[draft.parent.pk] += 1
     posts, mention_rows, tag_rows, reactions = [], [], [], []
     mention_through, tag_through = Post.mentions.through, Post.hashtags.through
+    rendered: dict[str, tuple[str, dict[str, str]]] = {}  # two replies in three are common phrases
     for draft in drafts:
-        html, found = _render_body(draft.body, names)
+        if draft.body not in rendered:
+            rendered[draft.body] = _render_body(draft.body, names)
+        html, found = rendered[draft.body]
         posts.append(
             Post(
                 pk=draft.pk, author_id=people[draft.author].user.pk,
@@ -1176,20 +1232,30 @@ def _bulk_posts(drafts: list[Draft], people: list[Person], tags: dict[str, Hasht
             Reaction(post_id=draft.pk, user_id=people[u].user.pk, kind=kind, created=when)
             for u, kind, when in draft.reactions
         )
-    for rows in (posts, mention_rows, tag_rows, reactions):
-        if rows:
-            type(rows[0]).objects.bulk_create(rows, batch_size=BATCH)
-    # Explicit ids leave PostgreSQL's sequence behind: move it past them.
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), [Post]):
-            cursor.execute(sql)
+    _save_rows(Post, posts, ids=True)
+    _save_rows(mention_through, mention_rows)
+    _save_rows(tag_through, tag_rows)
+    _save_rows(Reaction, reactions)
 
 
 def _fan_out() -> None:
-    """Feed entries written by the feed's own rules, as the worker would have: post by post in the
-    order they were written, each author's own entry (as post_create writes it), `post_fan_out`
-    (followers, hashtags, communities, mentions, large audiences pulled, people long away left to
-    a rebuild), then every feed trimmed by `feed_trim`."""
+    """Feed entries as the worker would have written them: each author's own entry (as post_create
+    writes it), `post_fan_out` for each top-level post, then every feed trimmed by `feed_trim`. On
+    PostgreSQL the same rules run as set-based SQL (`_fan_out_in_sql`; tests/demo/test_bulk_feed.py
+    holds both to the same rows), elsewhere post by post through the feed's own functions."""
+    if _set_based_fan_out():
+        _fan_out_in_sql()
+    else:
+        _fan_out_per_post()
+
+
+def _set_based_fan_out() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _fan_out_per_post() -> None:
+    """Post by post in the order they were written (followers, hashtags, communities, mentions,
+    large audiences pulled, people long away left to a rebuild), then each feed trimmed."""
     from ruche.feed.services import feed_trim, post_fan_out
 
     tops = Post.objects.filter(parent__isnull=True, deleted_at__isnull=True).order_by("pk")
@@ -1206,6 +1272,176 @@ def _fan_out() -> None:
         _analyze(cursor, [connection.ops.quote_name(FeedEntry._meta.db_table)])
     for user_id in User.objects.order_by("pk").values_list("pk", flat=True):
         feed_trim(user_id)
+
+
+# Top-level posts per INSERT ... SELECT of the set-based fan-out: a few hundred thousand rows each.
+FAN_OUT_BATCH = 2000
+
+
+def _tables(*models) -> list[str]:
+    return [connection.ops.quote_name(m._meta.db_table) for m in models]
+
+
+def _fan_out_in_sql() -> None:
+    """`post_fan_out` then `feed_trim`, restated in SQL for all posts at once (PostgreSQL), into an
+    empty feed table.
+
+    post_fan_out(post), for a top-level post neither deleted nor hidden, and published in at least
+    one of the communities it was placed in (if any): followers of its hashtags (HASHTAG), members
+    of its communities (COMMUNITY), followers of its author (FOLLOW), each but the mentions kept to
+    active people seen within FEED_INACTIVE_DAYS and skipped when above FEED_LARGE_AUDIENCE (pulled
+    at read time); mentioned people who are active (MENTION, however long away). Later sources
+    override earlier ones: the reason kept is the first of mention, follow, community, hashtag.
+    When no community it is published in is public, only their members keep it; never the author,
+    whose own entry is written for every top-level post that is not deleted.
+
+    The candidate rows go to a temporary table, are ranked per reader as feed_trim ranks them, and
+    only those kept are written, with the feed table's indexes and constraints built afterwards:
+    trimmed rows never reach the table, and no index is maintained row by row.
+    A company with ideas or posts awaiting approval (whose readers other apps' rules decide; the
+    generator makes none), or a feed table already written, goes post by post instead."""
+    from ruche.communities.models import Community, Membership, Placement
+
+    tops = Post.objects.filter(parent__isnull=True, deleted_at__isnull=True)
+    others = tops.filter(Q(campaign__isnull=False) | Q(awaiting_approval=True), hidden_at__isnull=True)
+    if others.exists() or FeedEntry.objects.exists():
+        _fan_out_per_post()
+        return
+    feed, post, user, follow, hashtag, hashtag_follow, community, membership, placement = _tables(
+        FeedEntry, Post, User, Follow, Hashtag, HashtagFollow, Community, Membership, Placement
+    )
+    post_tags, post_mentions = _tables(Post.hashtags.through, Post.mentions.through)
+    reasons = FeedEntry.Reason
+    params = {
+        "large": settings.FEED_LARGE_AUDIENCE,
+        "since": timezone.now() - timedelta(days=settings.FEED_INACTIVE_DAYS),
+        "approved": Placement.Status.APPROVED,
+        "public": Community.Visibility.PUBLIC,
+        "mention": reasons.MENTION,
+        "follow": reasons.FOLLOW,
+        "community": reasons.COMMUNITY,
+        "hashtag": reasons.HASHTAG,
+    }
+    fan_out = f"""
+        WITH p AS (
+            SELECT po.id, po.author_id, po.created FROM {post} po
+            WHERE po.id BETWEEN %(first)s AND %(last)s AND po.parent_id IS NULL
+              AND po.deleted_at IS NULL AND po.hidden_at IS NULL
+              AND (NOT EXISTS (SELECT 1 FROM {placement} pl WHERE pl.post_id = po.id)
+                   OR EXISTS (SELECT 1 FROM {placement} pl WHERE pl.post_id = po.id AND pl.status = %(approved)s))
+        ),
+        sources AS (
+            SELECT p.id AS post_id, hf.user_id, 4 AS rank FROM p
+            JOIN {post_tags} pt ON pt.post_id = p.id
+            JOIN {hashtag} h ON h.id = pt.hashtag_id AND h.follower_count <= %(large)s
+            JOIN {hashtag_follow} hf ON hf.hashtag_id = h.id
+            UNION ALL
+            SELECT p.id, m.user_id, 3 FROM p
+            JOIN {placement} pl ON pl.post_id = p.id AND pl.status = %(approved)s
+            JOIN {community} c ON c.id = pl.community_id AND c.member_count <= %(large)s
+            JOIN {membership} m ON m.community_id = c.id
+            UNION ALL
+            SELECT p.id, f.follower_id, 2 FROM p
+            JOIN {user} a ON a.id = p.author_id AND a.follower_count <= %(large)s
+            JOIN {follow} f ON f.followed_id = p.author_id
+        ),
+        reached AS (
+            SELECT s.post_id, s.user_id, s.rank FROM sources s
+            JOIN {user} u ON u.id = s.user_id AND u.is_active AND u.last_seen_at >= %(since)s
+            UNION ALL
+            SELECT p.id, mm.user_id, 1 FROM p
+            JOIN {post_mentions} mm ON mm.post_id = p.id
+            JOIN {user} u ON u.id = mm.user_id AND u.is_active
+        )
+        INSERT INTO feed_candidate (user_id, post_id, reason, created)
+        SELECT r.user_id, p.id,
+               (ARRAY[%(mention)s, %(follow)s, %(community)s, %(hashtag)s])[min(r.rank)], p.created
+        FROM reached r JOIN p ON p.id = r.post_id
+        WHERE r.user_id <> p.author_id
+          AND (NOT EXISTS (SELECT 1 FROM {placement} pl WHERE pl.post_id = p.id AND pl.status = %(approved)s)
+               OR EXISTS (SELECT 1 FROM {placement} pl JOIN {community} c ON c.id = pl.community_id
+                          WHERE pl.post_id = p.id AND pl.status = %(approved)s AND c.visibility = %(public)s)
+               OR EXISTS (SELECT 1 FROM {placement} pl JOIN {membership} m ON m.community_id = pl.community_id
+                          WHERE pl.post_id = p.id AND pl.status = %(approved)s AND m.user_id = r.user_id))
+        GROUP BY p.id, r.user_id, p.created
+    """  # noqa: S608
+    ids = list(tops.order_by("pk").values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        _analyze(cursor, [post, user, follow, hashtag, hashtag_follow, post_tags, post_mentions, placement])
+        cursor.execute(
+            "CREATE TEMPORARY TABLE feed_candidate (user_id bigint, post_id bigint, reason varchar(10), "
+            "created timestamptz) ON COMMIT DROP"
+        )
+        cursor.execute(
+            "INSERT INTO feed_candidate SELECT author_id, id, %s, created "  # noqa: S608
+            f"FROM {post} WHERE parent_id IS NULL AND deleted_at IS NULL",
+            [reasons.OWN],
+        )
+        for start in range(0, len(ids), FAN_OUT_BATCH):
+            batch = ids[start : start + FAN_OUT_BATCH]
+            cursor.execute(fan_out, {**params, "first": batch[0], "last": batch[-1]})
+        with _indexes_built_after(cursor, FeedEntry):
+            _trim_in_sql(cursor)
+        cursor.execute("DROP TABLE feed_candidate")
+        _analyze(cursor, [feed])
+
+
+def _trim_in_sql(cursor) -> None:
+    """`feed_trim` for everyone at once, on the candidate rows: the FEED_MAX_ENTRIES newest of each
+    reader are written; the newest that is left out becomes the feed's horizon (pulled at read time
+    from there)."""
+    feed, user = _tables(FeedEntry, User)
+    cursor.execute(
+        f"""
+        WITH ranked AS MATERIALIZED (
+            SELECT user_id, post_id, reason, created,
+                   row_number() OVER (PARTITION BY user_id ORDER BY post_id DESC) AS n
+            FROM feed_candidate
+        ),
+        horizon AS (
+            UPDATE {user} u SET feed_horizon = GREATEST(COALESCE(u.feed_horizon, 0), ranked.post_id)
+            FROM ranked WHERE ranked.n = %(keep)s + 1 AND u.id = ranked.user_id
+        )
+        INSERT INTO {feed} (user_id, post_id, reason, created)
+        SELECT user_id, post_id, reason, created FROM ranked WHERE n <= %(keep)s ORDER BY post_id, user_id
+        """,  # noqa: S608
+        {"keep": settings.FEED_MAX_ENTRIES},
+    )
+
+
+@contextmanager
+def _indexes_built_after(cursor, model):
+    """Drop the table's indexes and constraints (its primary key aside), then build them again from
+    their own definitions: one sort per index instead of millions of insertions, and no deferred
+    foreign-key check queued per row."""
+    table = model._meta.db_table
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype IN ('u', 'f', 'c') ORDER BY conname",
+        [table],
+    )
+    constraints = cursor.fetchall()
+    cursor.execute(
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY 1",
+        [table],
+    )
+    indexes = cursor.fetchall()
+    quote = connection.ops.quote_name
+    # The foreign keys' checks deferred so far run now: PostgreSQL alters no table they point to
+    # while they wait (the rest of the transaction checks each row as it comes).
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for name, _definition in constraints:
+        cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+    for name, _definition in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    yield
+    cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+    for _name, definition in indexes:
+        cursor.execute(definition)
+    for name, definition in constraints:
+        cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
 
 
 def _analyze(cursor, tables) -> None:
@@ -1259,4 +1495,4 @@ def _bulk_notifications(rng: random.Random, drafts: list[Draft], people: list[Pe
         if row.created < cutoff and row.recipient_id not in never_uid:
             row.read_at = row.created + timedelta(hours=rng.randint(1, 36))
     rows.sort(key=lambda r: r.created)  # ids grow with time, as in real life
-    Notification.objects.bulk_create(rows, batch_size=BATCH)
+    _save_rows(Notification, rows)
