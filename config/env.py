@@ -80,6 +80,10 @@ def database_from_url(url: str, base_dir: Path) -> dict:
                 ),
             },
             "TEST": {"NAME": ":memory:"} if name == ":memory:" else {},
+            # A connection is kept for 5 minutes, and its page cache with it: opened for each
+            # request, every page read its pages again (docs/performance.md, "Throughput");
+            # `?conn_max_age=0` opens one per request.
+            "CONN_MAX_AGE": int(options.get("conn_max_age", 300)),
         }
     if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
         # No JIT: our queries are short, and when the planner overestimates one (a join of many
