@@ -131,7 +131,10 @@ def test_sqlite_lock_timeout_from_the_url(tmp_path):
 
 def test_sqlite_connections_are_kept_unless_the_url_says_otherwise(tmp_path):
     assert env.database_from_url(f"sqlite:///{tmp_path}/r.sqlite3", Path("/"))["CONN_MAX_AGE"] == 300
-    assert env.database_from_url(f"sqlite:///{tmp_path}/r.sqlite3?conn_max_age=0", Path("/"))["CONN_MAX_AGE"] == 0
+    assert (
+        env.database_from_url(f"sqlite:///{tmp_path}/r.sqlite3?conn_max_age=0", Path("/"))["CONN_MAX_AGE"]
+        == 0
+    )
 
 
 def test_relative_sqlite_path_is_under_the_base_dir():
