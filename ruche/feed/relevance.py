@@ -130,7 +130,7 @@ def _text(language: str | None, kind: str) -> str:
         "affinity": _("You often interact with %(name)s"),
         "own": _("Your post"),
     }
-    return texts[kind]
+    return texts.get(kind, "")
 
 
 def explain(c: Candidate, w: Weights = WEIGHTS) -> Why:

@@ -61,7 +61,7 @@ def test_a_server_error_is_500_in_json(alice, token_of, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(feed, "home_feed", broken)
+    monkeypatch.setattr(feed, "feed_page", broken)
     client = Client(raise_request_exception=False)
     response = client.get("/api/ruche/v1/feed/", headers={"Authorization": f"Bearer {token_of(alice)}"})
     assert response.status_code == 500

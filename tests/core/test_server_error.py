@@ -8,11 +8,11 @@ from django.db import InterfaceError, OperationalError
 @pytest.fixture
 def failing_feed(monkeypatch):
     def fail_with(error):
-        def home_feed(*args, **kwargs):
+        def feed_page(*args, **kwargs):
             raise error
 
-        monkeypatch.setattr("ruche.web.views.home_feed", home_feed)
-        monkeypatch.setattr("ruche.api.feed.home_feed", home_feed)
+        monkeypatch.setattr("ruche.web.views.feed_page", feed_page)
+        monkeypatch.setattr("ruche.api.feed.feed_page", feed_page)
 
     return fail_with
 

@@ -414,8 +414,18 @@ def form_body(world) -> dict:
 
 # What a request changed -----------------------------------------------------------------------------
 
-VOLATILE = {  # columns any request may touch: the requester's own visit, sign-in, feed
-    "accounts.User": {"last_seen_at", "last_login", "feed_built_at", "feed_horizon"},
+VOLATILE = {  # columns any request may touch: the requester's own visit, sign-in, feed and its choice
+    "accounts.User": {
+        "last_seen_at",
+        "last_login",
+        "feed_built_at",
+        "feed_horizon",
+        "feed_filter",
+        "feed_order",
+        "feed_seen_up_to",
+        "feed_unread_after",
+        "feed_opened_at",
+    },
     "api.ApiToken": {"last_used_at"},
 }
 # Rows a refused request writes on purpose: the audit log's record of the refusal.
