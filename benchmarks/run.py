@@ -91,6 +91,16 @@ def ensure_company(
 
 def reset_database(database: str, url: str) -> None:
     """An empty database at `url` (a SQLite file, or a PostgreSQL database of PG_SERVER)."""
+    drop_database(database, url)
+    if database == "postgres":
+        import psycopg
+
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{url.rsplit("/", 1)[1]}"')
+
+
+def drop_database(database: str, url: str) -> None:
+    """No database at `url` any more: the SQLite file and its journals, or the PostgreSQL database."""
     if database == "sqlite":
         path = Path(url.removeprefix("sqlite:///"))
         for leftover in path.parent.glob(path.name + "*"):
@@ -98,10 +108,8 @@ def reset_database(database: str, url: str) -> None:
         return
     import psycopg
 
-    name = url.rsplit("/", 1)[1]
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
 # --- measuring (in a child process, Django set up against one database) ---------------------

@@ -7,7 +7,7 @@
 The target: every Ruche URL serves at least a tenth of the bare view's requests per second.
 
 1. The company is generated once per database and size (`ensure_company`, as benchmarks/run.py does;
-   PostgreSQL database `ruche_bench_<employees>`, so that sizes coexist) and the run works on a copy
+   its `database_url`: one per size, so that sizes coexist) and the run works on a copy
    (a file copy; `CREATE DATABASE ... TEMPLATE`): nothing it writes reaches the template.
 2. `--sessions` people (active, following 20-80 colleagues: a populated feed) are signed in by
    writing their sessions in the copy (benchmarks/load.py's `prepare`).
@@ -42,7 +42,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from load import Server, free_port, fresh_copy, prepare
-from run import DATA, PG_SERVER, PYTHON, RESULTS, ROOT, child_env, database_url, ensure_company, machine
+from run import (
+    DATA,
+    PG_SERVER,
+    PYTHON,
+    RESULTS,
+    ROOT,
+    child_env,
+    database_url,
+    drop_database,
+    ensure_company,
+    machine,
+)
 
 BARE = "bare"
 TARGETS = {  # name: path on the Ruche server
@@ -104,28 +115,10 @@ end
 """
 
 
-def template_url(database: str, employees: int, seed: int) -> str:
-    if database == "sqlite":
-        return database_url("sqlite", employees, seed)  # the one benchmarks/run.py generates
-    return f"{PG_SERVER}/ruche_bench_{employees}"
-
-
 def run_url(database: str, employees: int) -> str:
     if database == "sqlite":
         return f"sqlite:///{DATA / f'throughput-run-{employees}.sqlite3'}"
     return f"{PG_SERVER}/ruche_throughput_run_{employees}"
-
-
-def drop_copy(database: str, url: str) -> None:
-    if database == "sqlite":
-        path = Path(url.removeprefix("sqlite:///"))
-        for leftover in path.parent.glob(path.name + "*"):
-            leftover.unlink()
-        return
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
 # --- in a child process: Django set up against the run's copy ------------------------------------
@@ -302,9 +295,8 @@ def stop_on_sigterm(_signum, _frame):
 
 def run(args) -> dict:
     connections = [int(c) for c in args.connections.split(",")]
-    template = template_url(args.database, args.employees, args.seed)
-    own = {} if args.database == "sqlite" else {"url": template, "name": f"postgres-{args.employees}"}
-    ensure_company(args.database, args.employees, args.seed, False, **own)
+    template = database_url(args.database, args.employees, args.seed)  # what run.py generates
+    ensure_company(args.database, args.employees, args.seed, False)
     target = run_url(args.database, args.employees)
     fresh_copy(args.database, template, target)
     bare_server = ruche_server = None
@@ -350,7 +342,7 @@ def run(args) -> dict:
             if server is not None:
                 server.stop()
         shutil.rmtree(directory, ignore_errors=True)
-        drop_copy(args.database, target)
+        drop_database(args.database, target)
     summary = summarise(rounds, connections)
     non_200 = sum(e["non_200"] + e["socket_errors"] for t in summary.values() for e in t.values())
     return {

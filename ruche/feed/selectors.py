@@ -209,8 +209,8 @@ def feed_page(user, reading: Reading, *, size: int | None = None) -> FeedPage:
         rows = _ids(user, only, cursor.id if cursor else None, after, size)
         next_cursor = Cursor(cursor.phase if cursor else "", rows[size - 1][0]) if len(rows) > size else None
         rows = rows[:size]
-    order = [pk for pk, _ in rows]
-    posts = sorted(_load(user, rows), key=lambda p: order.index(p.pk))
+    position = {pk: i for i, (pk, _reason) in enumerate(rows)}
+    posts = sorted(_load(user, rows), key=lambda p: position[p.pk])
     hydrate(posts, user)
     _explain(user, posts, whys)
     return FeedPage(posts, next_cursor.encode(choice) if next_cursor else None, choice)
