@@ -76,6 +76,8 @@ class Post(models.Model):
     )
     is_share = models.BooleanField(default=False)
     share_count = models.PositiveIntegerField(default=0)  # live shares of this post
+    # Moves whenever anything the post's card shows changes; kept by database triggers (posts/versions.py).
+    version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = PostQuerySet.as_manager()
 
