@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    # The API first: Django tries patterns in order, and the API's hundreds of operations sit under
+    # one prefix that other addresses fail at once (its feed paid the whole list before).
+    path("", include("ruche.api.urls")),
     path("", include("ruche.web.urls")),
     path("", include("ruche.core.urls")),
     path("", include("ruche.posts.urls")),
@@ -23,7 +26,6 @@ urlpatterns = [
     path("", include("ruche.privacy.urls")),
     path("", include("ruche.scim.urls")),
     path("", include("ruche.mastodon.urls")),
-    path("", include("ruche.api.urls")),
     path("", include("ruche.worker.urls")),
     path("", include("ruche.ldap.urls")),
     path("accounts/", include("allauth.urls")),

@@ -8,8 +8,11 @@ from django.utils import timezone, translation
 from ruche.accounts.models import Profile, User
 from ruche.accounts.services import unique_handle, user_follow
 from ruche.analytics.counters import tally
+from ruche.api import cards as api_cards
+from ruche.feed.selectors import forget_rankings
 from ruche.files.services import forget_rules
 from ruche.search.services import search_reindex
+from ruche.web import cards as web_cards
 from ruche.worker.backend import EAGER as EAGER_TASKS
 
 # Fixtures that several folders use, in one place (tests/fixtures/); the realtime servers' database
@@ -79,6 +82,9 @@ def _immediate_tasks(settings):
     tally.clear()
     cache.clear()  # ids repeat from one test to the next: no cached figure may survive a test
     forget_rules()  # the attachment pickers' copy of the rules, too
+    web_cards.forget_all()  # kept cards (ids repeat: a kept card would make the feed ask its version)
+    api_cards.store.forget_all()
+    forget_rankings()  # and the rankings this process keeps beside the cache
     failures = []
 
     def record(sender, task_result, **kwargs):

@@ -1,14 +1,18 @@
 """Feeds: the home feed, the company feed, a hashtag's posts."""
 
+import json
+
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
+from ninja.responses import NinjaJSONEncoder
 
 from ruche.announcements.selectors import received as announcements_received
+from ruche.api import cards
 from ruche.api.announcements import ReceivedOut
 from ruche.api.common import READ_ERRORS, WRITE_ERRORS
 from ruche.api.schemas import HashtagFollowOut, HashtagPage, PageQuery, PostOut, PostPage
 from ruche.feed.choices import Choice, Cursor, read_choice
-from ruche.feed.selectors import feed_page
+from ruche.feed.selectors import feed_page, loaded
 from ruche.feed.services import feed_opened
 from ruche.posts import selectors, services
 
@@ -54,8 +58,20 @@ def home(request, params: Query[FeedQuery]):
         received = announcements_received(user, before=before, size=params.limit)
         cursor = received.next_cursor and Cursor("", received.next_cursor).encode(reading.choice)
         return answer | {"items": [], "announcements": received.items, "next_cursor": cursor}
-    page = feed_page(user, reading, size=params.limit)
-    return answer | {"items": page.items, "announcements": None, "next_cursor": page.next_cursor}
+    # The posts' objects are kept (ruche/api/cards.py): already validated and serialised, they are
+    # written as they are, as the schema's validation would write them (tests/api/test_feed_cards.py).
+    page = feed_page(user, reading, size=params.limit, known=cards.store)
+    items = [data for data in (_item(post, user) for post in page.items) if data is not None]
+    answer |= {"items": items, "announcements": None, "next_cursor": page.next_cursor}
+    return HttpResponse(json.dumps(answer, cls=NinjaJSONEncoder), content_type="application/json")
+
+
+def _item(post, user) -> dict | None:
+    data = cards.item(post, user)
+    if data is None:  # a kept object forgotten since the feed found it: the post is loaded
+        post = loaded(user, post)
+        data = post and cards.item(post, user)
+    return data
 
 
 @router.get("/company", response={200: PostPage, **READ_ERRORS}, summary="Company feed")

@@ -1,6 +1,7 @@
 """The home feed: fanned-out entries merged with posts pulled from very large sources."""
 
 import hashlib
+import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
@@ -11,14 +12,17 @@ from django.db.models import Count, Exists, OuterRef, Q, Value
 from django.utils import timezone
 
 from ruche.accounts.models import Follow
+from ruche.accounts.policies import is_admin
 from ruche.communities.models import Membership, Placement
+from ruche.communities.policies import MODERATORS
 from ruche.core.pagination import Page, page_from
 from ruche.core.prepared import prepared
 from ruche.feed import relevance
 from ruche.feed.choices import Choice, Cursor, Reading
 from ruche.feed.models import FeedEntry
 from ruche.feed.services import sources_q
-from ruche.posts.models import HashtagFollow, Post, Reaction
+from ruche.posts.kept import KeptPost, KeptReply, Known
+from ruche.posts.models import Bookmark, HashtagFollow, Post, Reaction
 from ruche.posts.policies import visible_posts
 from ruche.posts.selectors import CARD_RELATED, community_roles, hydrate, questions_for
 
@@ -193,9 +197,10 @@ class FeedPage:
         return len(self.items)
 
 
-def feed_page(user, reading: Reading, *, size: int | None = None) -> FeedPage:
+def feed_page(user, reading: Reading, *, size: int | None = None, known: Known | None = None) -> FeedPage:
     """A page of the home feed as the person chose it; every post carries `why` (the line its card
-    shows). Announcements are not posts: their filter is served by ruche.announcements (web, API)."""
+    shows). Announcements are not posts: their filter is served by ruche.announcements (web, API).
+    `known` tells which cards the caller keeps: those posts come as KeptPost, not loaded."""
     size = size or settings.FEED_PAGE_SIZE
     choice, cursor = reading.choice, reading.cursor
     after = user.feed_unread_after if choice.filter == "unread" else None
@@ -210,10 +215,60 @@ def feed_page(user, reading: Reading, *, size: int | None = None) -> FeedPage:
         next_cursor = Cursor(cursor.phase if cursor else "", rows[size - 1][0]) if len(rows) > size else None
         rows = rows[:size]
     position = {pk: i for i, (pk, _reason) in enumerate(rows)}
-    posts = sorted(_load(user, rows), key=lambda p: position[p.pk])
-    hydrate(posts, user)
-    _explain(user, posts, whys)
+    roles = community_roles(user)
+    kept = _kept(user, rows, known, roles) if known else {}
+    loaded = hydrate(_load(user, [row for row in rows if row[0] not in kept]), user, roles=roles)
+    posts = sorted([*loaded, *kept.values()], key=lambda p: position[p.pk])
+    _explain(user, posts, whys, roles)
     return FeedPage(posts, next_cursor.encode(choice) if next_cursor else None, choice)
+
+
+@prepared("viewer", "ids")
+def _page_facts(viewer, ids):
+    """The page's posts the viewer may read, not hidden: what tells whether a kept card may be given
+    (its version, author, whether the viewer has a reply in it that only they see: hidden, or waiting
+    for approval) and whether the viewer saved it."""
+    saved = Exists(Bookmark.objects.filter(user_id=viewer.pk, post_id=OuterRef("pk")))
+    own = Post.objects.filter(parent_id=OuterRef("pk"), author_id=viewer.pk, deleted_at__isnull=True)
+    replied = Exists(own.filter(Q(hidden_at__isnull=False) | Q(awaiting_approval=True)))
+    readable = visible_posts(viewer, Post.objects.filter(pk__in=ids, hidden_at__isnull=True))
+    return readable.annotate(saved=saved, replied=replied).values_list(
+        "pk", "created", "version", "author_id", "saved", "replied"
+    )
+
+
+@prepared("viewer", "ids")
+def _own_reactions(viewer, ids):
+    return Reaction.objects.filter(user_id=viewer.pk, post_id__in=ids).values_list("post_id", "kind")
+
+
+def _kept(user, rows: list[tuple[int, str]], known: Known, roles: dict[int, str]) -> dict[int, KeptPost]:
+    """The page's posts whose card the caller keeps for this reader, with the reader's values (two
+    queries, however many; none when no post of the page has a kept card). A card is the reader's
+    own, drawn for them, when they wrote the post or a reply it shows (or one only they see),
+    administer, or moderate a community it is placed in (ruche/posts/kept.py `keepable`)."""
+    reasons = dict(rows)
+    if is_admin(user) or not any(known.knows(pk) for pk in reasons):
+        return {}
+    kept: dict[int, KeptPost] = {}
+    for pk, created, version, author_id, saved, replied in _page_facts(viewer=user, ids=list(reasons)):
+        facts = None if author_id == user.pk or replied else known.facts(pk, created, version)
+        if facts is None or any(roles.get(place.pk) in MODERATORS for place in facts.placed):
+            continue
+        if any(reply_author == user.pk for _pk, _created, reply_author in facts.replies):
+            continue
+        shown = tuple(place.pk for place in facts.placed if place.open or place.pk in roles)
+        if known.has(pk, created, version, shown):
+            replies = [
+                KeptReply(reply_pk, reply_created) for reply_pk, reply_created, _author in facts.replies
+            ]
+            kept[pk] = KeptPost(
+                pk, created, version, author_id, facts, shown, saved, reasons[pk], replies=replies
+            )
+    targets = {**kept, **{r.pk: r for post in kept.values() for r in post.replies}}
+    for pk, kind in _own_reactions(viewer=user, ids=list(targets)) if targets else ():
+        targets[pk].my_reaction = kind
+    return kept
 
 
 def _questions_first(user, cursor, size, after):
@@ -244,10 +299,11 @@ def _ranked(user, choice: Choice, cursor, size, after):
         f"feed:ranked:{user.pk}:{choice.filter}:"
         + hashlib.blake2b(repr(rows).encode(), digest_size=12).hexdigest()
     )
-    ranked = cache.get(key)
+    ranked = _kept_ranking(key)
     if ranked is None:
         ranked = _rank(user, choice, rows[: relevance.WINDOW])
         cache.set(key, ranked, relevance.KEPT_SECONDS)
+        _rankings[key] = (time.monotonic() + relevance.KEPT_SECONDS, ranked)
     offset = cursor.offset if cursor else 0
     chunk = ranked[offset : offset + size]
     if offset + size < len(ranked):
@@ -262,6 +318,30 @@ def _ranked(user, choice: Choice, cursor, size, after):
 
 
 AFFINITY_DAYS = 90
+
+# The rankings this process read or made, as objects: reading one from the shared cache unpickles
+# 120 candidates (half a millisecond). The shared cache stays the reference: another process, or
+# this one after a restart, finds there the order the first page was given.
+_rankings: dict[str, tuple[float, list]] = {}
+RANKINGS_KEPT = 1000
+
+
+def forget_rankings() -> None:
+    _rankings.clear()
+
+
+def _kept_ranking(key: str) -> list | None:
+    now = time.monotonic()
+    found = _rankings.get(key)
+    if found is not None and found[0] > now:
+        return found[1]
+    ranked = cache.get(key)
+    if ranked is not None:
+        if len(_rankings) >= RANKINGS_KEPT:
+            for old in [k for k, (until, _r) in list(_rankings.items()) if until <= now] or list(_rankings):
+                _rankings.pop(old, None)
+        _rankings[key] = (now + relevance.KEPT_SECONDS, ranked)
+    return ranked
 
 
 def _rank(user, choice: Choice, rows) -> list[relevance.Candidate]:
@@ -364,14 +444,10 @@ def _followed_tags(viewer, ids):
     return through.values_list("post_id", "hashtag__name").order_by("hashtag__name")
 
 
-def _explain(user, posts: list[Post], ranked: dict[int, relevance.Candidate]) -> None:
+def _explain(user, posts: list[Post | KeptPost], ranked: dict[int, relevance.Candidate], roles) -> None:
     """Give each card its `why`: from the ranking's candidate, or from the entry's reason (the most
-    recent order). Names come from the cards, communities from those hydrate() let the reader know."""
-    roles = (
-        community_roles(user)
-        if any(p.feed_reason == Reason.COMMUNITY or p.pk in ranked for p in posts)
-        else {}
-    )
+    recent order). Names come from the cards, communities from those hydrate() let the reader know
+    (`roles`: the reader's role in each community they belong to)."""
     tagged = [p.pk for p in posts if p.feed_reason == Reason.HASHTAG and p.pk not in ranked]
     tags: dict[int, list[str]] = {}
     for pk, name in _followed_tags(viewer=user, ids=tagged) if tagged else ():
@@ -387,8 +463,17 @@ def _explain(user, posts: list[Post], ranked: dict[int, relevance.Candidate]) ->
             mentions_me=post.feed_reason == Reason.MENTION,
             followed_tags=tags.get(post.pk, []),
         )
-        c.author_name = post.author.full_name
+        c.author_name = post.author_name if isinstance(post, KeptPost) else post.author.full_name
         # Only communities the reader belongs to, among those hydrate() lets them know of.
         c.communities = [(x.pk, x.name) for x in post.communities if x.pk in roles]
         c.shown_in = post.communities[0].name if post.communities else ""
         post.why = relevance.explain(c)
+
+
+def loaded(user, kept: KeptPost) -> Post | None:
+    """The post a KeptPost stands for, loaded and hydrated for the reader, with its reason (a kept
+    card forgotten between the feed's look and its drawing); None if it is no longer theirs to read."""
+    posts = hydrate(_load(user, [(kept.pk, kept.feed_reason)]), user)
+    for post in posts:
+        post.why = kept.why
+    return posts[0] if posts else None

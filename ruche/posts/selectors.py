@@ -17,6 +17,7 @@ from ruche.core.lookups import prefix_q
 from ruche.core.pagination import Page, page_from
 from ruche.core.prepared import prepared
 from ruche.files.selectors import attachments_of
+from ruche.posts.kept import Place
 from ruche.posts.models import Bookmark, Hashtag, Post, Reaction
 from ruche.posts.policies import can_share, can_view_post, visible_hashtags, visible_posts, visible_replies
 
@@ -94,10 +95,10 @@ class Shared:
         return self.post is not None
 
 
-def hydrate(posts: list[Post], viewer, *, all_replies: bool = False) -> list[Post]:
+def hydrate(posts: list[Post], viewer, *, all_replies: bool = False, roles: dict | None = None) -> list[Post]:
     """Attach replies, reaction summaries, attachments and the viewer's own reactions, and to a share
-    what the viewer may see of its original: six queries (one more when questions show answers),
-    whatever the number of posts."""
+    what the viewer may see of its original: six queries (one more when questions show answers; one
+    less given the viewer's `roles` in communities), whatever the number of posts."""
     if not posts:
         return posts
     # The last word on visibility, whatever list the posts came from, asked in the same query of the
@@ -117,7 +118,7 @@ def hydrate(posts: list[Post], viewer, *, all_replies: bool = False) -> list[Pos
             where[placement.post_id].append(placement.community)
         elif placement.status == Placement.Status.PENDING:
             waiting[placement.post_id].append(placement.community)
-    roles = community_roles(viewer)
+    roles = community_roles(viewer) if roles is None else roles
     moderated = {cid for cid, role in roles.items() if role in MODERATORS}
     accepted = replies_first(posts)
     replies = _latest_replies(viewer=viewer, ids=ids, accepted=accepted, every=all_replies)
@@ -140,6 +141,8 @@ def hydrate(posts: list[Post], viewer, *, all_replies: bool = False) -> list[Pos
     for post in posts:
         # Name only the communities the viewer may know of: a secret one stays secret.
         post.communities = [c for c in where.get(post.pk, []) if c.is_open or c.pk in roles]
+        # Every placement, whoever reads: a kept card's facts (ruche/posts/kept.py).
+        post.placed_in = tuple(Place(c.pk, c.is_open, c.name) for c in where.get(post.pk, []))
         post.waiting_in = waiting.get(post.pk, [])
         post.can_moderate = viewer.is_staff or any(
             c.pk in moderated for c in post.communities + post.waiting_in

@@ -7,8 +7,8 @@ loading the post. The database keeps the number, with triggers, rather than the 
 path moves it (a service, a queryset `.update()`, another app's code, the admin, a migration, a
 manual fix in psql) without each one having to remember, and without a query of Django's own.
 
-What moves a post's version (the card's contents: ruche/web/cards.py `_post`, `_person`, `_file`,
-`_preview`):
+What moves a post's version (what its card shows, in HTML, ruche/web/cards.py, and in JSON,
+ruche/api/cards.py; tests/web/test_cards.py changes each and expects the next page to follow):
 - a change of any of its own columns; a version only moves forward (a stale `save()` of an old
   version moves it one past the current one);
 - a reaction, an attachment (holder_kind 'post') or a placement in a community added, changed or
@@ -31,7 +31,7 @@ POST_COLUMNS = (
     "client_token", "campaign_id", "link_preview_id", "link_preview_hidden", "shared_post_id", "is_share",
     "share_count",
 )  # fmt: skip  # every column but id and version (SQLite only: PostgreSQL compares whole rows)
-USER_SHOWN = ("handle", "first_name", "last_name", "email", "deactivated_at", "is_bot")
+USER_SHOWN = ("handle", "first_name", "last_name", "email", "is_active", "deactivated_at", "is_bot")
 PROFILE_SHOWN = ("job_title", "photo")
 COMMUNITY_SHOWN = ("name", "slug", "visibility")
 PREVIEW_SHOWN = ("url", "status", "title", "description", "site_name", "image")

@@ -7,10 +7,12 @@ the post is in their feed, the relative times, the form token and the reader's a
 computed for each request). A card is drawn with a stand-in reader, split at those marks, kept, and
 joined again for each reader with their values.
 
-The key of a kept card is a digest of everything the card is drawn from (the post's text, dates and
-counts, its author, replies, files, link preview, the communities the reader may know of, the
-language and time zone), so any change draws it again: nothing has to remember to forget it.
-tests/web/test_cards.py checks that a kept card, completed for a reader, is byte for byte the card
+A card is kept under its post's id, creation time and `version`, which the database moves on every
+change the card shows (the post, its reactions, replies, files, placements, link preview, author:
+triggers, ruche/posts/versions.py), so any change draws it again: no service has to remember to
+forget it. Then by language, time zone, attachment rules and the communities the reader may know of.
+The home feed asks `known` before loading a post: a kept card needs only the reader's values
+(ruche/posts/kept.py). tests/web/test_cards.py checks that a kept card, completed for a reader, is byte for byte the card
 drawn for that reader, and that each kind of change (an edit, a reaction, a reply, a renamed author,
 a preview fetched, a post moved or hidden) shows on the next page.
 
@@ -20,11 +22,8 @@ or waits for approval; questions (votes and acceptance) and shares (whose origin
 reader's rights); the post's own page and a card redrawn after an error.
 """
 
-import hashlib
 import re
-import threading
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -33,15 +32,12 @@ from jinja2 import pass_context
 from markupsafe import escape
 
 from ruche.files.display import attach_rules
+from ruche.posts.kept import KeptPost, Store, keepable
 from ruche.posts.models import Reaction
-from ruche.posts.policies import can_delete_shown
 
 MARK = re.compile("\x00([a-z]+):(-?[0-9]+)\x00")
 REACTION_STATES = (None, *Reaction.Kind.values)
 BOTH = (False, True)
-
-_kept: dict[str, list] = {}
-_lock = threading.Lock()
 
 
 class StandIn:
@@ -79,29 +75,43 @@ def slot(context, kind: str, pk: int, value):
 def cacheable(post, viewer, values: dict) -> bool:
     if values.get("full") or values.get("reply_form") or values.get("answer_error"):
         return False
-    replies = getattr(post, "shown_replies", None)
-    if replies is None or not hasattr(post, "waiting_in"):
-        return False  # not a hydrated card
-    if post.is_share or getattr(post, "is_question", True) or post.hidden_at or post.waiting_in:
-        return False
-    if post.can_moderate or can_delete_shown(viewer, post):
-        return False
-    return not any(r.hidden_at or r.awaiting_approval or can_delete_shown(viewer, r) for r in replies)
+    return keepable(post, viewer)
 
 
-def draw(post, viewer, values: dict, render, personal: dict) -> str:
+def _variant(shown: tuple[int, ...]) -> tuple:
+    """What a shared card depends on beyond its post's version: the language, the time zone, the
+    reply box's attachment rules (an administrator may change them at any time), and the communities
+    the reader may know of."""
+    rules = tuple(sorted(attach_rules().items()))
+    return (get_language(), timezone.get_current_timezone_name(), rules, shown)
+
+
+store = Store(_variant)
+
+
+def draw(post, viewer, values: dict, render, personal: dict) -> str | None:
     """The card for this reader: kept parts completed with `personal` values (slot kind → function
-    of the post or reply), or drawn for them when the card is not one to keep."""
+    of the post or reply), or drawn for them when the card is not one to keep. None for a KeptPost
+    whose card was forgotten since the feed found it: the caller loads the post."""
+    if isinstance(post, KeptPost):
+        parts = store.get(post.pk, post.created, post.version, post.shown)
+        if parts is None:  # forgotten since the feed looked (or by another thread): the post is loaded
+            return None
+        return _joined(parts, post, values, personal)
     if not cacheable(post, viewer, values):
         return render(values)
-    key = digest(post)
-    parts = _kept.get(key)
+    shown = tuple(c.pk for c in post.communities)
+    parts = store.get(post.pk, post.created, post.version, shown)
     if parts is None:
         recorder: dict = {}
         shared = {**values, "user": STAND_IN, "csrf_input": SafeString("\x00csrf:0\x00")}
         parts = _split(render({**shared, "ruche_recorder": recorder}), recorder)
-        _keep(key, parts)
-    targets = {post.pk: post, **{r.pk: r for r in post.shown_replies}}
+        store.keep(post, shown, parts)
+    return _joined(parts, post, values, personal)
+
+
+def _joined(parts: list, post, values: dict, personal: dict) -> SafeString:
+    targets = {post.pk: post, **{r.pk: r for r in _replies(post)}}
     out = []
     for part in parts:
         if isinstance(part, str):
@@ -117,6 +127,10 @@ def draw(post, viewer, values: dict, render, personal: dict) -> str:
     return SafeString("".join(out))
 
 
+def _replies(post) -> list:
+    return post.replies if isinstance(post, KeptPost) else post.shown_replies
+
+
 def _split(html: str, recorder: dict) -> list:
     pieces = MARK.split(html)
     parts: list = []
@@ -128,14 +142,6 @@ def _split(html: str, recorder: dict) -> list:
     if any("\x00" in p for p in parts if isinstance(p, str)):  # a mark we did not make: refuse
         raise ValueError("a post card holds a NUL character outside its marks")
     return parts
-
-
-def _keep(key: str, parts: list) -> None:
-    with _lock:
-        if len(_kept) >= settings.CARD_CACHE_ENTRIES:  # forget the older half (dicts keep insertion order)
-            for old in list(_kept)[: len(_kept) // 2]:
-                _kept.pop(old, None)
-        _kept[key] = parts
 
 
 def reason_line(post) -> str:
@@ -153,51 +159,4 @@ def reason_line(post) -> str:
 
 
 def forget_all() -> None:
-    _kept.clear()
-
-
-def digest(post) -> str:
-    """Everything the shared card is drawn from, in the active language and time zone, with the
-    reply box's attachment rules (an administrator may change them at any time)."""
-    rules = tuple(sorted(attach_rules().items()))
-    seen = (get_language(), timezone.get_current_timezone_name(), rules, _post(post))
-    return hashlib.blake2b(repr(seen).encode(), digest_size=20).hexdigest()
-
-
-# What the card shows of a post, a person, a file and a link preview. A field the card starts to
-# show must be named here: tests/web/test_cards.py changes each one and expects the card to follow.
-def _post(p) -> tuple:
-    return (
-        p.pk,
-        p.body_html,
-        p.created,
-        p.edited_at,
-        p.hidden_at,
-        p.reply_count,
-        p.reaction_count,
-        p.share_count,
-        p.is_share,
-        p.link_preview_hidden,
-        tuple(sorted(p.reaction_summary)),  # the card sorts it: equal counts come in any order
-        getattr(p, "more_replies", None),
-        _person(p.author),
-        tuple(_file(f) for f in p.files),
-        tuple((c.pk, c.name, c.slug) for c in getattr(p, "communities", ())),
-        _preview(p.link_preview) if p.link_preview_id else None,
-        tuple(_post(r) for r in getattr(p, "shown_replies", ())),
-    )
-
-
-def _person(u) -> tuple:
-    profile = getattr(u, "profile", None)
-    photo = profile.photo.name if profile is not None and profile.photo else None
-    return (u.pk, u.handle, u.first_name, u.last_name, u.email, u.deactivated_at, u.is_bot,
-            profile and profile.job_title, photo)  # fmt: skip
-
-
-def _file(f) -> tuple:
-    return (f.pk, f.kind, f.file.name, f.thumbnail.name, f.name, f.content_type, f.size, f.width, f.height)
-
-
-def _preview(lp) -> tuple:
-    return (lp.pk, lp.url, lp.status, lp.title, lp.description, lp.site_name, lp.image.name)
+    store.forget_all()

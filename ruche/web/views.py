@@ -25,7 +25,7 @@ from ruche.files.services import allowed_extensions
 from ruche.ideas.selectors import open_challenges
 from ruche.posts.forms import PostForm
 from ruche.posts.selectors import company_feed
-from ruche.web import selectors
+from ruche.web import cards, selectors
 from ruche.web import services as web_services
 from ruche.web.forms import DirectorySettingsForm, RoleGiveForm, UnitMergeForm, UnitNameForm
 from ruche.web.selectors import home_suggestions
@@ -77,7 +77,7 @@ def feed_for(user, reading):
     """The feed's page, or for the announcements filter the announcements the person received
     (they are not posts: ruche.announcements serves them), in the same shape."""
     if reading.choice.filter != "announcements":
-        return feed_page(user, reading)
+        return feed_page(user, reading, known=cards.store)
     before = reading.cursor.id if reading.cursor else None
     received = announcements_received(user, before=before)
     cursor = received.next_cursor and Cursor("", received.next_cursor).encode(reading.choice)

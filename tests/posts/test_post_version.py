@@ -24,7 +24,6 @@ from ruche.links.services import preview_fetch
 from ruche.posts import versions
 from ruche.posts.models import Post
 from ruche.posts.services import post_create, post_delete, post_edit, reaction_remove, reaction_set
-from ruche.web import cards
 from tests.local_sites import LocalSite
 
 ARTICLE = b"""<html><head><meta property="og:title" content="Nouvelle ligne">
@@ -179,7 +178,7 @@ def test_a_stale_save_never_moves_the_version_back(w):
 
 # The triggers know every column they must; a new one is refused until it is placed on a side.
 USER_NOT_SHOWN = {
-    "id", "password", "last_login", "is_superuser", "language", "is_active", "is_staff", "is_animator",
+    "id", "password", "last_login", "is_superuser", "language", "is_staff", "is_animator",
     "is_announcer", "is_analyst", "date_joined", "invited_at", "invited_by_id", "activated_at", "source",
     "directory_id", "last_seen_at", "follower_count", "feed_built_at", "feed_horizon", "feed_filter",
     "feed_order", "feed_seen_up_to", "feed_unread_after", "feed_opened_at", "search_text",
@@ -210,29 +209,6 @@ def test_every_user_and_profile_column_is_placed_on_a_side():
     assert not set(versions.USER_SHOWN) & USER_NOT_SHOWN
     assert set(versions.PROFILE_SHOWN) | PROFILE_NOT_SHOWN == _columns(Profile)
     assert not set(versions.PROFILE_SHOWN) & PROFILE_NOT_SHOWN
-
-
-class Reads:
-    """Records the attributes a card function reads."""
-
-    def __init__(self, **nested):
-        self.names: set[str] = set()
-        self.nested = nested
-
-    def __getattr__(self, name):
-        self.names.add(name)
-        return self.nested.get(name, SimpleNamespace(name="x"))
-
-
-def test_the_triggers_watch_what_the_card_shows_of_a_person_and_a_preview():
-    profile = Reads()
-    person = Reads(profile=profile)
-    cards._person(person)
-    assert person.names - {"pk", "profile"} <= set(versions.USER_SHOWN)
-    assert profile.names <= set(versions.PROFILE_SHOWN)
-    preview = Reads()
-    cards._preview(preview)
-    assert preview.names - {"pk"} <= set(versions.PREVIEW_SHOWN)
 
 
 @pytest.mark.django_db

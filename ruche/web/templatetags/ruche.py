@@ -125,7 +125,13 @@ def card(context, post):
         "token": lambda target: new_token(),
         "me": lambda target: avatar(viewer, 32),
     }
-    return cards.draw(post, viewer, values, lambda v: _jinja("posts/card.html", v), personal)
+    drawn = cards.draw(post, viewer, values, lambda v: _jinja("posts/card.html", v), personal)
+    if drawn is None:  # a kept card forgotten since the feed found it
+        from ruche.feed.selectors import loaded
+
+        post = loaded(viewer, post)
+        return card(context, post) if post is not None else ""
+    return drawn
 
 
 def _menu_abilities(user) -> dict[str, bool]:
