@@ -22,8 +22,12 @@ from ruche.mastodon.streaming import PREFIX as MASTODON_STREAMING  # noqa: E402
 from ruche.mastodon.streaming import application as mastodon_streaming  # noqa: E402
 from ruche.realtime.asgi import application as stream_application  # noqa: E402
 
+# Two threads a process: pages are mostly CPU under one interpreter lock, and more threads only
+# contend for it (server CPU per API request, docs/performance.md: 8 threads 4.3-5.3 ms, 2 threads
+# 3.7-5.0, 1 thread 3.4-4.9); the second keeps a request waiting on the database from holding up
+# the process.
 wsgi_application = WSGIMiddleware(
-    get_wsgi_application(), workers=int(os.environ.get("RUCHE_WSGI_THREADS", "8"))
+    get_wsgi_application(), workers=int(os.environ.get("RUCHE_WSGI_THREADS", "2"))
 )
 ASYNC_PATHS = frozenset({"/events/"})
 
