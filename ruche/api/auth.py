@@ -80,7 +80,8 @@ class SessionAuth(APIKeyCookie):
             raise HttpError(
                 403, _("CSRF check failed: send the X-CSRFToken header with the csrftoken cookie.")
             )
-        return user
+        # The person, not request.user's lazy proxy: each read through it costs.
+        return getattr(user, "_wrapped", user)
 
 
 def bearer_language(request) -> str | None:

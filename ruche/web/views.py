@@ -36,7 +36,7 @@ from ruche.worker.selectors import queue_figures
 def home(request, form=None, status=200):
     """The home feed with the composer above it, filtered and ordered as the person chose (kept in
     the URL and for their next visit); an empty feed shows what the company says."""
-    user = request.user
+    user = getattr(request.user, "_wrapped", request.user)  # the person, not the lazy proxy (reads cost)
     reading = read_choice(
         Choice(user.feed_filter, user.feed_order),
         filter=request.GET.get("filter"),
