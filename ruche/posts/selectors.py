@@ -55,7 +55,9 @@ def _visible_ids(viewer, ids):
 
 @prepared("ids")
 def _placements(ids):
-    return Placement.objects.filter(post_id__in=ids).select_related("community")
+    # In the order they were made: PostgreSQL gives rows in any order, and a kept card must show
+    # a post's communities as a card drawn now would.
+    return Placement.objects.filter(post_id__in=ids).select_related("community").order_by("id")
 
 
 @prepared("viewer", "ids", "accepted")
