@@ -76,7 +76,9 @@ def test_each_reader_gets_their_own_personal_fields(api_as, alice, chloe, feed):
         lambda w: post_edit(post=w["post"], by=w["bruno"], body="Nouvelle corrigée"),
         lambda w: reaction_set(post=w["post"], user=w["chloe"], kind="bravo"),
         lambda w: post_create(author=w["chloe"], body="Une réponse de plus", parent=w["post"]),
-        lambda w: profile_update(profile=w["bruno"].profile, by=w["bruno"], job_title="Directeur des opérations"),
+        lambda w: profile_update(
+            profile=w["bruno"].profile, by=w["bruno"], job_title="Directeur des opérations"
+        ),
     ],
     ids=["edited", "reaction", "reply", "author's title"],
 )
@@ -97,3 +99,14 @@ def test_a_reader_who_left_no_longer_gets_the_kept_object(api_as, alice, feed):
     assert secret.pk in by_id(items(api))
     communities.community_leave(community=private, user=alice)
     assert secret.pk not in by_id(items(api))
+
+
+def test_an_object_forgotten_between_the_feed_and_the_answer_is_made_from_its_post(
+    api_as, alice, feed, monkeypatch
+):
+    api = api_as(alice)
+    expected = fresh_items(api)
+    with monkeypatch.context() as m:
+        m.setattr(cards.store, "has", lambda *args: True)  # the feed's look said yes,
+        m.setattr(cards.store, "get", lambda *args: None)  # then it was gone
+        assert items(api) == expected

@@ -5,9 +5,9 @@ grow with the page."""
 import pytest
 
 from ruche.accounts.models import User
-from ruche.api import cards as api_cards
 from ruche.accounts.services import user_follow
 from ruche.announcements.services import announcement_publish
+from ruche.api import cards as api_cards
 from ruche.communities.services.membership import community_join
 from ruche.feed.choices import FILTERS, ORDERS, Choice
 from ruche.posts.services import post_create, reaction_set

@@ -498,3 +498,15 @@ def test_a_nul_in_what_someone_writes_never_reaches_a_card(client, alice):
     response = client.post("/posts/new/", {"body": "Bonjour \x00react:1\x00", "kind": "post"})
     assert response.status_code == 400
     assert not Post.objects.exists()
+
+
+def test_a_card_forgotten_between_the_feed_and_its_drawing_is_drawn_from_its_post(client, world, monkeypatch):
+    """The feed found a kept card, another request made the store forget it before this page drew
+    it: the post is loaded and drawn for the reader, the page the same."""
+    client.force_login(world.chloe)
+    expected = live(client, "/", monkeypatch)
+    html_of(client, "/")  # kept
+    with monkeypatch.context() as m:
+        m.setattr(cards.store, "has", lambda *args: True)  # the feed's look said yes,
+        m.setattr(cards.store, "get", lambda *args: None)  # then it was gone
+        assert html_of(client, "/") == expected
