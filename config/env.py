@@ -89,7 +89,9 @@ def database_from_url(url: str, base_dir: Path) -> dict:
         # No JIT: our queries are short, and when the planner overestimates one (a join of many
         # subqueries, a table not analysed yet) JIT compiles for ~100 ms to save microseconds
         # (measured on the notifications page: 104 ms with it, see docs/performance.md).
-        options.setdefault("options", "-c jit=off")
+        # No parallel workers either: starting two for a feed page's eleven rows cost 11 ms of a
+        # 13 ms query on the 100,000-person company (docs/performance.md, "Throughput").
+        options.setdefault("options", "-c jit=off -c max_parallel_workers_per_gather=0")
         # Parameters bound by the server, and a statement run five times on a connection prepared
         # there: planning the home page's queries cost more than running them (1.8 ms to plan the
         # feed's, 0.4 to run it). `?prepare_threshold=` (empty) turns preparing off, e.g. behind a

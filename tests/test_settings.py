@@ -166,7 +166,7 @@ def test_postgres_url():
         "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
             "sslmode": "require",
-            "options": "-c jit=off",
+            "options": "-c jit=off -c max_parallel_workers_per_gather=0",
             "server_side_binding": True,
             "prepare_threshold": 5,
         },

@@ -73,19 +73,24 @@ QUESTION_PHASES = ("questions", "unanswered", "answered")
 PULLED_SOURCES = {"following": {"author"}, "communities": {"community"}}
 
 
-@prepared("authors", "tags", "communities", "before", "after")
-def _pulled_ids(authors, tags, communities, before, after, size: int, only: str):
-    """The newest posts of those large sources (their lists' lengths make the query's shape): ids
-    and authors only, the page's cards are loaded once it is known which posts make it."""
-    sources = Q(author_id__in=authors) if authors else Q(pk__in=[])
-    if tags:
-        sources |= Exists(Post.hashtags.through.objects.filter(post_id=OuterRef("pk"), hashtag_id__in=tags))
-    if communities:
-        placed = Placement.objects.filter(
-            post_id=OuterRef("pk"), community_id__in=communities, status=Placement.Status.APPROVED
+@prepared("sources", "before", "after")
+def _pulled_ids(sources, before, after, size: int, only: str, kind: str):
+    """The newest posts of large sources of one kind (their number makes the query's shape): ids
+    and authors only, the page's cards are loaded once it is known which posts make it. One query per
+    kind: or-ed together, PostgreSQL hashed every post of a large hashtag before it could stop at the
+    page's first eleven (14 ms for a 33,000-post tag)."""
+    if kind == "author":
+        condition = Q(author_id__in=sources)
+    elif kind == "hashtag":
+        condition = Q(
+            Exists(Post.hashtags.through.objects.filter(post_id=OuterRef("pk"), hashtag_id__in=sources))
         )
-        sources |= Exists(placed)
-    posts = Post.objects.alive().top_level().filter(sources, _where(None, only), campaign__isnull=True)
+    else:
+        placed = Placement.objects.filter(
+            post_id=OuterRef("pk"), community_id__in=sources, status=Placement.Status.APPROVED
+        )
+        condition = Q(Exists(placed))
+    posts = Post.objects.alive().top_level().filter(condition, _where(None, only), campaign__isnull=True)
     if before is not None:
         posts = posts.filter(pk__lt=before)
     if after is not None:
@@ -95,7 +100,7 @@ def _pulled_ids(authors, tags, communities, before, after, size: int, only: str)
 
 def _pulled(user, only: str, before: int | None, after: int | None, size: int) -> dict[int, str]:
     """Posts of the large sources between `after` and `before`, with the reason each is in the feed
-    (two queries; one if there are no such sources)."""
+    (the sources, then a query per kind of them: authors, hashtags, communities)."""
     found: dict[str, list[int]] = {"author": [], "hashtag": [], "community": []}
     wanted = PULLED_SOURCES.get(only, set(found))
     for source, pk in _large_sources(viewer=user, large=settings.FEED_LARGE_AUDIENCE):
@@ -105,15 +110,18 @@ def _pulled(user, only: str, before: int | None, after: int | None, size: int) -
     if not authors and not tags and not communities:
         return {}
     # Visibility is settled for the whole page by hydrate(), in one query.
-    rows = _pulled_ids(
-        authors=authors,
-        tags=tags,
-        communities=communities,
-        before=before,
-        after=after,
-        size=size,
-        only=only if only in QUESTION_PHASES else "all",
-    )
+    shape = only if only in QUESTION_PHASES else "all"
+    rows = sorted(
+        {
+            row
+            for kind, sources in found.items()
+            if sources
+            for row in _pulled_ids(
+                sources=sources, before=before, after=after, size=size, only=shape, kind=kind
+            )
+        },
+        reverse=True,
+    )[: size + 1]
     other = Reason.COMMUNITY if communities else Reason.HASHTAG
     return {pk: Reason.FOLLOW if author_id in authors else other for pk, author_id in rows}
 

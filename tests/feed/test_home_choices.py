@@ -253,24 +253,24 @@ def heavy_feed(alice, busy, make_community, settings, side_effects):
 
 
 # Whatever the page's length (3 posts or 10, each with replies, reactions, communities, questions).
-# Most recent: the choice's ids (entries, large sources, pulled posts: questions read two phases, three
-# more), the cards, hydrate()'s queries (one more with questions), the reasons' community roles, and the
-# page's side column. Most relevant adds the ranking's facts: the window's posts, placements, followed
+# Most recent: the choice's ids (entries, large sources, pulled posts: one query per kind of large
+# source, here all three; questions read two phases, more), the cards, hydrate()'s queries (one
+# more with questions), the reasons' community roles, and the page's side column. Most relevant adds the ranking's facts: the window's posts, placements, followed
 # tags and authors, expert requests, answers to my questions, three affinities. The API spares the side
 # column and the session. Lower a figure when a query goes away.
 PAGE_QUERIES = {
-    ("all", "recent"): 19,
+    ("all", "recent"): 20,
     ("communities", "recent"): 20,
-    ("questions", "recent"): 22,
+    ("questions", "recent"): 24,
     ("all", "relevant"): 27,
     ("communities", "relevant"): 27,
     ("questions", "relevant"): 27,
 }
 API_QUERIES = {
-    ("all", "recent"): 12,
+    ("all", "recent"): 13,
     ("communities", "recent"): 13,
-    ("questions", "recent"): 15,
-    ("unread", "recent"): 12,
+    ("questions", "recent"): 17,
+    ("unread", "recent"): 13,
     ("all", "relevant"): 21,
     ("communities", "relevant"): 21,
     ("questions", "relevant"): 21,
