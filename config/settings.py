@@ -150,7 +150,7 @@ TEMPLATES = [
         },
     },
     {
-        # Only for the post card, drawn dozens of times a page (see ruche/web/jinja.py).
+        # The post card, drawn dozens of times a page, the page header and the home page (see ruche/web/jinja.py).
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [],
         "APP_DIRS": True,

@@ -65,6 +65,25 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _jinja_pages_give_their_context():
+    """Pages drawn by Jinja2 (ruche.web.jinja.render_page) tell the test client their template and
+    context, as Django's templates do under test (response.context, assertTemplateUsed)."""
+    from django.test.signals import template_rendered
+
+    from ruche.web import jinja
+
+    draw = jinja.draw
+
+    def drawn(template, values):
+        template_rendered.send(sender=template, template=template, context=values)
+        return draw(template, values)
+
+    jinja.draw = drawn
+    yield
+    jinja.draw = draw
+
+
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings):
     """Tasks are written to the task table as in production, then run in-process after commit; a task that fails fails the test instead of being logged."""

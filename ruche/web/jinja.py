@@ -7,6 +7,12 @@ and the composer (posts/composer.html) are drawn the same way, with Django's esc
 below), their markup byte for byte what their Django templates drew. Everything else stays in
 Django templates; `{% card post %}`, `{% topbar %}` and `{% composer %}` bridge the two.
 
+The home page, the most requested, is drawn by Jinja2 whole (`render_page`: web/home_page.html in
+web/layout.html, the shell of Django's web/base.html, kept identical by tests/web/test_home_page.py):
+its Django templates around the cards cost half of its CPU. The few partials it shares with Django
+pages (the follow button, an announcement's actions, the profile meter) are Jinja2 templates that
+the Django ones draw with `{% jinja_include %}`.
+
 Translations: `_("…")` (optionally `|format(name=…)`) is found by `makemessages` in these `.html`
 files; plurals live in Python below (`ngettext`), where xgettext finds them. Each language has its own
 environment (`for_language`) whose templates are compiled with `_("literal")` already translated:
@@ -14,24 +20,38 @@ a card called `_()` some 25 times, each call through Jinja's context and Django'
 lookup.
 """
 
+import functools
+import html
 import re
 from functools import cache, lru_cache
 
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template.defaultfilters import urlencode
 from django.templatetags.static import static
-from django.utils import dateformat, translation
+from django.urls import reverse
+from django.utils import dateformat, formats, translation
 from django.utils.dateformat import DateFormat
 from django.utils.formats import get_format
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
 from jinja2.ext import Extension
 from jinja2.lexer import Token
+from markupsafe import Markup
 
 from ruche.core.paths import path
 from ruche.files.display import attach_rules, file_label, filesize, media_url
+from ruche.notifications.selectors import unread_count
 from ruche.posts.models import Reaction
 from ruche.posts.policies import can_delete_shown, can_edit_shown
+from ruche.realtime.templatetags.realtime import _element
 from ruche.web import cards
 from ruche.web.templatetags import ruche as tags
 
@@ -63,6 +83,42 @@ def _pieces(fmt: str) -> tuple[tuple[bool, str], ...]:
 def isoformat(moment) -> str:
     """What `{{ moment|date:"c" }}` shows, without the date filter's format parsing."""
     return template_localtime(moment).isoformat()
+
+
+def date_format(moment, fmt: str) -> str:
+    """What `{{ moment|date:"DATE_FORMAT" }}` shows: local time, the format of the active language."""
+    return formats.date_format(template_localtime(moment), fmt)
+
+
+def truncatewords_html(html: str, n: int) -> Markup:
+    """What Django's `|safe|truncatewords_html:n` shows (the markup is already safe)."""
+    return Markup(Truncator(html).words(n, html=True, truncate=" …"))  # noqa: S704 - safe markup, cut at words
+
+
+def _worded(message: str, **values) -> Markup:
+    """A `{% blocktranslate %}` sentence: its values escaped, its words as translated (not escaped,
+    as Django leaves them: "jusqu'au")."""
+    return Markup(message % {k: conditional_escape(v) for k, v in values.items()})  # noqa: S704
+
+
+def members(n: int) -> Markup:
+    return _worded(ngettext("%(n)s member", "%(n)s members", n), n=n)
+
+
+def posts_count(n: int) -> Markup:
+    return _worded(ngettext("%(n)s post", "%(n)s posts", n), n=n)
+
+
+def items_left(n: int) -> Markup:
+    return _worded(ngettext("%(n)s item left", "%(n)s items left", n), n=n)
+
+
+def percent_complete(percent) -> Markup:
+    return _worded(gettext("%(percent)s%% complete"), percent=percent)
+
+
+def until(moment) -> Markup:
+    return _worded(gettext("until %(end)s"), end=date_format(moment, "SHORT_DATE_FORMAT"))
 
 
 def earlier_replies(n: int) -> str:
@@ -97,6 +153,9 @@ class TranslatedWhenCompiled(Extension):
         language = getattr(self.environment, "ruche_language", None)
         if language is None:  # `_()` translates at run time
             return stream
+        # As Django's {% translate %} does, a page drawn as Django draws (as_django) writes the words as
+        # translated, unescaped ("l'entreprise", not "l&#39;entreprise").
+        as_django = self.environment.finalize is django_escaped
         tokens, out, i = list(stream), [], 0
         with translation.override(language):  # translated here, not while the parser reads on
             while i < len(tokens):
@@ -106,12 +165,25 @@ class TranslatedWhenCompiled(Extension):
                     and window[0].value == "_"
                     and not (i and tokens[i - 1].type == "dot")
                 ):
-                    out.append(Token(window[0].lineno, "string", gettext(window[2].value)))
+                    line = window[0].lineno
+                    out.append(Token(line, "string", gettext(window[2].value)))
+                    if as_django and not (i + 4 < len(tokens) and tokens[i + 4].type == "pipe"):
+                        out += [Token(line, "pipe", "|"), Token(line, "name", "safe")]
                     i += 4
                 else:
                     out.append(window[0])
                     i += 1
         return out
+
+
+def django_escaped(value):
+    """conditional_escape without its lazy-argument wrapper (a page's 150 values went through it):
+    safe markup as is, anything else escaped as Django's escape() does (`&#x27;`, not `&#39;`)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value
+    return SafeString(html.escape(str(value)))
 
 
 def for_language(env: Environment, language: str | None, *, as_django: bool = False) -> Environment:
@@ -123,7 +195,7 @@ def for_language(env: Environment, language: str | None, *, as_django: bool = Fa
     key = (language, as_django)
     if key not in env.ruche_overlays:
         # An overlay shares the loader and settings, with a cache (compiled templates) of its own.
-        overlay = env.overlay(finalize=conditional_escape) if as_django else env.overlay()
+        overlay = env.overlay(finalize=django_escaped) if as_django else env.overlay()
         overlay.ruche_language = language
         overlay.globals = {**env.globals, "reaction_kinds": _reaction_kinds(language)}
         if language is not None:  # the same words for the same count: worded once per language
@@ -191,6 +263,13 @@ def environment(**options) -> Environment:
         shared_times=shared_times,
         useful_answer=useful_answer,
         votes=votes,
+        members=members,
+        posts_count=posts_count,
+        items_left=items_left,
+        percent_complete=percent_complete,
+        until=until,
+        realtime_stream=lambda: _element(translation.get_language()),
+        reverse=reverse,
         static=static,
         url=path,
     )
@@ -206,5 +285,52 @@ def environment(**options) -> Environment:
         reaction_emoji=tags.reaction_emoji,
         reaction_label=tags.reaction_label,
         url_for=tags.url_for,
+        date_format=date_format,
+        truncatewords_html=truncatewords_html,
+        django_urlencode=urlencode,
     )
     return env
+
+
+def render_page(request, template: str, context: dict, *, partial: str | None = None, status: int = 200):
+    """ruche.core.views.render_page for a page drawn by Jinja2 with Django's escaping: the full page
+    (its shell is web/layout.html), or only `partial` when htmx asks for a fragment.
+
+    Jinja2 runs no context processors: what the layout and the cards read is given here, as
+    ruche.web.context_processors and Django's gave it to the Django templates.
+    """
+    from django.template import engines
+
+    fragment = bool(partial and getattr(request, "htmx", False))
+    user = tags._unwrapped(request.user)
+    values = {
+        "request": request,
+        "user": user,
+        "csrf_input": tags._csrf_input({"request": request}),
+        "post_max_length": settings.POST_MAX_LENGTH,
+        **context,
+    }
+    values["card"] = functools.partial(tags.card, values)  # `{% card post %}`, with this page's values
+    if not fragment:
+        values |= _shell(request, user)
+    env = for_language(engines["jinja2"].env, translation.get_language(), as_django=True)
+    return HttpResponse(draw(env.get_template(partial if fragment else template), values), status=status)
+
+
+def _shell(request, user) -> dict:
+    """What web/layout.html (and the page header in it) reads."""
+    return {
+        "site_name": settings.SITE_NAME,
+        "unread_notifications": unread_count(user),
+        "messages": get_messages(request),
+        "csrf_token": get_token(request),
+        "LANG": translation.get_language(),
+        "languages": [code for code, _name in settings.LANGUAGES],
+        "app_name": getattr(request.resolver_match, "app_name", ""),
+        "may": tags._menu_abilities(user),
+    }
+
+
+def draw(template, values: dict) -> str:
+    """The template drawn (tests/conftest.py wraps this to give the test client the context)."""
+    return template.render(values)

@@ -25,7 +25,7 @@ from ruche.files.services import allowed_extensions
 from ruche.ideas.selectors import open_challenges
 from ruche.posts.forms import PostForm
 from ruche.posts.selectors import company_feed
-from ruche.web import cards, selectors
+from ruche.web import cards, jinja, selectors
 from ruche.web import services as web_services
 from ruche.web.forms import DirectorySettingsForm, RoleGiveForm, UnitMergeForm, UnitNameForm
 from ruche.web.selectors import home_suggestions
@@ -35,7 +35,8 @@ from ruche.worker.selectors import queue_figures
 @login_required
 def home(request, form=None, status=200):
     """The home feed with the composer above it, filtered and ordered as the person chose (kept in
-    the URL and for their next visit); an empty feed shows what the company says."""
+    the URL and for their next visit); an empty feed shows what the company says. Drawn by Jinja2
+    (ruche/web/jinja2/web/home_page.html): the most requested page, see ruche/web/jinja.py."""
     user = getattr(request.user, "_wrapped", request.user)  # the person, not the lazy proxy (reads cost)
     reading = read_choice(
         Choice(user.feed_filter, user.feed_order),
@@ -54,11 +55,14 @@ def home(request, form=None, status=200):
         "feed_orders": ORDERS,
         "form": form or PostForm(user=user),
         "feed_url": request.path,
+        "discover": None,
     }
     if not page.items and reading.cursor is None and reading.choice.filter == "all":
         context["discover"] = company_feed(user)  # an empty feed shows what the company says
     if request.htmx and request.headers.get("HX-Target") == "home-feed":  # a filter or an order
-        return render_page(request, "web/home.html", context, partial="web/_feed.html", status=status)
+        return jinja.render_page(
+            request, "web/home_page.html", context, partial="web/home_feed.html", status=status
+        )
     context |= {
         # The meter in the side column; the profile it loads is the one the page header's avatar shows.
         "completeness": None if request.htmx else own_completeness(user),
@@ -70,7 +74,9 @@ def home(request, form=None, status=200):
     if not request.htmx:  # the side column: whom to follow, where to go, the week's tags
         context |= home_suggestions(user)
     # htmx: "Load more", or the new posts (realtime.js): the page's posts only.
-    return render_page(request, "web/home.html", context, partial="web/_feed_page.html", status=status)
+    return jinja.render_page(
+        request, "web/home_page.html", context, partial="web/home_feed_page.html", status=status
+    )
 
 
 def feed_for(user, reading):

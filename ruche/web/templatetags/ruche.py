@@ -202,6 +202,13 @@ def attachment_list(files):
     return _jinja("files/list_tag.html", {"files": files}, as_django=True)
 
 
+@register.simple_tag(takes_context=True)
+def jinja_include(context, name):
+    """A partial drawn by Jinja2 with Django's escaping, from a Django template: markup that pages
+    drawn by Jinja2 (the home page) show too, written once."""
+    return _jinja(name, {**context.flatten(), "csrf_input": _csrf_input(context)}, as_django=True)
+
+
 def _csrf_input(context) -> str:
     """The CSRF field of the page's forms, masked once per request: masking again for each of a
     feed page's ~40 forms cost more than drawing the cards."""
