@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncWeek
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ruche.analytics import charts
@@ -376,8 +377,8 @@ def unanswered(ask: Ask) -> Unanswered:
             [
                 [
                     post.excerpt,
-                    post.created.date(),
-                    (ask.today - post.created.date()).days,
+                    timezone.localdate(post.created),  # the company's day, as `ask.today`
+                    (ask.today - timezone.localdate(post.created)).days,
                     _link(post),
                 ]
                 for post in data.questions
@@ -423,7 +424,7 @@ def engaged(ask: Ask) -> Engaged:
             [
                 [
                     post.excerpt,
-                    post.created.date(),
+                    timezone.localdate(post.created),
                     post.reply_count,
                     post.reaction_count,
                     post.share_count,

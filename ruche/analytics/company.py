@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ruche.accounts.completeness import ITEM_KEYS, as_int, done_conditions, skill_count_expression
@@ -195,8 +196,8 @@ def _activation_tables(data: Activation) -> list[Table]:
                 person.email,
                 str(person.profile.department or ""),
                 str(person.profile.site or ""),
-                person.date_joined.date(),
-                (person.invited_at or person.date_joined).date(),
+                timezone.localdate(person.date_joined),
+                timezone.localdate(person.invited_at or person.date_joined),
             ]
             for person in data.waiting
         ],

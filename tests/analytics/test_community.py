@@ -322,3 +322,18 @@ def test_a_community_s_page_read_twice_through_the_cache(client, club, crew, adm
     for _twice in range(2):  # computed, then read from the cache (a hidden figure was once a 500)
         page = client.get(url(club))
         assert page.status_code == 200 and "fewer than 5" in page.content.decode()
+
+
+def test_days_waiting_count_the_company_s_days_not_utc_ones(club, crew, side_effects, settings):
+    """Asked at 00:30 in Paris is still the day before in UTC: the date shown and the days waiting
+    are the company's (the page's `today` is), whatever the hour the page is read."""
+    settings.TIME_ZONE = "Europe/Paris"
+    m, _outsiders = crew
+    with side_effects():
+        question = _asked(m[0], "Qui ouvre le labo ?", club, 0)
+    today = timezone.localdate()
+    asked_day = today - datetime.timedelta(days=9)
+    just_after_midnight = timezone.make_aware(datetime.datetime.combine(asked_day, datetime.time(0, 30)))
+    Post.objects.filter(pk=question.pk).update(created=just_after_midnight)
+    row = unanswered(ask(club, viewer=m[5], today=today)).tables[0].rows[0]
+    assert row[1] == asked_day and row[2] == 9
