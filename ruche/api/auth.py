@@ -15,6 +15,7 @@ from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
 
 from ruche.api import selectors, services
+from ruche.core.views import unwrapped
 
 
 class TokenAuth(HttpBearer):
@@ -80,8 +81,7 @@ class SessionAuth(APIKeyCookie):
             raise HttpError(
                 403, _("CSRF check failed: send the X-CSRFToken header with the csrftoken cookie.")
             )
-        # The person, not request.user's lazy proxy: each read through it costs.
-        return getattr(user, "_wrapped", user)
+        return unwrapped(user)
 
 
 def bearer_language(request) -> str | None:

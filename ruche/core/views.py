@@ -21,6 +21,16 @@ def render_page(request, template: str, context: dict, *, partial: str | None = 
     return render(request, name, context, status=status)
 
 
+def unwrapped(user):
+    """The person behind request.user's lazy proxy: every attribute read through the proxy costs,
+    and a feed page or a card reads hundreds."""
+    from django.utils.functional import empty
+
+    if getattr(user, "_wrapped", None) is empty:
+        user._setup()
+    return getattr(user, "_wrapped", user)
+
+
 def apply_errors(form: Form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form, on the field it names when the form has it."""
     if hasattr(error, "error_dict"):

@@ -47,6 +47,7 @@ from jinja2.lexer import Token
 from markupsafe import Markup
 
 from ruche.core.paths import path
+from ruche.core.views import unwrapped
 from ruche.files.display import attach_rules, file_label, filesize, media_url
 from ruche.notifications.selectors import unread_count
 from ruche.posts.models import Reaction
@@ -302,7 +303,7 @@ def render_page(request, template: str, context: dict, *, partial: str | None = 
     from django.template import engines
 
     fragment = bool(partial and getattr(request, "htmx", False))
-    user = tags._unwrapped(request.user)
+    user = unwrapped(request.user)
     values = {
         "request": request,
         "user": user,

@@ -16,7 +16,7 @@ from ruche.announcements.selectors import pinned_for
 from ruche.announcements.selectors import received as announcements_received
 from ruche.communities.selectors import creation_requests, open_reports
 from ruche.core.pagination import parse_cursor
-from ruche.core.views import apply_errors, render_page, safe_next
+from ruche.core.views import apply_errors, render_page, safe_next, unwrapped
 from ruche.feed.choices import FILTERS, ORDERS, Choice, Cursor, read_choice
 from ruche.feed.selectors import FeedPage, feed_page
 from ruche.feed.services import feed_opened
@@ -37,7 +37,7 @@ def home(request, form=None, status=200):
     """The home feed with the composer above it, filtered and ordered as the person chose (kept in
     the URL and for their next visit); an empty feed shows what the company says. Drawn by Jinja2
     (ruche/web/jinja2/web/home_page.html): the most requested page, see ruche/web/jinja.py."""
-    user = getattr(request.user, "_wrapped", request.user)  # the person, not the lazy proxy (reads cost)
+    user = unwrapped(request.user)
     reading = read_choice(
         Choice(user.feed_filter, user.feed_order),
         filter=request.GET.get("filter"),

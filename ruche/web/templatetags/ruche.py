@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ruche.core.paths import path_for
+from ruche.core.views import unwrapped
 from ruche.posts.models import Reaction
 
 register = template.Library()
@@ -106,7 +107,7 @@ def card(context, post):
     completed for the reader when its shared part is the same for every reader (ruche/web/cards.py)."""
     from ruche.web import cards
 
-    viewer = _unwrapped(context["user"])
+    viewer = unwrapped(context["user"])
     values = {
         "csrf_input": _csrf_input(context),
         "post": post,
@@ -154,7 +155,7 @@ def topbar(context):
     from django.conf import settings
 
     request = context["request"]
-    user = _unwrapped(context["user"])
+    user = unwrapped(context["user"])
     values = {
         "request": request,
         "app_name": getattr(request.resolver_match, "app_name", ""),
@@ -230,15 +231,6 @@ def _jinja(name: str, values: dict, *, as_django: bool = False) -> str:
 
     template = for_language(engines["jinja2"].env, get_language(), as_django=as_django).get_template(name)
     return mark_safe(template.render(values))  # noqa: S308 - Jinja2 escaped what it drew (autoescape is on)
-
-
-def _unwrapped(user):
-    """request.user is a lazy proxy: every attribute read through it costs; the card reads many."""
-    from django.utils.functional import empty
-
-    if getattr(user, "_wrapped", None) is empty:
-        user._setup()
-    return getattr(user, "_wrapped", user)
 
 
 @register.filter
