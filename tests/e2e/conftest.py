@@ -52,6 +52,7 @@ def login(live_server):
         page.locator("form button[type=submit]").last.click()
         expect(page).to_have_url(re.compile(re.escape(live_server.url) + r"/(\?.*)?$"))
         expect(page.locator("#composer-body")).to_be_visible()
+        page.wait_for_load_state()  # the page's scripts have run: htmx answers the first click
         return page
 
     return do

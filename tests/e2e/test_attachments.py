@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ruche.communities.models import Community
+from tests.e2e.pages import loaded_width
 from tests.files.conftest import PDF, png
 from tests.images import spy_jpeg
 
@@ -37,7 +38,7 @@ def test_a_photo_and_a_pdf_are_attached_to_a_post_and_shown_in_its_card(live_ser
     expect(card.locator(".post-body")).to_contain_text("La nouvelle ligne")
     photo = card.locator(".attachment-images img")
     expect(photo).to_have_count(1)
-    assert photo.evaluate("img => img.naturalWidth") == 640  # the thumbnail, served by Ruche
+    assert loaded_width(photo) == 640  # the thumbnail, served by Ruche
     tile = card.locator(".document-tile")
     expect(tile).to_contain_text("Rapport Q3.pdf")
     expect(tile).to_contain_text("PDF")

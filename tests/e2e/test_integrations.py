@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.pages import loaded_width
 from tests.images import spy_jpeg
 
 pytestmark = [
@@ -53,7 +54,7 @@ def test_an_owner_connects_a_ci_and_its_post_appears_in_the_community(
     expect(card.locator("strong", has_text="green")).to_be_visible()
     avatar = card.locator("img.avatar").first
     expect(avatar).to_have_attribute("alt", "CI Jenkins")
-    assert avatar.evaluate("img => img.complete && img.naturalWidth > 0")  # the icon is served
+    assert loaded_width(avatar) > 0  # the icon is served
     page.goto(post_url)
     expect(page.locator("article.post .post-author")).to_have_text("CI Jenkins")
 

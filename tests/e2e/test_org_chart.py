@@ -46,6 +46,7 @@ def test_from_a_profile_to_the_chart_opening_a_branch_with_the_keyboard(
     page.goto(f"{live_server.url}/people/{lea.handle}/")
     page.get_by_role("link", name="Org chart").click()
     expect(page).to_have_url(f"{live_server.url}/people/{lea.handle}/org/")
+    page.wait_for_load_state()  # htmx ready: until then the toggle is a plain link to Zoé's chart
     chain = page.locator(".org-chain li")
     expect(chain).to_have_count(2)
     expect(chain.nth(0)).to_contain_text("Hélène Marchand")

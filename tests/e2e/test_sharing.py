@@ -4,6 +4,7 @@ news source fills the community, a saved search notifies."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.pages import loaded_width
 from tests.links.test_post_previews import jpeg
 from tests.links.test_post_previews import page as article
 from tests.local_sites import LocalSite
@@ -36,7 +37,7 @@ def test_a_pasted_link_shows_its_preview_and_its_author_removes_it(live_server, 
     expect(preview).to_contain_text("Robots de soudure")
     image = preview.locator("img")
     assert image.get_attribute("src").startswith("/media/previews/")
-    assert image.evaluate("img => img.naturalWidth") > 0  # served by Ruche, to a reader of the post
+    assert loaded_width(image) > 0  # served by Ruche, to a reader of the post
     preview.get_by_role("button", name="Remove the preview").click()
     expect(page.locator("#feed-items > article.post").first.locator(".link-preview")).to_have_count(0)
 
