@@ -56,13 +56,14 @@ from run import (
 )
 
 BARE = "bare"
-TARGETS = {  # name: path on the Ruche server
+FEEDS = {  # name: path on the Ruche server
     "home": "/",
     "home_relevant": "/?order=relevant",
     "api_feed": "/api/ruche/v1/feed/",
     "api_feed_relevant": "/api/ruche/v1/feed/?order=relevant",
 }
 TARGET_RATIO = 0.1
+TARGETS = dict(FEEDS)  # and those --also adds, checked for a 200 only
 CARD = re.compile(rb'<article class="card post')
 MARK = "THROUGHPUT "  # the line wrk's done() hook prints
 
@@ -202,7 +203,9 @@ def check(bare_port: int, ruche_port: int, sessions: list[str]) -> dict:
         status, kind, body = get(ruche_port, path, sessions[0])
         if status != 200:
             raise SystemExit(f"{path} answered {status} (signed in? see the serve log): {body[:200]!r}")
-        if path.startswith("/api/"):
+        if name not in FEEDS:
+            seen[name] = {"status": status, "bytes": len(body)}
+        elif path.startswith("/api/"):
             items = json.loads(body).get("items") if kind.startswith("application/json") else None
             if not items:
                 raise SystemExit(f"{path} gave no JSON `items` ({kind}): {body[:200]!r}")
@@ -397,6 +400,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sessions", type=int, default=50, help="people signed in, one per request in turn")
     parser.add_argument("--output", help="where to save the JSON")
+    parser.add_argument(
+        "--also", action="append", default=[], metavar="NAME=PATH",
+        help="another Ruche URL to load, e.g. health=/health/ (the fixed cost of a signed-in request)",
+    )  # fmt: skip
+    parser.add_argument("--only", help="comma-separated targets to load (default: all)")
     parser.add_argument("--sign-in", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.sign_in:
@@ -405,6 +413,10 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
     signal.signal(signal.SIGTERM, stop_on_sigterm)
+    TARGETS.update(dict(also.split("=", 1) for also in args.also))
+    if args.only:
+        for name in set(TARGETS) - set(args.only.split(",")):
+            del TARGETS[name]
     result = run(args)
     output = (
         Path(args.output) if args.output else RESULTS / f"throughput-{args.database}-{args.employees}.json"

@@ -408,7 +408,7 @@ SESSION_COOKIE_HTTPONLY = True
 # Sessions are read on every request: from Redis when there is one, the database on a miss. Never
 # from a cache of the process's own: a session ended elsewhere (a log-out served by another web
 # worker, a deactivation or an erasure run by the task worker) would live on in that copy.
-SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
+SESSION_ENGINE = "ruche.accounts.sessions"  # Django's, cached_db with Redis, else db
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie.
 SECURE_CSP = {

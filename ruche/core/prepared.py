@@ -2,7 +2,7 @@
 
 On the home page, building and compiling a queryset cost several times more than running it
 (docs/performance.md). A prepared query is written with the ORM as usual, by a function whose
-arguments are either *values* (the viewer, ids, a cursor, a moment: they become SQL parameters) or
+arguments are either *values* (the viewer, ids, a cursor, a moment, a key: they become SQL parameters) or
 *shape* (anything else: None, a flag, a limit, a setting). It is built and compiled once per
 database and shape, with placeholder values; each call puts its own values in the placeholders'
 parameters and lets Django turn the rows into objects, exactly as the queryset would.
@@ -17,9 +17,9 @@ parameters and lets Django turn the rows into objects, exactly as the queryset w
     feed_entries(viewer=user, before=None, size=11)
 
 The function must depend on nothing but its arguments (read settings in the caller and pass them
-as shape). A value is an int, a set of ints given as a list (for `__in`: its size, rounded up to a
-power of two, is shape; the list is padded by repeating an item), an aware datetime, or a
-person: a signed-in one stands in as an unsaved user with a placeholder id and the same
+as shape). A value is an int, a string compared as it is (a session's key: never a pattern), a set
+of ints given as a list (for `__in`: its size, rounded up to a power of two, is shape; the list is
+padded by repeating an item), an aware datetime, or a person: a signed-in one stands in as an unsaved user with a placeholder id and the same
 `is_active` and `is_staff` (shape); an anonymous one is shape.
 
 What this cannot reproduce is refused when the query is compiled, never run wrong:
@@ -61,10 +61,12 @@ class _Placeholders:
     def __init__(self, adapt_datetime, variant: int):
         self.adapt_datetime, self.variant = adapt_datetime, variant
         self.sources: dict = {}  # placeholder, as it appears in the SQL's parameters -> source
+        self.markers: list[str] = []  # what betrays a placeholder written into the SQL or transformed
 
     def _number(self, source) -> int:
         number = next(_numbers)
         self.sources[number] = source
+        self.markers.append(str(number))
         return number
 
     def stand_in(self, name: str, value):
@@ -81,6 +83,12 @@ class _Placeholders:
             return person
         if hasattr(value, "is_authenticated"):
             return value  # anonymous: nothing to stand in for
+        if isinstance(value, str):  # with the characters a pattern would escape: a LIKE is caught
+            number = next(_numbers)
+            self.markers.append(str(number))
+            text = f"%_{number}_%"
+            self.sources[text] = (name, None)
+            return text
         return self._number((name, None))
 
     def _vary(self, person) -> None:
@@ -210,7 +218,7 @@ class PreparedQuery:
             (None, placeholders.sources[p]) if _is_placeholder(p, placeholders) else (p, None) for p in params
         )
         others = " ".join([sql, *(str(fixed) for fixed, source in slots if source is None)])
-        if transformed := [str(p) for p in placeholders.sources if isinstance(p, int) and str(p) in others]:
+        if transformed := [marker for marker in placeholders.markers if marker in others]:
             # A value Django wrote into the SQL or turned into another (a LIKE pattern): it cannot be
             # put back. (A value the query does not use in this shape is simply left out.)
             raise ValueError(f"{self.__qualname__}: no SQL parameter carries {', '.join(transformed)}")

@@ -58,17 +58,21 @@ def people_to_follow(viewer, limit: int = 3) -> list[User]:
     ids = _cached(viewer, "people", lambda: _people_candidates(viewer))
     if not ids:
         return []
-    return _kept_order(_not_followed(viewer=viewer, ids=ids), ids, limit)
+    still = set(_not_followed(viewer=viewer, ids=ids))
+    shown = [pk for pk in ids if pk in still][:limit]  # only those shown are loaded whole
+    return _kept_order(_people(ids=shown), shown, limit) if shown else []
 
 
 @prepared("viewer", "ids")
 def _not_followed(viewer, ids):
     followed = Follow.objects.filter(follower=viewer, followed=OuterRef("pk"))
-    return (
-        User.objects.filter(PEOPLE, pk__in=ids, is_active=True)
-        .exclude(Exists(followed))
-        .select_related("profile")
-    )
+    people = User.objects.filter(PEOPLE, pk__in=ids, is_active=True).exclude(Exists(followed))
+    return people.values_list("pk", flat=True)
+
+
+@prepared("ids")
+def _people(ids):
+    return User.objects.filter(pk__in=ids).select_related("profile")
 
 
 def _people_candidates(viewer) -> list[int]:

@@ -123,6 +123,30 @@ def test_a_value_django_transforms_is_refused_at_once(alice):
         posts_quoting()
 
 
+@prepared("handle")
+def people_named(handle):
+    return User.objects.filter(handle=handle).values_list("pk", flat=True)
+
+
+def test_a_string_is_a_value_compared_as_it_is(alice, bruno):
+    assert people_named(handle=alice.handle) == [alice.pk]
+    assert people_named(handle=bruno.handle) == [bruno.pk]
+    assert people_named(handle="%") == []  # a value, never a pattern
+    assert people_named(handle=alice.handle.upper()) == []
+
+
+@pytest.mark.parametrize("lookup", ["contains", "startswith", "icontains", "endswith"])
+def test_a_string_django_turns_into_a_pattern_is_refused(alice, lookup):
+    """(A lookup that passes the value as it is, `regex` say, is prepared and runs right.)"""
+
+    @prepared("text")
+    def people_like(text):
+        return User.objects.filter(**{f"handle__{lookup}": text})
+
+    with pytest.raises(ValueError, match="no SQL parameter carries"):
+        people_like(text=alice.handle)
+
+
 def test_sql_for_a_subquery(alice, bruno, posts):
     @prepared("viewer")
     def own_ids(viewer):

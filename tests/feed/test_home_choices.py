@@ -259,9 +259,9 @@ def heavy_feed(alice, busy, make_community, settings, side_effects):
 # tags and authors, expert requests, answers to my questions, three affinities. The API spares the side
 # column and the session. Lower a figure when a query goes away.
 PAGE_QUERIES = {
-    ("all", "recent"): 20,
+    ("all", "recent"): 21,
     ("communities", "recent"): 20,
-    ("questions", "recent"): 24,
+    ("questions", "recent"): 25,
     ("all", "relevant"): 27,
     ("communities", "relevant"): 27,
     ("questions", "relevant"): 27,

@@ -1,0 +1,40 @@
+"""The session engine (`SESSION_ENGINE`): Django's database sessions, read by a prepared query.
+
+Every signed-in request reads its session first. Django builds and compiles that one-row query
+anew each time, which cost more than the page's other fixed work together (docs/performance.md,
+"third pass"); compiled once per process, it costs its execution. What is read, written and when
+is Django's own: with Redis (`RUCHE_REDIS_URL`) sessions are read from it first (`cached_db`),
+the database on a miss.
+"""
+
+from django.conf import settings
+from django.contrib.sessions.backends import cached_db, db
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from ruche.core.prepared import prepared
+
+
+@prepared("key", "now")
+def _live(key, now):
+    return Session.objects.filter(session_key=key, expire_date__gt=now)
+
+
+class _Prepared:
+    def _get_session_from_db(self):
+        found = _live(key=self.session_key, now=timezone.now())
+        if not found:
+            self._session_key = None  # as Django does: a new key if the session is saved
+            return None
+        return found[0]
+
+
+class DatabaseStore(_Prepared, db.SessionStore):
+    pass
+
+
+class CachedStore(_Prepared, cached_db.SessionStore):
+    pass
+
+
+SessionStore = CachedStore if settings.REDIS_URL else DatabaseStore
