@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Value
 from django.utils import timezone
 
@@ -74,11 +75,28 @@ PULLED_SOURCES = {"following": {"author"}, "communities": {"community"}}
 
 
 @prepared("sources", "before", "after")
-def _pulled_ids(sources, before, after, size: int, only: str, kind: str):
+def _pulled_ids(sources, before, after, size: int, only: str, kind: str, per_author: bool):
     """The newest posts of large sources of one kind (their number makes the query's shape): ids
     and authors only, the page's cards are loaded once it is known which posts make it. One query per
     kind: or-ed together, PostgreSQL hashed every post of a large hashtag before it could stop at the
     page's first eleven (14 ms for a 33,000-post tag)."""
+
+    def newest(condition):
+        posts = Post.objects.alive().top_level().filter(condition, _where(None, only), campaign__isnull=True)
+        if before is not None:
+            posts = posts.filter(pk__lt=before)
+        if after is not None:
+            posts = posts.filter(pk__gt=after)
+        return posts.order_by("-id")
+
+    if kind == "author" and per_author:
+        # Each author's newest on their own index range (post_author_recent): given the authors at
+        # once, SQLite walked every top-level post backwards looking for theirs (a window of 120:
+        # 6 ms instead of 1.5, docs/performance.md).
+        either = Q()
+        for author in sources:
+            either |= Q(pk__in=newest(Q(author_id=author)).values("id")[: size + 1])
+        return Post.objects.filter(either).order_by("-id").values_list("id", "author_id")[: size + 1]
     if kind == "author":
         condition = Q(author_id__in=sources)
     elif kind == "hashtag":
@@ -90,12 +108,7 @@ def _pulled_ids(sources, before, after, size: int, only: str, kind: str):
             post_id=OuterRef("pk"), community_id__in=sources, status=Placement.Status.APPROVED
         )
         condition = Q(Exists(placed))
-    posts = Post.objects.alive().top_level().filter(condition, _where(None, only), campaign__isnull=True)
-    if before is not None:
-        posts = posts.filter(pk__lt=before)
-    if after is not None:
-        posts = posts.filter(pk__gt=after)
-    return posts.order_by("-id").values_list("id", "author_id")[: size + 1]
+    return newest(condition).values_list("id", "author_id")[: size + 1]
 
 
 def _pulled(user, only: str, before: int | None, after: int | None, size: int) -> dict[int, str]:
@@ -117,7 +130,13 @@ def _pulled(user, only: str, before: int | None, after: int | None, size: int) -
             for kind, sources in found.items()
             if sources
             for row in _pulled_ids(
-                sources=sources, before=before, after=after, size=size, only=shape, kind=kind
+                sources=sources,
+                before=before,
+                after=after,
+                size=size,
+                only=shape,
+                kind=kind,
+                per_author=connection.vendor == "sqlite",
             )
         },
         reverse=True,

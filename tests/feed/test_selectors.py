@@ -19,7 +19,9 @@ def all_pages(user, size: int) -> list[list[int]]:
         before = page.next_cursor
 
 
-@pytest.mark.parametrize("large", [False, True], ids=["fanned-out", "fanned-out-and-pulled"])
+@pytest.mark.parametrize(
+    "large", [0, 1, 2], ids=["fanned-out", "fanned-out-and-pulled", "two-authors-pulled"]
+)
 def test_keyset_pages_have_no_duplicates_and_no_gaps(alice, bruno, make_user, settings, side_effects, large):
     chloe = make_user("Chloé", "Petit")
     user_follow(follower=alice, followed=bruno)
@@ -27,15 +29,17 @@ def test_keyset_pages_have_no_duplicates_and_no_gaps(alice, bruno, make_user, se
     if large:
         settings.FEED_LARGE_AUDIENCE = 2
         for i in range(2):
-            user_follow(follower=make_user("Fan", f"N{i}"), followed=bruno)
+            fan = make_user("Fan", f"N{i}")
+            for followed in [bruno, chloe][:large]:  # pulled: each one's newest posts, then the page's
+                user_follow(follower=fan, followed=followed)
     expected = []
     with side_effects():
         for i in range(11):
             author = [bruno, chloe, alice][i % 3]
             expected.append(post_create(author=author, body=f"Message {i}").pk)
     expected.reverse()
-    if large:
-        assert not FeedEntry.objects.filter(user=alice, post__author=bruno).exists()
+    for pulled in [bruno, chloe][:large]:
+        assert not FeedEntry.objects.filter(user=alice, post__author=pulled).exists()
     pages = all_pages(alice, size=3)
     assert [len(p) for p in pages] == [3, 3, 3, 2]
     assert [pk for page in pages for pk in page] == expected
