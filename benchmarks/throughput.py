@@ -56,10 +56,12 @@ from run import (
 )
 
 BARE = "bare"
-FEEDS = {  # name: path on the Ruche server
-    "home": "/",
+# name: path on the Ruche server. Each order is asked for: without one, a page reads the order the
+# person chose last, which the target before it has just set.
+FEEDS = {
+    "home": "/?order=recent",
     "home_relevant": "/?order=relevant",
-    "api_feed": "/api/ruche/v1/feed/",
+    "api_feed": "/api/ruche/v1/feed/?order=recent",
     "api_feed_relevant": "/api/ruche/v1/feed/?order=relevant",
 }
 TARGET_RATIO = 0.1

@@ -31,6 +31,10 @@ wsgi_application = WSGIMiddleware(
 )
 ASYNC_PATHS = frozenset({"/events/"})
 
+from ruche.core.serving import settle_web_process  # noqa: E402
+
+settle_web_process()
+
 
 async def application(scope, receive, send):
     if scope["type"] == "http":
