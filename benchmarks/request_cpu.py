@@ -1,0 +1,116 @@
+"""CPU per request inside a web process: Django's WSGI handler called as granian calls it.
+
+    .venv/bin/python benchmarks/request_cpu.py [--paths /,/api/ruche/v1/feed/] [--people 50]
+        [--rounds 5] [--employees 10000] [--profile cumulative|tottime]
+
+What the throughput benchmark cannot say: where a request's time goes. One process, no server,
+no load generator: the SQLite company (generated once, as benchmarks/run.py does) copied, `--people`
+people signed in, each path asked once per person to warm up, then `--rounds` times per person in
+turn; the median of `time.process_time()` per request is printed, with the garbage collector's
+share. `--profile` prints cProfile's 45 heaviest functions (the figures then count the profiler too).
+"""
+
+import argparse
+import gc
+import io
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+from load import fresh_copy, prepare
+from run import DATA, child_env, database_url, drop_database, ensure_company
+
+
+def measure(args) -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from django.core.wsgi import get_wsgi_application
+
+    from ruche.core.serving import settle_web_process
+
+    sessions = prepare(args.people)["sessions"]
+    application = get_wsgi_application()
+    settle_web_process()  # as the server's processes do
+    collected = [0.0]
+    started = [0.0]
+
+    def timed_collections(phase, _info):
+        if phase == "start":
+            started[0] = time.process_time()
+        else:
+            collected[0] += time.process_time() - started[0]
+
+    gc.callbacks.append(timed_collections)
+    for path in args.paths.split(","):
+        for session in sessions:
+            call(application, path, session)
+        profiler = None
+        if args.profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+        collected[0], times = 0.0, []
+        for _ in range(args.rounds):
+            for session in sessions:
+                before = time.process_time()
+                call(application, path, session)
+                times.append((time.process_time() - before) * 1000)
+        if profiler is not None:
+            import pstats
+
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats(args.profile).print_stats(45)
+        print(
+            f"{path}: median {statistics.median(times):.2f} ms CPU, mean {statistics.mean(times):.2f}, "
+            f"garbage collector {collected[0] * 1000 / len(times):.2f} ms a request, n={len(times)}"
+        )
+
+
+def call(application, path: str, session: str) -> bytes:
+    path, _, query = path.partition("?")
+    environ = {
+        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "SERVER_NAME": "localhost",
+        "SERVER_PORT": "8000", "HTTP_HOST": "localhost:8000", "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr,
+        "HTTP_COOKIE": f"sessionid={session}", "HTTP_ACCEPT": "text/html",
+    }  # fmt: skip
+    status = []
+    body = b"".join(application(environ, lambda line, headers, *rest: status.append(line)))
+    if not status[0].startswith("200"):
+        raise SystemExit(f"{path} answered {status[0]}: {body[:300]!r}")
+    return body
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--paths", default="/?order=recent,/api/ruche/v1/feed/?order=recent,/health/")
+    parser.add_argument("--people", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--employees", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--profile", choices=["cumulative", "tottime"])
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        measure(args)
+        return
+    ensure_company("sqlite", args.employees, args.seed, False)
+    copy = f"sqlite:///{DATA / f'request-cpu-{args.employees}.sqlite3'}"
+    fresh_copy("sqlite", database_url("sqlite", args.employees, args.seed), copy)
+    try:
+        subprocess.run(  # noqa: S603 (our own interpreter and arguments)
+            [sys.executable, __file__, *sys.argv[1:], "--measure"], env=child_env(copy), check=True
+        )
+    finally:
+        drop_database("sqlite", copy)
+
+
+if __name__ == "__main__":
+    main()
