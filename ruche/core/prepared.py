@@ -2,10 +2,10 @@
 
 On the home page, building and compiling a queryset cost several times more than running it
 (docs/performance.md). A prepared query is written with the ORM as usual, by a function whose
-arguments are either *values* (the viewer, ids, a cursor, a moment, a key: they become SQL parameters) or
-*shape* (anything else: None, a flag, a limit, a setting). It is built and compiled once per
-database and shape, with placeholder values; each call puts its own values in the placeholders'
-parameters and lets Django turn the rows into objects, exactly as the queryset would.
+arguments are either *values* (the viewer, ids, a cursor, a moment, a key: they become SQL
+parameters) or *shape* (anything else: None, a flag, a limit, a setting). It is built and compiled
+once per database and shape, with placeholder values; each call puts its own values in the
+placeholders' parameters and lets Django turn the rows into objects, exactly as the queryset would.
 
     @prepared("viewer", "before")
     def feed_entries(viewer, before, size):
@@ -19,8 +19,9 @@ parameters and lets Django turn the rows into objects, exactly as the queryset w
 The function must depend on nothing but its arguments (read settings in the caller and pass them
 as shape). A value is an int, a string compared as it is (a session's key: never a pattern), a set
 of ints given as a list (for `__in`: its size, rounded up to a power of two, is shape; the list is
-padded by repeating an item), an aware datetime, or a person: a signed-in one stands in as an unsaved user with a placeholder id and the same
-`is_active` and `is_staff` (shape); an anonymous one is shape.
+padded by repeating an item), an aware datetime, or a person: a signed-in one stands in as an
+unsaved user with a placeholder id and the same `is_active` and `is_staff` (shape); an anonymous one
+is shape.
 
 What this cannot reproduce is refused when the query is compiled, never run wrong:
 - it is compiled twice, with other placeholders and a stand-in person whose every other field
