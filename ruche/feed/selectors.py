@@ -74,6 +74,16 @@ QUESTION_PHASES = ("questions", "unanswered", "answered")
 PULLED_SOURCES = {"following": {"author"}, "communities": {"community"}}
 
 
+# On SQLite, up to this many large authors are read each on their own index range (post_author_recent)
+# and merged. Given at once, SQLite walks every top-level post backwards (the replies index gives the
+# order without a sort) until it has found enough of theirs: 8-34 ms for a window of 120 when they
+# post little, against 0.2-1.2 ms on their own ranges. Each range costs up to a window's rows,
+# so past 16 authors (32: 20 ms when they post a lot) the single walk is the better worst case
+# (docs/performance.md, "third pass"). PostgreSQL plans the single query well and turned the ranges
+# into a scan: it always gets the single query.
+PER_AUTHOR_AT_MOST = 16
+
+
 @prepared("sources", "before", "after")
 def _pulled_ids(sources, before, after, size: int, only: str, kind: str, per_author: bool):
     """The newest posts of large sources of one kind (their number makes the query's shape): ids
@@ -89,10 +99,7 @@ def _pulled_ids(sources, before, after, size: int, only: str, kind: str, per_aut
             posts = posts.filter(pk__gt=after)
         return posts.order_by("-id")
 
-    if kind == "author" and per_author:
-        # Each author's newest on their own index range (post_author_recent): given the authors at
-        # once, SQLite walked every top-level post backwards looking for theirs (a window of 120:
-        # 6 ms instead of 1.5, docs/performance.md).
+    if kind == "author" and per_author:  # see PER_AUTHOR_AT_MOST
         either = Q()
         for author in sources:
             either |= Q(pk__in=newest(Q(author_id=author)).values("id")[: size + 1])
@@ -136,7 +143,7 @@ def _pulled(user, only: str, before: int | None, after: int | None, size: int) -
                 size=size,
                 only=shape,
                 kind=kind,
-                per_author=connection.vendor == "sqlite",
+                per_author=connection.vendor == "sqlite" and len(sources) <= PER_AUTHOR_AT_MOST,
             )
         },
         reverse=True,

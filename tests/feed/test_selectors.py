@@ -2,7 +2,7 @@ import pytest
 
 from ruche.accounts.services import user_follow
 from ruche.feed.models import FeedEntry
-from ruche.feed.selectors import home_feed
+from ruche.feed.selectors import PER_AUTHOR_AT_MOST, _pulled_ids, home_feed
 from ruche.posts.services import post_create, post_delete, reaction_set
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +43,34 @@ def test_keyset_pages_have_no_duplicates_and_no_gaps(alice, bruno, make_user, se
     pages = all_pages(alice, size=3)
     assert [len(p) for p in pages] == [3, 3, 3, 2]
     assert [pk for page in pages for pk in page] == expected
+
+
+@pytest.mark.parametrize("authors", [3, PER_AUTHOR_AT_MOST + 1])
+def test_large_authors_read_on_their_own_ranges_or_at_once_give_the_same_posts(
+    alice, make_user, settings, side_effects, authors
+):
+    settings.FEED_LARGE_AUDIENCE = 0  # every author followed is pulled when the feed is read
+    people = [make_user("Auteur", f"N{i}") for i in range(authors)]
+    with side_effects():
+        for person in people:
+            user_follow(follower=alice, followed=person)
+        posts = [post_create(author=people[i % authors], body=f"Message {i}") for i in range(2 * authors + 3)]
+    ids = [person.pk for person in people]
+    newest_first = [(p.pk, p.author_id) for p in reversed(posts)]
+    for before in (None, posts[authors].pk):
+        expected = [row for row in newest_first if before is None or row[0] < before][:6]
+        for per_author in (True, False):
+            got = _pulled_ids(
+                sources=ids,
+                before=before,
+                after=None,
+                size=5,
+                only="all",
+                kind="author",
+                per_author=per_author,
+            )
+            assert got == expected
+    assert [p.pk for p in home_feed(alice, size=4)] == [pk for pk, _ in newest_first[:4]]
 
 
 def test_page_size_comes_from_settings(alice, settings):
