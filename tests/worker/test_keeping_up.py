@@ -4,11 +4,18 @@ connection between tasks, looks before it claims while idle, and does not pause 
 import threading
 
 import pytest
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from ruche.worker import runner, services
 from ruche.worker.runner import Worker
 from tests.worker import jobs
+
+
+def wrapper():
+    """This thread's connection itself, to patch: patched through the `connection` proxy, pytest's undo
+    deletes what the proxy's own __dict__ did not hold (`close_at`, `errors_occurred`) from the
+    connection, and a later test sharing it (the browser tests' live server) fails on every request."""
+    return connections[DEFAULT_DB_ALIAS]
 
 
 class Ticks(threading.Event):
@@ -32,12 +39,12 @@ def test_a_healthy_connection_is_kept_between_tasks_even_with_conn_max_age_zero(
     closed = []
     monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
     connection.ensure_connection()
-    monkeypatch.setattr(connection, "close", lambda: closed.append(True))
+    monkeypatch.setattr(wrapper(), "close", lambda: closed.append(True))
     runner.drop_broken_connection()
     assert closed == []
     # A broken one is dropped: the next query opens a new one.
-    monkeypatch.setattr(connection, "errors_occurred", True)
-    monkeypatch.setattr(connection, "is_usable", lambda: False)
+    monkeypatch.setattr(wrapper(), "errors_occurred", True)
+    monkeypatch.setattr(wrapper(), "is_usable", lambda: False)
     runner.drop_broken_connection()
     assert closed == [True]
 
@@ -47,8 +54,8 @@ def test_a_connection_older_than_a_conn_max_age_that_is_set_is_renewed(monkeypat
     closed = []
     monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 300)
     connection.ensure_connection()
-    monkeypatch.setattr(connection, "close", lambda: closed.append(True))
-    monkeypatch.setattr(connection, "close_at", 0)  # long past
+    monkeypatch.setattr(wrapper(), "close", lambda: closed.append(True))
+    monkeypatch.setattr(wrapper(), "close_at", 0)  # long past
     runner.drop_broken_connection()
     assert closed == [True]
 
@@ -82,3 +89,8 @@ def test_recording_an_outcome_does_not_yield_the_processor_first(queued, monkeyp
     jobs.record.enqueue(n=1)
     monkeypatch.setattr(runner.time, "sleep", lambda seconds: pytest.fail(f"slept {seconds}"))
     assert Worker().run_until_idle() == 1
+
+
+def test_the_connection_keeps_what_the_tests_above_patched():
+    for name in ("close_at", "errors_occurred"):  # what those tests patch: still the connection's own
+        assert name in wrapper().__dict__
