@@ -21,6 +21,10 @@ def _live(key, now):
 
 
 class _Prepared:
+    # Django signs a session with its store's class name: these read and write the same sessions as
+    # Django's own `db` and `cached_db` stores (both named SessionStore), those signed in before too.
+    key_salt = "django.contrib.sessions.SessionStore"
+
     def _get_session_from_db(self):
         found = _live(key=self.session_key, now=timezone.now())
         if not found:

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.backends import cached_db, db
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import connection
@@ -54,6 +55,19 @@ def test_with_a_shared_cache_a_miss_reads_the_database():
     Session.objects.filter(session_key=store.session_key).delete()
     cache.clear()
     assert CachedStore(store.session_key).load() == {}
+
+
+@pytest.mark.parametrize("ours", [DatabaseStore, CachedStore])
+def test_the_same_sessions_as_django_s_own_stores(ours):
+    for django_store in (db.SessionStore, cached_db.SessionStore):
+        theirs = django_store()
+        theirs["who"] = "signed in before"
+        theirs.save()
+        assert ours(theirs.session_key)["who"] == "signed in before"
+        mine = ours()
+        mine["who"] = "signed in here"
+        mine.save()
+        assert django_store(mine.session_key)["who"] == "signed in here"
 
 
 def test_signing_in_and_out_through_the_site(client, alice):
