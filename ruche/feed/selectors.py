@@ -84,6 +84,10 @@ PULLED_SOURCES = {"following": {"author"}, "communities": {"community"}}
 PER_AUTHOR_AT_MOST = 16
 
 
+def _per_author(authors: int) -> bool:
+    return connection.vendor == "sqlite" and authors <= PER_AUTHOR_AT_MOST
+
+
 @prepared("sources", "before", "after")
 def _pulled_ids(sources, before, after, size: int, only: str, kind: str, per_author: bool):
     """The newest posts of large sources of one kind (their number makes the query's shape): ids
@@ -143,7 +147,7 @@ def _pulled(user, only: str, before: int | None, after: int | None, size: int) -
                 size=size,
                 only=shape,
                 kind=kind,
-                per_author=connection.vendor == "sqlite" and len(sources) <= PER_AUTHOR_AT_MOST,
+                per_author=kind == "author" and _per_author(len(sources)),
             )
         },
         reverse=True,
