@@ -1,13 +1,16 @@
 """CPU per request inside a web process: Django's WSGI handler called as granian calls it.
 
     .venv/bin/python benchmarks/request_cpu.py [--paths /,/api/ruche/v1/feed/] [--people 50]
-        [--rounds 5] [--employees 10000] [--profile cumulative|tottime]
+        [--rounds 5] [--employees 10000] [--profile cumulative|tottime] [--phases module:name,...]
 
 What the throughput benchmark cannot say: where a request's time goes. One process, no server,
 no load generator: the SQLite company (generated once, as benchmarks/run.py does) copied, `--people`
 people signed in, each path asked once per person to warm up, then `--rounds` times per person in
 turn; the median of `time.process_time()` per request is printed, with the garbage collector's
 share. `--profile` prints cProfile's 45 heaviest functions (the figures then count the profiler too).
+`--phases` times named functions without a profiler's overhead: each `module:name` is replaced, in
+its module, by a wrapper that adds up its CPU time; each one's mean per request is printed, e.g.
+`--phases ruche.web.views:feed_for,ruche.web.views:home_suggestions,ruche.web.jinja:draw`.
 """
 
 import argparse
@@ -45,6 +48,7 @@ def measure(args) -> None:
             collected[0] += time.process_time() - started[0]
 
     gc.callbacks.append(timed_collections)
+    phases = timed_phases(args.phases.split(",") if args.phases else [])
     for path in args.paths.split(","):
         for session in sessions:
             call(application, path, session)
@@ -55,6 +59,8 @@ def measure(args) -> None:
             profiler = cProfile.Profile()
             profiler.enable()
         collected[0], times = 0.0, []
+        for spent in phases.values():
+            spent[0] = 0.0
         for _ in range(args.rounds):
             for session in sessions:
                 before = time.process_time()
@@ -69,6 +75,35 @@ def measure(args) -> None:
             f"{path}: median {statistics.median(times):.2f} ms CPU, mean {statistics.mean(times):.2f}, "
             f"garbage collector {collected[0] * 1000 / len(times):.2f} ms a request, n={len(times)}"
         )
+        for name, spent in phases.items():
+            print(f"    {name}: mean {spent[0] * 1000 / len(times):.2f} ms a request")
+
+
+def timed_phases(names: list[str]) -> dict:
+    """Replace each `module:name` by a wrapper adding its CPU time up (nested calls count once)."""
+    import functools
+    import importlib
+
+    phases = {}
+    for dotted in names:
+        module_name, name = dotted.split(":")
+        module = importlib.import_module(module_name)
+        function, spent, depth = getattr(module, name), [0.0], [0]
+
+        @functools.wraps(function)
+        def wrapper(*args, _function=function, _spent=spent, _depth=depth, **kwargs):
+            _depth[0] += 1
+            before = time.process_time()
+            try:
+                return _function(*args, **kwargs)
+            finally:
+                _depth[0] -= 1
+                if not _depth[0]:
+                    _spent[0] += time.process_time() - before
+
+        setattr(module, name, wrapper)
+        phases[dotted] = spent
+    return phases
 
 
 def call(application, path: str, session: str) -> bytes:
@@ -96,6 +131,7 @@ def main() -> None:
     parser.add_argument("--employees", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--profile", choices=["cumulative", "tottime"])
+    parser.add_argument("--phases", help="comma-separated module:function to time, e.g. ruche.web.jinja:draw")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:

@@ -251,7 +251,7 @@ def summarise(rounds: list[dict], connections: list[int]) -> dict:
     summary = {}
     for c in connections:
         key = str(c)
-        for name in [BARE, *TARGETS]:
+        for name in rounds[0][key]:  # the bare view, the targets, the variants' targets
             runs = [r[key][name] for r in rounds]
             entry = {
                 "rps": round(statistics.median(r["rps"] for r in runs), 1),
@@ -305,6 +305,7 @@ def run(args) -> dict:
     target = run_url(args.database, args.employees)
     fresh_copy(args.database, template, target)
     bare_server = ruche_server = None
+    variants = {}
     directory = Path(tempfile.mkdtemp(prefix="ruche-throughput-"))
     try:
         signed = subprocess.run(  # noqa: S603 (our own interpreter and arguments)
@@ -322,15 +323,23 @@ def run(args) -> dict:
         ruche_server = Server(
             ROOT, 1, child_env(target), DATA / f"throughput-serve-{args.database}.log", workers=args.workers
         )
+        for name, env in args.variants.items():  # one at a time: those started are stopped on failure
+            log = DATA / f"throughput-{name}.log"
+            variants[name] = Server(ROOT, 1, {**child_env(target), **env}, log, workers=args.workers)
         seen = check(bare_server.port, ruche_server.port, sessions)
+        for variant in variants.values():
+            check(bare_server.port, variant.port, sessions)
+        loads = [
+            (BARE, bare_server.port, "/"),
+            *((name, ruche_server.port, path) for name, path in TARGETS.items()),
+        ]
+        for variant, server in variants.items():
+            loads += [(f"{variant}/{name}", server.port, path) for name, path in TARGETS.items()]
         rounds = []
         for n in range(args.rounds):
             figures = {}
             for c in connections:
-                for name, port, path in [
-                    (BARE, bare_server.port, "/"),
-                    *((name, ruche_server.port, path) for name, path in TARGETS.items()),
-                ]:
+                for name, port, path in loads:
                     if args.warmup:
                         wrk(port, path, c, args.warmup, script)
                     figures.setdefault(str(c), {})[name] = result = wrk(port, path, c, args.seconds, script)
@@ -343,7 +352,7 @@ def run(args) -> dict:
             rounds.append(figures)
         load_after = os.getloadavg()
     finally:
-        for server in (ruche_server, bare_server):
+        for server in (ruche_server, bare_server, *variants.values()):
             if server is not None:
                 server.stop()
         shutil.rmtree(directory, ignore_errors=True)
@@ -407,6 +416,11 @@ def main() -> None:
         help="another Ruche URL to load, e.g. health=/health/ (the fixed cost of a signed-in request)",
     )  # fmt: skip
     parser.add_argument("--only", help="comma-separated targets to load (default: all)")
+    parser.add_argument(
+        "--variant", action="append", default=[], metavar="NAME:VAR=VALUE[,VAR=VALUE]",
+        help="another Ruche server with these settings, loaded on the same targets in the same rounds "
+        "(its targets are named NAME/target), e.g. threads4:RUCHE_WSGI_THREADS=4",
+    )  # fmt: skip
     parser.add_argument("--sign-in", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.sign_in:
@@ -419,6 +433,10 @@ def main() -> None:
     if args.only:
         for name in set(TARGETS) - set(args.only.split(",")):
             del TARGETS[name]
+    args.variants = {
+        name: dict(pair.split("=", 1) for pair in settings.split(","))
+        for name, settings in (variant.split(":", 1) for variant in args.variant)
+    }
     result = run(args)
     output = (
         Path(args.output) if args.output else RESULTS / f"throughput-{args.database}-{args.employees}.json"

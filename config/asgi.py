@@ -2,7 +2,8 @@
 
 `/events/` (Server-Sent Events, ruche.realtime) goes to a lean async handler (ruche/realtime/asgi.py),
 and so does Mastodon's streaming API under `/api/v1/streaming` (ruche/mastodon/streaming.py);
-every other path goes to the ordinary WSGI application, run in a pool of threads by a2wsgi. Django's own ASGI
+every other path goes to the ordinary WSGI application, run in a pool of threads (ruche/core/threaded_wsgi.py:
+one hand-off to the thread a page, measured in docs/performance.md). Django's own ASGI
 handler runs our synchronous views through sync_to_async, one at a time per process: measured in
 docs/performance.md ("Realtime and serving"), ordinary pages are several times slower that way.
 `django_application` is Django's plain ASGI handler, kept for comparison.
@@ -12,12 +13,12 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-from a2wsgi import WSGIMiddleware  # noqa: E402
 from django.core.asgi import get_asgi_application  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 django_application = get_asgi_application()
 
+from ruche.core.threaded_wsgi import ThreadedWSGI  # noqa: E402
 from ruche.mastodon.streaming import PREFIX as MASTODON_STREAMING  # noqa: E402
 from ruche.mastodon.streaming import application as mastodon_streaming  # noqa: E402
 from ruche.realtime.asgi import application as stream_application  # noqa: E402
@@ -26,8 +27,8 @@ from ruche.realtime.asgi import application as stream_application  # noqa: E402
 # contend for it (server CPU per API request, docs/performance.md: 8 threads 4.3-5.3 ms, 2 threads
 # 3.7-5.0, 1 thread 3.4-4.9); the second keeps a request waiting on the database from holding up
 # the process.
-wsgi_application = WSGIMiddleware(
-    get_wsgi_application(), workers=int(os.environ.get("RUCHE_WSGI_THREADS", "2"))
+wsgi_application = ThreadedWSGI(
+    get_wsgi_application(), threads=int(os.environ.get("RUCHE_WSGI_THREADS", "2"))
 )
 ASYNC_PATHS = frozenset({"/events/"})
 
@@ -42,11 +43,7 @@ async def application(scope, receive, send):
             return await stream_application(scope, receive, send)
         if scope["path"].startswith(MASTODON_STREAMING):  # Mastodon's streaming API: the same lean handler
             return await mastodon_streaming(scope, receive, send)
-
-        async def receive_coroutine():  # a2wsgi needs a coroutine; granian's receive is a future
-            return await receive()
-
-        return await wsgi_application(scope, receive_coroutine, send)
+        return await wsgi_application(scope, receive, send)
     if scope["type"] == "lifespan":
         while True:
             message = await receive()
