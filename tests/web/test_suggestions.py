@@ -13,7 +13,9 @@ from ruche.communities.services import community_leave
 from ruche.ideas import services as ideas
 from ruche.posts.models import Post
 from ruche.posts.services import post_create
-from ruche.web import selectors
+from django.template import engines
+
+from ruche.web import jinja, selectors
 
 pytestmark = pytest.mark.django_db
 Visibility = Community.Visibility
@@ -128,6 +130,28 @@ def test_query_counts_cold_and_cached(alice, make_user, make_community, places, 
     assert found["trending_tags"][0].key == "commun"
     with django_assert_num_queries(WARM_QUERIES):
         assert selectors.home_suggestions(alice) == found
+
+
+def test_drawing_the_people_shown_reads_nothing_more(alice, make_user, places, rf, django_assert_num_queries):
+    """The people are loaded with only what their suggestion shows: a field the column reads beyond
+    those would cost a query per person, here."""
+    placed(alice, places[0])
+    for i in range(3):
+        colleague = placed(make_user("Collègue", f"N{i}"), places[0])
+        colleague.profile.job_title = "Soudeur"
+        colleague.profile.save()
+    people = selectors.people_to_follow(alice)
+    assert len(people) == 3
+    request = rf.get("/")
+    request.user = alice
+    template = jinja.for_language(engines["jinja2"].env, "fr", as_django=True).get_template(
+        "web/home_suggestions.html"
+    )
+    with django_assert_num_queries(0):
+        html = template.render(
+            {"request": request, "user": alice, "csrf_input": "", "people_to_follow": people}
+        )
+    assert html.count("Soudeur") == 6 and all(p.full_name in html for p in people)
 
 
 # The page and its buttons -------------------------------------------------------------------------
