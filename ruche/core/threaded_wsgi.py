@@ -81,20 +81,28 @@ def response_start(status: str, headers) -> dict:
 
 
 class BodyFromLoop(io.RawIOBase):
-    """The rest of a request's body, received from the event loop as the page reads it."""
+    """The rest of a request's body, received from the event loop as the page reads it. A client
+    that stops sending holds a page's thread: after `WAIT` seconds without a piece, the read fails."""
+
+    WAIT = 30
 
     def __init__(self, loop, receive, first: bytes):
-        self.loop, self.receive, self.pending, self.more = loop, receive, first, True
+        self.loop, self.receive, self.pending, self.more = loop, receive, memoryview(first), True
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
         while not self.pending and self.more:
-            message = asyncio.run_coroutine_threadsafe(awaited(self.receive), self.loop).result()
+            coming = asyncio.run_coroutine_threadsafe(awaited(self.receive), self.loop)
+            try:
+                message = coming.result(timeout=self.WAIT)
+            except TimeoutError:
+                coming.cancel()
+                raise OSError(f"the client sent nothing of its request for {self.WAIT} s") from None
             if message["type"] == "http.disconnect":
                 raise OSError("the client went away while sending its request")
-            self.pending, self.more = message.get("body", b""), message.get("more_body", False)
+            self.pending, self.more = memoryview(message.get("body", b"")), message.get("more_body", False)
         size = min(len(buffer), len(self.pending))
         buffer[:size], self.pending = self.pending[:size], self.pending[size:]
         return size

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from ruche.core.threaded_wsgi import ThreadedWSGI
+from ruche.core.threaded_wsgi import BodyFromLoop, ThreadedWSGI
 
 
 def scope(path="/", query=b"", method="GET", headers=()):
@@ -144,6 +144,37 @@ def test_a_client_gone_while_sending_its_body_stops_the_page():
     with pytest.raises(OSError):
         serve(app, scope(method="POST"), [body(b"part", True), {"type": "http.disconnect"}])
     assert len(errors) == 1
+
+
+def test_a_client_that_stops_sending_its_body_frees_the_thread(monkeypatch):
+    """A piece that never comes: the read fails after BodyFromLoop.WAIT, not never."""
+    monkeypatch.setattr(BodyFromLoop, "WAIT", 0.2)
+    errors = []
+
+    def app(environ, start_response):
+        try:
+            environ["wsgi.input"].read()
+        except OSError as error:
+            errors.append(str(error))
+            raise
+        return answer()(environ, start_response)
+
+    async def scenario():
+        first = [body(b"part", True)]
+
+        async def receive():
+            if first:
+                return first.pop()
+            await asyncio.sleep(60)  # the client went quiet
+
+        async def send(message):
+            raise AssertionError("nothing is sent")
+
+        await ThreadedWSGI(app, threads=1)(scope(method="POST"), receive, send)
+
+    with pytest.raises(OSError):
+        asyncio.run(asyncio.wait_for(scenario(), timeout=10))
+    assert errors == ["the client sent nothing of its request for 0.2 s"]
 
 
 def test_a_client_gone_before_its_request_runs_nothing():
