@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from ruche.core.threaded_wsgi import BodyFromLoop, ThreadedWSGI
+from tests.realtime.harness import run  # in a thread: the browser tests keep a loop in this one
 
 
 def scope(path="/", query=b"", method="GET", headers=()):
@@ -43,7 +44,7 @@ def serve(app, request_scope, messages):
         sent.append(message)
         return done()
 
-    asyncio.run(ThreadedWSGI(app, threads=1)(request_scope, receive, send))
+    run(ThreadedWSGI(app, threads=1)(request_scope, receive, send))
     return sent, len(received)
 
 
@@ -173,7 +174,7 @@ def test_a_client_that_stops_sending_its_body_frees_the_thread(monkeypatch):
         await ThreadedWSGI(app, threads=1)(scope(method="POST"), receive, send)
 
     with pytest.raises(OSError):
-        asyncio.run(asyncio.wait_for(scenario(), timeout=10))
+        run(asyncio.wait_for(scenario(), timeout=10))
     assert errors == ["the client sent nothing of its request for 0.2 s"]
 
 
