@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.template import engines
 from django.utils import timezone
 
 from ruche.accounts.models import Department, Follow, Site, User
@@ -13,8 +14,6 @@ from ruche.communities.services import community_leave
 from ruche.ideas import services as ideas
 from ruche.posts.models import Post
 from ruche.posts.services import post_create
-from django.template import engines
-
 from ruche.web import jinja, selectors
 
 pytestmark = pytest.mark.django_db
