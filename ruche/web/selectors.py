@@ -72,12 +72,12 @@ def _not_followed(viewer, ids):
 
 # What a suggestion shows (name, avatar, job title, link): a whole person and profile are some 60
 # columns, and loading them was most of the side column's time.
-SHOWN = ("handle", "first_name", "last_name", "email", "profile__photo", "profile__job_title")
+SUGGESTION_FIELDS = ("handle", "first_name", "last_name", "email", "profile__photo", "profile__job_title")
 
 
 @prepared("ids")
 def _people(ids):
-    return User.objects.filter(pk__in=ids).select_related("profile").only(*SHOWN)
+    return User.objects.filter(pk__in=ids).select_related("profile").only(*SUGGESTION_FIELDS)
 
 
 def _people_candidates(viewer) -> list[int]:
