@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/request_cpu.py [--paths /,/api/ruche/v1/feed/] [--people 50]
         [--rounds 5] [--employees 10000] [--profile cumulative|tottime] [--phases module:name,...]
+        [--queries]
 
 What the throughput benchmark cannot say: where a request's time goes. One process, no server,
 no load generator: the SQLite company (generated once, as benchmarks/run.py does) copied, `--people`
@@ -52,6 +53,8 @@ def measure(args) -> None:
     for path in args.paths.split(","):
         for session in sessions:
             call(application, path, session)
+        if args.queries:
+            show_queries(application, path, sessions[0])
         profiler = None
         if args.profile:
             import cProfile
@@ -106,6 +109,18 @@ def timed_phases(names: list[str]) -> dict:
     return phases
 
 
+def show_queries(application, path: str, session: str) -> None:
+    """Print the SQL one warm request runs, with each statement's time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        call(application, path, session)
+    print(f"{path}: {len(captured)} queries")
+    for query in captured:
+        print(f"  {query['time']} s  {query['sql'][:400]}")
+
+
 def call(application, path: str, session: str) -> bytes:
     path, _, query = path.partition("?")
     environ = {
@@ -115,7 +130,9 @@ def call(application, path: str, session: str) -> bytes:
         "HTTP_COOKIE": f"sessionid={session}", "HTTP_ACCEPT": "text/html",
     }  # fmt: skip
     status = []
-    body = b"".join(application(environ, lambda line, headers, *rest: status.append(line)))
+    answer = application(environ, lambda line, headers, *rest: status.append(line))
+    body = b"".join(answer)
+    answer.close()  # as a server does: request_finished and what hangs on it
     if not status[0].startswith("200"):
         raise SystemExit(f"{path} answered {status[0]}: {body[:300]!r}")
     return body
@@ -132,6 +149,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--profile", choices=["cumulative", "tottime"])
     parser.add_argument("--phases", help="comma-separated module:function to time, e.g. ruche.web.jinja:draw")
+    parser.add_argument("--queries", action="store_true", help="print the SQL of one request per path")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:

@@ -224,7 +224,23 @@ def check(bare_port: int, ruche_port: int, sessions: list[str]) -> dict:
     return seen
 
 
-def wrk(port: int, path: str, connections: int, seconds: float, script: Path) -> dict:
+def group_cpu(group: int) -> float:
+    """CPU seconds (user + system) spent so far by the live processes of a process group: a server's
+    workers. What a request costs the server, against what it costs in-process (request_cpu.py)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(fields[2]) == group:  # pgrp; then utime, stime at 11, 12 (after the name)
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def wrk(port: int, path: str, connections: int, seconds: float, script: Path, group: int = 0) -> dict:
+    cpu = group_cpu(group) if group else 0.0
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s", "-s", str(script),
                f"http://127.0.0.1:{port}{path}"]  # fmt: skip
     done = subprocess.run(command, check=True, capture_output=True, text=True)  # noqa: S603
@@ -233,7 +249,9 @@ def wrk(port: int, path: str, connections: int, seconds: float, script: Path) ->
         raise SystemExit(f"wrk printed no figures:\n{done.stdout}\n{done.stderr}")
     raw = json.loads(line.removeprefix(MARK))
     answered = sum(raw["statuses"].values())
+    cpu = group_cpu(group) - cpu if group else None
     return {
+        "server_cpu_ms": round(cpu * 1000 / max(raw["requests"], 1), 3) if group else None,
         "rps": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
         "p50_ms": round(raw["p50_us"] / 1000, 2),
         "p99_ms": round(raw["p99_us"] / 1000, 2),
@@ -258,6 +276,7 @@ def summarise(rounds: list[dict], connections: list[int]) -> dict:
                 "p50_ms": round(statistics.median(r["p50_ms"] for r in runs), 2),
                 "p99_ms": round(statistics.median(r["p99_ms"] for r in runs), 2),
                 "p99_over_p50": round(statistics.median(r["p99_ms"] / r["p50_ms"] for r in runs), 2),
+                "server_cpu_ms": round(statistics.median(r["server_cpu_ms"] for r in runs), 3),
                 "non_200": sum(r["non_200"] for r in runs),
                 "socket_errors": sum(sum(r["socket_errors"].values()) for r in runs),
                 "rps_by_round": [r["rps"] for r in runs],
@@ -274,14 +293,14 @@ def summarise(rounds: list[dict], connections: list[int]) -> dict:
 def table(summary: dict) -> str:
     lines = [
         f"{'target':<20} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'p99/p50':>7} "
-        f"{'x bare':>7} {'non-200':>7}"
+        f"{'x bare':>7} {'CPU ms':>7} {'non-200':>7}"
     ]
     for c, targets in summary.items():
         for name, e in targets.items():
             ratio = f"{e['ratio_to_bare']:.3f}" if "ratio_to_bare" in e else "1"
             lines.append(
                 f"{name:<20} {c:>5} {e['rps']:>8.1f} {e['p50_ms']:>8.2f} {e['p99_ms']:>8.2f} "
-                f"{e['p99_over_p50']:>7.2f} {ratio:>7} {e['non_200']:>7}"
+                f"{e['p99_over_p50']:>7.2f} {ratio:>7} {e['server_cpu_ms']:>7.2f} {e['non_200']:>7}"
             )
     return "\n".join(lines)
 
@@ -330,22 +349,24 @@ def run(args) -> dict:
         for variant in variants.values():
             check(bare_server.port, variant.port, sessions)
         loads = [
-            (BARE, bare_server.port, "/"),
-            *((name, ruche_server.port, path) for name, path in TARGETS.items()),
+            (BARE, bare_server, "/"),
+            *((name, ruche_server, path) for name, path in TARGETS.items()),
         ]
         for variant, server in variants.items():
-            loads += [(f"{variant}/{name}", server.port, path) for name, path in TARGETS.items()]
+            loads += [(f"{variant}/{name}", server, path) for name, path in TARGETS.items()]
         rounds = []
         for n in range(args.rounds):
             figures = {}
             for c in connections:
-                for name, port, path in loads:
+                for name, server, path in loads:
                     if args.warmup:
-                        wrk(port, path, c, args.warmup, script)
-                    figures.setdefault(str(c), {})[name] = result = wrk(port, path, c, args.seconds, script)
+                        wrk(server.port, path, c, args.warmup, script)
+                    result = wrk(server.port, path, c, args.seconds, script, server.process.pid)
+                    figures.setdefault(str(c), {})[name] = result
                     print(
                         f"round {n + 1} c{c} {name}: {result['rps']} req/s, p50 {result['p50_ms']} ms, "
-                        f"p99 {result['p99_ms']} ms, non-200 {result['non_200']}",
+                        f"p99 {result['p99_ms']} ms, server CPU {result['server_cpu_ms']} ms a request, "
+                        f"non-200 {result['non_200']}",
                         file=sys.stderr,
                         flush=True,
                     )
