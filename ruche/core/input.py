@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import unquote_to_bytes
 
+from django.http import UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,7 @@ class Kind(StrEnum):
     OUT_OF_RANGE = "out_of_range"
     TRUNCATED = "truncated"
     MALFORMED = "malformed"
+    UNREADABLE = "unreadable"  # the connection failed while the body was read (cut, or stalled)
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,12 @@ def _messages() -> dict[Kind, tuple[str | None, str]]:
             None,
             _("The form could not be read (malformed multipart body): nothing was saved."),
         ),
+        Kind.UNREADABLE: (
+            None,
+            _(
+                "The request did not arrive whole (the connection was cut or stalled): nothing was saved, send it again."
+            ),
+        ),
     }
 
 
@@ -91,7 +99,10 @@ def fault_of(request, *, api: bool = False) -> Fault | None:
     fault = _path_fault(request.path_info) or _query_fault(request)
     if fault or request.path_info.startswith(tuple(_own_body)):
         return fault
-    return _body_fault(request, api=api)
+    try:
+        return _body_fault(request, api=api)
+    except UnreadablePostError:  # the client, not the page: a 400, not a 500
+        return Fault(Kind.UNREADABLE)
 
 
 # Text ----------------------------------------------------------------------------------------------

@@ -1,13 +1,13 @@
 """Bad input is refused before any view runs, in one place for every page and every API operation."""
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import Http404
+from django.http import Http404, UnreadablePostError
 from django.shortcuts import render
 
 from ruche.api.auth import callers_language
 from ruche.api.errors import json_error
 from ruche.api.middleware import is_api_request
-from ruche.core.input import fault_of
+from ruche.core.input import Fault, Kind, fault_of
 from ruche.core.machine import shape_for
 
 
@@ -23,10 +23,13 @@ class InputGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        api = is_api_request(request)
-        fault = fault_of(request, api=api)
+        fault = fault_of(request, api=is_api_request(request))
         if fault is None:
             return self.get_response(request)
+        return self._refused(request, fault)
+
+    def _refused(self, request, fault: Fault):
+        api = is_api_request(request)
         if fault.in_path:
             raise Http404
         if api:
@@ -38,7 +41,10 @@ class InputGuardMiddleware:
         return render(request, "400.html", {"detail": fault.message}, status=400)
 
     def process_exception(self, request, exception):
-        """A service's refusal a page did not catch (the API answers its own): still a 400, not a 500."""
+        """A service's refusal a page did not catch (the API answers its own): still a 400, not a 500.
+        So is a body that a view reading its own (see ruche/core/input.py) could not read whole."""
+        if isinstance(exception, UnreadablePostError):
+            return self._refused(request, Fault(Kind.UNREADABLE))
         if not isinstance(exception, ValidationError) or is_api_request(request):
             return None
         details = [

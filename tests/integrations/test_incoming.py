@@ -12,6 +12,7 @@ from ruche.communities.models import Placement
 from ruche.notifications.models import Notification
 from ruche.posts.models import Post
 from ruche.search.selectors import search
+from tests.bodies import cut_post
 
 pytestmark = pytest.mark.django_db
 
@@ -203,3 +204,13 @@ def test_an_archived_community_refuses_with_403(hook, post_to, community):
     response = post_to(hook, "hello")
     assert response.status_code == 403 and "archived" in response.json()["error"]
     assert not Post.objects.exists()
+
+
+def test_a_body_cut_off_is_a_400_and_posts_nothing(client, hook, caplog):
+    """The incoming view reads its own body (ruche/core/input.py): a connection failing under it is
+    the sender's fault, not a server error."""
+    path = f"/hooks/in/{hook.integration.public_id}/{hook.secret}/"
+    response = cut_post(client, path, ("Build passed " * 100).encode(), "text/plain")
+    assert response.status_code == 400
+    assert not Post.objects.exists()
+    assert not [r for r in caplog.records if r.name == "django.request" and r.levelname == "ERROR"]
