@@ -67,7 +67,7 @@ def test_large_authors_read_on_their_own_ranges_or_at_once_give_the_same_posts(
                 size=5,
                 only="all",
                 kind="author",
-                per_author=per_author,
+                per_source=per_author,
             )
             assert got == expected
     assert [p.pk for p in home_feed(alice, size=4)] == [pk for pk, _ in newest_first[:4]]
@@ -140,3 +140,60 @@ def test_trimmed_history_is_pulled_when_the_reader_gets_there(alice, bruno, sett
             break
         cursor = page.next_cursor
     assert seen == [p.pk for p in reversed(posts)]
+
+
+@pytest.mark.parametrize("tags", [2, PER_AUTHOR_AT_MOST + 1])
+def test_large_hashtags_read_on_their_own_ranges_or_at_once_give_the_same_posts(
+    alice, bruno, side_effects, tags
+):
+    """A tag's rows name replies, deleted, hidden and campaign posts too, and questions answered or
+    not: read on the tag's own index range (SQLite) or by walking the posts, the same posts come."""
+    from django.utils import timezone
+
+    from ruche.posts.models import Hashtag, Post
+    from ruche.qa.services import question_ask
+
+    names = [f"tag{i}" for i in range(tags)]
+    with side_effects():
+        made = []
+        for i in range(3 * tags + 4):
+            body = f"Message {i} #{names[i % tags]} #{names[(i + 1) % tags]}"
+            made.append(
+                question_ask(author=bruno, body=body) if i % 4 == 1 else post_create(author=bruno, body=body)
+            )
+        post_create(author=alice, parent=made[1], body=f"Réponse #{names[0]}")  # answered, and a reply
+        post_delete(post=made[2], by=bruno)
+        Post.objects.filter(pk=made[3].pk).update(hidden_at=timezone.now())
+    ids = list(Hashtag.objects.filter(key__in=names).values_list("pk", flat=True))
+    assert len(ids) == tags
+    alive = [p for p in made if p.pk not in (made[2].pk, made[3].pk)]
+    seen = {only: set() for only in ("all", "questions", "unanswered", "answered")}
+    for only in ("all", "questions", "unanswered", "answered"):
+        for before, after in (
+            (None, None),
+            (made[-3].pk, None),
+            (None, made[4].pk),
+            (made[-2].pk, made[1].pk),
+        ):
+            results = {
+                per_source: _pulled_ids(
+                    sources=ids,
+                    before=before,
+                    after=after,
+                    size=4,
+                    only=only,
+                    kind="hashtag",
+                    per_source=per_source,
+                )
+                for per_source in (True, False)
+            }
+            assert results[True] == results[False], (only, before, after)
+            seen[only] |= {pk for pk, _author in results[True]}
+            if only == "all":
+                expected = [
+                    (p.pk, bruno.pk)
+                    for p in reversed(alive)
+                    if (before is None or p.pk < before) and (after is None or p.pk > after)
+                ][:5]
+                assert results[True] == expected
+    assert made[1].pk in seen["answered"] and made[1].pk not in seen["unanswered"] and seen["unanswered"]
