@@ -1,8 +1,8 @@
 """CPU per request inside a web process: Django's WSGI handler called as granian calls it.
 
     .venv/bin/python benchmarks/request_cpu.py [--paths /,/api/ruche/v1/feed/] [--people 50]
-        [--rounds 5] [--employees 10000] [--profile cumulative|tottime] [--phases module:name,...]
-        [--queries]
+        [--rounds 5] [--employees 10000] [--profile cumulative|tottime] [--profile-lines 45]
+        [--phases module:name,...] [--queries]
 
 What the throughput benchmark cannot say: where a request's time goes. One process, no server,
 no load generator: the SQLite company (generated once, as benchmarks/run.py does) copied, `--people`
@@ -73,7 +73,7 @@ def measure(args) -> None:
             import pstats
 
             profiler.disable()
-            pstats.Stats(profiler).sort_stats(args.profile).print_stats(45)
+            pstats.Stats(profiler).sort_stats(args.profile).print_stats(args.profile_lines)
         print(
             f"{path}: median {statistics.median(times):.2f} ms CPU, mean {statistics.mean(times):.2f}, "
             f"garbage collector {collected[0] * 1000 / len(times):.2f} ms a request, n={len(times)}"
@@ -148,6 +148,7 @@ def main() -> None:
     parser.add_argument("--employees", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--profile", choices=["cumulative", "tottime"])
+    parser.add_argument("--profile-lines", type=int, default=45, help="how many functions --profile prints")
     parser.add_argument("--phases", help="comma-separated module:function to time, e.g. ruche.web.jinja:draw")
     parser.add_argument("--queries", action="store_true", help="print the SQL of one request per path")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
