@@ -98,21 +98,16 @@ def _pulled_ids(sources, before, after, size: int, only: str, kind: str, per_sou
 
     def newest(condition):
         posts = Post.objects.alive().top_level().filter(condition, _where(None, only), campaign__isnull=True)
-        if before is not None:
-            posts = posts.filter(pk__lt=before)
-        if after is not None:
-            posts = posts.filter(pk__gt=after)
-        return posts.order_by("-id")
+        return _between(posts, "id", before, after)
 
-    if kind == "author" and per_source:  # see PER_AUTHOR_AT_MOST
+    if per_source:  # each source on its own index range, merged (see PER_AUTHOR_AT_MOST)
         either = Q()
-        for author in sources:
-            either |= Q(pk__in=newest(Q(author_id=author)).values("id")[: size + 1])
-        return Post.objects.filter(either).order_by("-id").values_list("id", "author_id")[: size + 1]
-    if kind == "hashtag" and per_source:  # the tag's rows, newest first (post_hashtag_newest)
-        either = Q()
-        for tag in sources:
-            either |= Q(pk__in=_tag_newest(tag, before, after, only).values("post_id")[: size + 1])
+        for source in sources:
+            if kind == "author":
+                newest_ids = newest(Q(author_id=source)).values("id")
+            else:  # the tag's rows, newest first (post_hashtag_newest)
+                newest_ids = _tag_newest(source, before, after, only).values("post_id")
+            either |= Q(pk__in=newest_ids[: size + 1])
         return Post.objects.filter(either).order_by("-id").values_list("id", "author_id")[: size + 1]
     if kind == "author":
         condition = Q(author_id__in=sources)
@@ -138,11 +133,16 @@ def _tag_newest(tag, before, after, only: str):
         post__parent__isnull=True,
         post__campaign__isnull=True,
     )
+    return _between(rows, "post_id", before, after)
+
+
+def _between(rows, post_id: str, before: int | None, after: int | None):
+    """Rows whose post (their field `post_id`) is below `before` and above `after`, newest first."""
     if before is not None:
-        rows = rows.filter(post_id__lt=before)
+        rows = rows.filter(**{f"{post_id}__lt": before})
     if after is not None:
-        rows = rows.filter(post_id__gt=after)
-    return rows.order_by("-post_id")
+        rows = rows.filter(**{f"{post_id}__gt": after})
+    return rows.order_by(f"-{post_id}")
 
 
 def _pulled(user, only: str, before: int | None, after: int | None, size: int) -> dict[int, str]:
@@ -170,7 +170,7 @@ def _pulled(user, only: str, before: int | None, after: int | None, size: int) -
                 size=size,
                 only=shape,
                 kind=kind,
-                per_source=kind in ("author", "hashtag") and _per_source(len(sources)),
+                per_source=kind != "community" and _per_source(len(sources)),
             )
         },
         reverse=True,
@@ -187,11 +187,7 @@ def _entries(viewer, before, after, size: int, only: str):
         post__deleted_at__isnull=True,
         post__hidden_at__isnull=True,
     )
-    if before is not None:
-        entries = entries.filter(post_id__lt=before)
-    if after is not None:
-        entries = entries.filter(post_id__gt=after)
-    return entries.order_by("-post_id").values_list("post_id", "reason")[: size + 1]
+    return _between(entries, "post_id", before, after).values_list("post_id", "reason")[: size + 1]
 
 
 def _ids(user, only: str, before: int | None, after: int | None, size: int) -> list[tuple[int, str]]:
