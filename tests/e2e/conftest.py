@@ -10,8 +10,11 @@ import os
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import re  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
 
 import pytest  # noqa: E402
+from django.core.signals import request_finished, request_started  # noqa: E402
 from playwright.sync_api import Page, expect  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -33,6 +36,45 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+class InFlight:
+    """The live server's requests still running, live streams (/events/) aside: a page's last
+    requests (htmx, images) can outlive the test that opened it. Flushing the database under one
+    of them failed ("database table is locked") and left its rows to the next test."""
+
+    def __init__(self):
+        self.running, self.lock = set(), threading.Lock()
+        request_started.connect(self.started, dispatch_uid="e2e-in-flight-started")
+        request_finished.connect(self.finished, dispatch_uid="e2e-in-flight-finished")
+
+    def started(self, sender, environ=None, **kwargs):
+        if environ is not None and not environ.get("PATH_INFO", "").startswith("/events/"):
+            with self.lock:
+                self.running.add(threading.get_ident())
+
+    def finished(self, sender, **kwargs):
+        with self.lock:
+            self.running.discard(threading.get_ident())
+
+    def wait(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while self.running and time.monotonic() < deadline:
+            with self.lock:  # a thread gone without its request's end (a connection broken) is done
+                self.running &= {thread.ident for thread in threading.enumerate()}
+            time.sleep(0.02)
+        assert not self.running, f"the live server still runs {len(self.running)} request(s)"
+
+
+in_flight = InFlight()
+
+
+@pytest.fixture(autouse=True)
+def _no_request_left_running():
+    """Torn down after the test's browser contexts are closed and before pytest-django flushes the
+    database (its live-server helper is set up first, so it is torn down last)."""
+    yield
+    in_flight.wait(10)
 
 
 @pytest.fixture(autouse=True)
