@@ -78,7 +78,7 @@ PULLED_SOURCES = {"following": {"author"}, "communities": {"community"}}
 # (post_author_recent; post_hashtag_newest) and merged. Given at once, SQLite walks every top-level
 # post backwards (the replies index gives the order without a sort) until it has found enough of
 # theirs: 8-34 ms for a window of 120 when they post little, against 0.2-1.2 ms on their own ranges;
-# 4 ms against 0.14 for a tag of 500 posts. Each range costs up to a window's rows, so past 16
+# 4 ms against 0.14 for a tag of 300 posts. Each range costs up to a window's rows, so past 16
 # sources (32 authors: 20 ms when they post a lot) the single walk is the better worst case
 # (docs/performance.md, "third pass", "fifth pass"). PostgreSQL plans the single query well and
 # turned the ranges into a scan: it always gets the single query.

@@ -1,8 +1,8 @@
 """An index for a hashtag's newest posts: the tag, then its posts' ids. The home feed reads a widely
 followed tag's newest posts from it (ruche/feed/selectors.py `_pulled_ids`); with the tag alone
 indexed, SQLite either sorted every post of the tag or walked every top-level post down to find a
-small tag's (4 ms for a page of a tag of 500 posts; docs/performance.md, fifth pass). The table is
-the one Django makes for `Post.hashtags`, which has no Meta to declare it in."""
+small tag's (4 ms for a window of 120 of a 300-post tag; docs/performance.md, fifth pass). The
+table is the one Django makes for `Post.hashtags`, which has no Meta to declare it in."""
 
 from django.db import migrations
 
