@@ -21,6 +21,12 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 
 RETRY_SECONDS = 5
+
+
+def _unavailable(*args, **kwargs):
+    raise ValueError("the cache is unavailable")  # as for a missing key: callers fall back on it
+
+
 # What each of Django's cache methods answers when Redis cannot: a miss, nothing written.
 # tests/core/test_cache.py fails if Django's Redis backend gains a method not listed here.
 DEGRADED = {
@@ -34,15 +40,8 @@ DEGRADED = {
     "delete": lambda *args, **kwargs: False,
     "delete_many": lambda *args, **kwargs: None,
     "clear": lambda: None,
+    "incr": _unavailable,
 }
-
-
-def _unavailable(*args, **kwargs):
-    raise ValueError("the cache is unavailable")  # as for a missing key: callers fall back on it
-
-
-DEGRADED["incr"] = _unavailable
-
 
 # Until when each Redis (by its address) is not asked: shared by the process's threads, each of which
 # has its own cache object.
@@ -50,6 +49,8 @@ _down_until: dict[str, float] = {}
 
 
 class ResilientRedisCache(RedisCache):
+    """Django's Redis cache, each method in DEGRADED guarded (they are added below the class)."""
+
     def _guarded(self, name: str, *args, **kwargs):
         where = ",".join(self._servers)
         down = _down_until.get(where, 0.0)
@@ -69,35 +70,14 @@ class ResilientRedisCache(RedisCache):
             _down_until.pop(where, None)
         return result
 
-    def get(self, *args, **kwargs):
-        return self._guarded("get", *args, **kwargs)
 
-    def get_many(self, *args, **kwargs):
-        return self._guarded("get_many", *args, **kwargs)
+def _guard(name: str):
+    def method(self, *args, **kwargs):
+        return self._guarded(name, *args, **kwargs)
 
-    def has_key(self, *args, **kwargs):
-        return self._guarded("has_key", *args, **kwargs)
+    method.__name__ = name
+    return method
 
-    def add(self, *args, **kwargs):
-        return self._guarded("add", *args, **kwargs)
 
-    def set(self, *args, **kwargs):
-        return self._guarded("set", *args, **kwargs)
-
-    def set_many(self, *args, **kwargs):
-        return self._guarded("set_many", *args, **kwargs)
-
-    def touch(self, *args, **kwargs):
-        return self._guarded("touch", *args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        return self._guarded("delete", *args, **kwargs)
-
-    def delete_many(self, *args, **kwargs):
-        return self._guarded("delete_many", *args, **kwargs)
-
-    def clear(self, *args, **kwargs):
-        return self._guarded("clear", *args, **kwargs)
-
-    def incr(self, *args, **kwargs):
-        return self._guarded("incr", *args, **kwargs)
+for _name in DEGRADED:
+    setattr(ResilientRedisCache, _name, _guard(_name))

@@ -82,11 +82,11 @@ PULLED_SOURCES = {"following": {"author"}, "communities": {"community"}}
 # sources (32 authors: 20 ms when they post a lot) the single walk is the better worst case
 # (docs/performance.md, "third pass", "fifth pass"). PostgreSQL plans the single query well and
 # turned the ranges into a scan: it always gets the single query.
-PER_AUTHOR_AT_MOST = 16
+PER_SOURCE_AT_MOST = 16
 
 
 def _per_source(sources: int) -> bool:
-    return connection.vendor == "sqlite" and sources <= PER_AUTHOR_AT_MOST
+    return connection.vendor == "sqlite" and sources <= PER_SOURCE_AT_MOST
 
 
 @prepared("sources", "before", "after")
@@ -100,7 +100,7 @@ def _pulled_ids(sources, before, after, size: int, only: str, kind: str, per_sou
         posts = Post.objects.alive().top_level().filter(condition, _where(None, only), campaign__isnull=True)
         return _between(posts, "id", before, after)
 
-    if per_source:  # each source on its own index range, merged (see PER_AUTHOR_AT_MOST)
+    if per_source:  # each source on its own index range, merged (see PER_SOURCE_AT_MOST)
         either = Q()
         for source in sources:
             if kind == "author":

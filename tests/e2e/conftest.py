@@ -58,6 +58,10 @@ class InFlight:
             self.running.discard(threading.get_ident())
 
     def wait(self, seconds: float) -> None:
+        with (
+            self.lock
+        ):  # the waiting thread's own (the test client's, unread if streamed) are not the server's
+            self.running.discard(threading.get_ident())
         deadline = time.monotonic() + seconds
         while self.running and time.monotonic() < deadline:
             with self.lock:  # a thread gone without its request's end (a connection broken) is done

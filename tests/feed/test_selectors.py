@@ -2,7 +2,7 @@ import pytest
 
 from ruche.accounts.services import user_follow
 from ruche.feed.models import FeedEntry
-from ruche.feed.selectors import PER_AUTHOR_AT_MOST, _pulled_ids, home_feed
+from ruche.feed.selectors import PER_SOURCE_AT_MOST, _pulled_ids, home_feed
 from ruche.posts.services import post_create, post_delete, reaction_set
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def test_keyset_pages_have_no_duplicates_and_no_gaps(alice, bruno, make_user, se
     assert [pk for page in pages for pk in page] == expected
 
 
-@pytest.mark.parametrize("authors", [3, PER_AUTHOR_AT_MOST + 1])
+@pytest.mark.parametrize("authors", [3, PER_SOURCE_AT_MOST + 1])
 def test_large_authors_read_on_their_own_ranges_or_at_once_give_the_same_posts(
     alice, make_user, settings, side_effects, authors
 ):
@@ -142,7 +142,7 @@ def test_trimmed_history_is_pulled_when_the_reader_gets_there(alice, bruno, sett
     assert seen == [p.pk for p in reversed(posts)]
 
 
-@pytest.mark.parametrize("tags", [2, PER_AUTHOR_AT_MOST + 1])
+@pytest.mark.parametrize("tags", [2, PER_SOURCE_AT_MOST + 1])
 def test_large_hashtags_read_on_their_own_ranges_or_at_once_give_the_same_posts(
     alice, bruno, side_effects, tags
 ):
