@@ -33,6 +33,7 @@ import math
 import os
 import random
 import re
+import secrets
 import signal
 import socket
 import sqlite3
@@ -126,7 +127,16 @@ def prepare(users: int) -> dict:
     handles = list(User.objects.filter(is_active=True).order_by("?").values_list("handle", flat=True)[:200])
     tags = list(Hashtag.objects.order_by("-follower_count").values_list("name", flat=True)[:30])
     last = Task.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    return {"sessions": sessions, "handles": handles, "tags": tags, "first_task": last + 1}
+    # What a browser that has shown a page sends: its session, and the CSRF cookie that page set.
+    # Without it, every request would draw a new CSRF secret and set its cookie again.
+    cookies = [f"sessionid={key}; csrftoken={secrets.token_hex(16)}" for key in sessions]
+    return {
+        "sessions": sessions,
+        "cookies": cookies,
+        "handles": handles,
+        "tags": tags,
+        "first_task": last + 1,
+    }
 
 
 def queue_sample() -> dict:

@@ -36,7 +36,7 @@ def measure(args) -> None:
 
     from ruche.core.serving import settle_web_process
 
-    sessions = prepare(args.people)["sessions"]
+    sessions = prepare(args.people)["cookies"]
     application = get_wsgi_application()
     settle_web_process()  # as the server's processes do
     collected = [0.0]
@@ -127,7 +127,7 @@ def call(application, path: str, session: str) -> bytes:
         "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "SERVER_NAME": "localhost",
         "SERVER_PORT": "8000", "HTTP_HOST": "localhost:8000", "SERVER_PROTOCOL": "HTTP/1.1",
         "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr,
-        "HTTP_COOKIE": f"sessionid={session}", "HTTP_ACCEPT": "text/html",
+        "HTTP_COOKIE": session, "HTTP_ACCEPT": "text/html",
     }  # fmt: skip
     status = []
     answer = application(environ, lambda line, headers, *rest: status.append(line))

@@ -89,7 +89,7 @@ end
 function request()
   counter = counter + 1
   local cookie = cookies[(counter %% #cookies) + 1]
-  return wrk.format(nil, nil, {["Cookie"] = "sessionid=" .. cookie})
+  return wrk.format(nil, nil, {["Cookie"] = cookie})
 end
 
 function response(status, headers, body)
@@ -137,7 +137,7 @@ def sign_in(count: int) -> dict:
     from ruche.accounts.models import User
 
     return {
-        "sessions": prepare(count)["sessions"],
+        "cookies": prepare(count)["cookies"],
         "people": User.objects.count(),
         "database": connection.vendor,
     }
@@ -184,10 +184,10 @@ class BareServer(Server):
 # --- checking and loading ---------------------------------------------------------------------------
 
 
-def get(port: int, path: str, session: str) -> tuple[int, str, bytes]:
+def get(port: int, path: str, cookie: str) -> tuple[int, str, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
-        conn.request("GET", path, headers={"Cookie": f"sessionid={session}"})
+        conn.request("GET", path, headers={"Cookie": cookie})
         response = conn.getresponse()
         return response.status, response.getheader("Content-Type", ""), response.read()
     finally:
@@ -332,7 +332,7 @@ def run(args) -> dict:
             cwd=ROOT, env=child_env(target), check=True, stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
         signed = json.loads(signed.stdout.strip().splitlines()[-1])
-        sessions = signed["sessions"]
+        sessions = signed["cookies"]
         info = machine()  # before the load: the calibration loop is not disturbed by it
         load_before = os.getloadavg()
         bare_project(directory)

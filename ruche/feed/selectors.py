@@ -74,19 +74,22 @@ QUESTION_PHASES = ("questions", "unanswered", "answered")
 PULLED_SOURCES = {"following": {"author"}, "communities": {"community"}}
 
 
-# On SQLite, up to this many large authors (or hashtags) are read each on their own index range
+# Up to this many large authors (or hashtags) are read each on their own index range
 # (post_author_recent; post_hashtag_newest) and merged. Given at once, SQLite walks every top-level
 # post backwards (the replies index gives the order without a sort) until it has found enough of
 # theirs: 8-34 ms for a window of 120 when they post little, against 0.2-1.2 ms on their own ranges;
 # 4 ms against 0.14 for a tag of 300 posts. Each range costs up to a window's rows, so past 16
 # sources (32 authors: 20 ms when they post a lot) the single walk is the better worst case
-# (docs/performance.md, "third pass", "fifth pass"). PostgreSQL plans the single query well and
-# turned the ranges into a scan: it always gets the single query.
+# (docs/performance.md, "third pass", "fifth pass"). PostgreSQL does the same walk for hashtags
+# that post little (a reader's two tags: 5-10 ms, 1-1.7 on their ranges); for authors its single
+# query is as good for a window and twice as slow for a page (docs/performance.md, "sixth pass").
 PER_SOURCE_AT_MOST = 16
 
 
-def _per_source(sources: int) -> bool:
-    return connection.vendor == "sqlite" and sources <= PER_SOURCE_AT_MOST
+def _per_source(kind: str, sources: int, size: int) -> bool:
+    if kind == "community" or sources > PER_SOURCE_AT_MOST:
+        return False
+    return connection.vendor == "sqlite" or kind == "hashtag" or size <= settings.FEED_PAGE_SIZE
 
 
 @prepared("sources", "before", "after")
@@ -101,13 +104,23 @@ def _pulled_ids(sources, before, after, size: int, only: str, kind: str, per_sou
         return _between(posts, "id", before, after)
 
     if per_source:  # each source on its own index range, merged (see PER_SOURCE_AT_MOST)
-        either = Q()
-        for source in sources:
-            if kind == "author":
-                newest_ids = newest(Q(author_id=source)).values("id")
-            else:  # the tag's rows, newest first (post_hashtag_newest)
-                newest_ids = _tag_newest(source, before, after, only).values("post_id")
-            either |= Q(pk__in=newest_ids[: size + 1])
+        if kind == "author":
+            post_id, ranges = "id", [newest(Q(author_id=source)) for source in sources]
+        else:  # the tag's rows, newest first (post_hashtag_newest)
+            post_id = "post_id"
+            ranges = [_tag_newest(source, before, after, only) for source in sources]
+        if connection.features.supports_slicing_ordering_in_compound:  # PostgreSQL: a UNION of ranges
+            parts = [
+                rows.values_list(post_id, "author_id" if kind == "author" else "post__author_id")
+                for rows in ranges
+            ]
+            if len(parts) == 1:
+                return parts[0][: size + 1]
+            merged = parts[0][: size + 1].union(*(part[: size + 1] for part in parts[1:]))
+            return merged.order_by(f"-{post_id}")[: size + 1]
+        either = Q()  # SQLite cannot limit each part of a UNION: each range is a subquery
+        for rows in ranges:
+            either |= Q(pk__in=rows.values(post_id)[: size + 1])
         return Post.objects.filter(either).order_by("-id").values_list("id", "author_id")[: size + 1]
     if kind == "author":
         condition = Q(author_id__in=sources)
@@ -170,7 +183,7 @@ def _pulled(user, only: str, before: int | None, after: int | None, size: int) -
                 size=size,
                 only=shape,
                 kind=kind,
-                per_source=kind != "community" and _per_source(len(sources)),
+                per_source=_per_source(kind, len(sources), size),
             )
         },
         reverse=True,

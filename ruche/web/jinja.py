@@ -28,7 +28,6 @@ from functools import cache, lru_cache
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.template.defaultfilters import urlencode
 from django.templatetags.static import static
 from django.urls import reverse
@@ -324,7 +323,7 @@ def _shell(request, user) -> dict:
         "site_name": settings.SITE_NAME,
         "unread_notifications": unread_count(user),
         "messages": get_messages(request),
-        "csrf_token": get_token(request),
+        "csrf_token": tags.csrf_token(request),
         "LANG": translation.get_language(),
         "languages": [code for code, _name in settings.LANGUAGES],
         "app_name": getattr(request.resolver_match, "app_name", ""),
