@@ -1,5 +1,7 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +16,12 @@ class AccountsConfig(AppConfig):
 
         register_media("photos", can_see_photo)
         user_logged_in.connect(_record_signin, dispatch_uid="accounts.signin")
+        if settings.REDIS_URL:  # sessions have a copy in Redis (ruche/accounts/sessions.py)
+            from django.contrib.sessions.models import Session
+
+            from ruche.accounts.sessions import forget_cached_copy
+
+            post_delete.connect(forget_cached_copy, sender=Session, dispatch_uid="accounts.session_cache")
 
 
 def _record_signin(sender, request, user, **kwargs):

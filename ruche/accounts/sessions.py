@@ -10,6 +10,8 @@ the database on a miss.
 from django.conf import settings
 from django.contrib.sessions.backends import cached_db, db
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
+from django.db import transaction
 from django.utils import timezone
 
 from ruche.core.prepared import prepared
@@ -42,3 +44,14 @@ class CachedStore(_Prepared, cached_db.SessionStore):
 
 
 SessionStore = CachedStore if settings.REDIS_URL else DatabaseStore
+
+
+def forget_cached_copy(sender, instance, **kwargs):
+    """A session row deleted by any means (an erasure, the retention, an operator signing everyone
+    out from a shell with `Session.objects.all().delete()`) takes its copy in the cache with it: the
+    copy alone would keep the person signed in until it expires. Connected (accounts/apps.py) only
+    when sessions are cached; it makes Django delete sessions one by one, sending this signal."""
+    key = CachedStore.cache_key_prefix + instance.session_key
+    caches[settings.SESSION_CACHE_ALIAS].delete(key)
+    # Again once the deletion is committed: a request may have cached the row it still read.
+    transaction.on_commit(lambda: caches[settings.SESSION_CACHE_ALIAS].delete(key))

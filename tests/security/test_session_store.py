@@ -1,8 +1,9 @@
 """A session ended by another process is ended everywhere.
 
-A web worker, the task worker (deactivation, erasure) or another web worker may end a session by
-deleting its row. Without a shared cache, a copy kept in this process's memory (`cached_db` over
-the local-memory cache) would keep the person signed in here for up to two weeks."""
+A web worker, the task worker (deactivation, erasure), another web worker or an operator in a shell
+may end a session by deleting its row. Without a shared cache, a copy kept in this process's memory
+(`cached_db` over the local-memory cache) would keep the person signed in here for up to two weeks;
+with Redis (the PostgreSQL leg of scripts/test-all runs with it), the copy kept there would."""
 
 from django.contrib.sessions.models import Session
 
