@@ -26,6 +26,21 @@ def assert_same_page(page: Page) -> None:
     assert page.evaluate("window.__sameDocument === true"), "the page was reloaded"
 
 
+def test_publishing_while_suggestions_load_leaves_no_list_open(live_server, login, page, alice):
+    """Published before the suggestions for the #word being typed arrived: they must not open
+    over the fresh composer (nor for a field the person has left)."""
+    login(page, alice)
+    composer = page.get_by_role("textbox", name="Share with your colleagues")
+    composer.click()
+    composer.press_sequentially("Bonjour #Qual")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator("#feed-items > article.post").first.locator(".post-body")).to_have_text(
+        "Bonjour #Qual"
+    )
+    page.wait_for_timeout(600)  # past the suggestions' delay (120 ms) and their answer
+    expect(page.locator("ul.autocomplete")).to_have_count(0)
+
+
 def test_mention_notify_reply_loop(live_server, login, page, new_page, alice, bruno):
     # Alice writes, mentions Bruno through the autocomplete, tags the post, publishes.
     login(page, alice)

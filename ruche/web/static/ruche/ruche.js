@@ -79,7 +79,8 @@
     const mine = ++seq;
     timer = setTimeout(async () => {
       const response = await fetch(q.url + "?q=" + encodeURIComponent(q.q), { headers: { Accept: "application/json" } });
-      if (!response.ok || mine !== seq) return;
+      // Not for a field left meanwhile (published, or another one clicked): the list would stay open.
+      if (!response.ok || mine !== seq || document.activeElement !== el) return;
       const data = await response.json();
       render(el, data.results);
       range = q;
@@ -101,6 +102,7 @@
   });
 
   document.addEventListener("focusout", (ev) => { if (ev.target === field) setTimeout(close, 150); });
+  document.addEventListener("submit", () => { seq++; close(); });
 })();
 
 // A link to a form field ("next step: your job title" -> /me/edit/#id_job_title) puts the caret in it.
