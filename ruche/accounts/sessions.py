@@ -88,6 +88,8 @@ def forget_cached_copy(sender, instance, **kwargs):
     out from a shell with `Session.objects.all().delete()`) takes its copy in the cache with it: the
     copy alone would keep the person signed in until it expires. Connected (accounts/apps.py) only
     when sessions are cached; it makes Django delete sessions one by one, sending this signal."""
+    if instance.expire_date <= timezone.now():
+        return  # expired, as its copy (kept no longer than the session): the retention's deletions
     key = CachedStore.cache_key_prefix + instance.session_key
     caches[settings.SESSION_CACHE_ALIAS].delete(key)
     # Again once the deletion is committed: a request may have cached the row it still read.
