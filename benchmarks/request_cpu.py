@@ -36,7 +36,7 @@ def measure(args) -> None:
 
     from ruche.core.serving import settle_web_process
 
-    sessions = prepare(args.people)["cookies"]
+    cookies = prepare(args.people)["cookies"]
     application = get_wsgi_application()
     settle_web_process()  # as the server's processes do
     collected = [0.0]
@@ -51,10 +51,10 @@ def measure(args) -> None:
     gc.callbacks.append(timed_collections)
     phases = timed_phases(args.phases.split(",") if args.phases else [])
     for path in args.paths.split(","):
-        for session in sessions:
-            call(application, path, session)
+        for cookie in cookies:
+            call(application, path, cookie)
         if args.queries:
-            show_queries(application, path, sessions[0])
+            show_queries(application, path, cookies[0])
         profiler = None
         if args.profile:
             import cProfile
@@ -65,9 +65,9 @@ def measure(args) -> None:
         for spent in phases.values():
             spent[0] = 0.0
         for _ in range(args.rounds):
-            for session in sessions:
+            for cookie in cookies:
                 before = time.process_time()
-                call(application, path, session)
+                call(application, path, cookie)
                 times.append((time.process_time() - before) * 1000)
         if profiler is not None:
             import pstats
@@ -109,25 +109,25 @@ def timed_phases(names: list[str]) -> dict:
     return phases
 
 
-def show_queries(application, path: str, session: str) -> None:
+def show_queries(application, path: str, cookie: str) -> None:
     """Print the SQL one warm request runs, with each statement's time."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
-        call(application, path, session)
+        call(application, path, cookie)
     print(f"{path}: {len(captured)} queries")
     for query in captured:
         print(f"  {query['time']} s  {query['sql'][:400]}")
 
 
-def call(application, path: str, session: str) -> bytes:
+def call(application, path: str, cookie: str) -> bytes:
     path, _, query = path.partition("?")
     environ = {
         "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "SERVER_NAME": "localhost",
         "SERVER_PORT": "8000", "HTTP_HOST": "localhost:8000", "SERVER_PROTOCOL": "HTTP/1.1",
         "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr,
-        "HTTP_COOKIE": session, "HTTP_ACCEPT": "text/html",
+        "HTTP_COOKIE": cookie, "HTTP_ACCEPT": "text/html",
     }  # fmt: skip
     status = []
     answer = application(environ, lambda line, headers, *rest: status.append(line))

@@ -10,7 +10,8 @@ The target: every Ruche URL serves at least a tenth of the bare view's requests 
    its `database_url`: one per size, so that sizes coexist) and the run works on a copy
    (a file copy; `CREATE DATABASE ... TEMPLATE`): nothing it writes reaches the template.
 2. `--sessions` people (active, following 20-80 colleagues: a populated feed) are signed in by
-   writing their sessions in the copy (benchmarks/load.py's `prepare`).
+   writing their sessions in the copy (benchmarks/load.py's `prepare`); each request sends one
+   person's cookies, the session and the CSRF cookie a browser holds after its first page.
 3. Two servers start, each once, with the same `--workers`: the bare view, a `startproject` project
    whose one URL returns "Hello, world." (granian's WSGI interface, in a temporary directory), and
    Ruche as `make run` serves it (`manage.py serve --workers N --task-workers 1`).
@@ -194,15 +195,15 @@ def get(port: int, path: str, cookie: str) -> tuple[int, str, bytes]:
         conn.close()
 
 
-def check(bare_port: int, ruche_port: int, sessions: list[str]) -> dict:
+def check(bare_port: int, ruche_port: int, cookies: list[str]) -> dict:
     """Every URL answers a real page; stop loudly otherwise. Returns what was seen, for the report."""
     seen = {}
-    status, _type, body = get(bare_port, "/", sessions[0])
+    status, _type, body = get(bare_port, "/", cookies[0])
     if status != 200 or body != b"Hello, world.":
         raise SystemExit(f"the bare view answered {status}: {body[:200]!r}")
     seen[BARE] = {"status": status, "bytes": len(body)}
     for name, path in TARGETS.items():
-        status, kind, body = get(ruche_port, path, sessions[0])
+        status, kind, body = get(ruche_port, path, cookies[0])
         if status != 200:
             raise SystemExit(f"{path} answered {status} (signed in? see the serve log): {body[:200]!r}")
         if name not in FEEDS:
@@ -217,8 +218,8 @@ def check(bare_port: int, ruche_port: int, sessions: list[str]) -> dict:
             if b'id="feed-items"' not in body or not cards:
                 raise SystemExit(f"{path} has no feed with cards: {body[:300]!r}")
             seen[name] = {"status": status, "bytes": len(body), "cards": cards}
-    for n, session in enumerate(sessions):  # each person, since the load rotates through them all
-        status, _type, body = get(ruche_port, "/", session)
+    for n, cookie in enumerate(cookies):  # each person, since the load rotates through them all
+        status, _type, body = get(ruche_port, "/", cookie)
         if status != 200 or not CARD.search(body):
             raise SystemExit(f"person {n + 1}'s home page: {status}, {len(CARD.findall(body))} cards")
     return seen
@@ -332,12 +333,12 @@ def run(args) -> dict:
             cwd=ROOT, env=child_env(target), check=True, stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
         signed = json.loads(signed.stdout.strip().splitlines()[-1])
-        sessions = signed["cookies"]
+        cookies = signed["cookies"]
         info = machine()  # before the load: the calibration loop is not disturbed by it
         load_before = os.getloadavg()
         bare_project(directory)
         script = directory / "rotate.lua"
-        script.write_text(LUA % {"cookies": ", ".join(f'"{s}"' for s in sessions), "mark": MARK})
+        script.write_text(LUA % {"cookies": ", ".join(f'"{c}"' for c in cookies), "mark": MARK})
         bare_server = BareServer(directory, args.workers, DATA / "throughput-bare.log")
         ruche_server = Server(
             ROOT, 1, child_env(target), DATA / f"throughput-serve-{args.database}.log", workers=args.workers
@@ -345,9 +346,9 @@ def run(args) -> dict:
         for name, env in args.variants.items():  # one at a time: those started are stopped on failure
             log = DATA / f"throughput-{name}.log"
             variants[name] = Server(ROOT, 1, {**child_env(target), **env}, log, workers=args.workers)
-        seen = check(bare_server.port, ruche_server.port, sessions)
+        seen = check(bare_server.port, ruche_server.port, cookies)
         for variant in variants.values():
-            check(bare_server.port, variant.port, sessions)
+            check(bare_server.port, variant.port, cookies)
         loads = [
             (BARE, bare_server, "/"),
             *((name, ruche_server, path) for name, path in TARGETS.items()),
@@ -407,7 +408,7 @@ def run(args) -> dict:
         "seconds": args.seconds,
         "warmup_seconds": args.warmup,
         "rounds": args.rounds,
-        "sessions": len(sessions),
+        "sessions": len(cookies),
         "urls": {BARE: "/", **TARGETS},
         "checked": seen,
         "target_ratio": TARGET_RATIO,
