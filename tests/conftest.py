@@ -9,6 +9,7 @@ from ruche.accounts.models import Profile, User
 from ruche.accounts.services import unique_handle, user_follow
 from ruche.analytics.counters import tally
 from ruche.api import cards as api_cards
+from ruche.feed import memo
 from ruche.feed.selectors import forget_rankings
 from ruche.files.services import forget_rules
 from ruche.search.services import search_reindex
@@ -104,6 +105,7 @@ def _immediate_tasks(settings):
     web_cards.forget_all()  # kept cards (ids repeat: a kept card would make the feed ask its version)
     api_cards.store.forget_all()
     forget_rankings()  # and the rankings this process keeps beside the cache
+    memo.forget()  # and the kept home pages (their stamps are rolled back with each test)
     failures = []
 
     def record(sender, task_result, **kwargs):

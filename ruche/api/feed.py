@@ -3,6 +3,7 @@
 import json
 
 from django.http import HttpResponse
+from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema
 from ninja.responses import NinjaJSONEncoder
 
@@ -11,6 +12,7 @@ from ruche.api import cards
 from ruche.api.announcements import ReceivedOut
 from ruche.api.common import READ_ERRORS, WRITE_ERRORS
 from ruche.api.schemas import HashtagFollowOut, HashtagPage, PageQuery, PostOut, PostPage
+from ruche.feed import memo
 from ruche.feed.choices import Choice, Cursor, read_choice
 from ruche.feed.selectors import feed_page, loaded
 from ruche.feed.services import feed_opened
@@ -58,12 +60,24 @@ def home(request, params: Query[FeedQuery]):
         received = announcements_received(user, before=before, size=params.limit)
         cursor = received.next_cursor and Cursor("", received.next_cursor).encode(reading.choice)
         return answer | {"items": [], "announcements": received.items, "next_cursor": cursor}
+    # The first page is kept for its reader while nothing it shows changes (ruche/feed/memo.py).
+    key = (
+        None
+        if reading.cursor or reading.problem
+        else ("api", user.pk, request.get_full_path(), get_language())
+    )
+    if key and (kept := memo.find(key, user.pk)):
+        return HttpResponse(kept.body, content_type="application/json")
+    before = memo.read_stamp(user.pk) if key else None
     # The posts' objects are kept (ruche/api/cards.py): already validated and serialised, they are
     # written as they are, as the schema's validation would write them (tests/api/test_feed_cards.py).
     page = feed_page(user, reading, size=params.limit, known=cards.store)
     items = [data for data in (_item(post, user) for post in page.items) if data is not None]
     answer |= {"items": items, "announcements": None, "next_cursor": page.next_cursor}
-    return HttpResponse(json.dumps(answer, cls=NinjaJSONEncoder), content_type="application/json")
+    body = json.dumps(answer, cls=NinjaJSONEncoder)
+    if key and memo.keepable(page.items):
+        memo.keep(key, before, page.items, body, until=page.until)
+    return HttpResponse(body, content_type="application/json")
 
 
 def _item(post, user) -> dict | None:

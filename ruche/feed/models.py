@@ -25,3 +25,15 @@ class FeedEntry(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "post"], name="feed_entry_once")]
         indexes = [models.Index(fields=["user", "-post"], name="feed_user_recent")]
+
+
+class Stamp(models.Model):
+    """A number the database moves whenever what a reader's home feed may show changes: a reader's,
+    a source's (author, hashtag, community) or the shared one. Kept by triggers: ruche/feed/stamps.py."""
+
+    kind = models.PositiveSmallIntegerField()
+    item = models.BigIntegerField()
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "item"], name="feed_stamp_once")]

@@ -259,6 +259,7 @@ class FeedPage:
     next_cursor: str | None
     choice: Choice
     announcements: list | None = None  # the announcements filter's items (receipts), else None
+    until: float | None = None  # the most relevant order: when its ranking expires (time.monotonic())
 
     def __iter__(self):
         return iter(self.items)
@@ -276,8 +277,9 @@ def feed_page(user, reading: Reading, *, size: int | None = None, known: Known |
     after = user.feed_unread_after if choice.filter == "unread" else None
     only = choice.filter if choice.filter in {"following", "communities", "questions"} else "all"
     whys: dict[int, relevance.Candidate] = {}
+    until = None
     if choice.order == "relevant" and not (cursor and cursor.phase == "o"):
-        rows, next_cursor, whys = _ranked(user, choice, cursor, size, after)
+        rows, next_cursor, whys, until = _ranked(user, choice, cursor, size, after)
     elif choice.filter == "questions" and choice.order == "recent":  # (below relevant's window: newest first)
         rows, next_cursor = _questions_first(user, cursor, size, after)
     else:
@@ -290,7 +292,7 @@ def feed_page(user, reading: Reading, *, size: int | None = None, known: Known |
     loaded = hydrate(_load(user, [row for row in rows if row[0] not in kept]), user, roles=roles)
     posts = sorted([*loaded, *kept.values()], key=lambda p: position[p.pk])
     _explain(user, posts, whys, roles)
-    return FeedPage(posts, next_cursor.encode(choice) if next_cursor else None, choice)
+    return FeedPage(posts, next_cursor.encode(choice) if next_cursor else None, choice, until=until)
 
 
 @prepared("viewer", "ids")
@@ -374,6 +376,7 @@ def _ranked(user, choice: Choice, cursor, size, after):
         ranked = _rank(user, choice, rows[: relevance.WINDOW])
         cache.set(key, ranked, relevance.KEPT_SECONDS)
         _rankings[key] = (time.monotonic() + relevance.KEPT_SECONDS, ranked)
+    until = _rankings.get(key, (None,))[0]
     offset = cursor.offset if cursor else 0
     chunk = ranked[offset : offset + size]
     if offset + size < len(ranked):
@@ -384,7 +387,7 @@ def _ranked(user, choice: Choice, cursor, size, after):
         next_cursor = None
     reasons = dict(rows)
     ranked_here = {c.id: c for c in chunk if c.author_id}  # older ones: their entry's reason
-    return [(c.id, reasons[c.id]) for c in chunk], next_cursor, ranked_here
+    return [(c.id, reasons[c.id]) for c in chunk], next_cursor, ranked_here, until
 
 
 AFFINITY_DAYS = 90

@@ -133,6 +133,17 @@ def useful_answer(n: int) -> str:
     return ngettext("Useful answer (%(n)s vote)", "Useful answer (%(n)s votes)", n) % {"n": n}
 
 
+def unread_badge(n: int) -> Markup:
+    """The page header's count of unread notifications (counted again for a kept page: views.py)."""
+    if not n:
+        return Markup("")
+    # The word as translated, as the template's `_()` wrote it; the count is a number.
+    return Markup(  # noqa: S704
+        f'<span class="badge" data-testid="unread-badge">{int(n)}'
+        f'<span class="visually-hidden"> {gettext("unread")}</span></span>'
+    )
+
+
 def shared_times(n: int) -> str:
     return ngettext("Shared %(n)s time", "Shared %(n)s times", n) % {"n": n}
 
@@ -261,6 +272,7 @@ def environment(**options) -> Environment:
         earlier_replies=earlier_replies,
         reactions_label=reactions_label,
         shared_times=shared_times,
+        unread_badge=unread_badge,
         useful_answer=useful_answer,
         votes=votes,
         members=members,
@@ -319,9 +331,10 @@ def render_page(request, template: str, context: dict, *, partial: str | None = 
 
 def _shell(request, user) -> dict:
     """What web/layout.html (and the page header in it) reads."""
+    request.ruche_unread_notifications = unread = unread_count(user)  # a kept page counts it again
     return {
         "site_name": settings.SITE_NAME,
-        "unread_notifications": unread_count(user),
+        "unread_notifications": unread,
         "messages": get_messages(request),
         "csrf_token": tags.csrf_token(request),
         "LANG": translation.get_language(),

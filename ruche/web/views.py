@@ -1,10 +1,15 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.timezone import get_current_timezone_name
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from ruche import resolvers
 from ruche.accounts import policies, services
@@ -17,18 +22,21 @@ from ruche.announcements.selectors import received as announcements_received
 from ruche.communities.selectors import creation_requests, open_reports
 from ruche.core.pagination import parse_cursor
 from ruche.core.views import apply_errors, render_page, safe_next, unwrapped
+from ruche.feed import memo
 from ruche.feed.choices import FILTERS, ORDERS, Choice, Cursor, read_choice
 from ruche.feed.selectors import FeedPage, feed_page
 from ruche.feed.services import feed_opened
 from ruche.files.models import FileSettings
 from ruche.files.services import allowed_extensions
 from ruche.ideas.selectors import open_challenges
+from ruche.notifications.selectors import unread_count
 from ruche.posts.forms import PostForm
 from ruche.posts.selectors import company_feed
 from ruche.web import cards, jinja, selectors
 from ruche.web import services as web_services
 from ruche.web.forms import DirectorySettingsForm, RoleGiveForm, UnitMergeForm, UnitNameForm
 from ruche.web.selectors import home_suggestions
+from ruche.web.templatetags import ruche as tags
 from ruche.worker.selectors import queue_figures
 
 
@@ -47,6 +55,10 @@ def home(request, form=None, status=200):
     )
     if reading.cursor is None:
         feed_opened(user, choice=reading.choice, explicit=reading.explicit)
+    key = _kept_key(request, user, reading) if form is None else None
+    if key and (kept := memo.find(key, user.pk)):
+        return HttpResponse(_personal(request, user, kept.body))
+    before = memo.read_stamp(user.pk) if key else None
     page = feed_for(user, reading)
     context = {
         "page": page,
@@ -74,9 +86,52 @@ def home(request, form=None, status=200):
     if not request.htmx:  # the side column: whom to follow, where to go, the week's tags
         context |= home_suggestions(user)
     # htmx: "Load more", or the new posts (realtime.js): the page's posts only.
-    return jinja.render_page(
+    response = jinja.render_page(
         request, "web/home_page.html", context, partial="web/home_feed_page.html", status=status
     )
+    if key and status == 200 and memo.keepable(page.items) and not context["discover"]:
+        body = _impersonal(request, response.content.decode())
+        if body is not None:
+            memo.keep(key, before, page.items, body, until=page.until)
+    return response
+
+
+# A kept home page (ruche/feed/memo.py) is the page with its per-request values marked: the CSRF
+# token (per browser), the forms' one-time tokens, the count of unread notifications (read on every
+# page: it depends on more than the reader's own rows).
+CSRF_MARK, TOKEN_MARK, BADGE_MARK = "\x00csrf\x00", "\x00token\x00", "\x00badge\x00"
+CLIENT_TOKEN = re.compile('name="client_token" value="[0-9a-f-]{36}"')
+BADGE_SLOT = '<span class="badge-slot" aria-live="polite">{}</span>'
+
+
+def _kept_key(request, user, reading) -> tuple | None:
+    """What a kept first page of the home feed is found under; None when this request is drawn."""
+    if (
+        request.method != "GET"
+        or request.htmx
+        or reading.cursor
+        or reading.problem
+        or reading.choice.filter == "announcements"
+        or get_messages(request)  # shown once, by the page that reads them
+    ):
+        return None
+    return ("home", user.pk, request.get_full_path(), get_language(), get_current_timezone_name())
+
+
+def _impersonal(request, html: str) -> str | None:
+    """The page with its per-request values marked, or None when they cannot all be found."""
+    badge = BADGE_SLOT.format(jinja.unread_badge(request.ruche_unread_notifications))
+    if "\x00" in html or html.count(badge) != 1 or not request.ruche_csrf_token:
+        return None
+    html = html.replace(request.ruche_csrf_token, CSRF_MARK).replace(badge, BADGE_MARK)
+    return CLIENT_TOKEN.sub(f'name="client_token" value="{TOKEN_MARK}"', html)
+
+
+def _personal(request, user, body: str) -> str:
+    """A kept page with this request's values."""
+    badge = BADGE_SLOT.format(jinja.unread_badge(unread_count(user)))
+    body = body.replace(CSRF_MARK, tags.csrf_token(request)).replace(BADGE_MARK, badge)
+    return re.sub(TOKEN_MARK, lambda _match: tags.new_token(), body)
 
 
 def feed_for(user, reading):

@@ -44,7 +44,7 @@ def test_home_htmx_page_2_is_a_fragment(client, alice, settings):
     assert "<html" not in page and "Message numéro 0" in page and "Message numéro 1" not in page
 
 
-HOME_QUERIES = 19  # whatever the page size: the session, ids first (entries, large sources), then the page's cards (fresh ones loaded, kept ones' facts and the reader's reactions: here both), and the side column's suggestions (2 once cached); lower it when a query goes away
+HOME_QUERIES = 20  # whatever the page size: the session, the stamps a kept page would be checked against (feed/memo.py), ids first (entries, large sources), then the page's cards (fresh ones loaded, kept ones' facts and the reader's reactions: here both), and the side column's suggestions (2 once cached); lower it when a query goes away
 COMPANY_QUERIES = 11  # the attachments of the cards, and the attachment rules (cached, cold here)
 
 

@@ -1,0 +1,120 @@
+# The statement is built from constants and placeholders (%s); no input reaches its text:
+# ruff: noqa: S608
+"""The first page of a person's home feed, kept for them and given again while nothing it shows has
+changed: the home page's HTML (ruche/web/views.py) and the feed's JSON (ruche/api/feed.py).
+
+Whether anything changed is one query: the page's stamps (ruche/feed/stamps.py), read again and
+compared with those read before it was drawn. They cover the reader's own rows (follows, hashtags,
+memberships, entries, reactions, saved posts, account, profile, and what the page app adds), every
+source they follow (a new or changed post of a followed author, hashtag or community, pulled or not),
+the shared facts, and the version of each post shown (its card: ruche/posts/versions.py). Stamps are
+read before the page is drawn: a change made while it is drawn moves them past what was kept.
+
+Only a page whose every card was kept for this reader is kept (ruche/posts/kept.py `keepable`): a
+card drawn for its reader (their own post, a question, a share, a moderator's view...) depends on
+more than its version. A page is kept a minute at most, and no longer than the ranking it shows
+(the most relevant order's, kept a minute too): what changes with time alone (relative times, open
+campaigns, suggestions) lags by a minute at most, as the ranking already did.
+
+Kept per process (the last `KEPT_PAGES` asked): a kept page is a page's text, and the shared cache
+would send it over the network on every request.
+"""
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import cache
+
+from django.db import connection
+
+from ruche.feed import stamps
+from ruche.posts.kept import KeptPost
+
+KEPT_SECONDS = 60
+KEPT_PAGES = 500
+
+
+@dataclass(frozen=True)
+class Kept:
+    stamp: tuple
+    ids: tuple[int, ...]
+    body: str
+    until: float  # time.monotonic()
+
+
+_pages: OrderedDict[tuple, Kept] = OrderedDict()
+_lock = threading.Lock()  # pages are drawn in threads
+
+
+def forget() -> None:
+    _pages.clear()
+
+
+@cache
+def _statement(shown: int) -> str:
+    """The stamps of a reader's page showing `shown` posts (one row, one query)."""
+    ids = ", ".join(["%s"] * shown) or "NULL"
+    source = (
+        "(SELECT sum(s.version) FROM {table} AS f JOIN feed_stamp AS s "
+        "ON s.kind = {kind} AND s.item = f.{item} WHERE f.{reader} = %s)"
+    )
+    return (
+        "SELECT "
+        f"(SELECT version FROM feed_stamp WHERE kind = {stamps.READER} AND item = %s), "
+        f"(SELECT version FROM feed_stamp WHERE kind = {stamps.SHARED} AND item = 0), "
+        + ", ".join(
+            source.format(table=table, kind=kind, item=item, reader=reader)
+            for table, kind, item, reader in (
+                ("accounts_follow", stamps.AUTHOR, "followed_id", "follower_id"),
+                ("posts_hashtagfollow", stamps.HASHTAG, "hashtag_id", "user_id"),
+                ("communities_membership", stamps.COMMUNITY, "community_id", "user_id"),
+            )
+        )
+        + f", (SELECT sum(version) FROM posts_post WHERE id IN ({ids})), "
+        f"(SELECT count(*) FROM posts_post WHERE id IN ({ids}))"
+    )
+
+
+def read_stamp(reader_id: int, ids: tuple[int, ...] = ()) -> tuple:
+    """The stamps as they are now: the reader's, the shared one, the sums of their sources', and
+    the sum and number of the versions of the posts `ids`."""
+    stamps.flush(connection)  # this transaction's own changes (PostgreSQL moves stamps at commit)
+    with connection.cursor() as cursor:
+        cursor.execute(_statement(len(ids)), [reader_id] * 4 + [*ids, *ids])
+        row = cursor.fetchone()
+    return tuple(None if value is None else int(value) for value in row)
+
+
+def find(key: tuple, reader_id: int) -> Kept | None:
+    """The page kept under `key`, if nothing it shows changed since."""
+    kept = _pages.get(key)
+    if kept is None:
+        return None
+    if kept.until <= time.monotonic() or read_stamp(reader_id, kept.ids) != kept.stamp:
+        with _lock:
+            if _pages.get(key) is kept:
+                del _pages[key]
+        return None
+    with _lock:
+        if key in _pages:
+            _pages.move_to_end(key)
+    return kept
+
+
+def keepable(items) -> bool:
+    """A page may be kept when it shows posts, every card kept for its reader (see above)."""
+    return bool(items) and all(isinstance(post, KeptPost) for post in items)
+
+
+def keep(key: tuple, before: tuple, items, body: str, until: float | None = None) -> None:
+    """Keep `body`, the page of `items` drawn after `before` was read (`read_stamp(reader)`)."""
+    ids = tuple(post.pk for post in items)
+    shown = (sum(post.version for post in items), len(ids))
+    now = time.monotonic()
+    kept = Kept(before[:5] + shown, ids, body, min(until or now + KEPT_SECONDS, now + KEPT_SECONDS))
+    with _lock:
+        _pages[key] = kept
+        _pages.move_to_end(key)
+        while len(_pages) > KEPT_PAGES:
+            _pages.popitem(last=False)
