@@ -24,6 +24,7 @@ from ruche.accounts.services import (
 )
 from ruche.communities import services as communities
 from ruche.communities.models import Community, Placement
+from ruche.feed import memo
 from ruche.files.display import attach_rules
 from ruche.files.models import Attachment
 from ruche.files.services import attachment_upload, file_settings_update
@@ -112,7 +113,29 @@ def live(client, url: str, monkeypatch) -> str:
     with monkeypatch.context() as m:
         m.setattr(cards, "cacheable", lambda *args: False)
         m.setattr(cards.store, "has", lambda *args: False)  # the feed loads every post
+        m.setattr(memo, "find", lambda *args: None)  # and no kept page is given or kept
+        m.setattr(memo, "keep", lambda *args, **kwargs: None)
         return html_of(client, url)
+
+
+@pytest.fixture(params=["cards kept", "page kept"])
+def kept_page(request, monkeypatch) -> SimpleNamespace:
+    """Cards kept, or the whole page too (ruche/feed/memo.py), even with the cards drawn for the
+    reader (their own post, a question), whose changes the stamps also follow: the page is given
+    again until a change moves them. `given`: the kept pages given."""
+    given = []
+    whole = request.param == "page kept"
+    if whole:
+        monkeypatch.setattr(memo, "keepable", lambda items: bool(items))
+        find = memo.find
+
+        def spy(key, reader_id):
+            found = find(key, reader_id)
+            given.extend([key] if found else [])
+            return found
+
+        monkeypatch.setattr(memo, "find", spy)
+    return SimpleNamespace(whole=whole, given=given)
 
 
 def card_ids(html: str) -> list[int]:
@@ -396,12 +419,14 @@ CASES = {
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_every_change_shows_on_the_next_page(client, world, name, monkeypatch):
+def test_every_change_shows_on_the_next_page(client, world, name, monkeypatch, kept_page):
     case = CASES[name](world)
     client.force_login(case.reader)
     html_of(client, case.url)
-    before = html_of(client, case.url)  # served from the kept card
+    before = html_of(client, case.url)  # served from the kept card (and the kept page)
     assert case.pk in kept_ids()
+    assert len(kept_page.given) == (kept_page.whole and case.url == "/")
+
     if case.old:
         assert case.old in card(before, case.pk)
     if case.new:
