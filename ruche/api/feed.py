@@ -74,7 +74,7 @@ def home(request, params: Query[FeedQuery]):
     page = feed_page(user, reading, size=params.limit, known=cards.store)
     items = [data for data in (_item(post, user) for post in page.items) if data is not None]
     answer |= {"items": items, "announcements": None, "next_cursor": page.next_cursor}
-    body = json.dumps(answer, cls=NinjaJSONEncoder)
+    body = json.dumps(answer, cls=NinjaJSONEncoder).encode()
     if key and memo.keepable(page.items):
         memo.keep(key, before, page.items, body, until=page.until)
     return HttpResponse(body, content_type="application/json")

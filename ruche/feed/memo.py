@@ -16,8 +16,8 @@ more than its version. A page is kept a minute at most, and no longer than the r
 (the most relevant order's, kept a minute too): what changes with time alone (relative times, open
 campaigns, suggestions) lags by a minute at most, as the ranking already did.
 
-Kept per process (the last `KEPT_PAGES` asked): a kept page is a page's text, and the shared cache
-would send it over the network on every request.
+Kept per process (the last `KEPT_PAGES` asked, as bytes: some 50 KB each): the shared cache would
+send a page over the network on every request.
 """
 
 import threading
@@ -39,7 +39,7 @@ KEPT_PAGES = 500
 class Kept:
     stamp: tuple
     ids: tuple[int, ...]
-    body: str
+    body: bytes
     until: float  # time.monotonic()
 
 
@@ -107,7 +107,7 @@ def keepable(items) -> bool:
     return bool(items) and all(isinstance(post, KeptPost) for post in items)
 
 
-def keep(key: tuple, before: tuple, items, body: str, until: float | None = None) -> None:
+def keep(key: tuple, before: tuple, items, body: bytes, until: float | None = None) -> None:
     """Keep `body`, the page of `items` drawn after `before` was read (`read_stamp(reader)`)."""
     ids = tuple(post.pk for post in items)
     shown = (sum(post.version for post in items), len(ids))

@@ -90,18 +90,18 @@ def home(request, form=None, status=200):
         request, "web/home_page.html", context, partial="web/home_feed_page.html", status=status
     )
     if key and status == 200 and memo.keepable(page.items) and not context["discover"]:
-        body = _impersonal(request, response.content.decode())
+        body = _impersonal(request, response.content)
         if body is not None:
             memo.keep(key, before, page.items, body, until=page.until)
     return response
 
 
-# A kept home page (ruche/feed/memo.py) is the page with its per-request values marked: the CSRF
-# token (per browser), the forms' one-time tokens, the count of unread notifications (read on every
-# page: it depends on more than the reader's own rows).
-CSRF_MARK, TOKEN_MARK, BADGE_MARK = "\x00csrf\x00", "\x00token\x00", "\x00badge\x00"
-CLIENT_TOKEN = re.compile('name="client_token" value="[0-9a-f-]{36}"')
-BADGE_SLOT = '<span class="badge-slot" aria-live="polite">{}</span>'
+# A kept home page (ruche/feed/memo.py) is the page's bytes with its per-request values marked: the
+# CSRF token (per browser), the forms' one-time tokens, the count of unread notifications (read on
+# every page: it depends on more than the reader's own rows).
+CSRF_MARK, TOKEN_MARK, BADGE_MARK = b"\x00csrf\x00", b"\x00token\x00", b"\x00badge\x00"
+CLIENT_TOKEN = re.compile(rb'name="client_token" value="[0-9a-f-]{36}"')
+MARKED_TOKEN = b'name="client_token" value="\x00token\x00"'
 
 
 def _kept_key(request, user, reading) -> tuple | None:
@@ -118,20 +118,23 @@ def _kept_key(request, user, reading) -> tuple | None:
     return ("home", user.pk, request.get_full_path(), get_language(), get_current_timezone_name())
 
 
-def _impersonal(request, html: str) -> str | None:
+def _badge(unread: int) -> bytes:
+    return f'<span class="badge-slot" aria-live="polite">{jinja.unread_badge(unread)}</span>'.encode()
+
+
+def _impersonal(request, page: bytes) -> bytes | None:
     """The page with its per-request values marked, or None when they cannot all be found."""
-    badge = BADGE_SLOT.format(jinja.unread_badge(request.ruche_unread_notifications))
-    if "\x00" in html or html.count(badge) != 1 or not request.ruche_csrf_token:
+    badge, token = _badge(request.ruche_unread_notifications), request.ruche_csrf_token.encode()
+    if b"\x00" in page or page.count(badge) != 1 or not token:
         return None
-    html = html.replace(request.ruche_csrf_token, CSRF_MARK).replace(badge, BADGE_MARK)
-    return CLIENT_TOKEN.sub(f'name="client_token" value="{TOKEN_MARK}"', html)
+    return CLIENT_TOKEN.sub(MARKED_TOKEN, page.replace(token, CSRF_MARK).replace(badge, BADGE_MARK))
 
 
-def _personal(request, user, body: str) -> str:
+def _personal(request, user, page: bytes) -> bytes:
     """A kept page with this request's values."""
-    badge = BADGE_SLOT.format(jinja.unread_badge(unread_count(user)))
-    body = body.replace(CSRF_MARK, tags.csrf_token(request)).replace(BADGE_MARK, badge)
-    return re.sub(TOKEN_MARK, lambda _match: tags.new_token(), body)
+    page = page.replace(CSRF_MARK, tags.csrf_token(request).encode())
+    page = page.replace(BADGE_MARK, _badge(unread_count(user)))
+    return re.sub(TOKEN_MARK, lambda _match: tags.new_token().encode(), page)
 
 
 def feed_for(user, reading):
