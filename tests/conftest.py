@@ -21,6 +21,7 @@ from ruche.worker.backend import EAGER as EAGER_TASKS
 pytest_plugins = [
     "tests.fixtures.api",
     "tests.fixtures.communities",
+    "tests.fixtures.feed",
     "tests.fixtures.ideas",
     "tests.fixtures.ldap",
     "tests.fixtures.mail",

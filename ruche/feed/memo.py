@@ -10,9 +10,10 @@ source they follow (a new or changed post of a followed author, hashtag or commu
 the shared facts, and the version of each post shown (its card: ruche/posts/versions.py). Stamps are
 read before the page is drawn: a change made while it is drawn moves them past what was kept.
 
-Only a page whose every card was kept for this reader is kept (ruche/posts/kept.py `keepable`): a
-card drawn for its reader (their own post, a question, a share, a moderator's view...) depends on
-more than its version. A page is kept a minute at most, and no longer than the ranking it shows
+A card drawn for its reader rather than kept for every reader (ruche/posts/kept.py `keepable`:
+their own post, a moderator's view...) depends on its version and the reader's own rows, which the
+stamps follow; a question's (votes, acceptance) and a share's (its original) depend on more: a page
+showing one is not kept. A page is kept a minute at most, and no longer than the ranking it shows
 (the most relevant order's, kept a minute too): what changes with time alone (relative times, open
 campaigns, suggestions) lags by a minute at most, as the ranking already did.
 
@@ -103,8 +104,17 @@ def find(key: tuple, reader_id: int) -> Kept | None:
 
 
 def keepable(items) -> bool:
-    """A page may be kept when it shows posts, every card kept for its reader (see above)."""
-    return bool(items) and all(isinstance(post, KeptPost) for post in items)
+    """A page may be kept when it shows posts and none is a question or a share (see above)."""
+    return bool(items) and all(_followed(post) for post in items)
+
+
+def _followed(post) -> bool:
+    """Whether the stamps follow all that this post's card shows its reader: a kept card, or one
+    drawn for them (their own post, a moderator's view...) from the post's version and their own
+    rows; not a question's (votes, acceptance) nor a share's (its original)."""
+    if isinstance(post, KeptPost):
+        return True
+    return not (post.is_share or getattr(post, "is_question", True))
 
 
 def keep(key: tuple, before: tuple, items, body: bytes, until: float | None = None) -> None:

@@ -19,25 +19,15 @@ from ruche.communities.services.membership import community_leave
 from ruche.feed import memo
 from ruche.feed.selectors import _rankings
 from ruche.posts.models import Hashtag
-from ruche.posts.services import hashtag_follow, post_create, reaction_set
+from ruche.posts.services import hashtag_follow, post_create, post_edit, post_share, reaction_set
 from ruche.qa.services import question_ask
 
 TOKENS = re.compile(r'(name="(?:csrfmiddlewaretoken|client_token)" value=")[^"]+|("X-CSRFToken": ")[^"]+')
 
 
 @pytest.fixture
-def given(monkeypatch) -> list:
-    """The keys of the kept pages given."""
-    keys = []
-    find = memo.find
-
-    def spy(key, reader_id):
-        found = find(key, reader_id)
-        keys.extend([key] if found else [])
-        return found
-
-    monkeypatch.setattr(memo, "find", spy)
-    return keys
+def given(kept_pages_given) -> list:
+    return kept_pages_given
 
 
 @pytest.fixture
@@ -61,8 +51,7 @@ def page(client, url="/") -> str:
 
 
 def kept(client, url="/") -> str:
-    """The page drawn twice: first with its cards drawn, then with them kept, and so kept itself."""
-    page(client, url)
+    """The page drawn, and kept."""
     return page(client, url)
 
 
@@ -168,6 +157,28 @@ def test_a_page_with_a_question_is_not_kept(w, given, side_effects):
     assert given == []
 
 
+def test_a_page_with_a_share_is_not_kept(w, given, side_effects):
+    """A share's card shows its original as the reader may see it, which the stamps do not follow."""
+    with side_effects():
+        post_share(author=w.alice, original=w.first, body="À lire")
+    client = signed_in(w.bruno)
+    kept(client)
+    page(client)
+    assert given == []
+
+
+def test_a_page_with_the_readers_own_post_is_kept_and_follows_it(w, given, side_effects):
+    """Drawn for its reader (their own words, their rights on them), from what the stamps follow."""
+    with side_effects():
+        own = post_create(author=w.bruno, body="Mon message")
+    client = signed_in(w.bruno)
+    kept(client)
+    assert "Mon message" in page(client) and len(given) == 1
+    post_edit(post=own, by=w.bruno, body="Mon message corrigé")
+    assert "Mon message corrigé" in page(client)
+    assert len(given) == 1
+
+
 def test_a_kept_page_lasts_a_minute_at_most(w, given, monkeypatch):
     client = signed_in(w.bruno)
     kept(client)
@@ -188,7 +199,6 @@ def test_the_most_relevant_order_is_kept_no_longer_than_its_ranking(w, given, si
 
 def test_the_api_keeps_its_first_page_too(w, given, api_as, side_effects):
     api = api_as(w.bruno)
-    api.get("/feed/")
     drawn = api.get("/feed/").content
     assert api.get("/feed/").content == drawn and len(given) == 1
     assert api.get("/feed/", cursor=json.loads(drawn)["next_cursor"] or "").status_code == 200
