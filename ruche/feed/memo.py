@@ -40,7 +40,7 @@ KEPT_PAGES = 500
 class Kept:
     stamp: tuple
     ids: tuple[int, ...]
-    body: bytes
+    body: bytes | tuple[bytes, ...]  # the page, or the page cut where each request fills it in
     until: float  # time.monotonic()
 
 
@@ -117,7 +117,7 @@ def _followed(post) -> bool:
     return not (post.is_share or getattr(post, "is_question", True))
 
 
-def keep(key: tuple, before: tuple, items, body: bytes, until: float | None = None) -> None:
+def keep(key: tuple, before: tuple, items, body, until: float | None = None) -> None:
     """Keep `body`, the page of `items` drawn after `before` was read (`read_stamp(reader)`)."""
     ids = tuple(post.pk for post in items)
     shown = (sum(post.version for post in items), len(ids))

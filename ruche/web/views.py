@@ -96,12 +96,13 @@ def home(request, form=None, status=200):
     return response
 
 
-# A kept home page (ruche/feed/memo.py) is the page's bytes with its per-request values marked: the
+# A kept home page (ruche/feed/memo.py) is the page's bytes cut at its per-request values: the
 # CSRF token (per browser), the forms' one-time tokens, the count of unread notifications (read on
-# every page: it depends on more than the reader's own rows).
+# every page: it depends on more than the reader's own rows). Cut once, joined once per request.
 CSRF_MARK, TOKEN_MARK, BADGE_MARK = b"\x00csrf\x00", b"\x00token\x00", b"\x00badge\x00"
+MARKS = re.compile(rb"\x00(csrf|token|badge)\x00")
 CLIENT_TOKEN = re.compile(rb'name="client_token" value="[0-9a-f-]{36}"')
-MARKED_TOKEN = b'name="client_token" value="\x00token\x00"'
+MARKED_TOKEN = b'name="client_token" value="' + TOKEN_MARK + b'"'
 
 
 def _kept_key(request, user, reading) -> tuple | None:
@@ -122,19 +123,22 @@ def _badge(unread: int) -> bytes:
     return f'<span class="badge-slot" aria-live="polite">{jinja.unread_badge(unread)}</span>'.encode()
 
 
-def _impersonal(request, page: bytes) -> bytes | None:
-    """The page with its per-request values marked, or None when they cannot all be found."""
+def _impersonal(request, page: bytes) -> tuple[bytes, ...] | None:
+    """The page cut at its per-request values (odd places: their names), or None when they cannot
+    all be found."""
     badge, token = _badge(request.ruche_unread_notifications), request.ruche_csrf_token.encode()
     if b"\x00" in page or page.count(badge) != 1 or not token:
         return None
-    return CLIENT_TOKEN.sub(MARKED_TOKEN, page.replace(token, CSRF_MARK).replace(badge, BADGE_MARK))
+    marked = CLIENT_TOKEN.sub(MARKED_TOKEN, page.replace(token, CSRF_MARK).replace(badge, BADGE_MARK))
+    return tuple(MARKS.split(marked))
 
 
-def _personal(request, user, page: bytes) -> bytes:
-    """A kept page with this request's values."""
-    page = page.replace(CSRF_MARK, tags.csrf_token(request).encode())
-    page = page.replace(BADGE_MARK, _badge(unread_count(user)))
-    return re.sub(TOKEN_MARK, lambda _match: tags.new_token().encode(), page)
+def _personal(request, user, parts: tuple[bytes, ...]) -> bytes:
+    """A kept page with this request's values (a new one-time token for each form)."""
+    values = {b"csrf": tags.csrf_token(request).encode(), b"badge": _badge(unread_count(user))}
+    return b"".join(
+        part if not i % 2 else values.get(part) or tags.new_token().encode() for i, part in enumerate(parts)
+    )
 
 
 def feed_for(user, reading):
