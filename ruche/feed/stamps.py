@@ -37,6 +37,8 @@ rebuilds a watched table loses its triggers: such a migration calls `install()` 
 
 from dataclasses import dataclass
 
+from ruche.posts.versions import _changed  # the same comparison of watched columns
+
 SHARED, READER, AUTHOR, HASHTAG, COMMUNITY = 0, 1, 2, 3, 4
 TABLE = "feed_stamp"
 
@@ -82,7 +84,7 @@ POST_SOURCES = (
 
 def _sources(watch: Watch, row: str, *, old: bool = False) -> list[tuple[int, str]]:
     """(kind, SELECT of `item`s) for a row of `watch`: the items whose stamps it moves. An updated
-    row's old version (`old`) moves only its own item, if the update changed it."""
+    row's old version (`old`) moves only its own item (the update may have changed it)."""
     item = f"{row}.{watch.item}" if watch.item else "0"
     if old:
         return [(watch.kind, f"SELECT {item} AS item")] if watch.item else []
@@ -90,10 +92,6 @@ def _sources(watch: Watch, row: str, *, old: bool = False) -> list[tuple[int, st
     if watch.table == "posts_post":
         moved += [(kind, select.format(row=row)) for kind, select in POST_SOURCES]
     return moved
-
-
-def _changed(columns, differ: str) -> str:
-    return " OR ".join(f'NEW."{c}" {differ} OLD."{c}"' for c in columns)
 
 
 def _columns(connection, table: str) -> list[str]:
