@@ -1,11 +1,11 @@
 """CPU per request inside a web process: Django's WSGI handler called as granian calls it.
 
     .venv/bin/python benchmarks/request_cpu.py [--paths /,/api/ruche/v1/feed/] [--people 50]
-        [--rounds 5] [--employees 10000] [--profile cumulative|tottime] [--profile-lines 45]
+        [--rounds 5] [--database sqlite|postgres] [--employees 10000] [--profile cumulative|tottime] [--profile-lines 45]
         [--phases module:name,...] [--queries]
 
 What the throughput benchmark cannot say: where a request's time goes. One process, no server,
-no load generator: the SQLite company (generated once, as benchmarks/run.py does) copied, `--people`
+no load generator: the company (generated once, as benchmarks/run.py does) copied, `--people`
 people signed in, each path asked once per person to warm up, then `--rounds` times per person in
 turn; the median of `time.process_time()` per request is printed, with the garbage collector's
 share. `--profile` prints cProfile's 45 heaviest functions (the figures then count the profiler too).
@@ -24,7 +24,7 @@ import sys
 import time
 
 from load import fresh_copy, prepare
-from run import DATA, child_env, database_url, drop_database, ensure_company
+from run import DATA, PG_SERVER, child_env, database_url, drop_database, ensure_company
 
 
 def measure(args) -> None:
@@ -145,6 +145,7 @@ def main() -> None:
     parser.add_argument("--paths", default="/?order=recent,/api/ruche/v1/feed/?order=recent,/health/")
     parser.add_argument("--people", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--employees", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--profile", choices=["cumulative", "tottime"])
@@ -156,15 +157,19 @@ def main() -> None:
     if args.measure:
         measure(args)
         return
-    ensure_company("sqlite", args.employees, args.seed, False)
-    copy = f"sqlite:///{DATA / f'request-cpu-{args.employees}.sqlite3'}"
-    fresh_copy("sqlite", database_url("sqlite", args.employees, args.seed), copy)
+    ensure_company(args.database, args.employees, args.seed, False)
+    copy = (
+        f"sqlite:///{DATA / f'request-cpu-{args.employees}.sqlite3'}"
+        if args.database == "sqlite"
+        else f"{PG_SERVER}/ruche_request_cpu_{args.employees}"
+    )
+    fresh_copy(args.database, database_url(args.database, args.employees, args.seed), copy)
     try:
         subprocess.run(  # noqa: S603 (our own interpreter and arguments)
             [sys.executable, __file__, *sys.argv[1:], "--measure"], env=child_env(copy), check=True
         )
     finally:
-        drop_database("sqlite", copy)
+        drop_database(args.database, copy)
 
 
 if __name__ == "__main__":

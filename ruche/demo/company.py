@@ -44,6 +44,7 @@ from ruche.core import markdown
 from ruche.core.text import fold, slugify_handle
 from ruche.demo import history
 from ruche.demo.history import Timeline
+from ruche.feed import stamps
 from ruche.feed.models import FeedEntry
 from ruche.notifications.models import Notification
 from ruche.posts.models import Hashtag, HashtagFollow, Post, Reaction
@@ -1015,6 +1016,12 @@ TOP_LEVEL_SHARE = 0.31  # threads average ~2.2 replies
 
 
 def _generate_large(rng: random.Random, employees: int, weeks: int, now: datetime, log: Log) -> int:
+    # Stamps follow changes to pages already kept: a company written at once has none yet.
+    with stamps.paused(connection):
+        return _write_large(rng, employees, weeks, now, log)
+
+
+def _write_large(rng: random.Random, employees: int, weeks: int, now: datetime, log: Log) -> int:
     step = time.monotonic()
 
     def done(what: str) -> None:

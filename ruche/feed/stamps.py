@@ -35,6 +35,7 @@ and recreates everything); tests/feed/test_stamps.py fails until then. On SQLite
 rebuilds a watched table loses its triggers: such a migration calls `install()` last.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ruche.posts.versions import _changed  # the same comparison of watched columns
@@ -220,6 +221,48 @@ def uninstall(schema_editor, watches=FEED) -> None:
     drop, _create = statements(schema_editor.connection, watches)
     for sql in drop:
         schema_editor.execute(sql, params=None)
+
+
+# Every stamp trigger's name starts so (Watch.name), the feed's and the page apps' alike.
+_NAMED = r"stamp\_%"
+_LISTED = {
+    "sqlite": f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '{_NAMED}' ESCAPE '\\'",
+    "postgresql": f"SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE NOT tgisinternal "
+    f"AND tgname LIKE '{_NAMED}' ESCAPE '\\'",
+}
+
+
+@contextmanager
+def paused(connection):
+    """Every stamp trigger of the database off while a company is written in bulk (a hundred
+    thousand people's rows would note millions of stamps for pages nobody has kept yet), and on
+    again after, even on an error: the stamps start from there. For an empty database only: a page
+    kept elsewhere meanwhile would not see these writes."""
+    if connection.vendor not in _LISTED:
+        statements(connection, ())  # refuses loudly, as install() would
+    with connection.cursor() as cursor:
+        cursor.execute(_LISTED[connection.vendor])
+        triggers = cursor.fetchall()
+        quote = connection.ops.quote_name
+        if connection.vendor == "sqlite":
+            off = [f"DROP TRIGGER {quote(name)}" for name, _sql in triggers]
+            on = [sql for _name, sql in triggers]
+        else:
+            # A table with checks still waiting for the commit cannot be altered: run them first.
+            checked = [
+                "SET CONSTRAINTS ALL IMMEDIATE",
+                "SET CONSTRAINTS ALL DEFERRED",
+            ] * connection.in_atomic_block
+            off = checked + [f"ALTER TABLE {table} DISABLE TRIGGER {quote(name)}" for table, name in triggers]
+            on = checked + [f"ALTER TABLE {table} ENABLE TRIGGER {quote(name)}" for table, name in triggers]
+        for sql in off:
+            cursor.execute(sql)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for sql in on:
+                cursor.execute(sql)
 
 
 def flush(connection) -> None:

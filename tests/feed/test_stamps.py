@@ -131,11 +131,12 @@ def test_the_page_watches_move_their_stamps(w, side_effects):
 
 
 def _triggers() -> set[str]:
+    """The triggers that fire (PostgreSQL keeps a disabled one listed)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         else:
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'")
         return {row[0] for row in cursor.fetchall()}
 
 
@@ -205,3 +206,15 @@ def test_two_transactions_moving_the_same_stamps_in_opposite_orders_both_commit(
 
 def test_profile_is_watched(w):
     assert moves(stamps.READER, w.alice.pk, lambda: Profile.objects.filter(user=w.alice).update(phone="0102"))
+
+
+def test_paused_stamps_move_nothing_and_every_trigger_comes_back(w, side_effects):
+    """A company written in bulk (ruche/demo/company.py) pauses them; they are all back after,
+    even when the writing failed."""
+    before = _triggers()
+    with pytest.raises(RuntimeError), stamps.paused(connection):
+        assert not {name for name in _triggers() if name.startswith("stamp_")}
+        assert not moves(stamps.READER, w.alice.pk, lambda: user_follow(follower=w.alice, followed=w.bruno))
+        raise RuntimeError("the writing failed")
+    assert _triggers() == before
+    assert moves(stamps.READER, w.alice.pk, lambda: user_follow(follower=w.alice, followed=w.david))
