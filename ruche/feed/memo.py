@@ -25,6 +25,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 
 from django.db import connection
@@ -53,17 +54,18 @@ def forget() -> None:
 
 
 @cache
-def _statement(shown: int) -> str:
-    """The stamps of a reader's page showing `shown` posts (one row, one query)."""
+def _statement(shown: int, also: str = "") -> str:
+    """The stamps of a reader's page showing `shown` posts (one row, one query), joined to the row
+    of `also` when given (NULLs when it has none)."""
     ids = ", ".join(["%s"] * shown) or "NULL"
     source = (
         "(SELECT sum(s.version) FROM {table} AS f JOIN feed_stamp AS s "
-        "ON s.kind = {kind} AND s.item = f.{item} WHERE f.{reader} = %s)"
+        "ON s.kind = {kind} AND s.item = f.{item} WHERE f.{reader} = %s) AS {table}"
     )
-    return (
+    statement = (
         "SELECT "
-        f"(SELECT version FROM feed_stamp WHERE kind = {stamps.READER} AND item = %s), "
-        f"(SELECT version FROM feed_stamp WHERE kind = {stamps.SHARED} AND item = 0), "
+        f"(SELECT version FROM feed_stamp WHERE kind = {stamps.READER} AND item = %s) AS reader, "
+        f"(SELECT version FROM feed_stamp WHERE kind = {stamps.SHARED} AND item = 0) AS shared, "
         + ", ".join(
             source.format(table=table, kind=kind, item=item, reader=reader)
             for table, kind, item, reader in (
@@ -72,27 +74,34 @@ def _statement(shown: int) -> str:
                 ("communities_membership", stamps.COMMUNITY, "community_id", "user_id"),
             )
         )
-        + f", (SELECT sum(version) FROM posts_post WHERE id IN ({ids})), "
-        f"(SELECT count(*) FROM posts_post WHERE id IN ({ids}))"
+        + f", (SELECT sum(version) FROM posts_post WHERE id IN ({ids})) AS versions, "
+        f"(SELECT count(*) FROM posts_post WHERE id IN ({ids})) AS shown"
     )
+    return f"SELECT * FROM ({statement}) AS stamps LEFT JOIN ({also}) AS also ON 1 = 1" if also else statement
 
 
-def read_stamp(reader_id: int, ids: tuple[int, ...] = ()) -> tuple:
-    """The stamps as they are now: the reader's, the shared one, the sums of their sources', and
-    the sum and number of the versions of the posts `ids`."""
+# The columns of the statement before `also`'s: the page's own stamps, then what it shows of posts.
+OWN, SHOWN = slice(0, 5), slice(5, 7)
+
+
+def read_stamp(reader_id: int, ids: tuple[int, ...] = (), also: tuple[str, list] = ("", [])) -> tuple:
+    """The stamps as they are now: the reader's, the shared one, the sums of their sources', the
+    sum and number of the versions of the posts `ids`, then the values of `also`: the SQL and
+    parameters of a query of one row at most, that the page shows too (the web page's unread count)."""
     stamps.flush(connection)  # this transaction's own changes (PostgreSQL moves stamps at commit)
+    sql, params = also
     with connection.cursor() as cursor:
-        cursor.execute(_statement(len(ids)), [reader_id] * 4 + [*ids, *ids])
+        cursor.execute(_statement(len(ids), sql), [reader_id] * 4 + [*ids, *ids] + list(params))
         row = cursor.fetchone()
-    return tuple(None if value is None else int(value) for value in row)
+    return tuple(value if value is None or not isinstance(value, Decimal) else int(value) for value in row)
 
 
-def find(key: tuple, reader_id: int) -> Kept | None:
-    """The page kept under `key`, if nothing it shows changed since."""
+def find(key: tuple, reader_id: int, also: tuple[str, list] = ("", [])) -> Kept | None:
+    """The page kept under `key`, if nothing it shows changed since (`also`: as `read_stamp`'s)."""
     kept = _pages.get(key)
     if kept is None:
         return None
-    if kept.until <= time.monotonic() or read_stamp(reader_id, kept.ids) != kept.stamp:
+    if kept.until <= time.monotonic() or read_stamp(reader_id, kept.ids, also) != kept.stamp:
         with _lock:
             if _pages.get(key) is kept:
                 del _pages[key]
@@ -122,7 +131,12 @@ def keep(key: tuple, before: tuple, items, body, until: float | None = None) -> 
     ids = tuple(post.pk for post in items)
     shown = (sum(post.version for post in items), len(ids))
     now = time.monotonic()
-    kept = Kept(before[:5] + shown, ids, body, min(until or now + KEPT_SECONDS, now + KEPT_SECONDS))
+    kept = Kept(
+        before[OWN] + shown + before[SHOWN.stop :],
+        ids,
+        body,
+        min(until or now + KEPT_SECONDS, now + KEPT_SECONDS),
+    )
     with _lock:
         _pages[key] = kept
         _pages.move_to_end(key)

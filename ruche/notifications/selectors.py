@@ -86,6 +86,14 @@ def _unread(viewer):
     return Notification.objects.filter(recipient=viewer, read_at__isnull=True)
 
 
+def unread_signature_sql(user) -> tuple[str, list]:
+    """The SQL and parameters of what decides the unread count (`_unread_signature`), for a page
+    kept with its count while they hold (ruche/web/views.py `home`): the count is drawn again when
+    they change, as here; what changes it without them (a post of an unread notification moved out
+    of the person's reach) shows after this count's minute and the kept page's."""
+    return _unread_signature.sql(viewer=user)
+
+
 def unread_count(user) -> int:
     """The badge on every page. Checking each unread notification's post for visibility is the
     costly part: it is done again only when the unread set, its posts (deleted, hidden) or the

@@ -331,10 +331,9 @@ def render_page(request, template: str, context: dict, *, partial: str | None = 
 
 def _shell(request, user) -> dict:
     """What web/layout.html (and the page header in it) reads."""
-    request.ruche_unread_notifications = unread = unread_count(user)  # a kept page counts it again
     return {
         "site_name": settings.SITE_NAME,
-        "unread_notifications": unread,
+        "unread_notifications": unread_count(user),
         "messages": get_messages(request),
         "csrf_token": tags.csrf_token(request),
         "LANG": translation.get_language(),

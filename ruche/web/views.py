@@ -29,7 +29,7 @@ from ruche.feed.services import feed_opened
 from ruche.files.models import FileSettings
 from ruche.files.services import allowed_extensions
 from ruche.ideas.selectors import open_challenges
-from ruche.notifications.selectors import unread_count
+from ruche.notifications.selectors import unread_signature_sql
 from ruche.posts.forms import PostForm
 from ruche.posts.selectors import company_feed
 from ruche.web import cards, jinja, selectors
@@ -56,9 +56,10 @@ def home(request, form=None, status=200):
     if reading.cursor is None:
         feed_opened(user, choice=reading.choice, explicit=reading.explicit)
     key = _kept_key(request, user, reading) if form is None else None
-    if key and (kept := memo.find(key, user.pk)):
-        return HttpResponse(_personal(request, user, kept.body))
-    before = memo.read_stamp(user.pk) if key else None
+    unread = unread_signature_sql(user) if key else ("", [])  # the badge, kept with the page
+    if key and (kept := memo.find(key, user.pk, unread)):
+        return HttpResponse(_personal(request, kept.body))
+    before = memo.read_stamp(user.pk, also=unread) if key else None
     page = feed_for(user, reading)
     context = {
         "page": page,
@@ -97,10 +98,9 @@ def home(request, form=None, status=200):
 
 
 # A kept home page (ruche/feed/memo.py) is the page's bytes cut at its per-request values: the
-# CSRF token (per browser), the forms' one-time tokens, the count of unread notifications (read on
-# every page: it depends on more than the reader's own rows). Cut once, joined once per request.
-CSRF_MARK, TOKEN_MARK, BADGE_MARK = b"\x00csrf\x00", b"\x00token\x00", b"\x00badge\x00"
-MARKS = re.compile(rb"\x00(csrf|token|badge)\x00")
+# CSRF token (per browser), the forms' one-time tokens. Cut once, joined once per request.
+CSRF_MARK, TOKEN_MARK = b"\x00csrf\x00", b"\x00token\x00"
+MARKS = re.compile(rb"\x00(csrf|token)\x00")
 CLIENT_TOKEN = re.compile(rb'name="client_token" value="[0-9a-f-]{36}"')
 MARKED_TOKEN = b'name="client_token" value="' + TOKEN_MARK + b'"'
 
@@ -119,25 +119,22 @@ def _kept_key(request, user, reading) -> tuple | None:
     return ("home", user.pk, request.get_full_path(), get_language(), get_current_timezone_name())
 
 
-def _badge(unread: int) -> bytes:
-    return f'<span class="badge-slot" aria-live="polite">{jinja.unread_badge(unread)}</span>'.encode()
-
-
 def _impersonal(request, page: bytes) -> tuple[bytes, ...] | None:
     """The page cut at its per-request values (odd places: their names), or None when they cannot
     all be found."""
-    badge, token = _badge(request.ruche_unread_notifications), request.ruche_csrf_token.encode()
-    if b"\x00" in page or page.count(badge) != 1 or not token:
+    token = request.ruche_csrf_token.encode()
+    if b"\x00" in page or not token:
         return None
-    marked = CLIENT_TOKEN.sub(MARKED_TOKEN, page.replace(token, CSRF_MARK).replace(badge, BADGE_MARK))
+    marked = CLIENT_TOKEN.sub(MARKED_TOKEN, page.replace(token, CSRF_MARK))
     return tuple(MARKS.split(marked))
 
 
-def _personal(request, user, parts: tuple[bytes, ...]) -> bytes:
+def _personal(request, parts: tuple[bytes, ...]) -> bytes:
     """A kept page with this request's values (a new one-time token for each form)."""
-    values = {b"csrf": tags.csrf_token(request).encode(), b"badge": _badge(unread_count(user))}
+    csrf = tags.csrf_token(request).encode()
     return b"".join(
-        part if not i % 2 else values.get(part) or tags.new_token().encode() for i, part in enumerate(parts)
+        part if not i % 2 else csrf if part == b"csrf" else tags.new_token().encode()
+        for i, part in enumerate(parts)
     )
 
 

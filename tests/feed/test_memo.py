@@ -3,7 +3,7 @@ nothing it shows has changed, with each request's own values, never to anyone el
 
 What each change to a card does to a kept page is tested with the cards' changes
 (tests/web/test_cards.py, "page kept"); here, what is the page's own: new posts from each kind of
-source, the per-request values (CSRF token, one-time form tokens, the notifications' count), the
+source, the per-request values (CSRF token, one-time form tokens), the notifications' count, the
 messages, the time limits, and the JSON API."""
 
 import json
@@ -18,8 +18,9 @@ from ruche.communities.models import Community
 from ruche.communities.services.membership import community_leave
 from ruche.feed import memo
 from ruche.feed.selectors import _rankings
+from ruche.notifications.services import notifications_mark_all_read
 from ruche.posts.models import Hashtag
-from ruche.posts.services import hashtag_follow, post_create, post_edit, post_share, reaction_set
+from ruche.posts.services import hashtag_follow, post_create, post_delete, post_edit, post_share, reaction_set
 from ruche.qa.services import question_ask
 
 TOKENS = re.compile(r'(name="(?:csrfmiddlewaretoken|client_token)" value=")[^"]+|("X-CSRFToken": ")[^"]+')
@@ -88,14 +89,22 @@ def test_each_request_gets_its_own_tokens_and_they_work(w, given):
     assert "Depuis la page gardée" in page(second)
 
 
-def test_the_notifications_count_is_read_on_every_kept_page(w, given, side_effects):
+def test_the_notifications_count_on_a_kept_page_is_the_current_one(w, given, side_effects):
+    """The count is kept with the page while what decides it holds (its signature, read with the
+    stamps): a notification, one read, or its post deleted draws the page again."""
     client = signed_in(w.bruno)
+    badge = r'data-testid="unread-badge">{}<span class="visually-hidden"> unread</span>'
     assert 'data-testid="unread-badge"' not in kept(client)
     with side_effects():
         user_follow(follower=w.david, followed=w.bruno)  # tells Bruno; his page does not change
-    html = page(client)
-    assert len(given) == 1
-    assert re.search(r'data-testid="unread-badge">1<span class="visually-hidden"> unread</span>', html)
+        mention = post_create(author=w.david, body=f"Pour @{w.bruno.handle}")
+    assert re.search(badge.format(2), page(client)) and given == []
+    assert re.search(badge.format(2), page(client)) and len(given) == 1
+    post_delete(post=mention, by=w.david)
+    assert re.search(badge.format(1), page(client)) and len(given) == 1
+    notifications_mark_all_read(user=w.bruno)
+    assert 'data-testid="unread-badge"' not in page(client) and len(given) == 1
+    assert 'data-testid="unread-badge"' not in page(client) and len(given) == 2
 
 
 NEW_POSTS = {
