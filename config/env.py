@@ -100,7 +100,7 @@ def database_from_url(url: str, base_dir: Path) -> dict:
         threshold = options.get("prepare_threshold", "5")
         options["prepare_threshold"] = int(threshold) if threshold else None
         return {
-            "ENGINE": "django.db.backends.postgresql",
+            "ENGINE": "ruche.core.postgresql",  # Django's, checked without a round trip
             "NAME": unquote(parsed.path[1:]),
             "USER": unquote(parsed.username or ""),
             "PASSWORD": unquote(parsed.password or ""),

@@ -54,7 +54,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
     for alias in connections:
         settings_dict = connections[alias].settings_dict
-        if settings_dict["ENGINE"] == "django.db.backends.postgresql":
+        if connections[alias].vendor == "postgresql":
             options = settings_dict.setdefault("OPTIONS", {})
             options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
 

@@ -156,7 +156,7 @@ def test_postgres_url():
         Path("/"),
     )
     assert db == {
-        "ENGINE": "django.db.backends.postgresql",
+        "ENGINE": "ruche.core.postgresql",
         "NAME": "ruche_prod",
         "USER": "ruche",
         "PASSWORD": "p@ss/word",

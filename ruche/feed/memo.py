@@ -41,7 +41,7 @@ KEPT_PAGES = 500
 class Kept:
     stamp: tuple
     ids: tuple[int, ...]
-    body: bytes | tuple[bytes, ...]  # the page, or the page cut where each request fills it in
+    body: bytes | tuple  # the page, or the page cut where each request fills it in (its app's shape)
     until: float  # time.monotonic()
 
 

@@ -98,11 +98,9 @@ def home(request, form=None, status=200):
 
 
 # A kept home page (ruche/feed/memo.py) is the page's bytes cut at its per-request values: the
-# CSRF token (per browser), the forms' one-time tokens. Cut once, joined once per request.
-CSRF_MARK, TOKEN_MARK = b"\x00csrf\x00", b"\x00token\x00"
-MARKS = re.compile(rb"\x00(csrf|token)\x00")
-CLIENT_TOKEN = re.compile(rb'name="client_token" value="[0-9a-f-]{36}"')
-MARKED_TOKEN = b'name="client_token" value="' + TOKEN_MARK + b'"'
+# forms' one-time tokens, then the CSRF token (per browser) within each piece. Cut once, joined
+# once per request by a few joins made in C (a loop over the page's many tokens cost 0.1 ms).
+CLIENT_TOKEN = re.compile(rb'(?<=name="client_token" value=")[0-9a-f-]{36}(?=")')
 
 
 def _kept_key(request, user, reading) -> tuple | None:
@@ -119,23 +117,22 @@ def _kept_key(request, user, reading) -> tuple | None:
     return ("home", user.pk, request.get_full_path(), get_language(), get_current_timezone_name())
 
 
-def _impersonal(request, page: bytes) -> tuple[bytes, ...] | None:
-    """The page cut at its per-request values (odd places: their names), or None when they cannot
-    all be found."""
-    token = request.ruche_csrf_token.encode()
-    if b"\x00" in page or not token:
+def _impersonal(request, page: bytes) -> tuple[tuple[bytes, ...], ...] | None:
+    """The page cut where the forms' one-time tokens go, each piece cut where the CSRF token goes;
+    None when the page shows no CSRF token to find."""
+    token = getattr(request, "ruche_csrf_token", "").encode()
+    if not token:
         return None
-    marked = CLIENT_TOKEN.sub(MARKED_TOKEN, page.replace(token, CSRF_MARK))
-    return tuple(MARKS.split(marked))
+    return tuple(tuple(piece.split(token)) for piece in CLIENT_TOKEN.split(page))
 
 
-def _personal(request, parts: tuple[bytes, ...]) -> bytes:
-    """A kept page with this request's values (a new one-time token for each form)."""
+def _personal(request, pieces: tuple[tuple[bytes, ...], ...]) -> bytes:
+    """A kept page with this request's values: its CSRF token, a new one-time token for each form."""
     csrf = tags.csrf_token(request).encode()
-    return b"".join(
-        part if not i % 2 else csrf if part == b"csrf" else tags.new_token().encode()
-        for i, part in enumerate(parts)
-    )
+    joined = [b""] * (2 * len(pieces) - 1)
+    joined[::2] = [csrf.join(piece) for piece in pieces]
+    joined[1::2] = [tags.new_token().encode() for _ in pieces[1:]]
+    return b"".join(joined)
 
 
 def feed_for(user, reading):
