@@ -22,6 +22,7 @@ from ruche.notifications.services import notifications_mark_all_read
 from ruche.posts.models import Hashtag
 from ruche.posts.services import hashtag_follow, post_create, post_delete, post_edit, post_share, reaction_set
 from ruche.qa.services import question_ask
+from tests.feed.test_views import FLUSH
 
 TOKENS = re.compile(r'(name="(?:csrfmiddlewaretoken|client_token)" value=")[^"]+|("X-CSRFToken": ")[^"]+')
 
@@ -216,3 +217,19 @@ def test_the_api_keeps_its_first_page_too(w, given, api_as, side_effects):
     items = {item["id"]: item for item in api.get("/feed/").json()["items"]}
     assert items[w.first.pk]["reaction_count"] == 1
     assert len(given) == 1
+
+
+# What a page given again costs, whatever it shows: the session, the person, and one query for
+# the stamps with the notifications' count's signature. (With Redis, as the PostgreSQL leg runs,
+# the session is read from it; PostgreSQL's tests apply their transaction's stamps first: FLUSH.)
+KEPT_QUERIES = 3
+
+
+def test_a_page_given_again_costs_three_queries(w, given, api_as, django_assert_max_num_queries):
+    client, api = signed_in(w.bruno), api_as(w.bruno)
+    kept(client), api.get("/feed/")
+    with django_assert_max_num_queries(KEPT_QUERIES + FLUSH):
+        page(client)
+    with django_assert_max_num_queries(KEPT_QUERIES + FLUSH):
+        assert api.get("/feed/").status_code == 200
+    assert len(given) == 2
