@@ -42,11 +42,14 @@ def measure(args) -> None:
     collected = [0.0]
     started = [0.0]
 
-    def timed_collections(phase, _info):
+    pauses: dict[int, list[float]] = {}  # generation: each collection's CPU, ms
+
+    def timed_collections(phase, info):
         if phase == "start":
             started[0] = time.process_time()
         else:
             collected[0] += time.process_time() - started[0]
+            pauses.setdefault(info["generation"], []).append((time.process_time() - started[0]) * 1000)
 
     gc.callbacks.append(timed_collections)
     phases = timed_phases(args.phases.split(",") if args.phases else [])
@@ -62,6 +65,7 @@ def measure(args) -> None:
             profiler = cProfile.Profile()
             profiler.enable()
         collected[0], times = 0.0, []
+        pauses.clear()
         for spent in phases.values():
             spent[0] = 0.0
         for _ in range(args.rounds):
@@ -78,6 +82,8 @@ def measure(args) -> None:
             f"{path}: median {statistics.median(times):.2f} ms CPU, mean {statistics.mean(times):.2f}, "
             f"garbage collector {collected[0] * 1000 / len(times):.2f} ms a request, n={len(times)}"
         )
+        for generation, spent in sorted(pauses.items()):
+            print(f"    collections of generation {generation}: {len(spent)}, longest {max(spent):.2f} ms")
         for name, spent in phases.items():
             print(f"    {name}: mean {spent[0] * 1000 / len(times):.2f} ms a request")
 

@@ -458,9 +458,10 @@ FEED_MAX_ENTRIES = env_int("RUCHE_FEED_MAX_ENTRIES", 1_000)
 # Post cards kept per web process, drawn once for every reader (ruche/web/cards.py); ~15 KB each.
 CARD_CACHE_ENTRIES = env_int("RUCHE_CARD_CACHE_ENTRIES", 2_000)
 # A web process's garbage collector runs every this many new objects, over what the process made
-# since it loaded the site (ruche/core/serving.py): measured, 50,000 took its cost per feed request
-# from 0.75 ms to 0.12 (Python's default, 2,000).
-GC_THRESHOLD = env_int("RUCHE_GC_THRESHOLD", 50_000)
+# since it loaded the site (ruche/core/serving.py). Each run stops the process for a time that grows
+# faster than the threshold: measured per 1,000 feed requests, 50,000 stopped it for 21-64 ms at a
+# time (the p99 under load), 5,000 for under 2 ms, at the same total cost (docs/performance.md).
+GC_THRESHOLD = env_int("RUCHE_GC_THRESHOLD", 5_000)
 # People not seen for this many days get no fan-out; their feed is rebuilt when they come back.
 FEED_INACTIVE_DAYS = env_int("RUCHE_FEED_INACTIVE_DAYS", 30)
 FEED_REBUILD_DAYS = env_int("RUCHE_FEED_REBUILD_DAYS", 60)
