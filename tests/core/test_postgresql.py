@@ -15,6 +15,13 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def fresh_connection():
+    """A connection opened for the test: one kept from earlier tests may be older than
+    `CONN_MAX_AGE`, and closed for that when the next request starts."""
+    connection.close()
+
+
 @pytest.fixture
 def asked(monkeypatch) -> list:
     """Each time Django's own check (`SELECT 1`, a round trip) runs."""
