@@ -16,9 +16,12 @@ pytestmark = [
 
 
 @pytest.fixture(autouse=True)
-def fresh_connection():
-    """A connection opened for the test: one kept from earlier tests may be older than
-    `CONN_MAX_AGE`, and closed for that when the next request starts."""
+def kept_connection(monkeypatch):
+    """A connection kept between requests, opened for the test: the test suite may run with
+    `CONN_MAX_AGE=0` (scripts/test-all), and one kept from earlier tests may be older than it."""
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 300)
+    connection.close()
+    yield
     connection.close()
 
 
