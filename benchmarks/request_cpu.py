@@ -1,8 +1,8 @@
 """CPU per request inside a web process: Django's WSGI handler called as granian calls it.
 
     .venv/bin/python benchmarks/request_cpu.py [--paths /,/api/ruche/v1/feed/] [--people 50]
-        [--rounds 5] [--database sqlite|postgres] [--employees 10000] [--profile cumulative|tottime] [--profile-lines 45]
-        [--phases module:name,...] [--queries]
+        [--rounds 5] [--database sqlite|postgres] [--employees 10000]
+        [--profile cumulative|tottime] [--profile-lines 45] [--phases module:name,...] [--queries]
 
 What the throughput benchmark cannot say: where a request's time goes. One process, no server,
 no load generator: the company (generated once, as benchmarks/run.py does) copied, `--people`

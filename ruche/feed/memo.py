@@ -93,7 +93,7 @@ def read_stamp(reader_id: int, ids: tuple[int, ...] = (), also: tuple[str, list]
     with connection.cursor() as cursor:
         cursor.execute(_statement(len(ids), sql), [reader_id] * 4 + [*ids, *ids] + list(params))
         row = cursor.fetchone()
-    return tuple(value if value is None or not isinstance(value, Decimal) else int(value) for value in row)
+    return tuple(int(value) if isinstance(value, Decimal) else value for value in row)  # PostgreSQL's sums
 
 
 def find(key: tuple, reader_id: int, also: tuple[str, list] = ("", [])) -> Kept | None:

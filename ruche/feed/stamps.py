@@ -249,10 +249,8 @@ def paused(connection):
             on = [sql for _name, sql in triggers]
         else:
             # A table with checks still waiting for the commit cannot be altered: run them first.
-            checked = [
-                "SET CONSTRAINTS ALL IMMEDIATE",
-                "SET CONSTRAINTS ALL DEFERRED",
-            ] * connection.in_atomic_block
+            immediate = ["SET CONSTRAINTS ALL IMMEDIATE", "SET CONSTRAINTS ALL DEFERRED"]
+            checked = immediate if connection.in_atomic_block else []
             off = checked + [f"ALTER TABLE {table} DISABLE TRIGGER {quote(name)}" for table, name in triggers]
             on = checked + [f"ALTER TABLE {table} ENABLE TRIGGER {quote(name)}" for table, name in triggers]
         for sql in off:

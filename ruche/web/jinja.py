@@ -133,17 +133,6 @@ def useful_answer(n: int) -> str:
     return ngettext("Useful answer (%(n)s vote)", "Useful answer (%(n)s votes)", n) % {"n": n}
 
 
-def unread_badge(n: int) -> Markup:
-    """The page header's count of unread notifications (counted again for a kept page: views.py)."""
-    if not n:
-        return Markup("")
-    # The word as translated, as the template's `_()` wrote it; the count is a number.
-    return Markup(  # noqa: S704
-        f'<span class="badge" data-testid="unread-badge">{int(n)}'
-        f'<span class="visually-hidden"> {gettext("unread")}</span></span>'
-    )
-
-
 def shared_times(n: int) -> str:
     return ngettext("Shared %(n)s time", "Shared %(n)s times", n) % {"n": n}
 
@@ -272,7 +261,6 @@ def environment(**options) -> Environment:
         earlier_replies=earlier_replies,
         reactions_label=reactions_label,
         shared_times=shared_times,
-        unread_badge=unread_badge,
         useful_answer=useful_answer,
         votes=votes,
         members=members,

@@ -8,6 +8,7 @@ from django.db import connection, connections
 from django.db.backends.postgresql import base as django_backend
 
 from ruche.accounts.models import User
+from ruche.core.postgresql.base import quiet
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's backend"),
@@ -58,7 +59,7 @@ def test_a_connection_ended_by_the_server_is_noticed_and_replaced(asked):
     with connections["default"]._nodb_cursor() as cursor:  # another connection, as an operator's psql
         cursor.execute("SELECT pg_terminate_backend(%s)", [ended])
     deadline = time.monotonic() + 5
-    while ruche_backend_quiet() and time.monotonic() < deadline:
+    while quiet(connection.connection) and time.monotonic() < deadline:
         time.sleep(0.01)  # the server's goodbye reaches the socket
     next_request_starts()
     assert User.objects.count() == 0  # a new connection, not an error
@@ -71,9 +72,3 @@ def test_a_connection_in_a_transaction_is_checked_as_django_checks_it(asked):
     with connection.connection.transaction():
         assert connection.is_usable()
     assert asked == ["default"]
-
-
-def ruche_backend_quiet() -> bool:
-    from ruche.core.postgresql.base import quiet
-
-    return quiet(connection.connection)

@@ -2,7 +2,7 @@
 
 A connection is kept between requests (`CONN_MAX_AGE`) and checked before each request's first
 query (`CONN_HEALTH_CHECKS`): Django sends `SELECT 1` and waits for the answer, a round trip on
-every request, a fifth of a page's CPU when it is given again (docs/performance.md, "eighth pass").
+every request, about a tenth of a kept page's CPU (docs/performance.md, "eighth pass").
 A server that ends a connection (a restart, `pg_terminate_backend`, an idle timeout) says so on its
 socket, or closes it: either way the socket has something to read. So a connection that psycopg
 knows as open and idle, whose socket has nothing to read, is usable without asking; any other is
