@@ -1,7 +1,10 @@
+import gc
 import os
+import time
 
 import pytest
 from django.core.cache import cache
+from django.db import OperationalError
 from django.tasks.signals import task_finished
 from django.utils import timezone, translation
 
@@ -137,8 +140,25 @@ def _search_index_emptied_after_flush(request):
 
     backend = index()
     for kind in Kind.values:
-        backend.clear(kind)
+        _once_unlocked(lambda kind=kind: backend.clear(kind))
         backend.optimize(kind)
+
+
+def _once_unlocked(action, seconds=10.0):
+    """On SQLite the live server's threads share the test's in-memory connection, and SQLite refuses
+    a DROP TABLE while any statement on it is still reading ("database table is locked"): a request
+    the closing page sent (a beacon, a poll) may be running, or a response abandoned mid-read may
+    hold its cursor until collected. Tried again until the statement ends; any other error, or a
+    lock that outlasts the delay, is raised."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return action()
+        except OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            gc.collect()  # finalizes an abandoned cursor, which resets its statement
+            time.sleep(0.05)
 
 
 @pytest.fixture
