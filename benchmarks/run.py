@@ -215,43 +215,60 @@ def time_selector(function, iterations: int, warmup: int) -> dict:
 
 
 def time_fan_out(size: int, runs: int) -> dict:
-    """Fan one post out to exactly `size` followers, in a transaction rolled back afterwards."""
-    from django.db import transaction
+    """Fan one post out to exactly `size` followers, committed batch by batch as the task does (on
+    PostgreSQL the stamps move at each commit), `runs` times with the stamps' triggers and as many
+    without, alternately: what the stamps cost the writes. Everything written is removed after."""
+    from django.db import connection
     from django.test.utils import override_settings
     from django.utils import timezone
 
     from ruche.accounts.models import Follow, User
+    from ruche.feed import stamps
     from ruche.feed.models import FeedEntry
     from ruche.feed.services import post_fan_out
+    from ruche.posts.models import Post
     from ruche.posts.services import post_create
+    from ruche.worker.models import Task
 
-    samples = []
-    with override_settings(FEED_LARGE_AUDIENCE=20_000), transaction.atomic():
-        author = User.objects.create_user(
-            f"bench-{size}@ruche.example", first_name="Bench", last_name=f"Author {size}", language="fr"
-        )
-        followers = list(
-            User.objects.exclude(pk=author.pk).order_by("pk").values_list("pk", flat=True)[:size]
-        )
-        assert len(followers) == size, f"the company is too small for {size} followers"
-        # Fan-out skips people away for long: make the whole audience recently active.
-        User.objects.filter(pk__in=followers).update(last_seen_at=timezone.now())
-        Follow.objects.bulk_create(
-            [Follow(follower_id=pk, followed=author) for pk in followers], batch_size=2000
-        )
-        User.objects.filter(pk=author.pk).update(follower_count=size)
-        author.follower_count = size
-        for run in range(runs):
-            post = post_create(author=author, body=f"Mesure de diffusion n° {run} #benchmark")
-            started = time.perf_counter()
-            written = post_fan_out(post)
-            samples.append((time.perf_counter() - started) * 1000)
-            assert written == size and FeedEntry.objects.filter(user_id=followers[-1], post=post).exists()
-        transaction.set_rollback(True)
+    email = f"bench-{size}@ruche.example"
+    Post.objects.filter(author__email=email).delete()  # left by an interrupted run
+    User.objects.filter(email=email).delete()
+    tasks_before = Task.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    author = User.objects.create_user(email, first_name="Bench", last_name=f"Author {size}", language="fr")
+    followers = list(User.objects.exclude(pk=author.pk).order_by("pk").values_list("pk", flat=True)[:size])
+    assert len(followers) == size, f"the company is too small for {size} followers"
+    # Fan-out skips people away for long: make the whole audience recently active.
+    User.objects.filter(pk__in=followers).update(last_seen_at=timezone.now())
+    Follow.objects.bulk_create([Follow(follower_id=pk, followed=author) for pk in followers], batch_size=2000)
+    User.objects.filter(pk=author.pk).update(follower_count=size)
+    author.follower_count = size
+
+    def once(run: int) -> float:
+        post = post_create(author=author, body=f"Mesure de diffusion n° {run} #benchmark")
+        started = time.perf_counter()
+        written = post_fan_out(post)
+        elapsed = (time.perf_counter() - started) * 1000
+        assert written == size and FeedEntry.objects.filter(user_id=followers[-1], post=post).exists()
+        return elapsed
+
+    samples, unstamped = [], []
+    try:
+        with override_settings(FEED_LARGE_AUDIENCE=20_000):
+            for run in range(runs):
+                samples.append(once(run))
+                with stamps.paused(connection):
+                    unstamped.append(once(run))
+    finally:
+        FeedEntry.objects.filter(post__author=author).delete()
+        Post.objects.filter(author=author).delete()
+        author.delete()
+        Task.objects.filter(pk__gt=tasks_before).delete()  # the posts' own tasks, never run here
     return {
         "followers": size,
         "median_ms": round(statistics.median(samples), 1),
         "runs_ms": [round(s, 1) for s in samples],
+        "without_stamps_median_ms": round(statistics.median(unstamped), 1),
+        "without_stamps_runs_ms": [round(s, 1) for s in unstamped],
     }
 
 

@@ -11,9 +11,10 @@ the shared facts, and the version of each post shown (its card: ruche/posts/vers
 read before the page is drawn: a change made while it is drawn moves them past what was kept.
 
 A card drawn for its reader rather than kept for every reader (ruche/posts/kept.py `keepable`:
-their own post, a moderator's view...) depends on its version and the reader's own rows, which the
-stamps follow; a question's (votes, acceptance) and a share's (its original) depend on more: a page
-showing one is not kept. A page is kept a minute at most, and no longer than the ranking it shows
+their own post, a moderator's view, a question, a share...) depends on its version and the reader's
+own rows, which the stamps follow: a question's state and its answers' votes move its version, the
+reader's own votes their stamp; a share shows its original, whose version is read with the page's
+posts. A page is kept a minute at most, and no longer than the ranking it shows
 (the most relevant order's, kept a minute too): what changes with time alone (relative times, open
 campaigns, suggestions) lags by a minute at most, as the ranking already did.
 
@@ -31,7 +32,6 @@ from functools import cache
 from django.db import connection
 
 from ruche.feed import stamps
-from ruche.posts.kept import KeptPost
 
 KEPT_SECONDS = 60
 KEPT_PAGES = 500
@@ -113,23 +113,26 @@ def find(key: tuple, reader_id: int, also: tuple[str, list] = ("", [])) -> Kept 
 
 
 def keepable(items) -> bool:
-    """A page may be kept when it shows posts and none is a question or a share (see above)."""
-    return bool(items) and all(_followed(post) for post in items)
+    """A page may be kept when it shows posts (see above for what its stamps follow)."""
+    return bool(items)
 
 
-def _followed(post) -> bool:
-    """Whether the stamps follow all that this post's card shows its reader: a kept card, or one
-    drawn for them (their own post, a moderator's view...) from the post's version and their own
-    rows; not a question's (votes, acceptance) nor a share's (its original)."""
-    if isinstance(post, KeptPost):
-        return True
-    return not (post.is_share or getattr(post, "is_question", True))
+def _shown(items) -> dict[int, int]:
+    """The version of each post the page shows, by id: its cards' posts and the originals of its
+    shares (a share's card shows its original, as the reader may see it)."""
+    shown = {post.pk: post.version for post in items}
+    for post in items:
+        original = getattr(post, "shared_post", None) if getattr(post, "is_share", False) else None
+        if original is not None:
+            shown.setdefault(original.pk, original.version)
+    return shown
 
 
 def keep(key: tuple, before: tuple, items, body, until: float | None = None) -> None:
     """Keep `body`, the page of `items` drawn after `before` was read (`read_stamp(reader)`)."""
-    ids = tuple(post.pk for post in items)
-    shown = (sum(post.version for post in items), len(ids))
+    versions = _shown(items)
+    ids = tuple(versions)
+    shown = (sum(versions.values()), len(ids))
     now = time.monotonic()
     kept = Kept(
         before[OWN] + shown + before[SHOWN.stop :],

@@ -8,7 +8,7 @@ every write path moves them: a service, a queryset `.update()`, the admin, a man
 
 A stamp is a row of `feed_stamp` (kind, item, version). Its kinds:
 - a **reader**'s (item: the person): their own rows that their pages show or read: who and what they
-  follow, their memberships and roles, their feed entries, reactions and saved posts, their own
+  follow, their memberships and roles, their feed entries, reactions, votes and saved posts, their own
   account and profile (`READER`; a page app adds what it shows: ruche/web/stamps.py);
 - an **author**'s, a **hashtag**'s, a **community**'s (item: its id): a post of theirs written,
   changed (any move of its version: its card changed), placed, tagged or removed. A reader's page
@@ -71,6 +71,7 @@ FEED = (
     Watch("feed_feedentry", READER, "user_id"),
     Watch("posts_reaction", READER, "user_id"),
     Watch("posts_bookmark", READER, "user_id"),
+    Watch("qa_answervote", READER, "user_id"),  # a question's card shows which answers they voted for
     Watch("posts_post", AUTHOR, "author_id"),
     Watch("posts_post_hashtags", HASHTAG, "hashtag_id"),
     Watch("communities_placement", COMMUNITY, "community_id"),

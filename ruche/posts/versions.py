@@ -11,8 +11,8 @@ What moves a post's version (what its card shows, in HTML, ruche/web/cards.py, a
 ruche/api/cards.py; tests/web/test_cards.py changes each and expects the next page to follow):
 - a change of any of its own columns; a version only moves forward (a stale `save()` of an old
   version moves it one past the current one);
-- a reaction, an attachment (holder_kind 'post') or a placement in a community added, changed or
-  removed; a shown column of a community it is placed in, of its link preview, of its author or of
+- a reaction, an attachment (holder_kind 'post'), a placement in a community or the post's question
+  (`qa_question`: asked, answered, an answer accepted) added, changed or removed; a shown column of a community it is placed in, of its link preview, of its author or of
   its author's profile changed (a user's last_seen_at, written on every request, moves nothing);
 - a reply inserted or deleted, or any move of a reply's version (its text, its reactions, files,
   author): a card shows its latest replies.
@@ -78,6 +78,7 @@ SQLITE = [
     f"BEGIN {_BUMP} = OLD.parent_id; END",
     *_sqlite_child("post_version_reaction", "posts_reaction", "{row}.post_id"),
     *_sqlite_child("post_version_placement", "communities_placement", "{row}.post_id"),
+    *_sqlite_child("post_version_question", "qa_question", "{row}.post_id"),
     *_sqlite_child(
         "post_version_attachment", "files_attachment", "{row}.holder_id", "{row}.holder_kind = 'post'"
     ),
@@ -129,7 +130,7 @@ _PG_FUNCTIONS = {
         f"ELSIF TG_OP = 'DELETE' THEN {_pg_bump('OLD.parent_id')} "
         f"ELSE {_pg_bump('NEW.parent_id, OLD.parent_id')} END IF; RETURN NULL;",
     ),
-    # Reactions and placements: the rows' post_id.
+    # Reactions, placements and questions: the rows' post_id.
     "ruche_post_version_by_post_id": _pg_function(
         "ruche_post_version_by_post_id",
         f"IF TG_OP = 'INSERT' THEN {_pg_bump('NEW.post_id')} "
@@ -203,6 +204,12 @@ POSTGRESQL = [
         "post_version_placement",
         "AFTER INSERT OR UPDATE OR DELETE",
         "communities_placement",
+        "ruche_post_version_by_post_id",
+    ),
+    _pg_trigger(
+        "post_version_question",
+        "AFTER INSERT OR UPDATE OR DELETE",
+        "qa_question",
         "ruche_post_version_by_post_id",
     ),
     _pg_trigger(

@@ -14,14 +14,14 @@ import pytest
 from django.test import Client
 
 from ruche.accounts.services import user_follow
-from ruche.communities.models import Community
+from ruche.communities.models import Community, Placement
 from ruche.communities.services.membership import community_leave
 from ruche.feed import memo
 from ruche.feed.selectors import _rankings
 from ruche.notifications.services import notifications_mark_all_read
 from ruche.posts.models import Hashtag
 from ruche.posts.services import hashtag_follow, post_create, post_delete, post_edit, post_share, reaction_set
-from ruche.qa.services import question_ask
+from ruche.qa.services import answer_accept, answer_vote, question_ask
 from tests.feed.test_views import FLUSH
 
 TOKENS = re.compile(r'(name="(?:csrfmiddlewaretoken|client_token)" value=")[^"]+|("X-CSRFToken": ")[^"]+')
@@ -157,24 +157,65 @@ def test_a_page_with_a_message_to_show_is_drawn(w, given):
     assert len(given) == 1
 
 
-def test_a_page_with_a_question_is_not_kept(w, given, side_effects):
-    """A question's card shows votes and acceptance, which the stamps do not follow."""
-    with side_effects():
-        question_ask(author=w.alice, body="Qui connaît l'ISO 9001 ?")
-    client = signed_in(w.bruno)
-    kept(client)
-    page(client)
-    assert given == []
+def drawn_afresh(client, url="/") -> str:
+    """The page as it would be drawn now, no kept page given (tokens aside)."""
+    memo.forget()
+    return TOKENS.sub(r"\1\2…", page(client, url))
 
 
-def test_a_page_with_a_share_is_not_kept(w, given, side_effects):
-    """A share's card shows its original as the reader may see it, which the stamps do not follow."""
+def given_again(client, given, url="/") -> str:
+    """The page, given from the kept one (tokens aside)."""
+    count = len(given)
+    html = page(client, url)
+    assert len(given) == count + 1, "the page was drawn, not given again"
+    return TOKENS.sub(r"\1\2…", html)
+
+
+def test_a_page_with_a_question_is_kept_and_follows_its_answers(w, given, side_effects):
+    """A question's card shows its answers, their votes, the reader's own, and the accepted one."""
     with side_effects():
-        post_share(author=w.alice, original=w.first, body="À lire")
+        question = question_ask(author=w.alice, body="Qui connaît l'ISO 9001 ?")
     client = signed_in(w.bruno)
-    kept(client)
-    page(client)
-    assert given == []
+    changes = [
+        lambda: post_create(author=w.david, body="Moi, depuis le dernier audit", parent=question),
+        lambda: answer_vote(user=w.bruno, answer=question.replies.get()),  # his own vote
+        lambda: answer_vote(user=w.chloe, answer=question.replies.get()),
+        lambda: answer_accept(by=w.alice, answer=question.replies.get()),
+    ]
+    shown = ["Moi, depuis le dernier audit", 'aria-pressed="true">▲ 1<', "▲ 2<", "Accepted answer"]
+    for change, text in zip(changes, shown, strict=True):
+        drawn_afresh(client)
+        before = given_again(client, given)
+        with side_effects():
+            change()
+        after = page(client)
+        assert text not in before and text in after
+        assert TOKENS.sub(r"\1\2…", after) == drawn_afresh(client)
+
+
+def test_a_page_with_a_share_is_kept_and_follows_its_original(w, given, side_effects):
+    """A share's card shows its original as the reader may see it: edited, moved out of the reader's
+    reach (a private community), the next page shows it, though neither the original nor its author
+    is otherwise on the page."""
+    with side_effects():
+        original = post_create(author=w.david, body="Nouvelle presse en mars")
+        post_share(author=w.alice, original=original, body="À lire")
+    secret = Community.objects.create(
+        name="Direction", slug="direction", created_by=w.david, visibility=Community.Visibility.PRIVATE
+    )
+    client = signed_in(w.bruno)
+    changes = [
+        (lambda: post_edit(post=original, by=w.david, body="Nouvelle presse en avril"), "en avril"),
+        (lambda: Placement.objects.create(post=original, community=secret), "en avril"),
+    ]
+    for number, (change, text) in enumerate(changes):
+        drawn_afresh(client)
+        before = given_again(client, given)
+        with side_effects():
+            change()
+        after = TOKENS.sub(r"\1\2…", page(client))
+        assert after == drawn_afresh(client)
+        assert (text in after) != bool(number) and before != after
 
 
 def test_a_page_with_the_readers_own_post_is_kept_and_follows_it(w, given, side_effects):
@@ -217,6 +258,28 @@ def test_the_api_keeps_its_first_page_too(w, given, api_as, side_effects):
     items = {item["id"]: item for item in api.get("/feed/").json()["items"]}
     assert items[w.first.pk]["reaction_count"] == 1
     assert len(given) == 1
+
+
+def test_the_api_keeps_a_page_with_a_question_and_a_share_and_follows_them(w, given, api_as, side_effects):
+    with side_effects():
+        question = question_ask(author=w.alice, body="Qui connaît l'ISO 9001 ?")
+        answer = post_create(author=w.david, body="Moi", parent=question)
+        original = post_create(author=w.david, body="Nouvelle presse en mars")
+        post_share(author=w.alice, original=original, body="À lire")
+    api = api_as(w.bruno)
+    api.get("/feed/")
+    for change in (
+        lambda: answer_accept(by=w.alice, answer=answer),
+        lambda: post_edit(post=original, by=w.david, body="Nouvelle presse en avril"),
+    ):
+        before = api.get("/feed/").content
+        assert len(given) == 1
+        with side_effects():
+            change()
+        after = api.get("/feed/").content
+        memo.forget()
+        assert after != before and after == api.get("/feed/").content
+        given.clear()
 
 
 # What a page given again costs, whatever it shows: the session, the person, and one query for

@@ -20,6 +20,7 @@ from ruche.feed import stamps
 from ruche.feed.models import FeedEntry, Stamp
 from ruche.posts.models import Hashtag, Post
 from ruche.posts.services import bookmark_set, hashtag_follow, post_create, post_edit, reaction_set
+from ruche.qa.services import answer_unvote, answer_vote, question_ask
 from ruche.web.stamps import PAGE
 
 
@@ -64,7 +65,13 @@ READER_CHANGES = {
     "is made an administrator": lambda w: User.objects.filter(pk=w.alice.pk).update(is_staff=True),
     "changes job title": lambda w: profile_update(profile=w.alice.profile, by=w.alice, job_title="Cheffe"),
     "adds a skill": lambda w: profile_update(profile=w.alice.profile, by=w.alice, skills=["Soudure"]),
+    "votes for an answer": lambda w: answer_vote(user=w.alice, answer=_answer(w)),
 }
+
+
+def _answer(w):
+    question = question_ask(author=w.bruno, body="Qui sait ?")
+    return post_create(author=w.chloe, body="Moi", parent=question)
 
 
 def _open(w) -> Community:
@@ -75,6 +82,13 @@ def _open(w) -> Community:
 def test_what_a_reader_does_moves_their_stamp(w, change, side_effects):
     with side_effects():
         assert moves(stamps.READER, w.alice.pk, lambda: READER_CHANGES[change](w))
+
+
+def test_a_vote_taken_back_moves_the_readers_stamp(w, side_effects):
+    with side_effects():
+        answer = _answer(w)
+        answer_vote(user=w.alice, answer=answer)
+        assert moves(stamps.READER, w.alice.pk, lambda: answer_unvote(user=w.alice, answer=answer))
 
 
 def test_a_visit_moves_nothing(w):

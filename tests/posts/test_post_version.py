@@ -24,6 +24,8 @@ from ruche.links.services import preview_fetch
 from ruche.posts import versions
 from ruche.posts.models import Post
 from ruche.posts.services import post_create, post_delete, post_edit, reaction_remove, reaction_set
+from ruche.qa.models import Question
+from ruche.qa.services import answer_accept, answer_unaccept, answer_vote, question_ask
 from tests.local_sites import LocalSite
 
 ARTICLE = b"""<html><head><meta property="og:title" content="Nouvelle ligne">
@@ -135,6 +137,37 @@ def test_a_link_preview_fetched_then_updated_moves_the_version(w):
     assert fetched > before
     LinkPreview.objects.filter(pk=w.later.link_preview_id).update(title="Ligne de peinture")
     assert version(w.later) > fetched
+
+
+def _accept(q):
+    answer_accept(by=q.asker, answer=q.answer)
+
+
+QUESTION_CHANGES = {  # (what is there before, the change)
+    "an answer accepted": (None, _accept),
+    "the acceptance undone": (_accept, lambda q: answer_unaccept(by=q.asker, answer=q.answer)),
+    "a vote for an answer": (None, lambda q: answer_vote(user=q.voter, answer=q.answer)),
+    "its question row changed by a queryset update": (
+        None,
+        lambda q: Question.objects.filter(pk=q.post.pk).update(first_answer_at=None),
+    ),
+    "its question row removed": (None, lambda q: Question.objects.filter(pk=q.post.pk).delete()),
+}
+
+
+@pytest.mark.parametrize("change", QUESTION_CHANGES)
+def test_a_change_of_a_question_moves_its_version(alice, bruno, chloe, side_effects, change):
+    """A question's card shows its state (answered, resolved, the accepted answer first) and votes."""
+    prepare, apply = QUESTION_CHANGES[change]
+    with side_effects():
+        post = question_ask(author=alice, body="Qui connaît l'ISO 9001 ?")
+        answer = post_create(author=bruno, body="Moi", parent=post)
+        q = SimpleNamespace(post=post, answer=answer, asker=alice, voter=chloe)
+        if prepare:
+            prepare(q)
+        before = version(post)
+        apply(q)
+    assert version(post) > before
 
 
 NOT_SHOWN = {
