@@ -103,11 +103,25 @@ def worker_troubled(log: str, words: str = "") -> bool:
     return any(WORKER_TROUBLE.match(line) and words in line for line in log.splitlines())
 
 
-def lock_sqlite(database, traffic: Traffic, serve) -> dict:
+# A task due two seconds after it is queued, just before the lock: the worker then has to claim
+# it while the lock is held (it reads without the lock, and an idle worker that found nothing due
+# would never write, so never meet the lock).
+DUE_DURING_THE_LOCK = """
+from datetime import timedelta
+from django.utils import timezone
+from tests.faults.tasks import hold
+
+hold.using(run_after=timezone.now() + timedelta(seconds=2)).enqueue("/nonexistent", 0)
+print("{}")
+"""
+
+
+def lock_sqlite(database, traffic: Traffic, serve, env: dict) -> dict:
     """Hold SQLite's write lock from another connection until the worker has found the database
     locked and a request that writes has been refused (at least the busy timeout, at most 60 s)."""
     import sqlite3
 
+    run_python(env, DUE_DURING_THE_LOCK)
     lock = sqlite3.connect(database.path, timeout=30, isolation_level=None)
     lock.execute("BEGIN IMMEDIATE")
     started = time.monotonic()
@@ -118,9 +132,14 @@ def lock_sqlite(database, traffic: Traffic, serve) -> dict:
             posts = [o for o in traffic.during(started, time.monotonic()) if o.method == "POST"]
             return worker_saw_it and any(o.status == 503 for o in posts)
 
+        def details() -> str:  # which of the two was missing, and what the writes got meanwhile
+            posts = [o for o in traffic.during(started, time.monotonic()) if o.method == "POST"]
+            seen = worker_troubled(serve.log_text(), "database is locked")
+            return f"worker saw the lock: {seen}; posts meanwhile: {posts}\n{serve.tail()}"
+
         # Seconds on an idle machine; a minute allowed for a CI machine busy with the other leg
         # (30 s once ran out there).
-        wait_until(refused, timeout=60, message="the lock to be felt", details=serve.tail)
+        wait_until(refused, timeout=60, message="the lock to be felt", details=details)
     finally:
         lock.execute("ROLLBACK")
         lock.close()
@@ -142,7 +161,7 @@ def test_the_database_goes_away_and_everything_recovers_without_a_restart(fault_
     traffic.thread.start()
     wait_until(lambda: len(traffic.outcomes) >= 2, timeout=30, message="traffic before the outage")
     start = time.monotonic()
-    facts = (cut_postgres if postgres else lock_sqlite)(fault_db, traffic, serve)
+    facts = cut_postgres(fault_db, traffic, serve) if postgres else lock_sqlite(fault_db, traffic, serve, env)
     end = time.monotonic()
     sweeps_before = len(fault_db.tasks(SWEEP))
     wait_until(
