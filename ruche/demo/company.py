@@ -48,6 +48,7 @@ from ruche.feed import stamps
 from ruche.feed.models import FeedEntry
 from ruche.notifications.models import Notification
 from ruche.posts.models import Hashtag, HashtagFollow, Post, Reaction
+from ruche.qa.models import Question
 from ruche.worker.backend import EAGER as EAGER_TASKS
 
 DEMO_PASSWORD = "ruche-demo-2026"  # noqa: S105 - a published demo password, shown on the login page
@@ -1057,6 +1058,7 @@ def _write_large(rng: random.Random, employees: int, weeks: int, now: datetime, 
     with transaction.atomic():
         _bulk_posts(drafts, people, tags)
         done("posts, mentions, hashtags, reactions written")
+        done(f"{_bulk_questions(drafts, people, now)} questions")
         _fan_out()
         done(f"{FeedEntry.objects.count()} feed entries")
         _bulk_notifications(rng, drafts, people, now)
@@ -1243,6 +1245,33 @@ def _bulk_posts(drafts: list[Draft], people: list[Person], tags: dict[str, Hasht
     _save_rows(mention_through, mention_rows)
     _save_rows(tag_through, tag_rows)
     _save_rows(Reaction, reactions)
+
+
+def _bulk_questions(drafts: list[Draft], people: list[Person], now: datetime) -> int:
+    """The posts written in a question's tone are questions, as the composer's "Question" makes
+    them: answered at their first reply by someone other than the asker; every other answered one
+    with that answer accepted by the asker an hour later. Drafts are in time order."""
+    answers: dict[int, list[Draft]] = defaultdict(list)
+    for draft in drafts:
+        if draft.parent and draft.parent.tone == "question" and draft.author != draft.parent.author:
+            answers[draft.parent.pk].append(draft)
+    rows = []
+    for draft in drafts:
+        if draft.parent or draft.tone != "question":
+            continue
+        got = answers.get(draft.pk, [])
+        accepted = got[0] if got and draft.pk % 2 == 0 else None
+        rows.append(
+            Question(
+                post_id=draft.pk,
+                first_answer_at=got[0].when if got else None,
+                accepted_answer_id=accepted and accepted.pk,
+                accepted_by_id=accepted and people[draft.author].user.pk,
+                accepted_at=accepted and min(accepted.when + timedelta(hours=1), now),
+            )
+        )
+    _save_rows(Question, rows)
+    return len(rows)
 
 
 def _fan_out() -> None:

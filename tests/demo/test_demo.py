@@ -44,6 +44,21 @@ def assert_counts_consistent():
     assert not reacted.exists()
 
 
+def assert_questions_as_the_composer_makes_them():
+    """Questions in the large company: answered at their first reply by someone else, some with
+    an answer accepted by the asker, as qa's services would have them."""
+    questions = list(Question.objects.select_related("post"))
+    assert questions and any(q.accepted_answer_id for q in questions)
+    assert any(q.first_answer_at is None for q in questions) or len(questions) < 5
+    for q in questions:
+        assert q.post.parent_id is None
+        answers = q.post.replies.exclude(author=q.post.author_id).order_by("created")
+        assert q.first_answer_at == (answers[0].created if answers else None)
+        if q.accepted_answer_id:
+            assert q.accepted_answer.parent_id == q.pk and q.accepted_by_id == q.post.author_id
+            assert q.accepted_at >= q.accepted_answer.created
+
+
 def assert_ids_follow_time(model):
     times = list(model.objects.order_by("pk").values_list("created", flat=True))
     assert times == sorted(times)
@@ -232,6 +247,7 @@ def test_large_mode_matches_what_fan_out_would_write(settings):
     assert HashtagFollow.objects.exists()
     assert_counts_consistent()
     assert_ids_follow_time(Post)
+    assert_questions_as_the_composer_makes_them()
     large = User.objects.filter(follower_count__gt=100)
     assert large.exists()
     assert not FeedEntry.objects.filter(post__author__in=large, reason=FeedEntry.Reason.FOLLOW).exists()
