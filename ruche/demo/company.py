@@ -1247,17 +1247,21 @@ def _bulk_posts(drafts: list[Draft], people: list[Person], tags: dict[str, Hasht
     _save_rows(Reaction, reactions)
 
 
+# Of the posts in a question's tone (invitations and suggestions too), those that ask for an answer.
+ASKING = ("Question aux experts", "Quelqu'un", "Qui connaît")
+
+
 def _bulk_questions(drafts: list[Draft], people: list[Person], now: datetime) -> int:
-    """The posts written in a question's tone are questions, as the composer's "Question" makes
-    them: answered at their first reply by someone other than the asker; every other answered one
-    with that answer accepted by the asker an hour later. Drafts are in time order."""
+    """The posts that ask for an answer are questions, as the composer's "Question" makes them:
+    answered at their first reply by someone other than the asker; every other answered one with
+    that answer accepted by the asker an hour later. Drafts are in time order."""
     answers: dict[int, list[Draft]] = defaultdict(list)
     for draft in drafts:
         if draft.parent and draft.parent.tone == "question" and draft.author != draft.parent.author:
             answers[draft.parent.pk].append(draft)
     rows = []
     for draft in drafts:
-        if draft.parent or draft.tone != "question":
+        if draft.parent or draft.tone != "question" or not draft.body.startswith(ASKING):
             continue
         got = answers.get(draft.pk, [])
         accepted = got[0] if got and draft.pk % 2 == 0 else None
