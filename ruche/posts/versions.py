@@ -12,8 +12,9 @@ ruche/api/cards.py; tests/web/test_cards.py changes each and expects the next pa
 - a change of any of its own columns; a version only moves forward (a stale `save()` of an old
   version moves it one past the current one);
 - a reaction, an attachment (holder_kind 'post'), a placement in a community or the post's question
-  (`qa_question`: asked, answered, an answer accepted) added, changed or removed; a shown column of a community it is placed in, of its link preview, of its author or of
-  its author's profile changed (a user's last_seen_at, written on every request, moves nothing);
+  (`qa_question`: asked, answered, an answer accepted) added, changed or removed; a shown column of
+  a community it is placed in, of its link preview, of its author or of its author's profile
+  changed (a user's last_seen_at, written on every request, moves nothing);
 - a reply inserted or deleted, or any move of a reply's version (its text, its reactions, files,
   author): a card shows its latest replies.
 

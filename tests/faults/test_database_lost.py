@@ -103,7 +103,7 @@ def worker_troubled(log: str, words: str = "") -> bool:
     return any(WORKER_TROUBLE.match(line) and words in line for line in log.splitlines())
 
 
-# A task due two seconds after it is queued, just before the lock: the worker then has to claim
+# A task due five seconds after it is queued, just before the lock: the worker then has to claim
 # it while the lock is held (it reads without the lock, and an idle worker that found nothing due
 # would never write, so never meet the lock).
 DUE_DURING_THE_LOCK = """
@@ -111,7 +111,7 @@ from datetime import timedelta
 from django.utils import timezone
 from tests.faults.tasks import hold
 
-hold.using(run_after=timezone.now() + timedelta(seconds=2)).enqueue("/nonexistent", 0)
+hold.using(run_after=timezone.now() + timedelta(seconds=5)).enqueue("/nonexistent", 0)
 print("{}")
 """
 
